@@ -1,0 +1,1 @@
+"""faka-drill conductor: scenario -> stack -> load + faults -> histories -> checks -> report."""
