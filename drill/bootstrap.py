@@ -51,7 +51,7 @@ def ensure_environment() -> None:
     """Install when needed, then continue inside `.venv` (re-exec if we are outside it)."""
     if os.environ.get("FAKA_DRILL_NO_BOOTSTRAP") == "1":
         return
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - a user may run an older python3
         sys.exit(f"faka-drill needs Python >= 3.11; this is {sys.version.split()[0]}")
     stamp = STAMP.read_text() if STAMP.exists() else ""
     if stamp != _wanted_stamp() or not _venv_python().exists():

@@ -35,4 +35,6 @@ def ensure_loopback(target: str, *, allow: bool = False, what: str = "target") -
         return
     host = urlsplit(target).hostname if "://" in target else target.rsplit(":", 1)[0]
     if not host or not is_loopback_host(host):
-        raise NonLoopbackError(f"{what} {target!r} is not on loopback (127.0.0.0/8, ::1); {OPT_IN_HINT}")
+        raise NonLoopbackError(
+            f"{what} {target!r} is not on loopback (127.0.0.0/8, ::1); {OPT_IN_HINT}"
+        )
