@@ -1,0 +1,193 @@
+"""Async notifies: plan the misbehaviour, schedule on the compressed clock, send, retry.
+
+Timers ride the event loop's own heap (`loop.call_later`), so a pending notify
+costs one TimerHandle, not a sleeping task; sends share one pooled
+`httpx.AsyncClient` and a semaphore bounds how many are in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from fakes.payment import epay
+from fakes.payment.state import GatewayState
+
+MAX_IN_FLIGHT = 512
+REPLY_KEEP = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """One planned HTTP notify. ``retry`` sends are part of the payment's retry chain."""
+
+    trade_no: str
+    out_trade_no: str
+    url: str
+    params: dict[str, str]
+    variant: str
+    attempt: int = 1
+    retry: bool = True
+    gaps: tuple[float, ...] = ()
+    signed: bool = True
+    replay_of: str | None = None
+
+
+class Notifier:
+    def __init__(self, state: GatewayState) -> None:
+        self.state = state
+        self.client: httpx.AsyncClient | None = None
+        self.sem = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self.timers: set[asyncio.TimerHandle] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.generation = 0
+        state.on_reset.append(self.cancel_all)
+
+    async def start(self) -> None:
+        self.client = httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=256),
+            timeout=httpx.Timeout(5.0), follow_redirects=False, trust_env=False,
+        )
+
+    async def stop(self) -> None:
+        self.cancel_all()
+        if self.client:
+            await self.client.aclose()
+
+    def cancel_all(self) -> None:
+        self.generation += 1
+        for handle in self.timers:
+            handle.cancel()
+        self.timers.clear()
+        for task in self.tasks:
+            task.cancel()
+        self.tasks.clear()
+
+    def stats(self) -> dict[str, Any]:
+        return {"notify_pending": len(self.timers), "notify_in_flight": len(self.tasks)}
+
+    # -- planning ---------------------------------------------------------
+    def params_for(self, payment: dict[str, Any]) -> dict[str, str]:
+        params = {
+            "pid": self.state.merchant.pid, "trade_no": payment["trade_no"],
+            "out_trade_no": payment["out_trade_no"], "type": payment["type"],
+            "name": payment["name"], "money": payment["money"], "trade_status": "TRADE_SUCCESS",
+        }
+        if payment.get("param"):
+            params["param"] = payment["param"]
+        params["sign"] = epay.sign(params, self.state.merchant.key)
+        params["sign_type"] = "MD5"
+        return params
+
+    def plan(self, payment: dict[str, Any]) -> None:
+        """Draw this payment's misbehaviour and schedule its notifies."""
+        st, b = self.state, self.state.behaviour
+        chance = st.rng.chance
+        good = self.params_for(payment)
+        base = dict(trade_no=payment["trade_no"], out_trade_no=payment["out_trade_no"],
+                    url=payment["notify_url"])
+        if chance("notify", b["lost"]):
+            st.ledger.add("notifies", {**base, "attempt": 0, "at": time.time(), "outcome": "lost",
+                                       "http_status": None, "reply": None, "latency_ms": None,
+                                       "variant": "lost", "money": payment["money"]})
+            return
+        delay = 0.0
+        if chance("notify", b["delayed"]):
+            delay += b["delay_s"]
+        if chance("notify", b["after_expiry"]):
+            delay += b["after_expiry_s"]
+        if chance("notify", b["out_of_order"]):
+            delay += st.rng("notify").uniform(0, b["reorder_window_s"])
+        params, variants = dict(good), []
+        if chance("notify", b["amount_off"]):
+            off = Decimal(params["money"]) + Decimal(b["amount_off_delta"])
+            params["money"] = epay.money_str(off)
+            params["sign"] = epay.sign(params, st.merchant.key)
+            variants.append("amount_off")
+        signed = True
+        if chance("notify", b["bad_sign"]):
+            params["sign"] = epay.sign(params, st.merchant.key + "x")
+            variants.append("bad_sign")
+            signed = False
+        if chance("notify", b["missing_sign_type"]):
+            params.pop("sign_type", None)
+            variants.append("missing_sign_type")
+        gaps = list(epay.SCHEDULES[b["schedule"]])
+        if b["max_attempts"] > 0:
+            gaps = gaps[: b["max_attempts"] - 1]
+        main = Send(**base, params=params, variant="+".join(variants) or "normal",
+                    gaps=tuple(gaps), signed=signed)
+        self.schedule(main, delay)
+        extra = replace(main, retry=False)
+        if chance("notify", b["duplicate_parallel"]):
+            for _ in range(b["duplicate_count"]):
+                self.schedule(replace(extra, variant="duplicate"), delay)
+        if chance("notify", b["duplicate_delayed"]):
+            later = delay + b["duplicate_delay_s"]
+            self.schedule(replace(extra, variant="duplicate_delayed"), later)
+        other = st.last_notify
+        if chance("notify", b["replay_other"]) and other is not None:
+            self.schedule(Send(**base, params=dict(other), variant="replay", retry=False,
+                               replay_of=other["trade_no"]), delay)
+        st.last_notify = good
+
+    def schedule(self, send: Send, delay_scenario_s: float) -> None:
+        loop = asyncio.get_running_loop()
+        gen = self.generation
+        wall = self.state.wall(delay_scenario_s)
+        if wall <= 0:
+            self._launch(send, gen, None)
+            return
+        holder: list[asyncio.TimerHandle] = []
+        handle = loop.call_later(wall, lambda: self._launch(send, gen, holder[0]))
+        holder.append(handle)
+        self.timers.add(handle)
+
+    def _launch(self, send: Send, gen: int, handle: asyncio.TimerHandle | None) -> None:
+        if handle is not None:
+            self.timers.discard(handle)
+        if gen != self.generation:
+            return
+        task = asyncio.get_running_loop().create_task(self._send(send, gen))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    # -- sending ----------------------------------------------------------
+    async def _send(self, send: Send, gen: int) -> None:
+        assert self.client is not None
+        b = self.state.behaviour
+        timeout = b["answer_timeout_s"]
+        async with self.sem:
+            at = time.time()
+            t0 = time.perf_counter()
+            status: int | None = None
+            reply: str | None = None
+            try:
+                if b["notify_method"] == "GET":
+                    resp = await self.client.get(send.url, params=send.params, timeout=timeout)
+                else:
+                    resp = await self.client.post(send.url, data=send.params, timeout=timeout)
+                status, reply = resp.status_code, resp.text[:REPLY_KEEP]
+                outcome = "success" if "success" in reply else "fail"
+            except httpx.TimeoutException:
+                outcome = "timeout"
+            except (httpx.HTTPError, OSError, ValueError) as exc:
+                outcome, reply = "error", f"{type(exc).__name__}: {exc}"[:REPLY_KEEP]
+            latency_ms = round((time.perf_counter() - t0) * 1000, 3)
+        if gen != self.generation:
+            return
+        item = {"trade_no": send.trade_no, "out_trade_no": send.out_trade_no,
+                "attempt": send.attempt, "at": at, "outcome": outcome, "http_status": status,
+                "reply": reply, "latency_ms": latency_ms, "variant": send.variant,
+                "money": send.params.get("money"), "signed": send.signed, "url": send.url}
+        if send.replay_of:
+            item["replay_of"] = send.replay_of
+        self.state.ledger.add("notifies", item)
+        if outcome != "success" and send.retry and send.attempt <= len(send.gaps):
+            gap = send.gaps[send.attempt - 1]
+            self.schedule(replace(send, attempt=send.attempt + 1), gap)
