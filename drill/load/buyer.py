@@ -1,0 +1,175 @@
+"""One buyer's order flow, recorded as Jepsen ops: create → pay → await → fetch.
+
+Kept apart from the locustfile so the flow is the same in the closed model
+(one Locust user loops over it) and the open model (a scheduler spawns one
+flow per arrival). `client` is a Locust FastHttpSession (anything with
+.get/.post returning responses with status_code/text/json()). Outcomes:
+`ok` the step happened, `fail` it definitely did not, `info` unknown (a
+timeout, a connection error or a 5xx) — checkers accept either for `info`.
+Only gevent is imported (the caller runs inside Locust's gevent world).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import gevent
+
+from drill.load.history import HistoryWriter
+from drill.load.plan import LoadPlan
+
+TERMINAL_NOT_DELIVERED = frozenset({"expired", "refunded", "rejected"})
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@dataclass
+class FlowResult:
+    """What the scheduler/statistics need from one flow."""
+
+    order_no: str | None = None
+    delivered_at: float | None = None  # wall time the buyer first saw `delivered`
+
+
+def _unknown(status: int) -> bool:
+    return status == 0 or status >= 500
+
+
+def _error(resp: Any) -> str:
+    err = getattr(resp, "error", None)
+    text = ""
+    try:
+        text = (resp.text or "")[:200]
+    except Exception:  # body unreadable after a connection error
+        text = ""
+    return f"HTTP {resp.status_code}: {err or text}"
+
+
+def _json(resp: Any) -> dict[str, Any]:
+    try:
+        data = resp.json()
+    except Exception:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def run_flow(
+    client: Any,
+    plan: LoadPlan,
+    history: HistoryWriter,
+    proc: str,
+    *,
+    product: str,
+    contact: str,
+    buyer_ip: str,
+    pay: bool,
+    intended_at: float,
+    fire: Callable[[str, float, BaseException | None], None] | None = None,
+) -> FlowResult:
+    """Run one order flow; every step is bounded by plan.poll_timeout_s or the client's timeout."""
+    result = FlowResult()
+    op = history.op
+    req = {"product_id": product, "quantity": plan.quantity, "contact": contact}
+    op(proc, "invoke", "create_order", {"product_id": product, "intended_at": intended_at})
+    r = client.post(f"{plan.service_url}/api/orders", json=req, name="create_order",
+                    headers={"X-Buyer-IP": buyer_ip})
+    body = _json(r)
+    if r.status_code != 201 or "order_no" not in body:
+        kind = "info" if _unknown(r.status_code) else "fail"
+        op(proc, kind, "create_order", {"product_id": product, "error": _error(r),
+                                         "status": r.status_code})
+        return result
+    order_no, token = str(body["order_no"]), str(body.get("token", ""))
+    result.order_no = order_no
+    op(proc, "ok", "create_order", {"order_no": order_no, "product_id": product,
+                                     "amount": body.get("amount")})
+    if not pay:
+        return result
+
+    trade_no = _pay(client, plan, history, proc, order_no, body)
+    if trade_no is None:
+        return result
+    paid_seen = time.time()
+
+    result.delivered_at = _await_delivery(client, plan, history, proc, order_no, token)
+    if result.delivered_at is None:
+        return result
+    if fire is not None:
+        fire("order_delivered", (result.delivered_at - intended_at) * 1000.0, None)
+        fire("paid_to_delivered", (result.delivered_at - paid_seen) * 1000.0, None)
+
+    op(proc, "invoke", "fetch_card", {"order_no": order_no})
+    r = client.get(f"{plan.service_url}/api/orders/{order_no}/cards?token={token}",
+                   name="/api/orders/[no]/cards")
+    cards = _json(r).get("cards") if r.status_code == 200 else None
+    if isinstance(cards, list):
+        op(proc, "ok", "fetch_card", {"order_no": order_no, "cards": cards})
+    else:
+        kind = "info" if _unknown(r.status_code) else "fail"
+        op(proc, kind, "fetch_card", {"order_no": order_no, "error": _error(r)})
+    return result
+
+
+def _pay(client: Any, plan: LoadPlan, history: HistoryWriter, proc: str,
+         order_no: str, body: dict[str, Any]) -> str | None:
+    """Create the payment at the gateway (submit.php) and pay it; the trade_no or None."""
+    op = history.op
+    op(proc, "invoke", "pay", {"order_no": order_no})
+    pay_url = str(body.get("pay_url") or f"{plan.gateway_url.rstrip('/')}/submit.php")
+    params = body.get("pay_params") or {}
+    r = client.post(pay_url, data=urlencode(params), headers=_FORM, name="gateway_submit")
+    sub = _json(r)
+    trade_no = sub.get("trade_no")
+    if r.status_code != 200 or sub.get("code") != 1 or not trade_no:
+        kind = "info" if _unknown(r.status_code) else "fail"
+        op(proc, kind, "pay", {"order_no": order_no, "error": _error(r) if r.status_code != 200
+                               else f"submit.php refused: {sub.get('msg')}"})
+        return None
+    r = client.post(f"{plan.gateway_url.rstrip('/')}/pay/{trade_no}", data=b"",
+                    name="gateway_pay")
+    if r.status_code != 200:
+        kind = "info" if _unknown(r.status_code) else "fail"
+        op(proc, kind, "pay", {"order_no": order_no, "trade_no": trade_no, "error": _error(r)})
+        return None
+    op(proc, "ok", "pay", {"order_no": order_no, "trade_no": str(trade_no)})
+    return str(trade_no)
+
+
+def _await_delivery(client: Any, plan: LoadPlan, history: HistoryWriter, proc: str,
+                    order_no: str, token: str) -> float | None:
+    """Poll the order until delivered, a terminal state, or poll_timeout_s (then `info`)."""
+    op = history.op
+    op(proc, "invoke", "await_delivery", {"order_no": order_no})
+    deadline = time.time() + plan.poll_timeout_s
+    url = f"{plan.service_url}/api/orders/{order_no}?token={token}"
+    status, polls, last_error = "unknown", 0, ""
+    interval = max(0.01, plan.poll_interval_s)
+    gevent.sleep(min(interval, 0.05))  # delivery takes a notify hop; don't poll instantly
+    while True:
+        polls += 1
+        r = client.get(url, name="/api/orders/[no]")
+        if r.status_code == 200:
+            data = _json(r)
+            status = str(data.get("status", "unknown"))
+            if status == "delivered" or data.get("delivered") is True:
+                seen = time.time()
+                op(proc, "ok", "await_delivery", {"order_no": order_no, "status": "delivered",
+                                                   "delivered_at": data.get("delivered_at"),
+                                                   "paid_at": data.get("paid_at"), "polls": polls},
+                   at=seen)
+                return seen
+            if status in TERMINAL_NOT_DELIVERED:
+                op(proc, "fail", "await_delivery", {"order_no": order_no, "status": status,
+                                                     "polls": polls})
+                return None
+        else:
+            last_error = _error(r)
+        now = time.time()
+        if now + interval > deadline:
+            op(proc, "info", "await_delivery", {"order_no": order_no, "status": status,
+                                                 "polls": polls, "error": last_error or "timeout"})
+            return None
+        gevent.sleep(interval)

@@ -1,0 +1,174 @@
+"""Locust buyers for a faka shop; run only as `locust -f drill/load/locustfile.py` by LoadRun.
+
+The plan comes from $FAKA_DRILL_LOAD_PLAN (JSON), output goes to
+$FAKA_DRILL_LOAD_DIR: one history-<pid>.jsonl per process plus a
+counts-<pid>.json with started/dropped. Which classes exist depends on the
+plan, so Locust picks the right ones without CLI class names:
+
+* closed model (constant, steps, flash_sale with rate == 0): `Buyer` users loop
+  over order flows back to back; steps/flash_sale add a LoadTestShape.
+* open model (arrival_rate, flash_sale with rate > 0): one `ArrivalScheduler`
+  user per process starts flows on a fixed schedule in a bounded pool;
+  arrivals that find the pool full are *dropped* (k6's dropped_iterations) and
+  latency is measured from the intended start (no coordinated omission).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import time
+from typing import Any
+
+import gevent
+from gevent.pool import Pool
+from locust import LoadTestShape, constant, events, task
+from locust.contrib.fasthttp import FastHttpUser
+from locust.exception import StopUser
+
+from drill.load.buyer import run_flow
+from drill.load.history import HistoryWriter
+from drill.load.plan import LoadPlan, arrival_offsets, rate_at, users_at
+
+PLAN = LoadPlan.load(os.environ["FAKA_DRILL_LOAD_PLAN"])
+OUT_DIR = os.environ["FAKA_DRILL_LOAD_DIR"]
+MAX_IN_FLIGHT_CAP = 5000
+
+
+class _Proc:
+    """Per-process state (each Locust worker is its own forked process)."""
+
+    history: HistoryWriter | None = None
+    started = 0
+    dropped = 0
+    planned = 0
+    seq = 0
+    rng = random.Random(PLAN.seed)
+
+
+def _writer() -> HistoryWriter:
+    if _Proc.history is None:
+        _Proc.history = HistoryWriter(OUT_DIR)
+        _Proc.rng = random.Random(f"{PLAN.seed}-{os.getpid()}")
+        gevent.spawn(_flusher)
+    return _Proc.history
+
+
+def _flusher() -> None:
+    while True:
+        gevent.sleep(0.25)
+        if _Proc.history is not None:
+            _Proc.history.flush()
+
+
+def _write_counts() -> None:
+    if _Proc.history is None:
+        return
+    _Proc.history.close()
+    path = os.path.join(OUT_DIR, f"counts-{os.getpid()}.json")
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump({"started": _Proc.started, "dropped": _Proc.dropped,
+                   "planned": _Proc.planned}, fh)
+
+
+@events.quitting.add_listener
+def _on_quitting(environment: Any, **_: Any) -> None:
+    _write_counts()
+
+
+@events.test_stop.add_listener
+def _on_test_stop(environment: Any, **_: Any) -> None:
+    _write_counts()
+
+
+def _per_process_quota() -> int:
+    return math.ceil(PLAN.max_orders / max(1, PLAN.processes))
+
+
+def _start_one(user: FastHttpUser, intended_at: float) -> None:
+    """Run one flow with this process's next buyer identity."""
+    _Proc.seq += 1
+    seq, rng = _Proc.seq, _Proc.rng
+    pid = os.getpid()
+    n = rng.randrange(PLAN.contacts) if PLAN.contacts > 0 else seq
+    contact = f"buyer{n}-{pid if PLAN.contacts <= 0 else 0}@drill.test"
+    buyer_ip = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+
+    def fire(name: str, ms: float, exc: BaseException | None) -> None:
+        events.request.fire(request_type="FLOW", name=name, response_time=ms,
+                            response_length=0, exception=exc, context={})
+
+    run_flow(user.client, PLAN, _writer(), f"buyer-{pid}-{seq}",
+             product=PLAN.products[seq % len(PLAN.products)], contact=contact,
+             buyer_ip=buyer_ip, pay=rng.random() < PLAN.pay_probability,
+             intended_at=intended_at, fire=fire)
+
+
+if not PLAN.open_model:
+
+    class Buyer(FastHttpUser):
+        """Closed model: one buyer at a time per user, back to back."""
+
+        host = PLAN.service_url
+        wait_time = constant(0)
+        network_timeout = 10.0
+        connection_timeout = 5.0
+
+        @task
+        def order(self) -> None:
+            if _Proc.started >= _per_process_quota():
+                raise StopUser()
+            _Proc.started += 1
+            _start_one(self, time.time())
+
+    if PLAN.shape in ("steps", "flash_sale"):
+
+        class PlanShape(LoadTestShape):
+            """Users over time from the plan (flash_sale spike / steps); stops at duration_s."""
+
+            def tick(self) -> tuple[int, float] | None:
+                users = users_at(PLAN, self.get_run_time())
+                if users is None:
+                    return None
+                return users, max(PLAN.spawn_rate, float(users))
+
+else:
+
+    def _max_in_flight() -> int:
+        peak = max(rate_at(PLAN, t / 10.0) for t in range(int(PLAN.duration_s * 10) + 1))
+        per_proc = peak / PLAN.processes
+        return int(min(MAX_IN_FLIGHT_CAP, max(PLAN.users, math.ceil(per_proc * 2.0))))
+
+    class ArrivalScheduler(FastHttpUser):
+        """Open model: starts flows at the planned arrival times, whatever is in flight."""
+
+        host = PLAN.service_url
+        wait_time = constant(3600)
+        network_timeout = 10.0
+        connection_timeout = 5.0
+        concurrency = _max_in_flight()
+
+        @task
+        def schedule(self) -> None:
+            runner = self.environment.runner
+            share = int(getattr(runner, "worker_index", 0) or 0) % PLAN.processes
+            offsets = arrival_offsets(PLAN, share, PLAN.processes)[: _per_process_quota()]
+            _Proc.planned = len(offsets)
+            pool = Pool(size=self.concurrency)
+            start = time.time()
+            for off in offsets:
+                intended = start + off
+                delay = intended - time.time()
+                if delay > 0:
+                    gevent.sleep(delay)
+                if pool.full():
+                    _Proc.dropped += 1
+                    continue
+                _Proc.started += 1
+                pool.spawn(_start_one, self, intended)
+            pool.join(timeout=PLAN.drain_s)
+            pool.kill(block=True, timeout=2)
+            _write_counts()
+            raise StopUser()

@@ -1,0 +1,198 @@
+"""LoadRun: run the locustfile as a bounded subprocess and leave history.jsonl + load.json.
+
+The conductor never imports Locust (it monkey-patches gevent); it drives this
+class, which starts `python -m locust --headless` in its own process group,
+bounds it twice (Locust's own -t/shape end plus a hard kill deadline), and at
+the end merges the per-process history files into run_dir/history.jsonl and
+writes run_dir/load.json (CONTRACTS §8).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from drill.load.history import merge_histories
+from drill.load.plan import LoadPlan, planned_arrivals
+from drill.load.progress import ProgressTail
+from drill.load.stats import summarise_locust_stats
+from runtime.loopback import ensure_loopback
+
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+
+
+class LoadRun:
+    """One load phase. `start()` returns at once; `wait()` / `stop()` end it and finalise."""
+
+    def __init__(self, plan: LoadPlan, run_dir: str | Path, *, allow_non_loopback: bool = False,
+                 python: str | None = None) -> None:
+        ensure_loopback(plan.service_url, allow=allow_non_loopback, what="load target service_url")
+        ensure_loopback(plan.gateway_url, allow=allow_non_loopback, what="load target gateway_url")
+        self.plan = plan
+        self.run_dir = Path(run_dir)
+        self.work = self.run_dir / "load"
+        self.python = python or sys.executable
+        self.popen: subprocess.Popen[bytes] | None = None
+        self.started_at: float | None = None
+        self.ended_at: float | None = None
+        self.killed = False
+        self._log: IO[bytes] | None = None
+        self._tail = ProgressTail(self.work)
+        self._lock = threading.Lock()
+        self._finalised = False
+        self._watchdog: threading.Timer | None = None
+
+    # -- lifecycle -------------------------------------------------------------
+    def argv(self) -> list[str]:
+        p = self.plan
+        argv = [self.python, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+                "-H", p.service_url, "--only-summary", "--loglevel", "WARNING",
+                "--json-file", str(self.work / "locust-stats"),
+                "--stop-timeout", str(int(p.drain_s) + 1), "--exit-code-on-error", "0"]
+        if p.open_model:
+            argv += ["-u", str(p.processes), "-r", str(p.processes),
+                     "-t", f"{math.ceil(p.duration_s) + 1}s"]
+        elif p.shape in ("steps", "flash_sale"):
+            pass  # the LoadTestShape in the locustfile drives users and the end
+        else:
+            argv += ["-u", str(p.users), "-r", str(p.spawn_rate), "-t", f"{max(1, round(p.duration_s))}s"]
+        if p.processes > 1:
+            argv += ["--processes", str(p.processes)]
+        return argv
+
+    def start(self) -> None:
+        if self.popen is not None:
+            raise RuntimeError("LoadRun.start() called twice; make a new LoadRun per load phase")
+        self.work.mkdir(parents=True, exist_ok=True)
+        for stale in [*self.work.glob("history-*.jsonl"), *self.work.glob("counts-*.json")]:
+            stale.unlink()
+        plan_path = self.work / "plan.json"
+        plan_path.write_text(self.plan.to_json(), encoding="utf-8")
+        (self.run_dir / "logs").mkdir(parents=True, exist_ok=True)
+        self._log = open(self.run_dir / "logs" / "locust.log", "ab")  # noqa: SIM115
+        env = {**os.environ, "FAKA_DRILL_LOAD_PLAN": str(plan_path),
+               "FAKA_DRILL_LOAD_DIR": str(self.work), "PYTHONUNBUFFERED": "1"}
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+        self.started_at = time.time()
+        self.popen = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL, stdout=self._log,
+                                      stderr=subprocess.STDOUT, env=env, cwd=root,
+                                      start_new_session=True)
+        self._watchdog = threading.Timer(self.plan.hard_deadline_s, self._hard_kill)
+        self._watchdog.daemon = True
+        self._watchdog.start()
+
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Wait for Locust to finish; True (and finalised) if it did within `timeout_s`."""
+        if self.popen is None:
+            return False
+        try:
+            self.popen.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            return False
+        self._finalise()
+        return True
+
+    def stop(self, grace_s: float = 5.0) -> None:
+        """SIGTERM the whole Locust process group, SIGKILL after `grace_s`, then finalise."""
+        if self.popen is None:
+            return
+        if self.popen.poll() is None:
+            self._signal(signal.SIGTERM)
+            try:
+                self.popen.wait(grace_s)
+            except subprocess.TimeoutExpired:
+                self._hard_kill()
+                self.popen.wait(5)
+        self._finalise()
+
+    def progress(self) -> dict[str, Any]:
+        with self._lock:
+            info = self._tail.poll()
+        info["elapsed_s"] = round(time.time() - self.started_at, 2) if self.started_at else 0.0
+        info["running"] = self.popen is not None and self.popen.poll() is None
+        return info
+
+    # -- internals -------------------------------------------------------------
+    def _signal(self, sig: int) -> None:
+        assert self.popen is not None
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.popen.pid, sig)  # our own session: locust and its forked workers
+
+    def _hard_kill(self) -> None:
+        if self.popen is not None and self.popen.poll() is None:
+            self.killed = True
+            self._signal(signal.SIGKILL)
+
+    def _finalise(self) -> None:
+        with self._lock:
+            if self._finalised:
+                return
+            self._finalised = True
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        self.ended_at = time.time()
+        history = self.run_dir / "history.jsonl"
+        keep = _non_buyer_ops(history)
+        parts = sorted(self.work.glob("history-*.jsonl"))
+        merge_histories(parts, history, extra=keep)
+        counts = _sum_counts(self.work)
+        started = self._count_started(parts)
+        load = {
+            "planned_arrivals": planned_arrivals(self.plan) if self.plan.open_model else None,
+            "started": started,
+            "dropped": counts.get("dropped", 0),
+            "processes": self.plan.processes,
+            "shape": self.plan.shape,
+            "model": "open" if self.plan.open_model else "closed",
+            "plan": json.loads(self.plan.to_json()),
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "exit_code": self.popen.returncode if self.popen else None,
+            "killed": self.killed,
+            "locust_stats": summarise_locust_stats(self.work / "locust-stats.json"),
+        }
+        (self.run_dir / "load.json").write_text(json.dumps(load, indent=1), encoding="utf-8")
+
+    @staticmethod
+    def _count_started(parts: list[Path]) -> int:
+        n = 0
+        for part in parts:
+            with open(part, "rb") as fh:
+                n += sum(1 for line in fh if b'"invoke","f":"create_order"' in line)
+        return n
+
+
+def _non_buyer_ops(history: Path) -> list[dict[str, Any]]:
+    """Ops already in history.jsonl that are not ours (nemesis ops from the conductor)."""
+    if not history.exists():
+        return []
+    kept = []
+    with open(history, encoding="utf-8") as fh:
+        for line in fh:
+            with contextlib.suppress(ValueError):
+                op = json.loads(line)
+                if not str(op.get("process", "")).startswith("buyer-"):
+                    kept.append(op)
+    return kept
+
+
+def _sum_counts(work: Path) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for path in work.glob("counts-*.json"):
+        with contextlib.suppress(OSError, ValueError):
+            for key, value in json.loads(path.read_text(encoding="utf-8")).items():
+                total[key] = total.get(key, 0) + int(value)
+    return total
