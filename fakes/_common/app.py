@@ -71,7 +71,7 @@ def base_parser(prog: str, description: str) -> argparse.ArgumentParser:
     return parser
 
 
-def run(args: argparse.Namespace, make_app: Callable[[], Starlette], **ready_extra: Any) -> None:
+def run(args: argparse.Namespace, make_app: Callable[[], Any], **ready_extra: Any) -> None:
     if args.time_scale <= 0:
         raise SystemExit(f"error: --time-scale {args.time_scale} must be > 0")
     sock = bind_socket(args.host, args.port, allow_non_loopback=args.allow_non_loopback)
