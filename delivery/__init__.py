@@ -1,0 +1,1 @@
+"""The reference delivery service: orders, payments, delivery worker, monitor."""

@@ -1,0 +1,63 @@
+"""python -m delivery --config CONFIG.json [--db URL] [--time-scale X] [--role all|api|worker]"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import socket
+import sys
+
+from runtime.serve import add_server_args, bind_socket, serve
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        doc = {"t": round(record.created, 3), "level": record.levelname.lower(),
+               "logger": record.name, "msg": record.getMessage()}
+        if record.exc_info:
+            doc["exc"] = self.formatException(record.exc_info)
+        return json.dumps(doc, ensure_ascii=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m delivery", description=__doc__)
+    p.add_argument("--config", help="JSON config file (CONTRACTS §1)")
+    p.add_argument("--db", help="database URL (overrides db_url)")
+    p.add_argument("--time-scale", type=float, help="compression factor (overrides time_scale)")
+    p.add_argument("--role", choices=["all", "api", "worker"], default="all")
+    p.add_argument("--worker-id", default=None)
+    p.add_argument("--log-level", default="info")
+    add_server_args(p)
+    args = p.parse_args(argv)
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    logging.basicConfig(level=args.log_level.upper(), handlers=[handler])
+
+    from delivery.config import ConfigError, load_config
+    from delivery.ctx import Ctx
+    from delivery.db import Db
+    from delivery.defects import Defects
+    from delivery.metrics import Metrics
+
+    try:
+        cfg = load_config(args.config, {"db_url": args.db, "time_scale": args.time_scale})
+    except ConfigError as exc:
+        sys.exit(f"error: {exc}")
+    sock = bind_socket(args.host, args.port, allow_non_loopback=args.allow_non_loopback)
+    worker_id = args.worker_id or f"{args.role}-{socket.gethostname()}-{os.getpid()}"
+    db = Db(cfg.db_url)
+    db.create_schema()
+    ctx = Ctx(cfg=cfg, db=db, defects=Defects(cfg.defects), metrics=Metrics(), worker_id=worker_id)
+    from delivery.app import build_app
+
+    app = build_app(ctx, args.role)
+    logging.getLogger("delivery").info("starting role=%s db=%s defects=%s", args.role,
+                                       cfg.db_url.split("@")[-1], cfg.defects)
+    serve(app, sock, role=args.role, worker_id=worker_id, defects=cfg.defects)
+
+
+if __name__ == "__main__":
+    main()

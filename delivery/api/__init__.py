@@ -1,0 +1,1 @@
+"""HTTP routes: buyer, payment notify, admin."""

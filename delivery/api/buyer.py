@@ -1,0 +1,100 @@
+"""Buyer API: products, create order (stock reserved), order status, cards by token."""
+
+from __future__ import annotations
+
+import hmac
+import time
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from delivery import epay
+from delivery.api.common import ApiError, ok, parse
+from delivery.ctx import Ctx
+from delivery.risk import Risk
+from delivery.store import deliveries, orders, stock
+
+
+class OrderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    product_id: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=100, strict=True)
+    contact: str = Field(min_length=1, max_length=200)
+
+
+def pay_params(ctx: Ctx, o: dict[str, Any], name: str) -> dict[str, str]:
+    g = ctx.cfg.gateway
+    base = ctx.cfg.public_base_url.rstrip("/")
+    p = {"pid": g.pid, "type": "alipay", "out_trade_no": o["order_no"],
+         "notify_url": base + "/notify/epay", "return_url": base + f"/api/orders/{o['order_no']}",
+         "name": name, "money": o["amount"]}
+    p["sign"] = epay.sign(p, g.key)
+    p["sign_type"] = "MD5"
+    return p
+
+
+def routes(ctx: Ctx, risk: Risk) -> list[Route]:
+    async def products(request: Request) -> Response:
+        counts = await ctx.db.tx(stock.stock_table)
+        return ok([{"id": p.id, "name": p.name, "price": f"{p.price:.2f}", "kind": p.kind,
+                    "stock_available": counts.get(p.id, {}).get("available", 0)
+                    if p.kind == "local" else None} for p in ctx.cfg.products])
+
+    async def create(request: Request) -> Response:
+        body = await parse(request, OrderIn)
+        product = ctx.cfg.product(body.product_id)
+        if product is None:
+            raise ApiError(404, f"unknown product_id {body.product_id!r}; see GET /api/products")
+        ip = request.headers.get("x-buyer-ip") or (request.client.host if request.client else "")
+        amount = (product.price * body.quantity).quantize(Decimal("0.01"))
+        verdict = risk.assess(body.contact, ip[:64], amount)
+        flag = "ok"
+        if verdict != "ok":
+            if risk.mode == "block":
+                raise ApiError(403, f"order refused by risk control ({verdict})")
+            flag = "hold" if risk.mode == "review" else "post_review"
+        now = time.time()
+        try:
+            o = await ctx.db.tx(orders.create, ctx, product, body.quantity, body.contact,
+                                ip[:64], flag, now)
+        except stock.OutOfStock as exc:
+            raise ApiError(409, f"out of stock: product {body.product_id!r} has fewer than "
+                                f"{body.quantity} keys available") from exc
+        params = pay_params(ctx, o, product.name)
+        return ok({"order_no": o["order_no"], "token": o["token"], "amount": o["amount"],
+                   "status": o["status"], "expires_at": o["expires_at"],
+                   "pay_url": ctx.cfg.pay_base.rstrip("/") + "/submit.php",
+                   "pay_params": params}, 201)
+
+    async def _owned(request: Request) -> dict[str, Any]:
+        order_no = request.path_params["order_no"]
+        token = request.query_params.get("token", "")
+        o = await ctx.db.tx(orders.get, order_no) if len(order_no) <= 40 else None
+        if o is None or not token or not hmac.compare_digest(token, o["token"]):
+            raise ApiError(404, f"no order {order_no[:40]!r} for this token; "
+                                "pass ?token= from the order creation reply")
+        return o
+
+    async def status(request: Request) -> Response:
+        o = await _owned(request)
+        return ok({"order_no": o["order_no"], "status": o["status"], "amount": o["amount"],
+                   "paid_at": o["paid_at"], "delivered_at": o["delivered_at"],
+                   "delivered": o["status"] == "delivered"})
+
+    async def cards(request: Request) -> Response:
+        o = await _owned(request)
+        d = await ctx.db.tx(deliveries.existing, o["order_no"])
+        if d is None:
+            raise ApiError(409, f"order {o['order_no']} is {o['status']}, not delivered yet")
+        return ok({"order_no": o["order_no"], "cards": d["codes"]})
+
+    return [
+        Route("/api/products", products, methods=["GET"]),
+        Route("/api/orders", create, methods=["POST"]),
+        Route("/api/orders/{order_no}", status, methods=["GET"]),
+        Route("/api/orders/{order_no}/cards", cards, methods=["GET"]),
+    ]

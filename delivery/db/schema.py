@@ -1,0 +1,139 @@
+"""Tables. Dialect-neutral SQLAlchemy Core; unique constraints carry the idempotency.
+
+`dedupe` columns hold the natural key (trade_no, order_no, rule+window).
+Only the bug zoo writes anything else there, to let duplicates through.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+orders = Table(
+    "orders", metadata,
+    Column("order_no", String(40), primary_key=True),
+    Column("token", String(64), nullable=False),
+    Column("product_id", String(64), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("amount", String(20), nullable=False),
+    Column("contact", String(200), nullable=False),
+    Column("ip", String(64), nullable=False, default=""),
+    Column("status", String(20), nullable=False),
+    Column("risk", String(20), nullable=False, default="ok"),  # ok | hold | post_review
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("paid_at", Float),
+    Column("delivered_at", Float),
+    Column("trade_no", String(64)),
+    Column("updated_at", Float, nullable=False),
+)
+Index("ix_orders_status_created", orders.c.status, orders.c.created_at)
+Index("ix_orders_status_paid", orders.c.status, orders.c.paid_at)
+
+card_keys = Table(
+    "card_keys", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("product_id", String(64), nullable=False),
+    Column("code", String(200), nullable=False, unique=True),
+    Column("status", String(12), nullable=False),  # available | reserved | delivered
+    Column("order_no", String(40)),
+    Column("updated_at", Float, nullable=False),
+)
+Index("ix_keys_product_status", card_keys.c.product_id, card_keys.c.status)
+Index("ix_keys_order", card_keys.c.order_no)
+
+payments = Table(
+    "payments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("trade_no", String(64), nullable=False),
+    Column("dedupe", String(100), nullable=False, unique=True),
+    Column("order_no", String(40), nullable=False),
+    Column("amount", String(20), nullable=False),
+    Column("received_at", Float, nullable=False),
+)
+
+jobs = Table(  # the transactional outbox: deliveries, alert posts, buyer mails
+    "jobs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(12), nullable=False),  # deliver | alert | mail
+    Column("dedupe", String(120), nullable=False, unique=True),
+    Column("order_no", String(40)),
+    Column("payload", Text, nullable=False, default="{}"),
+    Column("state", String(10), nullable=False),  # pending | leased | done | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("due_at", Float, nullable=False),
+    Column("lease_until", Float),
+    Column("claimed_by", String(64)),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+Index("ix_jobs_kind_state_due", jobs.c.kind, jobs.c.state, jobs.c.due_at)
+
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("order_no", String(40), nullable=False),
+    Column("dedupe", String(80), nullable=False, unique=True),
+    Column("codes", Text, nullable=False),  # JSON list
+    Column("source", String(10), nullable=False),  # local | primary | backup | manual
+    Column("created_at", Float, nullable=False),
+)
+Index("ix_deliveries_order", deliveries.c.order_no)
+
+supplier_calls = Table(
+    "supplier_calls", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("order_no", String(40)),
+    Column("supplier", String(20), nullable=False),
+    Column("endpoint", String(200), nullable=False),
+    Column("idempotency_key", String(80)),
+    Column("attempt", Integer, nullable=False),
+    Column("status", Integer),
+    Column("outcome", String(20), nullable=False),
+    Column("latency_ms", Float, nullable=False),
+    Column("error", Text),
+    Column("at", Float, nullable=False),
+)
+Index("ix_calls_at", supplier_calls.c.at)
+
+alerts = Table(
+    "alerts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rule", String(40), nullable=False),
+    Column("severity", String(10), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("window_start", Float, nullable=False),
+    Column("at", Float, nullable=False),
+    Column("channels", Text, nullable=False),
+    UniqueConstraint("rule", "window_start", name="uq_alert_rule_window"),
+)
+
+notices = Table(
+    "notices", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("order_no", String(40), nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("at", Float, nullable=False),
+    UniqueConstraint("order_no", "kind", name="uq_notice_order_kind"),
+)
+
+anomalies = Table(
+    "anomalies", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(30), nullable=False),  # bad_sign | amount_mismatch | unknown_order | ...
+    Column("order_no", String(40)),
+    Column("detail", Text, nullable=False),
+    Column("at", Float, nullable=False),
+)
+Index("ix_anomalies_at", anomalies.c.at)

@@ -1,0 +1,143 @@
+"""Monitor: alert rules evaluated continuously, plus the periodic chores
+(order expiry, delay notices, reconcile, metric snapshots).
+
+Rules (thresholds in config `monitor`, durations in scenario seconds):
+- stuck_paid_orders: more than `stuck_threshold` orders paid within the last
+  `window_s`, still undelivered `stuck_after_s` after payment.
+- supplier_health: a supplier's error rate over the window above
+  `supplier_error_rate` (at least `supplier_min_calls` calls), or its breaker open.
+- low_stock: a local product with fewer than `low_stock_below` available keys.
+- review_backlog: more than `review_backlog_above` orders in review.
+- payment_anomaly: any bad signature / amount mismatch / unknown order in the window.
+- manual_escalation, refund_needed: any order in that state (also raised at once
+  by the worker / payment path).
+Each alert is de-duplicated per (rule, window) in the alerts table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from delivery import defects as D
+from delivery.ctx import Ctx, log
+from delivery.db.schema import anomalies, jobs, orders, supplier_calls
+from delivery.notices import send_due
+from delivery.reconcile import reconcile_once
+from delivery.store import orders as order_store
+from delivery.store.alerts import raise_alert
+from delivery.store.stock import stock_table
+
+
+def _count(conn: Connection, table: Any, *cond: Any) -> int:
+    return int(conn.execute(select(func.count()).select_from(table).where(*cond)).scalar_one())
+
+
+def evaluate(conn: Connection, ctx: Ctx, now: float, breakers_open: list[str]) -> list[str]:
+    m, w = ctx.cfg.monitor, ctx.cfg.wall
+    since = now - w(m.window_s)
+    fired: list[str] = []
+
+    def fire(rule: str, severity: str, msg: str) -> None:
+        if raise_alert(conn, ctx, rule, severity, msg, now):
+            fired.append(rule)
+
+    stuck = _count(conn, orders, orders.c.status == "paid", orders.c.paid_at >= since,
+                   orders.c.paid_at <= now - w(m.stuck_after_s))
+    if stuck > m.stuck_threshold:
+        fire("stuck_paid_orders", "critical",
+             f"{stuck} paid orders undelivered after {m.stuck_after_s:g}s (threshold "
+             f"{m.stuck_threshold} within {m.window_s:g}s)")
+    calls = conn.execute(
+        select(supplier_calls.c.supplier, supplier_calls.c.outcome, func.count())
+        .where(supplier_calls.c.at >= since)
+        .group_by(supplier_calls.c.supplier, supplier_calls.c.outcome)).all()
+    per: dict[str, list[int]] = {}
+    for sup, outcome, n in calls:
+        tot = per.setdefault(sup, [0, 0])
+        tot[0] += n
+        if outcome not in ("ok", "not_found", "out_of_stock"):
+            tot[1] += n
+    for sup, (total, bad) in sorted(per.items()):
+        if total >= m.supplier_min_calls and bad / total > m.supplier_error_rate:
+            fire("supplier_health", "critical",
+                 f"supplier {sup}: {bad}/{total} calls failed in the window")
+    for sup in breakers_open:
+        fire("supplier_health", "critical", f"supplier {sup}: circuit breaker open")
+    for pid, counts in stock_table(conn).items():
+        p = ctx.cfg.product(pid)
+        if p is not None and p.kind == "local" and counts["available"] < m.low_stock_below:
+            fire("low_stock", "warning", f"product {pid}: {counts['available']} keys left")
+    review = _count(conn, orders, orders.c.status == "review")
+    if review > m.review_backlog_above:
+        fire("review_backlog", "warning", f"{review} orders waiting for review")
+    bad = conn.execute(select(anomalies.c.kind, func.count()).where(anomalies.c.at >= since)
+                       .group_by(anomalies.c.kind)).all()
+    if bad:
+        fire("payment_anomaly", "critical",
+             "payment anomalies: " + ", ".join(f"{k}={n}" for k, n in bad))
+    for status, rule in (("manual", "manual_escalation"), ("refund_needed", "refund_needed")):
+        n = _count(conn, orders, orders.c.status == status)
+        if n:
+            fire(rule, "critical", f"{n} orders in {status}")
+    return fired
+
+
+def snapshot(conn: Connection) -> dict[str, dict[str, int]]:
+    o = conn.execute(select(orders.c.status, func.count()).group_by(orders.c.status)).all()
+    j = conn.execute(select(jobs.c.kind, func.count())
+                     .where(jobs.c.state.in_(("pending", "leased")))
+                     .group_by(jobs.c.kind)).all()
+    return {"orders": {s: int(n) for s, n in o}, "jobs": {k: int(n) for k, n in j}}
+
+
+class Monitor:
+    def __init__(self, ctx: Ctx, breakers: Any = None) -> None:
+        self.ctx = ctx
+        self.breakers = breakers  # the in-process worker's breakers, when there is one
+
+    def _open_breakers(self) -> list[str]:
+        if not self.breakers:
+            return []
+        return [n for n, b in self.breakers.items() if b.state == "open"]
+
+    async def _every(self, period: float, fn: Any, name: str) -> None:
+        while True:
+            await asyncio.sleep(period)
+            try:
+                await fn()
+            except Exception:
+                log.exception("%s pass failed", name)
+
+    async def _rules(self) -> None:
+        ctx, now = self.ctx, time.time()
+        fired = await ctx.db.tx(evaluate, ctx, now, self._open_breakers())
+        n = await ctx.db.tx(send_due, ctx, now)
+        if fired or n:
+            ctx.wake_outbox.set()
+            if fired:
+                log.warning("alerts fired: %s", ", ".join(fired))
+
+    async def _chores(self) -> None:
+        ctx, now = self.ctx, time.time()
+        await ctx.db.tx(order_store.expire_due, now)
+        ctx.metrics.snapshot = await ctx.db.tx(snapshot)
+
+    async def _reconcile(self) -> None:
+        await reconcile_once(self.ctx)
+
+    def tasks(self) -> list[asyncio.Task[None]]:
+        c, w = self.ctx.cfg, self.ctx.cfg.wall
+        out = [
+            asyncio.create_task(
+                self._every(max(0.02, w(c.monitor.every_s)), self._rules, "monitor")),
+            asyncio.create_task(self._every(
+                max(0.02, min(1.0, w(c.order_expiry_s) / 20)), self._chores, "chores")),
+        ]
+        if not self.ctx.defects.on(D.NO_RECONCILE):
+            out.append(asyncio.create_task(
+                self._every(max(0.05, w(c.reconcile.every_s)), self._reconcile, "reconcile")))
+        return out

@@ -1,0 +1,54 @@
+"""The OpenAPI document served at /openapi.json (built from the routes and models)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from delivery.api.admin import ImportIn, ReviewIn
+from delivery.api.buyer import OrderIn
+
+_ERR = {"description": "error", "content": {"application/json": {"schema": {
+    "type": "object", "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}}}}}
+
+_OPS: list[tuple[str, str, str, Any, bool]] = [
+    ("get", "/api/products", "List products with available stock", None, False),
+    ("post", "/api/orders", "Create an order; stock is reserved at once", OrderIn, False),
+    ("get", "/api/orders/{order_no}", "Order status (needs ?token=)", None, False),
+    ("get", "/api/orders/{order_no}/cards", "Delivered cards (needs ?token=)", None, False),
+    ("get", "/notify/epay", "epay payment notify; replies 'success'", None, False),
+    ("post", "/notify/epay", "epay payment notify (form body)", None, False),
+    ("get", "/admin/orders", "Orders by status and age", None, True),
+    ("get", "/admin/api-log", "Supplier call log", None, True),
+    ("post", "/admin/orders/{order_no}/deliver", "Manual delivery (idempotent)", None, True),
+    ("post", "/admin/orders/{order_no}/resend", "Resend the same card", None, True),
+    ("post", "/admin/orders/{order_no}/retry", "Re-queue a manual order for automatic delivery",
+     None, True),
+    ("post", "/admin/orders/{order_no}/refund", "Mark refunded", None, True),
+    ("post", "/admin/orders/{order_no}/review", "Approve or reject a held order", ReviewIn, True),
+    ("post", "/admin/stock/import", "Import card keys", ImportIn, True),
+    ("get", "/admin/alerts", "Alerts raised", None, True),
+    ("get", "/admin/export", "Everything, for the oracle", None, True),
+    ("get", "/healthz", "Liveness", None, False),
+    ("get", "/metrics", "Prometheus metrics", None, False),
+]
+
+
+def document() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for method, path, summary, model, admin in _OPS:
+        op: dict[str, Any] = {"summary": summary,
+                              "responses": {"200": {"description": "ok"}, "4XX": _ERR}}
+        if model is not None:
+            op["requestBody"] = {"required": True, "content": {
+                "application/json": {"schema": model.model_json_schema()}}}
+        params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for n in ("order_no",) if "{" + n + "}" in path]
+        if params:
+            op["parameters"] = params
+        if admin:
+            op["security"] = [{"bearer": []}]
+        paths.setdefault(path, {})[method] = op
+    return {"openapi": "3.1.0",
+            "info": {"title": "faka-drill delivery service", "version": "0.1.0"},
+            "paths": paths,
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}}}

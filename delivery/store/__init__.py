@@ -1,0 +1,1 @@
+"""Transaction bodies: plain functions `fn(conn, ...)` run by `Db.tx`."""

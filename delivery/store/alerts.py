@@ -1,0 +1,53 @@
+"""Alert rows (one per rule and window) and their outbox posts to IM robots."""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from delivery import defects as D
+from delivery.alerts import format_for
+from delivery.db.schema import alerts
+from delivery.store import jobs
+
+if TYPE_CHECKING:
+    from delivery.ctx import Ctx
+
+RULES = ("stuck_paid_orders", "supplier_health", "low_stock", "review_backlog",
+         "payment_anomaly", "manual_escalation", "refund_needed")
+
+
+def window_start(ctx: Ctx, now: float) -> float:
+    w = ctx.cfg.wall(ctx.cfg.monitor.window_s)
+    return math.floor(now / w) * w if w > 0 else now
+
+
+def raise_alert(conn: Connection, ctx: Ctx, rule: str, severity: str, message: str,
+                now: float) -> bool:
+    """Record the alert once per (rule, window) and enqueue its IM posts. True if new."""
+    if ctx.defects.on(D.ALERT_NEVER_FIRES):
+        return False
+    ws = now if ctx.defects.on(D.ALERT_EVERY_TICK) else window_start(ctx, now)
+    if conn.execute(select(alerts.c.id).where(alerts.c.rule == rule,
+                                              alerts.c.window_start == ws)).first():
+        return False
+    channels = [name for name, url in ctx.cfg.alerts.model_dump().items() if url]
+    try:
+        with conn.begin_nested():
+            alert_id = conn.execute(insert(alerts).values(
+                rule=rule, severity=severity, message=message, window_start=ws, at=now,
+                channels=json.dumps(channels))).inserted_primary_key[0]
+    except IntegrityError:
+        return False  # another process raised it first
+    text = f"[faka-alert] rule={rule} severity={severity}\n{message}"
+    for ch in channels:
+        url = getattr(ctx.cfg.alerts, ch)
+        jobs.enqueue(conn, "alert", f"alert:{alert_id}:{ch}:{uuid.uuid4().hex[:6]}", now,
+                     payload={"url": url, "body": format_for(ch, text, url), "rule": rule})
+    ctx.metrics.alerts.labels(rule=rule).inc()
+    return True

@@ -1,0 +1,115 @@
+"""Apply one verified payment in ONE transaction: record it (unique trade_no),
+move the order, enqueue its delivery job (transactional outbox).
+
+Policy for a payment that arrives after the order expired: revive the order
+if its stock can be reserved again (local keys still available, or supplier
+stock which is bought at delivery time); otherwise the order becomes
+`refund_needed` and a `refund_needed` alert is raised. A second, different
+payment for an order that is already paid is kept and flagged refund_needed
+(alert) without touching the order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, insert, select
+
+from delivery import defects as D
+from delivery.db.schema import anomalies, payments
+from delivery.store import jobs, orders, stock
+from delivery.store.alerts import raise_alert
+
+if TYPE_CHECKING:
+    from delivery.ctx import Ctx
+
+
+class Retry(Exception):
+    """A concurrent writer moved the order between our read and our CAS."""
+
+
+def record_anomaly(conn: Connection, kind: str, order_no: str | None, detail: str,
+                   now: float) -> None:
+    conn.execute(insert(anomalies).values(kind=kind, order_no=order_no, detail=detail[:500],
+                                          at=now))
+
+
+def enqueue_delivery(conn: Connection, order_no: str, now: float, *, force: bool = False) -> None:
+    dedupe = f"deliver:{order_no}" + (f":{uuid.uuid4().hex[:8]}" if force else "")
+    jobs.enqueue(conn, "deliver", dedupe, now, order_no=order_no,
+                 payload={"force": True} if force else None)
+
+
+def _paid_status(ctx: Ctx, order: dict) -> str:
+    return "review" if order["risk"] == "hold" else "paid"
+
+
+def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
+          now: float) -> str:
+    """Returns one of: paid, review, revived, refund_needed, duplicate, double_payment,
+    unknown_order, amount_mismatch."""
+    order = orders.get(conn, order_no)
+    if order is None:
+        record_anomaly(conn, "unknown_order", order_no, f"trade_no={trade_no}", now)
+        return "unknown_order"
+    try:
+        ok_amount = Decimal(money) == Decimal(order["amount"])
+    except InvalidOperation:
+        ok_amount = False
+    if not ok_amount:
+        record_anomaly(conn, "amount_mismatch", order_no,
+                       f"trade_no={trade_no} money={money!r} expected={order['amount']}", now)
+        return "amount_mismatch"
+    seen = conn.execute(select(payments.c.order_no).where(payments.c.trade_no == trade_no)).first()
+    if seen is not None:
+        if ctx.defects.on(D.DUP_NOTIFY_REDELIVER):  # bug zoo: no idempotency on trade_no
+            conn.execute(insert(payments).values(trade_no=trade_no, dedupe=uuid.uuid4().hex,
+                         order_no=order_no, amount=money, received_at=now))
+            enqueue_delivery(conn, order_no, now, force=True)
+        return "duplicate"
+    conn.execute(insert(payments).values(trade_no=trade_no, dedupe=trade_no, order_no=order_no,
+                                         amount=money, received_at=now))
+    status = order["status"]
+    if status == "pending_payment":
+        new = _paid_status(ctx, order)
+        if not orders.set_status(conn, order_no, status, new, now, paid_at=now, trade_no=trade_no):
+            raise Retry(order_no)
+        if new == "paid":
+            enqueue_delivery(conn, order_no, now)
+        return new
+    if status == "expired":
+        return _late_payment(conn, ctx, order, trade_no, now)
+    record_anomaly(conn, "double_payment", order_no, f"trade_no={trade_no} status={status}", now)
+    raise_alert(conn, ctx, "refund_needed", "warning",
+                f"order {order_no} paid again (trade_no={trade_no}) while {status}; refund it", now)
+    return "double_payment"
+
+
+def _late_payment(conn: Connection, ctx: Ctx, order: dict, trade_no: str, now: float) -> str:
+    order_no = order["order_no"]
+    product = ctx.cfg.product(order["product_id"])
+    revivable = product is not None
+    local = product is not None and product.kind == "local"
+    if revivable and product is not None and local and ctx.defects.reserve_at_order:
+        try:
+            with conn.begin_nested():
+                stock.reserve(conn, product.id, order["quantity"], order_no, now)
+        except stock.OutOfStock:
+            revivable = False
+    if revivable:
+        new = _paid_status(ctx, order)
+        if not orders.set_status(conn, order_no, "expired", new, now, paid_at=now,
+                                 trade_no=trade_no):
+            raise Retry(order_no)
+        if new == "paid":
+            enqueue_delivery(conn, order_no, now)
+        return "revived"
+    if not orders.set_status(conn, order_no, "expired", "refund_needed", now, paid_at=now,
+                             trade_no=trade_no):
+        raise Retry(order_no)
+    raise_alert(conn, ctx, "refund_needed", "warning",
+                f"order {order_no} paid after expiry and stock is gone; refund trade {trade_no}",
+                now)
+    return "refund_needed"

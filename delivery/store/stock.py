@@ -1,0 +1,143 @@
+"""Card keys: available → reserved → delivered, always by compare-and-set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from delivery.db.schema import card_keys
+
+
+class OutOfStock(Exception):
+    """Not enough available keys for the requested quantity."""
+
+
+def _pick_available(conn: Connection, product_id: str, n: int, *, lock: bool) -> list[int]:
+    q = (
+        select(card_keys.c.id)
+        .where(card_keys.c.product_id == product_id, card_keys.c.status == "available")
+        .order_by(card_keys.c.id)
+        .limit(n)
+    )
+    if lock:  # PostgreSQL: buyers skip each other's rows instead of queueing; SQLite ignores it
+        q = q.with_for_update(skip_locked=True)
+    return [r[0] for r in conn.execute(q)]
+
+
+def reserve(conn: Connection, product_id: str, n: int, order_no: str, now: float,
+            *, to_status: str = "reserved") -> None:
+    """Move n available keys to `to_status` for order_no (CAS); raise OutOfStock."""
+    for _ in range(8):
+        ids = _pick_available(conn, product_id, n, lock=True)
+        if len(ids) < n:
+            release(conn, order_no, now)
+            raise OutOfStock(product_id)
+        got = conn.execute(
+            update(card_keys)
+            .where(card_keys.c.id.in_(ids), card_keys.c.status == "available")
+            .values(status=to_status, order_no=order_no, updated_at=now)
+        ).rowcount
+        if got == n:
+            return
+        release(conn, order_no, now)  # lost a race on some rows: put ours back and retry
+    raise OutOfStock(product_id)
+
+
+def release(conn: Connection, order_no: str, now: float) -> int:
+    return conn.execute(
+        update(card_keys)
+        .where(card_keys.c.order_no == order_no, card_keys.c.status == "reserved")
+        .values(status="available", order_no=None, updated_at=now)
+    ).rowcount
+
+
+def consume_reserved(conn: Connection, order_no: str, now: float) -> list[str]:
+    """Reserved keys of the order → delivered; returns their codes."""
+    codes = [r[0] for r in conn.execute(
+        select(card_keys.c.code)
+        .where(card_keys.c.order_no == order_no, card_keys.c.status == "reserved")
+        .order_by(card_keys.c.id)
+    )]
+    if codes:
+        conn.execute(
+            update(card_keys)
+            .where(card_keys.c.order_no == order_no, card_keys.c.status == "reserved")
+            .values(status="delivered", updated_at=now)
+        )
+    return codes
+
+
+def take_fresh(conn: Connection, product_id: str, n: int, order_no: str, now: float) -> list[str]:
+    """Deliver n available keys straight to order_no (CAS); raise OutOfStock."""
+    ids = _pick_available(conn, product_id, n, lock=True)
+    if len(ids) < n:
+        raise OutOfStock(product_id)
+    got = conn.execute(
+        update(card_keys)
+        .where(card_keys.c.id.in_(ids), card_keys.c.status == "available")
+        .values(status="delivered", order_no=order_no, updated_at=now)
+    ).rowcount
+    if got != n:
+        raise OutOfStock(product_id)  # raced; the whole transaction rolls back
+    return codes_of(conn, ids)
+
+
+def codes_of(conn: Connection, ids: list[int]) -> list[str]:
+    rows = conn.execute(select(card_keys.c.id, card_keys.c.code).where(card_keys.c.id.in_(ids)))
+    by_id = dict(rows.tuples().all())
+    return [by_id[i] for i in ids]
+
+
+def peek_available(conn: Connection, product_id: str, n: int) -> list[tuple[int, str]]:
+    """Bug zoo (no-key-cas): look without locking."""
+    return list(conn.execute(
+        select(card_keys.c.id, card_keys.c.code)
+        .where(card_keys.c.product_id == product_id, card_keys.c.status == "available")
+        .order_by(card_keys.c.id).limit(n)
+    ).tuples())
+
+
+def mark_delivered_blind(conn: Connection, ids: list[int], order_no: str, now: float) -> None:
+    """Bug zoo (no-key-cas): write without checking the status."""
+    conn.execute(update(card_keys).where(card_keys.c.id.in_(ids))
+                 .values(status="delivered", order_no=order_no, updated_at=now))
+
+
+def count_available(conn: Connection, product_id: str) -> int:
+    return int(conn.execute(
+        select(func.count()).select_from(card_keys)
+        .where(card_keys.c.product_id == product_id, card_keys.c.status == "available")
+    ).scalar_one())
+
+
+def import_codes(conn: Connection, product_id: str, codes: list[str], now: float
+                 ) -> tuple[int, int]:
+    unique = list(dict.fromkeys(codes))
+    existing: set[str] = set()
+    for i in range(0, len(unique), 500):
+        chunk = unique[i:i + 500]
+        existing |= {r[0] for r in conn.execute(
+            select(card_keys.c.code).where(card_keys.c.code.in_(chunk)))}
+    fresh = [c for c in unique if c not in existing]
+    if fresh:
+        conn.execute(insert(card_keys), [
+            {"product_id": product_id, "code": c, "status": "available", "order_no": None,
+             "updated_at": now} for c in fresh
+        ])
+    return len(fresh), len(codes) - len(fresh)
+
+
+def stock_table(conn: Connection) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    rows = conn.execute(
+        select(card_keys.c.product_id, card_keys.c.status, func.count())
+        .group_by(card_keys.c.product_id, card_keys.c.status)
+    )
+    for pid, status, n in rows:
+        out.setdefault(pid, {"available": 0, "reserved": 0, "delivered": 0})[status] = int(n)
+    return out
+
+
+def row_dict(row: Any) -> dict[str, Any]:
+    return dict(row._mapping)

@@ -1,0 +1,141 @@
+"""Supplier client (dujiao-next open API, HMAC-signed) and a circuit breaker per supplier."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from delivery.config import Supplier, SupplierPolicy
+
+PREFIX = "/api/v1/upstream"
+
+
+@dataclass
+class CallResult:
+    endpoint: str
+    # ok | not_found | rejected | out_of_stock | timeout | error | http_5xx | bad_reply
+    outcome: str
+    status: int | None = None
+    codes: list[str] = field(default_factory=list)
+    error: str | None = None
+    latency_ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+    @property
+    def uncertain(self) -> bool:
+        """The supplier may have committed: ask before buying again."""
+        return self.outcome in ("timeout", "error", "http_5xx", "bad_reply", "rejected")
+
+
+def signed_headers(sup: Supplier, method: str, path: str, body: bytes) -> dict[str, str]:
+    ts = str(int(time.time()))
+    msg = f"{method}\n{path}\n{ts}\n{hashlib.md5(body).hexdigest()}"
+    sig = hmac.new(sup.api_secret.encode(), msg.encode(), hashlib.sha256).hexdigest()
+    return {"Dujiao-Next-Api-Key": sup.api_key, "Dujiao-Next-Timestamp": ts,
+            "Dujiao-Next-Signature": sig, "Content-Type": "application/json"}
+
+
+class SupplierClient:
+    def __init__(self, name: str, sup: Supplier, http: httpx.AsyncClient, timeout_s: float) -> None:
+        self.name, self.sup, self.http, self.timeout = name, sup, http, timeout_s
+
+    async def _call(self, method: str, path: str, payload: dict[str, Any] | None) -> CallResult:
+        body = json.dumps(payload).encode() if payload is not None else b""
+        t0 = time.perf_counter()
+        res = CallResult(endpoint=f"{method} {path}", outcome="error")
+        try:
+            r = await self.http.request(
+                method, self.sup.url.rstrip("/") + path, content=body or None,
+                headers=signed_headers(self.sup, method, path, body), timeout=self.timeout)
+            res.status = r.status_code
+            _interpret(res, r)
+        except httpx.TimeoutException as exc:
+            res.outcome, res.error = "timeout", f"{type(exc).__name__} after {self.timeout:.3f}s"
+        except httpx.HTTPError as exc:
+            res.outcome, res.error = "error", f"{type(exc).__name__}: {exc}"[:300]
+        res.latency_ms = (time.perf_counter() - t0) * 1000
+        return res
+
+    async def buy(self, sku: str, quantity: int, downstream_order_no: str) -> CallResult:
+        return await self._call("POST", PREFIX + "/orders", {
+            "sku_id": sku, "quantity": quantity, "downstream_order_no": downstream_order_no})
+
+    async def query(self, downstream_order_no: str) -> CallResult:
+        return await self._call("GET", f"{PREFIX}/orders/by-downstream/{downstream_order_no}", None)
+
+
+def _interpret(res: CallResult, r: httpx.Response) -> None:
+    try:
+        doc = r.json()
+    except ValueError:
+        doc = None
+    if not isinstance(doc, dict):
+        res.outcome = "http_5xx" if r.status_code >= 500 else "bad_reply"
+        res.error = f"HTTP {r.status_code}, body not JSON: {r.text[:120]!r}"
+        return
+    if r.status_code >= 500:
+        res.outcome, res.error = "http_5xx", f"{doc.get('error_code')}: {doc.get('error_message')}"
+        return
+    if doc.get("ok") is True:
+        data = doc.get("data") or {}
+        payload = (data.get("fulfillment") or {}).get("payload")
+        if data.get("status") == "delivered" and isinstance(payload, list) and payload:
+            res.outcome, res.codes = "ok", [str(c) for c in payload]
+        else:
+            res.outcome, res.error = "bad_reply", f"status={data.get('status')!r}, no payload"
+        return
+    code = str(doc.get("error_code") or "")
+    res.error = f"{code}: {doc.get('error_message')}"
+    if code == "order_not_found" or r.status_code == 404:
+        res.outcome = "not_found"
+    elif code in ("insufficient_stock", "sku_unavailable", "product_unavailable",
+                  "product_not_found", "insufficient_balance"):
+        res.outcome = "out_of_stock"
+    elif r.status_code == 409 or "exist" in code or "duplicate" in code:
+        res.outcome = "rejected"  # the request id was already used (reject semantics)
+    else:
+        res.outcome = "error" if r.status_code in (200, 429) else "bad_reply"
+
+
+class Breaker:
+    """Consecutive-failure breaker: closed → open (reset_s) → half-open (one trial)."""
+
+    def __init__(self, policy: SupplierPolicy, wall: float) -> None:
+        self.failures_to_open = policy.breaker_failures
+        self.reset_wall = wall
+        self.failures = 0
+        self.opened_at: float | None = None
+        self.trial = False
+
+    @property
+    def state(self) -> str:
+        if self.opened_at is None:
+            return "closed"
+        return "half_open" if time.time() - self.opened_at >= self.reset_wall else "open"
+
+    def allow(self) -> bool:
+        s = self.state
+        if s == "closed":
+            return True
+        if s == "half_open" and not self.trial:
+            self.trial = True
+            return True
+        return False
+
+    def success(self) -> None:
+        self.failures, self.opened_at, self.trial = 0, None, False
+
+    def failure(self) -> None:
+        self.failures += 1
+        self.trial = False
+        if self.opened_at is not None or self.failures >= self.failures_to_open:
+            self.opened_at = time.time()

@@ -1,0 +1,160 @@
+"""Delivery worker: claims due delivery jobs with a lease, delivers each once.
+
+Lease semantics: a claim holds the job for `worker.lease_s` (scenario s); a
+heartbeat renews it while a slow supplier call is in flight. A worker that
+dies stops renewing, so after the lease another worker re-claims the job;
+the re-claim knows it is a retry (attempts > 1) and asks the supplier by
+downstream_order_no before buying. Every write is fenced by
+(claimed_by, attempts), and deliveries are unique per order, so a stale
+worker can never deliver a second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from delivery import defects as D
+from delivery.ctx import Ctx, log
+from delivery.procure import Procurer
+from delivery.store import deliveries, jobs, orders, stock
+from delivery.store.deliveries import NotDeliverable
+
+
+class Worker:
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.procurer = Procurer(ctx)
+        self.running: set[asyncio.Task[None]] = set()
+        self.lease_wall = ctx.cfg.wall(ctx.cfg.worker.lease_s)
+
+    async def run(self) -> None:
+        ctx, conc = self.ctx, self.ctx.cfg.worker.concurrency
+        poll = max(0.002, ctx.cfg.wall(ctx.cfg.worker.poll_s))
+        while True:
+            free = conc - len(self.running)
+            claimed: list[dict[str, Any]] = []
+            if free > 0:
+                try:
+                    claimed = await ctx.db.tx(jobs.claim, ("deliver",), ctx.worker_id,
+                                              time.time(), self.lease_wall, min(free, 64))
+                except Exception:
+                    log.exception("claim failed")
+            for job in claimed:
+                t = asyncio.create_task(self._guarded(job))
+                self.running.add(t)
+                t.add_done_callback(self.running.discard)
+            if len(claimed) < max(free, 1) or free <= 0:
+                ctx.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(ctx.wake.wait(), poll)
+
+    async def _guarded(self, job: dict[str, Any]) -> None:
+        try:
+            await self.handle(job)
+        except Exception:
+            log.exception("delivery job %s (order %s) failed; retrying later", job["id"],
+                          job["order_no"])
+            with contextlib.suppress(Exception):
+                now = time.time()
+                await self.ctx.db.tx(jobs.retry_later, job, now, now + self.lease_wall / 4)
+
+    async def handle(self, job: dict[str, Any]) -> None:
+        ctx = self.ctx
+        force = bool(json.loads(job["payload"] or "{}").get("force"))
+        order = await ctx.db.tx(orders.get, job["order_no"])
+        if order is None or (order["status"] != "paid" and not force):
+            await ctx.db.tx(jobs.finish, job, time.time())  # delivered another way, or not ours
+            return
+        product = ctx.cfg.product(order["product_id"])
+        if ctx.defects.on(D.ACK_BEFORE_DELIVER):  # bug zoo: ack first, a crash loses it
+            await ctx.db.tx(jobs.finish, job, time.time())
+            await asyncio.sleep(0)
+        if product is not None and product.kind == "supplier":
+            await self._supplier(job, order, product.supplier_sku or product.id, force)
+        elif ctx.defects.on(D.NO_KEY_CAS):
+            await self._local_no_cas(job, order)
+        else:
+            await self._local(job, order, force)
+
+    def _observe(self, order: dict[str, Any], source: str) -> None:
+        now = time.time()
+        if order.get("paid_at"):
+            self.ctx.metrics.delivery_latency.observe(max(0.0, now - order["paid_at"]))
+        self.ctx.metrics.deliveries.labels(source=source).inc()
+
+    async def _local(self, job: dict[str, Any], order: dict[str, Any], force: bool) -> None:
+        def tx(conn: Connection) -> str:
+            now = time.time()
+            try:
+                codes = deliveries.local_codes(conn, order, now, fresh=force)
+            except stock.OutOfStock:
+                deliveries.escalate(conn, self.ctx, order, "no local stock left", now)
+                jobs.finish(conn, job, now, "failed")
+                return "manual"
+            deliveries.write(conn, order, codes, "local", now, from_status=("paid",), force=force)
+            jobs.finish(conn, job, now)
+            return "delivered"
+        try:
+            if await self.ctx.db.tx(tx) == "delivered":
+                self._observe(order, "local")
+        except (NotDeliverable, IntegrityError):
+            await self.ctx.db.tx(jobs.finish, job, time.time())
+
+    async def _local_no_cas(self, job: dict[str, Any], order: dict[str, Any]) -> None:
+        """Bug zoo (no-key-cas): read free keys, yield, write them without a status check."""
+        picked = await self.ctx.db.tx(stock.peek_available, order["product_id"], order["quantity"])
+        await asyncio.sleep(0.002)
+
+        def tx(conn: Connection) -> None:
+            now = time.time()
+            if len(picked) < order["quantity"]:
+                deliveries.escalate(conn, self.ctx, order, "no local stock left", now)
+            else:
+                stock.mark_delivered_blind(conn, [i for i, _ in picked], order["order_no"], now)
+                deliveries.write(conn, order, [c for _, c in picked], "local", now, force=True)
+            jobs.finish(conn, job, now)
+        await self.ctx.db.tx(tx)
+        self._observe(order, "local")
+
+    async def _supplier(self, job: dict[str, Any], order: dict[str, Any], sku: str,
+                        force: bool) -> None:
+        ctx = self.ctx
+        beat = asyncio.create_task(self._heartbeat(job))
+        try:
+            got = await self.procurer.procure(order, sku, reclaimed=job["attempts"] > 1)
+        finally:
+            beat.cancel()
+
+        def tx(conn: Connection) -> str:
+            now = time.time()
+            if got is None:
+                deliveries.escalate(conn, ctx, order, "primary and backup suppliers failed", now)
+                jobs.finish(conn, job, now, "failed")
+                return "manual"
+            deliveries.write(conn, order, got[1], got[0], now, from_status=("paid",), force=force)
+            jobs.finish(conn, job, now)
+            return "delivered"
+        try:
+            if await ctx.db.tx(tx) == "delivered" and got:
+                self._observe(order, got[0])
+        except (NotDeliverable, IntegrityError):
+            await ctx.db.tx(jobs.finish, job, time.time())
+
+    async def _heartbeat(self, job: dict[str, Any]) -> None:
+        while True:
+            await asyncio.sleep(self.lease_wall / 3)
+            if not await self.ctx.db.tx(jobs.renew, job, time.time(), self.lease_wall):
+                log.warning("lost the lease on job %s (order %s)", job["id"], job["order_no"])
+                return
+
+    async def stop(self) -> None:
+        for t in list(self.running):
+            t.cancel()
+        await asyncio.gather(*self.running, return_exceptions=True)
