@@ -27,7 +27,8 @@ class HistoryWriter:
         self._buf: list[str] = []
         self._fh: IO[str] | None = None
 
-    def op(self, process: str, type_: str, f: str, value: dict[str, Any], at: float | None = None) -> None:
+    def op(self, process: str, type_: str, f: str, value: dict[str, Any],
+           at: float | None = None) -> None:
         self._buf.append(
             _dumps({"process": process, "type": type_, "f": f, "value": value,
                     "time": time.time() if at is None else at})

@@ -64,7 +64,8 @@ class LoadRun:
         elif p.shape in ("steps", "flash_sale"):
             pass  # the LoadTestShape in the locustfile drives users and the end
         else:
-            argv += ["-u", str(p.users), "-r", str(p.spawn_rate), "-t", f"{max(1, round(p.duration_s))}s"]
+            argv += ["-u", str(p.users), "-r", str(p.spawn_rate),
+                     "-t", f"{max(1, round(p.duration_s))}s"]
         if p.processes > 1:
             argv += ["--processes", str(p.processes)]
         return argv

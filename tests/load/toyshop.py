@@ -33,7 +33,8 @@ def make_app(deliver_after: float) -> Starlette:
     base = {"url": ""}
 
     def status_of(o: dict) -> str:
-        if o["paid_at"] and o["product_id"] != "never" and time.time() >= o["paid_at"] + deliver_after:
+        due = o["paid_at"] and time.time() >= o["paid_at"] + deliver_after
+        if due and o["product_id"] != "never":
             o["delivered_at"] = o["delivered_at"] or o["paid_at"] + deliver_after
             return "delivered"
         return "paid" if o["paid_at"] else "pending_payment"
@@ -72,7 +73,8 @@ def make_app(deliver_after: float) -> Starlette:
             return JSONResponse({"error": "not found"}, 404)
         o = orders[no]
         st = status_of(o)
-        return JSONResponse({"order_no": no, "status": st, "amount": "1.00", "paid_at": o["paid_at"],
+        return JSONResponse({"order_no": no, "status": st, "amount": "1.00",
+                             "paid_at": o["paid_at"],
                              "delivered_at": o["delivered_at"], "delivered": st == "delivered"})
 
     async def cards(request: Request) -> JSONResponse:

@@ -1,0 +1,51 @@
+"""buyer-notice: every buyer whose order took longer than notice_after_s got a delay notice mail.
+
+Slow means paid→delivered > notice_after_s, or still undelivered that long
+after payment at the end of the run. The proof is a `delay_notice` mail for the
+order in the sink (outside truth), not the service's notices table.
+"""
+
+from __future__ import annotations
+
+from drill.checks.orders import example, order_index
+from drill.checks.sources import Sources
+from drill.checks.spec import CheckSpec
+from drill.checks.verdict import Verdict, missing
+
+ID = "buyer-notice"
+
+
+def _end_time(src: Sources) -> float:
+    for key in ("ended_at",):
+        if src.meta.get(key):
+            return float(src.meta[key])
+    times = [float(op.get("time") or 0) for op in src.history or []]
+    times += [float(m.get("at") or 0) for m in src.mails or []]
+    return max(times, default=0.0)
+
+
+def check(src: Sources, spec: CheckSpec) -> Verdict:
+    limit = spec.notice_after_s
+    if limit is None:
+        return Verdict(ID, True, "no buyer-notice expectation in this scenario")
+    if src.mails is None or src.payments is None:
+        return missing(ID, *[n for n, v in (("the sink mail ledger", src.mails),
+                                            ("the gateway ledger", src.payments)) if v is None])
+    noticed = {str(m.get("order_no")) for m in src.mails
+               if m.get("kind") in ("delay_notice", "delay")}
+    end = _end_time(src)
+    slow, bad = [], []
+    for o in sorted(order_index(src).values(), key=lambda o: o.order_no):
+        if not o.gateway_paid_at:
+            continue
+        took = (o.delivered_at or end) - o.gateway_paid_at
+        if took > limit:
+            slow.append(o.order_no)
+            if o.order_no not in noticed:
+                why = f"took {took:.2f} s (> {limit:g} s) without a delay notice"
+                bad.append((o.order_no, why))
+    counts = {"slow_orders": len(slow), "noticed": len(noticed), "missing_notice": len(bad)}
+    if bad:
+        return Verdict(ID, False, f"{len(bad)} of {len(slow)} slow orders got no delay notice",
+                       [example(src, no, why) for no, why in bad[:20]], counts)
+    return Verdict(ID, True, f"all {len(slow)} slow orders got a delay notice", [], counts)

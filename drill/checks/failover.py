@@ -1,0 +1,57 @@
+"""failover: after the first primary-supplier fault, backup deliveries start within the window.
+
+The fault time comes from faults.jsonl (what the conductor really injected);
+the first backup delivery from the backup supplier's ledger (an effective
+purchase) or, failing that, the export's deliveries with source=backup.
+"""
+
+from __future__ import annotations
+
+from drill.checks.no_double_purchase import effective
+from drill.checks.orders import example, order_index
+from drill.checks.sources import Sources
+from drill.checks.spec import CheckSpec
+from drill.checks.verdict import Verdict, missing
+
+ID = "failover"
+
+
+def primary_fault_at(src: Sources) -> float | None:
+    times = [float(f["at"]) for f in src.faults or []
+             if f.get("action") == "inject" and "primary" in str(f.get("target", ""))
+             and f.get("ok", True) and f.get("at") is not None]
+    return min(times) if times else None
+
+
+def check(src: Sources, spec: CheckSpec) -> Verdict:
+    window = spec.failover_within_s
+    if window is None:
+        return Verdict(ID, True, "no failover expectation in this scenario")
+    if src.faults is None:
+        return missing(ID, "faults.jsonl")
+    fault_at = primary_fault_at(src)
+    if fault_at is None:
+        return Verdict(ID, None, "no successful fault on the primary supplier in faults.jsonl")
+    backup_times = [float(p["at"]) for name, p in src.all_purchases()
+                    if name != "primary" and effective(p) and p.get("at") is not None
+                    and float(p["at"]) >= fault_at]
+    backup_times += [float(d["created_at"]) for d in src.export_list("deliveries") or []
+                     if d.get("source") == "backup" and d.get("created_at") is not None
+                     and float(d["created_at"]) >= fault_at]
+    waiting = sorted(o.order_no for o in order_index(src).values()
+                     if o.gateway_paid_at and o.gateway_paid_at >= fault_at
+                     and (not o.delivered_at or o.delivered_at - fault_at > window))
+    counts = {"fault_at": fault_at, "backup_deliveries_after": len(backup_times)}
+    if not backup_times:
+        return Verdict(ID, False, f"no backup delivery after the primary fault at {fault_at:.3f}",
+                       [example(src, no, "paid after the fault, not delivered in the window")
+                        for no in waiting[:20]], counts)
+    first = min(backup_times) - fault_at
+    counts["first_backup_after_s"] = round(first, 3)
+    if first > window:
+        return Verdict(ID, False, f"first backup delivery {first:.2f} s after the primary fault "
+                       f"(limit {window:g} s)",
+                       [example(src, no, "waited past the failover window") for no in waiting[:20]],
+                       counts)
+    return Verdict(ID, True, f"backup took over {first:.2f} s after the primary fault "
+                   f"(limit {window:g} s)", [], counts)

@@ -1,0 +1,59 @@
+"""latency: paid→delivered percentiles against the scenario's delivery_* thresholds.
+
+Paid comes from the gateway ledger; delivered from the service's stamp or the
+buyer's sighting (OrderFacts.delivered_at). Without thresholds the verdict
+passes and just reports the percentiles. Non-latency thresholds are judged by
+the `thresholds` check.
+"""
+
+from __future__ import annotations
+
+from drill.checks.metrics import compute_metrics, latencies, metric_value
+from drill.checks.orders import example
+from drill.checks.sources import Sources
+from drill.checks.spec import CheckSpec, Threshold
+from drill.checks.verdict import Verdict, missing
+
+ID = "latency"
+
+
+def is_latency(t: Threshold) -> bool:
+    return t.metric.startswith("delivery_")
+
+
+def judge(thresholds: list[Threshold], metrics: dict[str, object]) -> tuple[list[str], list[str]]:
+    """(failed, unknown) descriptions for `thresholds` over `metrics`."""
+    failed, unknown = [], []
+    for t in thresholds:
+        try:
+            actual = metric_value(metrics, t.metric)  # type: ignore[arg-type]
+        except KeyError:
+            unknown.append(f"{t}: no metric named {t.metric!r}")
+            continue
+        if actual is None:
+            unknown.append(f"{t}: no data")
+        elif not t.holds(float(actual)):  # type: ignore[arg-type]
+            failed.append(f"{t} (actual {actual})")
+    return failed, unknown
+
+
+def check(src: Sources, spec: CheckSpec) -> Verdict:
+    if src.payments is None:
+        return missing(ID, "the gateway payments ledger (paid times)")
+    metrics = compute_metrics(src)
+    lat = latencies(src)
+    counts = {k: metrics[k] for k in ("delivery_p50_s", "delivery_p95_s", "delivery_p99_s",
+                                      "delivery_max_s")}
+    counts["measured_orders"] = len(lat)
+    mine = [t for t in spec.thresholds if is_latency(t)]
+    summary = (f"p50 {metrics['delivery_p50_s']} s, p95 {metrics['delivery_p95_s']} s, "
+               f"p99 {metrics['delivery_p99_s']} s over {len(lat)} orders")
+    failed, unknown = judge(mine, metrics)
+    if failed:
+        slow = sorted(lat, key=lambda no: -lat[no])[:5]
+        return Verdict(ID, False, f"threshold failed: {'; '.join(failed)} — {summary}",
+                       [example(src, no, f"paid→delivered {lat[no]:.3f} s") for no in slow], counts)
+    if unknown:
+        return Verdict(ID, None, f"cannot judge: {'; '.join(unknown)}", [], counts)
+    held = f"; thresholds held: {', '.join(str(t) for t in mine)}" if mine else ""
+    return Verdict(ID, True, summary + held, [], counts)

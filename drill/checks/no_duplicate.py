@@ -1,0 +1,49 @@
+"""no-duplicate: no order receives two different deliveries; no card code reaches two orders.
+
+Evidence comes from the service's deliveries *and* what buyers actually
+fetched: a buyer who fetched other codes than the service recorded, or two
+buyers holding the same code, is a duplicate whatever the export says.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from drill.checks.orders import example, order_index
+from drill.checks.sources import Sources
+from drill.checks.spec import CheckSpec
+from drill.checks.verdict import Verdict, missing
+
+ID = "no-duplicate"
+
+
+def check(src: Sources, spec: CheckSpec) -> Verdict:
+    if src.history is None and src.export is None:
+        return missing(ID, "buyer history and the service export")
+    idx = order_index(src)
+    bad: list[tuple[str, str]] = []
+    holders: dict[str, set[str]] = defaultdict(set)
+    for o in sorted(idx.values(), key=lambda o: o.order_no):
+        export_sets = {frozenset(d.get("codes") or []) for d in o.deliveries}
+        buyer_sets = {frozenset(c) for c in o.buyer_cards}
+        if len(export_sets) > 1:
+            bad.append((o.order_no, f"{len(export_sets)} different deliveries recorded"))
+        elif len(buyer_sets) > 1:
+            bad.append((o.order_no, "the buyer fetched different codes on different fetches"))
+        elif export_sets and buyer_sets and export_sets != buyer_sets:
+            bad.append((o.order_no, "the buyer fetched codes the service's delivery does not list"))
+        for code in o.delivered_codes():
+            holders[code].add(o.order_no)
+    shared = {code: nos for code, nos in holders.items() if len(nos) > 1}
+    for code, nos in sorted(shared.items()):
+        for no in sorted(nos):
+            bad.append((no, f"code {code} also reached {sorted(nos - {no})}"))
+    counts = {"orders_with_codes": sum(1 for o in idx.values() if o.delivered_codes()),
+              "codes": len(holders), "shared_codes": len(shared),
+              "orders_flagged": len({no for no, _ in bad})}
+    if bad:
+        return Verdict(ID, False, f"{counts['orders_flagged']} orders with duplicate deliveries; "
+                       f"{len(shared)} codes reached more than one order",
+                       [example(src, no, why) for no, why in bad[:20]], counts)
+    return Verdict(ID, True, f"{counts['codes']} codes, each to exactly one order, "
+                   "one delivery per order", [], counts)

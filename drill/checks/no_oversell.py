@@ -1,0 +1,71 @@
+"""no-oversell: nothing delivered beyond the stock that existed.
+
+Local codes must be among those imported for the product (stock.json), so the
+count per product can never exceed its stock; supplier codes must be among
+codes a supplier's ledger says it handed out. A code found in neither is stock
+that never existed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from drill.checks.orders import example, order_index
+from drill.checks.sources import Sources
+from drill.checks.spec import CheckSpec
+from drill.checks.verdict import Verdict, missing
+
+ID = "no-oversell"
+
+
+def _supplier_issued(src: Sources) -> set[str] | None:
+    if src.codes is None and src.purchases is None:
+        return None
+    issued = {str(c.get("code")) for items in (src.codes or {}).values() for c in items}
+    issued |= {str(code) for _n, p in src.all_purchases() for code in p.get("codes") or []}
+    return issued
+
+
+def check(src: Sources, spec: CheckSpec) -> Verdict:
+    if src.stock is None:
+        return missing(ID, "stock.json")
+    local: dict[str, set[str]] = {pid: set(codes) for pid, codes in
+                                  (src.stock.get("local") or {}).items()}
+    imported = set().union(*local.values()) if local else set()
+    issued = _supplier_issued(src)
+    bad: list[tuple[str, str]] = []
+    unknown = 0
+    per_product: dict[str, set[str]] = defaultdict(set)
+    for o in sorted(order_index(src).values(), key=lambda o: o.order_no):
+        sources = {c: str(d.get("source") or "")
+                   for d in o.deliveries for c in d.get("codes") or []}
+        for code in sorted(o.delivered_codes()):
+            origin = sources.get(code, "")
+            is_local = origin == "local" or (not origin and o.product_id in local)
+            if is_local:
+                pid = o.product_id or ""
+                if code not in local.get(pid, imported):
+                    bad.append((o.order_no, f"local code {code} was never imported for {pid}"))
+                per_product[pid].add(code)
+            elif code in imported:
+                per_product[o.product_id or ""].add(code)
+            elif issued is None:
+                unknown += 1
+            elif code not in issued:
+                bad.append((o.order_no, f"code {code} ({origin or 'unknown source'}) was never "
+                            "issued by a supplier nor imported"))
+    over = {pid: len(codes) for pid, codes in per_product.items()
+            if pid in local and len(codes) > len(local[pid])}
+    counts = {"delivered_local": {p: len(c) for p, c in per_product.items()},
+              "stock_local": {p: len(c) for p, c in local.items()},
+              "oversold_products": over, "codes_of_unknown_origin": unknown}
+    if bad or over:
+        detail = f"{len(bad)} delivered codes were not in stock"
+        if over:
+            detail += f"; delivered beyond stock for {over}"
+        return Verdict(ID, False, detail, [example(src, no, why) for no, why in bad[:20]], counts)
+    if unknown:
+        return Verdict(ID, None, f"{unknown} supplier codes cannot be traced: supplier ledgers "
+                       "missing", [], counts)
+    return Verdict(ID, True, "every delivered code came from imported stock or a supplier",
+                   [], counts)

@@ -1,0 +1,107 @@
+"""Everything the oracle reads, loaded once from a run folder into plain data.
+
+Checkers are pure functions of `Sources`, so tests build one from literals and
+`harness.py check RUN_DIR` rebuilds it from disk. A source that is missing
+(an interrupted run, a component that was down at collection) is `None`, not
+empty, so a checker can answer *unknown* instead of a vacuous pass.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Outside observations first (buyers, gateway, suppliers, sink), then the service's export."""
+
+    history: list[Record] | None = None  # buyer + nemesis ops (§7)
+    faults: list[Record] | None = None  # faults.jsonl
+    payments: list[Record] | None = None  # gateway ledger
+    notifies: list[Record] | None = None
+    purchases: dict[str, list[Record]] | None = None  # supplier name -> purchase items
+    codes: dict[str, list[Record]] | None = None  # supplier name -> codes issued
+    messages: list[Record] | None = None  # IM sink
+    mails: list[Record] | None = None  # buyer mail sink
+    export: Record | None = None  # GET /admin/export
+    stock: Record | None = None  # stock.json
+    load: Record | None = None  # load.json
+    meta: Record = field(default_factory=dict)  # meta.json
+    collect_errors: Record = field(default_factory=dict)  # collect_errors.json
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    # -- derived views (cheap; checkers call them as needed) -------------------
+    def buyer_ops(self) -> list[Record]:
+        return [op for op in self.history or [] if str(op.get("process", "")) != "nemesis"]
+
+    def export_list(self, key: str) -> list[Record] | None:
+        if self.export is None:
+            return None
+        value = self.export.get(key)
+        return list(value) if isinstance(value, list) else None
+
+    def all_purchases(self) -> list[tuple[str, Record]]:
+        return [(name, p) for name, items in (self.purchases or {}).items() for p in items]
+
+
+def read_jsonl(path: Path) -> list[Record] | None:
+    """Records of a JSONL file; None if the file is missing. Torn lines are skipped."""
+    if not path.exists():
+        return None
+    out: list[Record] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(item, dict):
+                out.append(item)
+    return out
+
+
+def read_json(path: Path) -> Any:
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _per_supplier(ledgers: Path, suffix: str) -> dict[str, list[Record]] | None:
+    found: dict[str, list[Record]] = {}
+    for path in sorted(ledgers.glob(f"supplier-*-{suffix}.jsonl")):
+        name = path.name[len("supplier-"): -len(f"-{suffix}.jsonl")]
+        found[name] = read_jsonl(path) or []
+    return found or None
+
+
+def load_sources(run_dir: str | Path) -> Sources:
+    """Read the run folder (CONTRACTS §8) once."""
+    run = Path(run_dir)
+    led = run / "ledgers"
+    export = read_json(run / "export.json")
+    return Sources(
+        history=read_jsonl(run / "history.jsonl"),
+        faults=read_jsonl(run / "faults.jsonl"),
+        payments=read_jsonl(led / "gateway-payments.jsonl"),
+        notifies=read_jsonl(led / "gateway-notifies.jsonl"),
+        purchases=_per_supplier(led, "purchases"),
+        codes=_per_supplier(led, "codes"),
+        messages=read_jsonl(led / "sink-messages.jsonl"),
+        mails=read_jsonl(led / "sink-mails.jsonl"),
+        export=export if isinstance(export, dict) else None,
+        stock=read_json(run / "stock.json"),
+        load=read_json(run / "load.json"),
+        meta=read_json(run / "meta.json") or {},
+        collect_errors=read_json(run / "collect_errors.json") or {},
+    )

@@ -1,0 +1,114 @@
+"""What the oracle is asked to judge: CheckSpec and k6-style Thresholds, with JSON round-trip.
+
+The conductor writes spec.json into the run folder so `harness.py check RUN_DIR`
+re-judges offline with exactly the same expectations.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+ALL_CHECK_IDS: tuple[str, ...] = (
+    "no-loss", "no-duplicate", "no-oversell", "no-double-purchase", "latency",
+    "retries", "failover", "alerts", "buyer-notice", "thresholds",
+)
+
+OPS: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "==": operator.eq, "!=": operator.ne,
+}
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "%": 0.01, "": 1.0}
+_THRESHOLD_RE = re.compile(
+    r"^\s*([A-Za-z_][\w.]*)\s*(<=|>=|==|!=|<|>)\s*([-+0-9.eE]+)\s*(ms|s|m|%)?\s*$")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """`metric op value`, e.g. "delivery_p99 < 5s" -> Threshold("delivery_p99", "<", 5.0)."""
+
+    metric: str
+    op: str
+    value: float
+
+    def __post_init__(self) -> None:
+        if self.op not in OPS:
+            raise ValueError(f"threshold {self.metric!r}: op {self.op!r} is unknown "
+                             f"(known: {' '.join(OPS)})")
+
+    @classmethod
+    def parse(cls, text: str) -> Threshold:
+        m = _THRESHOLD_RE.match(text)
+        if not m:
+            raise ValueError(f"threshold {text!r} is not 'metric op value[unit]' "
+                             "(e.g. 'delivery_p99 < 5s', 'error_rate < 1%')")
+        metric, op, value, unit = m.groups()
+        return cls(metric, op, float(value) * _UNITS[unit or ""])
+
+    def holds(self, actual: float) -> bool:
+        return OPS[self.op](actual, self.value)
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.op} {self.value:g}"
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """Expectations for one run (CONTRACTS §8). Durations are wall seconds."""
+
+    checks: tuple[str, ...] = ALL_CHECK_IDS
+    thresholds: tuple[Threshold, ...] = ()
+    expect_alerts: tuple[str, ...] = ()  # rule ids that must fire
+    quiet_alerts: bool = True  # no rule outside expect_alerts may fire
+    max_attempts_per_order: int = 6  # retries
+    max_supplier_calls_per_s: float | None = None  # retry storm guard
+    failover_within_s: float | None = None  # wall seconds after the first primary fault
+    notice_after_s: float | None = None  # wall seconds; slower orders need a delay notice
+    time_scale: float = 1.0
+    expected_unresolved: tuple[str, ...] = ()  # statuses accepted at the end
+
+    def __post_init__(self) -> None:
+        unknown = [c for c in self.checks if c not in ALL_CHECK_IDS]
+        if unknown:
+            raise ValueError(f"CheckSpec.checks has unknown ids {unknown} "
+                             f"(known: {', '.join(ALL_CHECK_IDS)})")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=1, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> CheckSpec:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ValueError(f"CheckSpec has unknown keys {unknown} (known: {sorted(known)})")
+        data = dict(raw)
+        for key in ("checks", "expect_alerts", "expected_unresolved"):
+            if key in data:
+                data[key] = tuple(data[key])
+        if "thresholds" in data:
+            data["thresholds"] = tuple(_threshold(t) for t in data["thresholds"])
+        return cls(**data)
+
+    @classmethod
+    def from_json(cls, text: str) -> CheckSpec:
+        return cls.from_dict(json.loads(text))
+
+
+def _threshold(raw: Any) -> Threshold:
+    if isinstance(raw, Threshold):
+        return raw
+    if isinstance(raw, str):
+        return Threshold.parse(raw)
+    if isinstance(raw, dict):
+        return Threshold(str(raw["metric"]), str(raw["op"]), float(raw["value"]))
+    if isinstance(raw, list | tuple) and len(raw) == 3:
+        return Threshold(str(raw[0]), str(raw[1]), float(raw[2]))
+    raise ValueError(f"threshold {raw!r} is neither 'metric op value' nor {{metric, op, value}}")
