@@ -1,0 +1,96 @@
+"""The runbook bot: an operator who lists stuck paid orders and delivers them by hand.
+
+It follows the emergency plan through the admin API while the system itself
+recovers, so manual and automatic delivery race: the oracle then checks that
+no order got two deliveries. Each action is an op of process "operator" in
+history.jsonl (invoke, then ok/fail/info).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from drill.events import Events
+from drill.mapping import ADMIN_TOKEN
+from drill.scenario import Operator
+
+PROCESS = "operator"
+
+
+class OperatorBot:
+    def __init__(self, spec: Operator, service_url: str, run_dir: Path, events: Events) -> None:
+        self.spec, self.service_url, self.run_dir, self.events = spec, service_url, run_dir, events
+        self.actions = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._done: set[str] = set()
+
+    def start(self, t0: float) -> None:
+        self._thread = threading.Thread(target=self._run, args=(t0,), daemon=True,
+                                        name="operator")
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+
+    def _run(self, t0: float) -> None:
+        if self._stop.wait(max(0.0, t0 + self.spec.start - time.time())):
+            return
+        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        with httpx.Client(base_url=self.service_url, headers=headers, timeout=5) as client:
+            while not self._stop.is_set() and self.actions < self.spec.max_actions:
+                self._round(client)
+                if self._stop.wait(self.spec.every):
+                    return
+
+    def _round(self, client: httpx.Client) -> None:
+        try:
+            r = client.get("/admin/orders", params={
+                "status": "paid", "older_than_s": self.spec.older_than_s, "limit": 100})
+            orders = r.json().get("orders", []) if r.status_code == 200 else []
+        except (httpx.HTTPError, ValueError):
+            return
+        for order in orders:
+            no = str(order.get("order_no", ""))
+            if not no or no in self._done or self._stop.is_set():
+                continue
+            if self.actions >= self.spec.max_actions:
+                return
+            self.actions += 1
+            self._deliver(client, no)
+
+    def _deliver(self, client: httpx.Client, order_no: str) -> None:
+        self._op("invoke", {"order_no": order_no})
+        try:
+            r = client.post(f"/admin/orders/{order_no}/deliver")
+        except httpx.HTTPError as exc:
+            self._op("info", {"order_no": order_no, "error": f"{type(exc).__name__}: {exc}"})
+            return
+        body: dict[str, Any] = {}
+        with contextlib.suppress(ValueError):
+            body = r.json()
+        ok = r.status_code == 200
+        if ok:
+            self._done.add(order_no)
+        value = {"order_no": order_no, "cards": body.get("cards", []),
+                 "created": body.get("created"), "source": body.get("source")}
+        if not ok:
+            value = {"order_no": order_no, "error": f"HTTP {r.status_code}: {r.text[:200]}"}
+        self._op("ok" if ok else "fail", value)
+        self.events.operator_action.fire(f="manual_deliver", order_no=order_no, ok=ok,
+                                         at=time.time())
+
+    def _op(self, type_: str, value: dict[str, Any]) -> None:
+        op = {"process": PROCESS, "type": type_, "f": "manual_deliver", "value": value,
+              "time": time.time()}
+        with open(self.run_dir / "history.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(op) + "\n")

@@ -1,0 +1,354 @@
+"""A scenario file (TOML) -> a validated, frozen `Scenario`.
+
+Time, once and for all:
+- **wall seconds**: everything the conductor schedules or judges: `[load]`
+  (duration, spike, steps, poll_timeout), the `[[faults]]` timeline (at, for,
+  until, from the start of the load phase), `[expect]` thresholds,
+  `failover_within`, `settle`.  Strings like "500ms", "20s", "2m" or numbers.
+- **scenario seconds**: every timer inside the service (`[service]` and its
+  sub-tables, keys ending in `_s`, e.g. `order_expiry_s`, `monitor.window_s`)
+  and the fakes' own schedules; they run `time_scale` times faster on the wall
+  clock (CONTRACTS: `d` scenario seconds last `d / time_scale` wall seconds).
+
+Unknown keys are refused; every problem is reported as
+``<file>: <field.path> = <value>: <what is wrong>; <how to fix>``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from drill.durations import parse_duration, parse_threshold
+from drill.errors import ScenarioError
+
+Wall = Annotated[float, BeforeValidator(parse_duration)]
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+CHECK_IDS = (
+    "no-loss", "no-duplicate", "no-oversell", "no-double-purchase", "latency", "retries",
+    "failover", "alerts", "buyer-notice", "thresholds",
+)
+ALERT_RULES = (
+    "stuck_paid_orders", "supplier_health", "low_stock", "review_backlog", "payment_anomaly",
+    "manual_escalation", "refund_needed",
+)
+STATUSES = (
+    "pending_payment", "expired", "review", "paid", "delivered", "manual", "refund_needed",
+    "refunded", "rejected",
+)
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Product(_M):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str = ""
+    price: Decimal = Field(Decimal("10.00"), gt=0, decimal_places=2)
+    kind: Literal["local", "supplier"] = "local"
+    stock: int = Field(0, ge=0, le=1_000_000)   # local: codes generated and imported
+    sku: str | None = None                       # supplier: the supplier's sku (default: id)
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Product:
+        if self.kind == "supplier" and self.stock:
+            raise ValueError("stock is for local products; supplier stock goes in [suppliers.*]")
+        return self
+
+
+class SupplierSpec(_M):
+    stock: dict[str, int] = {}                   # sku -> units; default 100000 per supplier sku
+    semantics: Literal["replay", "reject"] = "replay"
+    behaviour: dict[str, Any] = {}               # fakes.supplier knobs at start
+
+
+class FakeSpec(_M):
+    behaviour: dict[str, Any] = {}
+    schedule: Literal["epay", "alipay", "wechat"] | None = None
+
+
+class _Section(_M):
+    """A service sub-table: keys as in CONTRACTS §1, scenario seconds."""
+
+
+class SupplierPolicy(_Section):
+    timeout_s: float | None = None
+    max_attempts: int | None = None
+    backoff_base_s: float | None = None
+    backoff_max_s: float | None = None
+    breaker_failures: int | None = None
+    breaker_reset_s: float | None = None
+
+
+class WorkerTuning(_Section):
+    lease_s: float | None = None
+    concurrency: int | None = None
+    poll_s: float | None = None
+
+
+class Reconcile(_Section):
+    after_s: float | None = None
+    every_s: float | None = None
+
+
+class Risk(_Section):
+    mode: Literal["block", "review", "pass_then_review"] | None = None
+    max_amount: Decimal | None = None
+    per_contact_per_min: int | None = None
+    per_ip_per_min: int | None = None
+    blacklist: list[str] | None = None
+
+
+class Monitor(_Section):
+    every_s: float | None = None
+    stuck_after_s: float | None = None
+    stuck_threshold: int | None = None
+    window_s: float | None = None
+    low_stock_below: int | None = None
+    review_backlog_above: int | None = None
+    supplier_error_rate: float | None = None
+    supplier_min_calls: int | None = None
+
+
+class BuyerNotice(_Section):
+    delay_after_s: float | None = None
+    locale: Literal["zh", "en"] | None = None
+    coupon: str | None = None
+
+
+class Service(_M):
+    order_expiry_s: float | None = Field(None, gt=0)
+    workers: int = Field(0, ge=0, le=8)          # separate `--role worker` processes (0: none)
+    supplier_policy: SupplierPolicy = SupplierPolicy()
+    worker: WorkerTuning = WorkerTuning()
+    reconcile: Reconcile = Reconcile()
+    risk: Risk = Risk()
+    monitor: Monitor = Monitor()
+    buyer_notice: BuyerNotice = BuyerNotice()
+    defects: tuple[str, ...] = ()
+
+
+class Spike(_M):
+    multiplier: float = Field(10.0, gt=0)
+    at: Wall = 0.0
+    for_: Wall = Field(0.0, alias="for")
+
+
+class Load(_M):
+    shape: Literal["constant", "flash_sale", "steps", "arrival_rate"] = "constant"
+    users: int = Field(10, ge=1, le=5000)
+    spawn_rate: float = Field(10.0, gt=0)
+    rate: float = Field(0.0, ge=0)
+    duration: Wall = 20.0
+    spike: Spike = Spike()
+    steps: tuple[tuple[Wall, float], ...] = ()
+    max_orders: int = Field(100_000, ge=1)
+    quantity: int = Field(1, ge=1, le=100)
+    pay_probability: float = Field(1.0, ge=0, le=1)
+    contacts: int = Field(0, ge=0)
+    poll_timeout: Wall = 30.0
+    poll_interval: Wall = 0.2
+    processes: int = Field(1, ge=1, le=16)
+    products: tuple[str, ...] = ()               # default: every catalogue product
+
+    @model_validator(mode="after")
+    def _shape_fields(self) -> Load:
+        if self.shape == "arrival_rate" and self.rate <= 0:
+            raise ValueError("shape 'arrival_rate' needs rate > 0 (orders per second)")
+        if self.shape == "steps" and not self.steps:
+            raise ValueError('shape \'steps\' needs steps = [["0s", 5], ["10s", 20], ...]')
+        return self
+
+
+class Fault(_M):
+    at: Wall
+    for_: Wall | None = Field(None, alias="for")
+    until: Wall | None = None
+    target: str
+    kind: str
+    params: dict[str, Any] = {}
+
+    @model_validator(mode="after")
+    def _window(self) -> Fault:
+        if self.for_ is not None and self.until is not None:
+            raise ValueError("give either 'for' or 'until', not both")
+        if self.until is not None and self.until <= self.at:
+            raise ValueError(f"until ({self.until}s) must be after at ({self.at}s)")
+        return self
+
+    @property
+    def end(self) -> float | None:
+        """Wall seconds after load start when this fault heals (None: at the end of the load)."""
+        if self.until is not None:
+            return self.until
+        return None if self.for_ is None else self.at + self.for_
+
+
+class Operator(_M):
+    """The runbook bot: lists stuck paid orders and delivers them by hand."""
+
+    enabled: bool = False
+    start: Wall = 0.0
+    every: Wall = 1.0
+    older_than_s: float = Field(30.0, ge=0)     # scenario seconds, as the admin API takes it
+    max_actions: int = Field(200, ge=1)
+
+
+class Expect(_M):
+    thresholds: tuple[str, ...] = ()
+    checks: tuple[str, ...] = CHECK_IDS
+    alerts: tuple[str, ...] = ()
+    quiet: bool = True
+    max_attempts_per_order: int = Field(6, ge=1)
+    max_supplier_calls_per_s: float | None = Field(None, gt=0)
+    failover_within: Wall | None = None
+    buyer_notice: bool = False
+    unresolved: tuple[str, ...] = ()
+    settle: Wall = 30.0
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for text in v:
+            parse_threshold(text)
+        return v
+
+    @field_validator("checks")
+    @classmethod
+    def _checks(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return _known(v, CHECK_IDS, "check")
+
+    @field_validator("alerts")
+    @classmethod
+    def _alerts(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return _known(v, ALERT_RULES, "alert rule")
+
+    @field_validator("unresolved")
+    @classmethod
+    def _unresolved(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return _known(v, STATUSES, "order status")
+
+
+def _known(values: tuple[str, ...], known: tuple[str, ...], what: str) -> tuple[str, ...]:
+    bad = [x for x in values if x not in known]
+    if bad:
+        raise ValueError(f"unknown {what} {bad[0]!r}; known: {', '.join(known)}")
+    return values
+
+
+class Scenario(_M):
+    title: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    time_scale: float = Field(1.0, gt=0, le=100_000)
+    seed: int = 0
+    catalogue: tuple[Product, ...] = Field(min_length=1)
+    suppliers: dict[Literal["primary", "backup"], SupplierSpec] = {}
+    gateway: FakeSpec = FakeSpec()
+    sink: FakeSpec = FakeSpec()
+    service: Service = Service()
+    load: Load = Load()
+    faults: tuple[Fault, ...] = ()
+    operator: Operator = Operator()
+    expect: Expect = Expect()
+    name: str = ""                               # set from the file name
+    path: str = ""
+
+    @model_validator(mode="after")
+    def _products(self) -> Scenario:
+        ids = [p.id for p in self.catalogue]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"catalogue has duplicate product ids: {ids}")
+        for pid in self.load.products:
+            if pid not in ids:
+                raise ValueError(f"load.products names {pid!r}, not in the catalogue ({ids})")
+        return self
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.startswith(("function-", "tuple[")):
+            continue
+        else:
+            out += ("." if out else "") + ("for" if part == "for_" else str(part))
+    return out or "(top level)"
+
+
+def _problems(exc: ValidationError, data: dict[str, Any]) -> list[str]:
+    out = []
+    errors = exc.errors()
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "too_short" and any(
+            len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == loc for e in errors
+        ):
+            continue  # the items themselves are reported
+        where = _loc(loc)
+        value = err.get("input")
+        shown = "" if isinstance(value, dict) or err["type"] == "missing" else f" = {value!r}"
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key; remove it or fix its spelling (see scenarios/README.md)"
+        elif err["type"] == "missing":
+            msg = "is required; add it"
+        else:
+            msg = str(err["msg"]).removeprefix("Value error, ")
+        out.append(f"{where}{shown}: {msg}")
+    return out
+
+
+def resolve(name_or_path: str) -> Path:
+    """A scenario name from scenarios/ (`smoke`) or a path to a .toml file."""
+    p = Path(name_or_path)
+    if p.suffix == ".toml" or p.exists():
+        return p
+    return SCENARIO_DIR / f"{name_or_path}.toml"
+
+
+def load_scenario(name_or_path: str, **overrides: Any) -> Scenario:
+    """Read, validate (also the fault timeline) and return the scenario; overrides win."""
+    path = resolve(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        known = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
+        raise ScenarioError(str(path), [f"no such file; known scenarios: {known}"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(str(path), [f"cannot read: {exc}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(str(path), [f"not valid TOML: {exc}"]) from None
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    data.update(name=path.stem, path=str(path))
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(str(path), _problems(exc, data)) from None
+    from drill.faults.plan import validate_faults  # the timeline knows its targets
+
+    validate_faults(scenario)
+    return scenario
+
+
+def list_scenarios() -> list[Scenario | ScenarioError]:
+    out: list[Scenario | ScenarioError] = []
+    for p in sorted(SCENARIO_DIR.glob("*.toml")):
+        try:
+            out.append(load_scenario(str(p)))
+        except ScenarioError as exc:
+            out.append(exc)
+    return out

@@ -1,0 +1,236 @@
+"""Start and stop every component of a drill as `ManagedProcess`es, wired through Toxiproxy.
+
+Start order: Toxiproxy, the fakes (in parallel), the links, the delivery
+service (one process, or `--role api` plus N `--role worker`), then stock.
+Stop order is the reverse; SIGKILL after the grace, so nothing outlives us.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from drill.errors import StackError, TargetError
+from drill.mapping import (
+    GATEWAY_KEY,
+    GATEWAY_PID,
+    SUPPLIERS,
+    ServiceUrls,
+    service_config,
+    supplier_credentials,
+    supplier_spec,
+    supplier_stock,
+)
+from drill.scenario import Scenario
+from drill.toxi import Toxi, choose, toxiproxy_process
+from runtime import ManagedProcess, NonLoopbackError, ProcessError, ensure_loopback
+
+PY = sys.executable
+
+
+@dataclass
+class StackOptions:
+    run_dir: Path
+    db: str | None = None                   # None: SQLite in the run folder
+    toxiproxy: str | None = None            # URL | "embedded" | None (auto)
+    allow_non_loopback: bool = False
+    defects: tuple[str, ...] = ()
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+def _parallel(fn: Any, items: list[Any]) -> list[BaseException]:
+    errors: list[BaseException] = []
+
+    def one(item: Any) -> None:
+        try:
+            fn(item)
+        except BaseException as exc:  # collected and re-raised by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in items]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return errors
+
+
+class Stack:
+    def __init__(self, scenario: Scenario, opts: StackOptions) -> None:
+        self.scenario, self.opts = scenario, opts
+        self.logs = opts.run_dir / "logs"
+        self.components: dict[str, ManagedProcess] = {}
+        self.toxi: Toxi | None = None
+        self.toxiproxy_info: dict[str, Any] = {}
+        self.db_kind = "sqlite"
+        self._db_upstream: str | None = None
+        if opts.db:
+            scheme = opts.db.split(":", 1)[0]
+            if not scheme.startswith(("postgresql", "sqlite")):
+                raise StackError(f"--db {opts.db!r}: use postgresql+psycopg://… or sqlite:///…")
+            if scheme.startswith("postgresql"):
+                self.db_kind = "postgresql"
+                host = urlsplit(opts.db).hostname or "127.0.0.1"
+                try:
+                    ensure_loopback(host, allow=opts.allow_non_loopback, what="--db host")
+                except NonLoopbackError as exc:
+                    raise TargetError(str(exc)) from None
+                self._db_upstream = f"{host}:{urlsplit(opts.db).port or 5432}"
+
+    # -- facts ---------------------------------------------------------------
+    @property
+    def service_procs(self) -> list[ManagedProcess]:
+        return [p for n, p in self.components.items() if n in ("service", "api")
+                or n.startswith("worker-")]
+
+    @property
+    def service_url(self) -> str:
+        return (self.components.get("service") or self.components["api"]).url
+
+    def url(self, name: str) -> str:
+        return self.components[name].url
+
+    @property
+    def supplier_urls(self) -> dict[str, str]:
+        return {n: self.url(f"supplier-{n}") for n in SUPPLIERS}
+
+    def processes(self, target: str) -> list[ManagedProcess]:
+        """The processes a fault target names (`worker` = every worker)."""
+        if target == "worker":
+            return [p for n, p in self.components.items() if n.startswith("worker-")]
+        if target in self.components:
+            return [self.components[target]]
+        raise StackError(f"no component {target!r}; running: {', '.join(self.components)}")
+
+    def urls(self) -> dict[str, str]:
+        out = {n: p.url for n, p in self.components.items() if p.ready}
+        if self.toxi:
+            out.update({f"link:{n}": self.toxi.url_of(n) for n in self.toxi.links})
+        return out
+
+    # -- lifecycle -----------------------------------------------------------
+    def start(self) -> None:
+        try:
+            self._start_toxiproxy()
+            self._start_fakes()
+            self._start_service()
+        except ProcessError as exc:
+            raise StackError(f"{exc}\n(logs in {self.logs})") from None
+
+    def _add(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> ManagedProcess:
+        proc = ManagedProcess(name, argv, env=env, log_path=self.logs / f"{name}.log",
+                              cwd=Path(__file__).resolve().parent.parent)
+        self.components[name] = proc
+        return proc
+
+    def _start_toxiproxy(self) -> None:
+        choice = choose(self.opts.toxiproxy, allow_non_loopback=self.opts.allow_non_loopback)
+        proc = toxiproxy_process(choice, self.logs)
+        if proc is not None:
+            self.components["toxiproxy"] = proc
+            proc.start()
+        api_url = choice.url or (proc.url if proc else "")
+        self.toxi = Toxi(api_url, choice.kind)
+        self.toxiproxy_info = {"kind": choice.kind, "version": self.toxi.version(),
+                               "url": api_url, "binary": choice.binary}
+
+    def _start_fakes(self) -> None:
+        s = self.scenario
+        common = ["--port", "0", "--seed", str(s.seed), "--time-scale", str(s.time_scale)]
+        gw = [PY, "-m", "fakes.payment", *common, "--pid", GATEWAY_PID, "--key", GATEWAY_KEY]
+        if s.gateway.schedule:
+            gw += ["--schedule", s.gateway.schedule]
+        procs = [self._add("gateway", gw + _behaviour(s.gateway.behaviour))]
+        for name in SUPPLIERS:
+            spec = supplier_spec(s, name)
+            key, secret = supplier_credentials(name)
+            stock = ",".join(f"{k}={v}" for k, v in supplier_stock(s, name).items())
+            argv = [PY, "-m", "fakes.supplier", *common, "--name", name, "--api-key", key,
+                    "--api-secret", secret, "--semantics", spec.semantics]
+            procs.append(self._add(f"supplier-{name}", argv + (["--stock", stock] if stock else [])
+                                   + _behaviour(spec.behaviour)))
+        sink = [PY, "-m", "fakes.sink", *common, *_behaviour(s.sink.behaviour)]
+        procs.append(self._add("sink", sink))
+        errors = _parallel(lambda p: p.start(), procs)
+        if errors:
+            raise errors[0]
+
+    def _start_service(self) -> None:
+        assert self.toxi is not None
+        toxi = self.toxi
+        hostport = {n: f"127.0.0.1:{self.components[n].port}" for n in
+                    ("gateway", "sink", "supplier-primary", "supplier-backup")}
+        for name in SUPPLIERS:
+            toxi.create(f"supplier_{name}", hostport[f"supplier-{name}"])
+        toxi.create("gateway_query", hostport["gateway"])
+        toxi.create("im", hostport["sink"])
+        toxi.create("gateway_notify", hostport["gateway"])      # repointed once the service runs
+        db_url = f"sqlite:///{(self.opts.run_dir / 'shop.sqlite3').resolve()}"
+        if self.opts.db and self.db_kind == "sqlite":
+            db_url = self.opts.db
+        if self._db_upstream and self.opts.db:
+            listen = toxi.create("db", self._db_upstream)
+            parts = urlsplit(self.opts.db)
+            netloc = parts.netloc.rsplit("@", 1)
+            netloc[-1] = listen
+            db_url = urlunsplit(parts._replace(netloc="@".join(netloc)))
+        urls = ServiceUrls(
+            public_base_url=toxi.url_of("gateway_notify"),
+            gateway_query_url=toxi.url_of("gateway_query"),
+            gateway_public_url=self.url("gateway"),
+            suppliers={n: toxi.url_of(f"supplier_{n}") for n in SUPPLIERS},
+            im_url=toxi.url_of("im"), db_url=db_url)
+        cfg = service_config(self.scenario, urls, defects=self.opts.defects)
+        cfg_path = self.opts.run_dir / "config" / "service.json"
+        cfg_path.parent.mkdir(parents=True, exist_ok=True)
+        cfg_path.write_text(json.dumps(cfg, indent=2), encoding="utf-8")
+        env = dict(self.opts.extra_env)
+        if cfg["defects"]:
+            env["FAKA_DRILL_ALLOW_DEFECTS"] = "1"
+        base = [PY, "-m", "delivery", "--config", str(cfg_path.resolve()), "--port", "0",
+                "--time-scale", str(self.scenario.time_scale)]
+        workers = self.scenario.service.workers
+        if workers == 0:
+            front = self._add("service", base, env)
+            front.start()
+        else:
+            front = self._add("api", [*base, "--role", "api"], env)
+            front.start()
+            procs = [self._add(f"worker-{i}", [*base, "--role", "worker", "--worker-id",
+                                               f"worker-{i}"], env) for i in range(1, workers + 1)]
+            errors = _parallel(lambda p: p.start(), procs)
+            if errors:
+                raise errors[0]
+        toxi.repoint("gateway_notify", f"127.0.0.1:{front.port}")
+
+    def stop(self, grace: float = 3.0, *, parallel: bool = False) -> list[str]:
+        """Stop everything, service first (all at once when `parallel`); never raises."""
+        problems: list[str] = []
+        tiers = [self.service_procs,
+                 [p for n, p in self.components.items() if n not in ("toxiproxy",)
+                  and p not in self.service_procs],
+                 [p for n, p in self.components.items() if n == "toxiproxy"]]
+        if parallel:
+            tiers = [list(self.components.values())]
+        if self.toxi and self.toxi.kind == "real" and "toxiproxy" not in self.components:
+            try:
+                self.toxi.destroy_links()
+            except Exception as exc:
+                problems.append(f"cannot delete links on {self.toxi.url}: {exc}")
+        for tier in tiers:
+            problems += [str(e) for e in _parallel(lambda p: p.stop(grace), list(reversed(tier)))]
+        return problems
+
+    def env_summary(self) -> dict[str, Any]:
+        return {"db": self.db_kind, "toxiproxy": self.toxiproxy_info,
+                "pids": {n: p.pid for n, p in self.components.items()}}
+
+
+def _behaviour(behaviour: dict[str, Any]) -> list[str]:
+    return ["--behaviour", json.dumps(behaviour)] if behaviour else []
+

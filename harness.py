@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""faka-drill: load and chaos drills for digital-goods auto-delivery shops (发卡网).
+
+    python harness.py list                       every scenario with title and tags
+    python harness.py validate SCENARIO          exit 0 valid, 2 with messages naming the field
+    python harness.py run SCENARIO [options]     exit 0 all checks pass, 1 any fails, 2 usage/config
+    python harness.py suite TAG [options]        every scenario with TAG, one combined JUnit file
+    python harness.py serve [SCENARIO]           stack up, URLs printed, until Ctrl-C
+    python harness.py check RUN_DIR              re-judge a run folder offline
+
+SCENARIO is a name from scenarios/ (e.g. smoke) or a path to a .toml file.
+Every option also reads an environment variable FAKA_DRILL_<OPTION> (e.g.
+FAKA_DRILL_OUT, FAKA_DRILL_TIME_SCALE, FAKA_DRILL_DEFECTS=a,b).
+"""
+
+from __future__ import annotations
+
+# Top-level imports stay stdlib-only: the bootstrap below may have to create
+# .venv and re-exec before anything third-party can be imported.
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _bootstrap() -> None:
+    # ---- project lead's bootstrap spot (drill/bootstrap.py, stdlib only) ----
+    sys.path.insert(0, str(ROOT))
+    from drill import bootstrap
+
+    getattr(bootstrap, "ensure_environment", lambda: None)()
+    # ---- end of the bootstrap spot ----
+
+
+def _env(option: str, default: str | None = None) -> str | None:
+    return os.environ.get("FAKA_DRILL_" + option.upper().replace("-", "_"), default)
+
+
+def _flag(option: str) -> bool:
+    return (_env(option) or "").lower() in ("1", "true", "yes")
+
+
+def _run_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("run options (env FAKA_DRILL_<NAME>)")
+    g.add_argument("--out", default=_env("out", "reports"), help="folder for run folders")
+    g.add_argument("--time-scale", type=float, default=_env("time_scale"),
+                   help="override the scenario's time compression")
+    g.add_argument("--seed", type=int, default=_env("seed"), help="override the scenario's seed")
+    g.add_argument("--db", default=_env("db"),
+                   help="postgresql+psycopg://postgres@127.0.0.1:5432/test (default: SQLite)")
+    g.add_argument("--toxiproxy", default=_env("toxiproxy"),
+                   help="URL of a running Toxiproxy, or 'embedded' (default: auto)")
+    g.add_argument("--defect", action="append", dest="defects",
+                   default=[d for d in (_env("defects") or "").split(",") if d],
+                   help="enable a service defect (bug zoo); repeatable")
+    g.add_argument("--allow-non-loopback", action="store_true",
+                   default=_flag("allow_non_loopback"),
+                   help="permit --db / --toxiproxy targets off this machine")
+    g.add_argument("--plain", action="store_true", default=_flag("plain"),
+                   help="plain progress lines even on a terminal")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="harness.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+    sub.add_parser("list", help="every scenario with title and tags")
+    p = sub.add_parser("validate", help="check a scenario file")
+    p.add_argument("scenario", nargs="+")
+    p = sub.add_parser("run", help="run one drill")
+    p.add_argument("scenario")
+    _run_options(p)
+    p = sub.add_parser("suite", help="run every scenario with a tag")
+    p.add_argument("tag")
+    _run_options(p)
+    p = sub.add_parser("serve", help="start the stack and keep it up until Ctrl-C")
+    p.add_argument("scenario", nargs="?", default=_env("scenario", "smoke"))
+    _run_options(p)
+    p = sub.add_parser("check", help="re-judge a run folder offline")
+    p.add_argument("run_dir")
+    # ---- project lead's spot: the `test` verb (drill.bootstrap.run_tests) ----
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _bootstrap()
+    args = build_parser().parse_args(argv)
+    from drill import cli  # third-party imports only after the bootstrap
+
+    return cli.dispatch(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
