@@ -1,0 +1,70 @@
+"""junit.xml: one testcase per check, so CI shows each invariant; `combine` merges runs for `suite`.
+
+A failed check is a <failure>, an unknown one an <error> (the oracle could not
+judge — CI must not read it as green).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+
+def _suite(summary: dict[str, Any]) -> ET.Element:
+    checks = summary.get("checks") or []
+    suite = ET.Element("testsuite", {
+        "name": str(summary.get("scenario") or summary.get("run_id") or "run"),
+        "tests": str(len(checks)),
+        "failures": str(sum(1 for c in checks if c.get("ok") is False)),
+        "errors": str(sum(1 for c in checks if c.get("ok") is None)),
+        "time": f"{float(summary.get('wall_s') or 0):.3f}",
+    })
+    props = ET.SubElement(suite, "properties")
+    for key in ("run_id", "seed", "verdict", "interrupted"):
+        ET.SubElement(props, "property", {"name": key, "value": str(summary.get(key))})
+    for c in checks:
+        case = ET.SubElement(suite, "testcase", {"classname": str(suite.get("name")),
+                                                 "name": str(c.get("id"))})
+        if c.get("ok") is False:
+            node = ET.SubElement(case, "failure", {"message": str(c.get("detail"))[:500]})
+            examples = c.get("examples") or []
+            node.text = str(c.get("detail")) + "\n" + "\n".join(
+                f"{e.get('order_no', e.get('rule', '?'))}: {e.get('reason', '')}"
+                for e in examples[:20])
+        elif c.get("ok") is None:
+            ET.SubElement(case, "error", {"message": str(c.get("detail"))[:500]}).text = str(
+                c.get("detail"))
+        else:
+            ET.SubElement(case, "system-out").text = str(c.get("detail"))
+    return suite
+
+
+def junit_xml(summaries: list[dict[str, Any]]) -> str:
+    root = ET.Element("testsuites", {"name": "faka-drill"})
+    for s in summaries:
+        root.append(_suite(s))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def write_junit(path: Path, summary: dict[str, Any]) -> Path:
+    path.write_text(junit_xml([summary]), encoding="utf-8")
+    return path
+
+
+def combine(run_dirs: list[str | Path], out: str | Path) -> Path:
+    """One JUnit file for several runs (the `suite` command); runs without summary.json are
+    reported as a suite with one erroring testcase."""
+    summaries = []
+    for rd in run_dirs:
+        p = Path(rd) / "summary.json"
+        try:
+            summaries.append(json.loads(p.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            summaries.append({"run_id": Path(rd).name, "checks": [
+                {"id": "report", "ok": None, "detail": f"no readable summary.json: {exc}"}]})
+    path = Path(out)
+    path.write_text(junit_xml(summaries), encoding="utf-8")
+    return path
