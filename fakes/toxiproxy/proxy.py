@@ -1,0 +1,153 @@
+"""A named TCP proxy: a listener, its upstream, its toxics and open connections.
+
+Listen addresses follow Go's `net.Listen("tcp", addr)`: ``host:port`` with
+port 0 picking an ephemeral port; a running proxy reports the resolved
+``ip:port``; errors carry Go's text (they become the API's 500 body).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import socket
+from typing import TYPE_CHECKING, Any
+
+from fakes.toxiproxy.connection import ClientSide, Connection
+from fakes.toxiproxy.errors import ApiError, internal
+from fakes.toxiproxy.toxic_collection import ToxicCollection
+
+if TYPE_CHECKING:
+    pass
+
+_ERRNO_TEXT = {
+    errno.EADDRINUSE: "address already in use",
+    errno.EADDRNOTAVAIL: "cannot assign requested address",
+    errno.EACCES: "permission denied",
+}
+
+
+class ListenError(ApiError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 500)
+
+
+def split_host_port(addr: str) -> tuple[str, str]:
+    """Go's `net.SplitHostPort`, with its error texts."""
+    if addr.startswith("["):
+        end = addr.find("]")
+        if end < 0:
+            raise ListenError(f"listen tcp: address {addr}: missing ']' in address")
+        host, rest = addr[1:end], addr[end + 1 :]
+        if not rest.startswith(":"):
+            raise ListenError(f"listen tcp: address {addr}: missing port in address")
+        return host, rest[1:]
+    if ":" not in addr:
+        raise ListenError(f"listen tcp: address {addr}: missing port in address")
+    host, port = addr.rsplit(":", 1)
+    if ":" in host:
+        raise ListenError(f"listen tcp: address {addr}: too many colons in address")
+    return host, port
+
+
+def format_addr(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def resolve(addr: str) -> tuple[str, int]:
+    """Go's `net.ResolveTCPAddr`: hostname -> IP (IPv4 preferred), port checked."""
+    host, port_text = split_host_port(addr)
+    if not port_text.isdigit():
+        raise ListenError(f"listen tcp: lookup tcp/{port_text}: unknown port")
+    port = int(port_text)
+    if port > 65535:
+        raise ListenError(f"listen tcp: address {port_text}: invalid port")
+    if host == "":
+        return "", port
+    try:
+        ipaddress.ip_address(host)
+        return host, port
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        raise ListenError(f"listen tcp: lookup {host}: no such host") from None
+    infos.sort(key=lambda info: info[0] != socket.AF_INET)
+    return str(infos[0][4][0]), port
+
+
+def resolved_string(addr: str) -> str:
+    host, port = resolve(addr)
+    return format_addr(host, port)
+
+
+class Proxy:
+    """Go's `Proxy`: `listen` is the resolved address while running, verbatim otherwise."""
+
+    def __init__(self, name: str, listen: str, upstream: str, *, allow_non_loopback: bool) -> None:
+        self.name = name
+        self.listen = listen
+        self.upstream = upstream
+        self.enabled = False
+        self.allow_non_loopback = allow_non_loopback
+        self.toxics = ToxicCollection(self)
+        self.conns: set[Connection] = set()
+        self.server: asyncio.Server | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "listen": self.listen,
+            "upstream": self.upstream,
+            "enabled": self.enabled,
+            "Logger": {},
+            "toxics": [w.to_json() for w in self.toxics.list()],
+        }
+
+    def differs(self, listen: str, upstream: str) -> bool:
+        """Go's `Differs`: resolved listen or upstream changed (hostname vs IP is no change)."""
+        return self.listen != resolved_string(listen) or self.upstream != upstream
+
+    def _bind(self) -> socket.socket:
+        host, port = resolve(self.listen)
+        if host == "":
+            host = "::" if self.allow_non_loopback else "127.0.0.1"
+        elif not self.allow_non_loopback and not ipaddress.ip_address(host).is_loopback:
+            raise ListenError(
+                f"listen tcp {format_addr(host, port)}: refused: not a loopback address "
+                "(start the server with --allow-non-loopback to permit it)"
+            )
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+            sock.listen(4096)
+        except OSError as exc:
+            sock.close()
+            text = _ERRNO_TEXT.get(exc.errno or 0, (exc.strerror or str(exc)).lower())
+            raise ListenError(f"listen tcp {format_addr(host, port)}: bind: {text}") from None
+        sock.setblocking(False)
+        return sock
+
+    async def start(self) -> None:
+        """Listen; raises `ListenError` (500) with Go's text on failure."""
+        if self.server is not None:
+            raise internal("Proxy already started")
+        sock = self._bind()
+        loop = asyncio.get_running_loop()
+        self.server = await loop.create_server(lambda: ClientSide(self), sock=sock)
+        host, port = sock.getsockname()[:2]
+        self.listen = format_addr(host, port)
+        self.enabled = True
+
+    def stop(self) -> None:
+        """Close the listener and every connection; harmless when already stopped."""
+        server, self.server = self.server, None
+        self.enabled = False
+        if server is not None:
+            server.close()
+        for conn in list(self.conns):
+            conn.abort()
+        self.conns.clear()
