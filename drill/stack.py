@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ class StackOptions:
 
 
 def _parallel(fn: Any, items: list[Any]) -> list[BaseException]:
+    """Run `fn` on every item in short-lived threads (only for stopping: see `Stack.pool`)."""
     errors: list[BaseException] = []
 
     def one(item: Any) -> None:
@@ -65,6 +67,9 @@ class Stack:
         self.scenario, self.opts = scenario, opts
         self.logs = opts.run_dir / "logs"
         self.components: dict[str, ManagedProcess] = {}
+        # Children get PR_SET_PDEATHSIG, which fires when the *thread* that spawned them
+        # exits; so every start happens on these long-lived threads (never a throwaway one).
+        self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="spawn")
         self.toxi: Toxi | None = None
         self.toxiproxy_info: dict[str, Any] = {}
         self.db_kind = "sqlite"
@@ -98,6 +103,14 @@ class Stack:
     @property
     def supplier_urls(self) -> dict[str, str]:
         return {n: self.url(f"supplier-{n}") for n in SUPPLIERS}
+
+    def start_procs(self, procs: list[ManagedProcess]) -> None:
+        """Start (or restart a stopped) component(s) in parallel on the spawn threads."""
+        futures = [self.pool.submit(p.start) for p in procs]
+        errors = [f.exception() for f in futures]
+        for exc in errors:
+            if exc is not None:
+                raise exc
 
     def processes(self, target: str) -> list[ManagedProcess]:
         """The processes a fault target names (`worker` = every worker)."""
@@ -133,7 +146,7 @@ class Stack:
         proc = toxiproxy_process(choice, self.logs)
         if proc is not None:
             self.components["toxiproxy"] = proc
-            proc.start()
+            self.start_procs([proc])
         api_url = choice.url or (proc.url if proc else "")
         self.toxi = Toxi(api_url, choice.kind)
         self.toxiproxy_info = {"kind": choice.kind, "version": self.toxi.version(),
@@ -141,8 +154,11 @@ class Stack:
 
     def _start_fakes(self) -> None:
         s = self.scenario
-        common = ["--port", "0", "--seed", str(s.seed), "--time-scale", str(s.time_scale)]
-        gw = [PY, "-m", "fakes.payment", *common, "--pid", GATEWAY_PID, "--key", GATEWAY_KEY]
+        common = ["--port", "0", "--time-scale", str(s.time_scale)]
+        seeds = {name: str(s.seed * 10 + i) for i, name in enumerate(
+            ("gateway", "supplier-primary", "supplier-backup", "sink"))}  # distinct code streams
+        gw = [PY, "-m", "fakes.payment", *common, "--seed", seeds["gateway"],
+              "--pid", GATEWAY_PID, "--key", GATEWAY_KEY]
         if s.gateway.schedule:
             gw += ["--schedule", s.gateway.schedule]
         procs = [self._add("gateway", gw + _behaviour(s.gateway.behaviour))]
@@ -150,15 +166,15 @@ class Stack:
             spec = supplier_spec(s, name)
             key, secret = supplier_credentials(name)
             stock = ",".join(f"{k}={v}" for k, v in supplier_stock(s, name).items())
-            argv = [PY, "-m", "fakes.supplier", *common, "--name", name, "--api-key", key,
+            argv = [PY, "-m", "fakes.supplier", *common, "--seed", seeds[f"supplier-{name}"],
+                    "--name", name, "--api-key", key,
                     "--api-secret", secret, "--semantics", spec.semantics]
             procs.append(self._add(f"supplier-{name}", argv + (["--stock", stock] if stock else [])
                                    + _behaviour(spec.behaviour)))
-        sink = [PY, "-m", "fakes.sink", *common, *_behaviour(s.sink.behaviour)]
+        sink = [PY, "-m", "fakes.sink", *common, "--seed", seeds["sink"],
+                *_behaviour(s.sink.behaviour)]
         procs.append(self._add("sink", sink))
-        errors = _parallel(lambda p: p.start(), procs)
-        if errors:
-            raise errors[0]
+        self.start_procs(procs)
 
     def _start_service(self) -> None:
         assert self.toxi is not None
@@ -197,15 +213,12 @@ class Stack:
         workers = self.scenario.service.workers
         if workers == 0:
             front = self._add("service", base, env)
-            front.start()
+            self.start_procs([front])
         else:
             front = self._add("api", [*base, "--role", "api"], env)
-            front.start()
             procs = [self._add(f"worker-{i}", [*base, "--role", "worker", "--worker-id",
                                                f"worker-{i}"], env) for i in range(1, workers + 1)]
-            errors = _parallel(lambda p: p.start(), procs)
-            if errors:
-                raise errors[0]
+            self.start_procs([front, *procs])
         toxi.repoint("gateway_notify", f"127.0.0.1:{front.port}")
 
     def stop(self, grace: float = 3.0, *, parallel: bool = False) -> list[str]:
@@ -224,6 +237,7 @@ class Stack:
                 problems.append(f"cannot delete links on {self.toxi.url}: {exc}")
         for tier in tiers:
             problems += [str(e) for e in _parallel(lambda p: p.stop(grace), list(reversed(tier)))]
+        self.pool.shutdown(wait=False, cancel_futures=True)
         return problems
 
     def env_summary(self) -> dict[str, Any]:

@@ -113,13 +113,14 @@ class FaultExecutor:
                 if inject:
                     proc.kill()
                 elif not proc.alive():
-                    proc.start()
+                    self.stack.start_procs([proc])
             elif step.kind == "pause" and inject:
                 proc.pause()
             elif step.kind == "pause":
                 proc.resume()
             elif step.kind == "restart" and inject:
-                proc.restart()
+                proc.stop()
+                self.stack.start_procs([proc])
 
     def _behaviour(self, step: FaultStep, inject: bool) -> None:
         url = self.stack.url(step.target) + "/_fake/behaviour"
