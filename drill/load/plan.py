@@ -180,5 +180,5 @@ def _next_change(plan: LoadPlan, t: float) -> float:
         points += [plan.spike_at_s, plan.spike_at_s + plan.spike_for_s]
     if plan.shape == "steps":
         points += [at for at, _ in plan.steps]
-    later = [p for p in points if p > t + 1e-12]
+    later = [p for p in points if p > t]
     return min(later) if later else math.inf
