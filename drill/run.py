@@ -106,6 +106,7 @@ class Run:
             try:
                 self.set_phase("stack")
                 self.stack.start()
+                self._write_meta()
                 self.set_phase("seed")
                 seed_stock(self.scenario, self.stack.service_url, self.run_dir)
                 if self.opts.keep_up:
@@ -129,6 +130,7 @@ class Run:
                 self._armed = False
                 self._teardown()
             self.set_phase("check")
+            self._write_meta()  # the report reads meta.json (interrupted, phases, toxiproxy)
             exit_code, line = judge(self.run_dir, interrupted=self.interrupted,
                                     harness_errors=self.errors if self.harness_error else [],
                                     phase=self._interrupted_phase())
@@ -166,6 +168,7 @@ class Run:
         self.executor = FaultExecutor(steps, self.stack, self.run_dir, self.events)
         with _signals_blocked():
             self.load.start()
+        self._write_meta()
         t0 = self.load.started_at or time.time()
         self.executor.start(t0)
         if self.scenario.operator.enabled:
@@ -267,6 +270,9 @@ class Run:
             "interrupted": self.interrupted, "interrupted_phase": self._interrupted_phase(),
             "errors": self.errors, "drain": self.drain, "urls": self.stack.urls(),
             "pid": os.getpid(),
+            "pids": {**{n: p.pid for n, p in self.stack.components.items()},
+                     **({"locust": self.load.popen.pid}
+                        if self.load is not None and self.load.popen else {})},
         }
         (self.run_dir / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 

@@ -106,10 +106,16 @@ def validate_faults(scenario: Scenario) -> None:
 
 
 def plan(faults: tuple[Fault, ...] | list[Fault], load_duration: float) -> list[FaultStep]:
-    """Every fault as an inject step and a heal step, ordered by time (heals first on ties)."""
-    steps: list[FaultStep] = []
+    """Every fault as an inject step and a heal step, ordered by time.
+
+    On a tie, heals of earlier faults go first (a link is clean before the next
+    fault hits it); a zero-length fault still injects before it heals.
+    """
+    keyed: list[tuple[tuple[float, int, int], FaultStep]] = []
     for i, f in enumerate(faults):
-        end = f.end if f.end is not None else load_duration
-        steps.append(FaultStep(f.at, "inject", i, f.kind, f.target, dict(f.params)))
-        steps.append(FaultStep(max(end, f.at), "heal", i, f.kind, f.target, dict(f.params)))
-    return sorted(steps, key=lambda s: (s.at, s.action != "heal", s.index))
+        end = max(f.end if f.end is not None else load_duration, f.at)
+        keyed.append(((f.at, 1, i), FaultStep(f.at, "inject", i, f.kind, f.target,
+                                              dict(f.params))))
+        keyed.append(((end, 2 if end == f.at else 0, i),
+                      FaultStep(end, "heal", i, f.kind, f.target, dict(f.params))))
+    return [step for _, step in sorted(keyed, key=lambda pair: pair[0])]

@@ -1,0 +1,108 @@
+"""Scenario files: every shipped one validates; broken ones name file, field and fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from delivery.config import Config
+from drill.checks import CheckSpec
+from drill.durations import parse_duration, parse_threshold
+from drill.errors import ScenarioError
+from drill.load import LoadPlan
+from drill.mapping import ServiceUrls, check_spec_fields, load_plan_fields, service_config
+from drill.scenario import SCENARIO_DIR, load_scenario
+
+SHIPPED = sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+URLS = ServiceUrls("http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3",
+                   {"primary": "http://127.0.0.1:4", "backup": "http://127.0.0.1:5"},
+                   "http://127.0.0.1:6", "sqlite:///x.sqlite3")
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_scenario_validates_and_maps(name: str) -> None:
+    s = load_scenario(name)
+    assert s.title and "nightly" in s.tags
+    Config.model_validate(service_config(s, URLS))          # the service accepts the config
+    LoadPlan(**load_plan_fields(s, "http://127.0.0.1:1", "http://127.0.0.1:3"))
+    fields = check_spec_fields(s)
+    CheckSpec.from_dict({**fields, "thresholds": [list(t) for t in fields["thresholds"]]})
+
+
+def test_smoke_is_fast_and_tagged_for_ci() -> None:
+    s = load_scenario("smoke")
+    assert {"smoke", "ci", "nightly"} <= set(s.tags)
+    assert s.load.duration + s.expect.settle < 60
+
+
+def _broken(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "broken.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(str(path))
+    assert all(str(path) in line for line in str(info.value).splitlines()[1:])
+    return info.value.problems
+
+
+BASE = 'title = "t"\n[[catalogue]]\nid = "p"\nstock = 5\n'
+
+
+def test_unknown_key_names_the_field_path(tmp_path: Path) -> None:
+    problems = _broken(tmp_path, BASE + 'colour = "red"\n')
+    assert problems == ["catalogue[0].colour = 'red': unknown key; remove it or fix its spelling "
+                        "(see scenarios/README.md)"]
+
+
+def test_bad_values_name_field_value_and_fix(tmp_path: Path) -> None:
+    problems = _broken(tmp_path, BASE + '[load]\nduration = "20 parsecs"\nshape = "flash"\n'
+                       '[expect]\nthresholds = ["p42 < 3"]\n')
+    text = "\n".join(problems)
+    assert "load.duration = '20 parsecs'" in text and '"20s"' in text
+    assert "load.shape = 'flash'" in text and "flash_sale" in text
+    assert "unknown metric 'p42'" in text
+
+
+def test_missing_required_key(tmp_path: Path) -> None:
+    problems = _broken(tmp_path, '[[catalogue]]\nid = "p"\n')
+    assert problems == ["title: is required; add it"]
+
+
+def test_fault_with_unknown_target_lists_the_known_ones(tmp_path: Path) -> None:
+    problems = _broken(tmp_path, BASE + '[[faults]]\nat = "1s"\ntarget = "supplier-b"\n'
+                       'kind = "latency"\n')
+    assert problems[0].startswith("faults[0].target = 'supplier-b' is unknown; known: ")
+    assert "supplier_primary" in problems[0]
+
+
+def test_worker_fault_needs_separate_workers(tmp_path: Path) -> None:
+    problems = _broken(tmp_path, BASE + '[[faults]]\nat = "1s"\ntarget = "worker"\nkind = "kill"\n')
+    assert "workers >= 1" in problems[0]
+
+
+def test_toxic_params_are_checked(tmp_path: Path) -> None:
+    problems = _broken(tmp_path, BASE + '[[faults]]\nat = "1s"\ntarget = "im"\n'
+                       'kind = "latency"\nparams = { latncy = 5 }\n')
+    assert "unknown key 'latncy' for latency; allowed: latency, jitter" in problems[0]
+
+
+def test_missing_file_lists_known_scenarios() -> None:
+    with pytest.raises(ScenarioError, match="known scenarios: .*smoke"):
+        load_scenario("no-such-drill")
+
+
+def test_overrides_win() -> None:
+    assert load_scenario("smoke", time_scale=5.0, seed=3).time_scale == 5.0
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("500ms", 0.5), ("20s", 20), ("2m", 120), (15, 15)])
+def test_durations(text: object, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+def test_thresholds() -> None:
+    assert parse_threshold("delivery_p99 < 5s") == ("delivery_p99_s", "<", 5.0)
+    assert parse_threshold("error_rate <= 1%") == ("error_rate", "<=", 0.01)
+    assert parse_threshold("delivery_p50 < 200ms") == ("delivery_p50_s", "<", 0.2)
+    with pytest.raises(ValueError, match="not a time"):
+        parse_threshold("orders_created > 5s")

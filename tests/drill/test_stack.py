@@ -1,0 +1,113 @@
+"""The stack against real processes: up, wired through Toxiproxy, process chaos, heal, down."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from drill.events import Events
+from drill.faults.executor import FaultExecutor
+from drill.faults.plan import FaultStep
+from drill.scenario import load_scenario
+from drill.stack import Stack, StackOptions
+
+
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as fh:      # a zombie is dead too
+        return fh.read().split()[2] != "Z"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    run_dir = tmp_path_factory.mktemp("stack")
+    st = Stack(load_scenario("smoke"), StackOptions(run_dir, toxiproxy="embedded"))
+    try:
+        st.start()
+        yield st
+    finally:
+        st.stop()
+
+
+def _until(cond: object, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():  # type: ignore[operator]
+            return True
+        time.sleep(0.02)  # polling a condition, bounded; not waiting for readiness
+    return False
+
+
+def test_every_component_answers_and_links_exist(stack: Stack) -> None:
+    for name in ("gateway", "supplier-primary", "supplier-backup", "sink", "service"):
+        assert httpx.get(stack.url(name) + "/healthz", timeout=5).status_code == 200, name
+    assert stack.toxiproxy_info["kind"] == "embedded" and stack.toxiproxy_info["version"]
+    assert stack.toxi is not None
+    assert set(stack.toxi.links) == {"supplier_primary", "supplier_backup", "gateway_query",
+                                     "im", "gateway_notify"}
+    # gateway -> service goes through the gateway_notify link
+    r = httpx.get(stack.toxi.url_of("gateway_notify") + "/healthz", timeout=5)
+    assert r.json()["role"] == "all"                      # the service answered
+    cfg = (stack.opts.run_dir / "config" / "service.json").read_text()
+    assert stack.toxi.url_of("supplier_primary") in cfg
+
+
+def _executor(stack: Stack, steps: list[FaultStep]) -> FaultExecutor:
+    ex = FaultExecutor(steps, stack, stack.opts.run_dir, Events())
+    ex.start(time.time())
+    assert _until(lambda: ex.active_count() == len(steps))
+    return ex
+
+
+def test_killed_component_is_down_for_its_clients_and_back_after_heal(stack: Stack) -> None:
+    proc = stack.components["supplier-primary"]
+    port, link = proc.port, stack.toxi.url_of("supplier_primary")  # type: ignore[union-attr]
+    ex = _executor(stack, [FaultStep(0, "inject", 0, "kill", "supplier-primary")])
+    assert not proc.alive()
+    with pytest.raises(httpx.TransportError):
+        httpx.get(link + "/healthz", timeout=2)           # what the service sees
+    ex.heal_all()
+    assert proc.alive() and proc.port == port
+    assert httpx.get(link + "/healthz", timeout=5).status_code == 200
+    lines = (stack.opts.run_dir / "faults.jsonl").read_text().splitlines()
+    assert '"action": "heal"' in lines[-1] and '"ok": true' in lines[-1]
+
+
+def test_heal_all_leaves_no_toxic_no_disabled_link_and_no_paused_process(stack: Stack) -> None:
+    toxi = stack.toxi
+    assert toxi is not None
+    ex = _executor(stack, [
+        FaultStep(0, "inject", 0, "latency", "im", {"latency": 200}),
+        FaultStep(0, "inject", 1, "down", "gateway_query"),
+        FaultStep(0, "inject", 2, "pause", "gateway"),
+        FaultStep(0, "inject", 3, "behaviour", "sink", {"throttle": True}),
+    ])
+    assert toxi.toxics("im") == ["f0-latency-im"] and not toxi.is_enabled("gateway_query")
+    assert stack.components["gateway"].paused
+    ex.heal_all()
+    assert toxi.toxics("im") == [] and toxi.is_enabled("gateway_query")
+    assert not stack.components["gateway"].paused
+    assert httpx.get(stack.url("gateway") + "/healthz", timeout=5).status_code == 200
+    sink = httpx.get(stack.url("sink") + "/_fake/behaviour", timeout=5).json()["behaviour"]
+    assert sink["throttle"] is False
+
+
+def test_stop_leaves_no_process(tmp_path: Path) -> None:
+    st = Stack(load_scenario("smoke"), StackOptions(tmp_path, toxiproxy="embedded"))
+    st.start()
+    pids = [p.pid for p in st.components.values()]
+    assert all(_alive(pid) for pid in pids)
+    t0 = time.monotonic()
+    assert st.stop() == []
+    assert time.monotonic() - t0 < 5
+    assert not any(_alive(pid) for pid in pids)
