@@ -7,6 +7,7 @@
     python harness.py suite TAG [options]        every scenario with TAG, one combined JUnit file
     python harness.py serve [SCENARIO]           stack up, URLs printed, until Ctrl-C
     python harness.py check RUN_DIR              re-judge a run folder offline
+    python harness.py test [PYTEST_ARGS]         the test suite (what CI runs)
 
 SCENARIO is a name from scenarios/ (e.g. smoke) or a path to a .toml file.
 Every option also reads an environment variable FAKA_DRILL_<OPTION> (e.g.
@@ -80,13 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(p)
     p = sub.add_parser("check", help="re-judge a run folder offline")
     p.add_argument("run_dir")
-    # ---- project lead's spot: the `test` verb (drill.bootstrap.run_tests) ----
+    p = sub.add_parser("test", help="run the test suite (extra arguments go to pytest)")
+    p.add_argument("pytest_args", nargs=argparse.REMAINDER)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     _bootstrap()
     args = build_parser().parse_args(argv)
+    if args.verb == "test":
+        from drill.bootstrap import run_tests
+
+        return run_tests(args.pytest_args)
     from drill import cli  # third-party imports only after the bootstrap
 
     return cli.dispatch(args)
