@@ -122,7 +122,11 @@ class Connection:
             early_side.early.clear()
             if early_side.early_eof:
                 link.src_eof()
-        client.transport.resume_reading()
+        for early_side in (client, side):
+            if early_side.lost:
+                self.side_lost(early_side)
+            elif early_side.transport is not None:
+                early_side.transport.resume_reading()
 
     def link(self, upstream: bool) -> Link | None:
         return self.up if upstream else self.down

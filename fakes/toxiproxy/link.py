@@ -161,7 +161,7 @@ class Link:
         head, tail = self.head, self.tail
         if len(self.stubs) != 1 or self.closed or head is None or tail is None:
             return False
-        if head or tail or head.closed or self.stubs[0].held is not None:
+        if head or tail or head.closed or tail.closed or self.stubs[0].held is not None:
             return False
         self.stubs[0].cancel()
         self.stubs = []
