@@ -1,8 +1,8 @@
 """Async notifies: plan the misbehaviour, schedule on the compressed clock, send, retry.
 
 Timers ride the event loop's own heap (`loop.call_later`), so a pending notify
-costs one TimerHandle, not a sleeping task; sends share one pooled
-`httpx.AsyncClient` and a semaphore bounds how many are in flight.
+costs one TimerHandle, not a sleeping task; sends share one keep-alive pool
+(`http1.Pool`, see there why not httpx) and a semaphore bounds how many are in flight.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-import httpx
-
 from fakes.payment import epay
+from fakes.payment.http1 import HTTPError, Pool
 from fakes.payment.state import GatewayState
 
 MAX_IN_FLIGHT = 512
@@ -41,7 +40,7 @@ class Send:
 class Notifier:
     def __init__(self, state: GatewayState) -> None:
         self.state = state
-        self.client: httpx.AsyncClient | None = None
+        self.client: Pool | None = None
         self.sem = asyncio.Semaphore(MAX_IN_FLIGHT)
         self.timers: set[asyncio.TimerHandle] = set()
         self.tasks: set[asyncio.Task[None]] = set()
@@ -49,15 +48,12 @@ class Notifier:
         state.on_reset.append(self.cancel_all)
 
     async def start(self) -> None:
-        self.client = httpx.AsyncClient(
-            limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=256),
-            timeout=httpx.Timeout(5.0), follow_redirects=False, trust_env=False,
-        )
+        self.client = Pool()
 
     async def stop(self) -> None:
         self.cancel_all()
         if self.client:
-            await self.client.aclose()
+            await self.client.close()
 
     def cancel_all(self) -> None:
         self.generation += 1
@@ -168,16 +164,14 @@ class Notifier:
             status: int | None = None
             reply: str | None = None
             try:
-                if b["notify_method"] == "GET":
-                    resp = await self.client.get(send.url, params=send.params, timeout=timeout)
-                else:
-                    resp = await self.client.post(send.url, data=send.params, timeout=timeout)
-                status, reply = resp.status_code, resp.text[:REPLY_KEEP]
-                outcome = "success" if "success" in reply else "fail"
-            except httpx.TimeoutException:
+                status, text = await self.client.request(b["notify_method"], send.url,
+                                                         send.params, timeout)
+                reply = text[:REPLY_KEEP]
+                outcome = "success" if "success" in text else "fail"
+            except TimeoutError:
                 outcome = "timeout"
-            except (httpx.HTTPError, OSError, ValueError) as exc:
-                outcome, reply = "error", f"{type(exc).__name__}: {exc}"[:REPLY_KEEP]
+            except (HTTPError, OSError, ValueError) as exc:
+                outcome, reply = "error", str(exc)[:REPLY_KEEP]
             latency_ms = round((time.perf_counter() - t0) * 1000, 3)
         if gen != self.generation:
             return
