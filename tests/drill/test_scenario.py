@@ -87,7 +87,7 @@ def test_toxic_params_are_checked(tmp_path: Path) -> None:
 
 
 def test_missing_file_lists_known_scenarios() -> None:
-    with pytest.raises(ScenarioError, match="known scenarios: .*smoke"):
+    with pytest.raises(ScenarioError, match=r"known scenarios: .*smoke"):
         load_scenario("no-such-drill")
 
 
