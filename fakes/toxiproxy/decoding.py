@@ -88,7 +88,22 @@ def _syntax_message(exc: json.JSONDecodeError) -> str:
         return f"invalid character {ch} in string literal"
     if msg.startswith("Invalid \\escape") or msg.startswith("Invalid \\u"):
         return f"invalid character {ch} in string escape code"
-    return f"invalid character {ch} looking for beginning of value"
+    literal = _literal_error(text, pos)
+    return literal or f"invalid character {ch} looking for beginning of value"
+
+
+def _literal_error(text: str, pos: int) -> str | None:
+    """Go's scanner message inside a true/false/null literal, e.g. ``nope``."""
+    for word in ("true", "false", "null"):
+        if text[pos] != word[0]:
+            continue
+        for i in range(1, len(word)):
+            if pos + i >= len(text):
+                return "unexpected EOF"
+            if text[pos + i] != word[i]:
+                bad = _quote_char(text[pos + i])
+                return f"invalid character {bad} in literal {word} (expecting '{word[i]}')"
+    return None
 
 
 def decode_first(body: bytes) -> Any:

@@ -85,7 +85,7 @@ class ToxicCollection:
                 _attributes(REGISTRY["noop"], attributes, "ToxicWrapper.attributes")
         except DecodeError as exc:
             raise ERR_BAD_REQUEST_BODY.joined(str(exc)) from None
-        stream: str = fields["stream"]
+        stream: str = fields["stream"] or "downstream"  # AddNoop: "" means downstream
         if stream.lower() not in ("upstream", "downstream"):
             raise ERR_INVALID_STREAM
         type_name: str = fields.get("type", "")
