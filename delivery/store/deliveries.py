@@ -7,7 +7,7 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from delivery.db.schema import deliveries
 from delivery.store import orders, stock
@@ -19,13 +19,17 @@ if TYPE_CHECKING:
 DELIVERABLE = ("paid", "manual", "review")
 
 
+_INSERT = insert(deliveries)
+_BY_ORDER = (select(deliveries).where(deliveries.c.order_no == bindparam("o_no"))
+             .order_by(deliveries.c.id))
+
+
 class NotDeliverable(Exception):
     """The order is not in a state that can be delivered (e.g. already delivered)."""
 
 
 def existing(conn: Connection, order_no: str) -> dict[str, Any] | None:
-    row = conn.execute(select(deliveries).where(deliveries.c.order_no == order_no)
-                       .order_by(deliveries.c.id)).first()
+    row = conn.execute(_BY_ORDER, {"o_no": order_no}).first()
     if row is None:
         return None
     d = dict(row._mapping)
@@ -41,8 +45,8 @@ def write(conn: Connection, order: dict[str, Any], codes: list[str], source: str
     if not ok and not force:
         raise NotDeliverable(order["order_no"])
     dedupe = order["order_no"] + (f":{uuid.uuid4().hex[:8]}" if force else "")
-    conn.execute(insert(deliveries).values(order_no=order["order_no"], dedupe=dedupe,
-                                           codes=json.dumps(codes), source=source, created_at=now))
+    conn.execute(_INSERT, {"order_no": order["order_no"], "dedupe": dedupe,
+                           "codes": json.dumps(codes), "source": source, "created_at": now})
 
 
 def local_codes(conn: Connection, order: dict[str, Any], now: float, *, fresh: bool = False

@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from delivery.db.schema import orders
 from delivery.store import stock
@@ -14,6 +14,12 @@ from delivery.store import stock
 if TYPE_CHECKING:
     from delivery.config import Product
     from delivery.ctx import Ctx
+
+
+_INSERT = insert(orders)
+_GET = select(orders).where(orders.c.order_no == bindparam("o_no"))
+_CAS = update(orders).where(orders.c.order_no == bindparam("o_no"),
+                            orders.c.status.in_(bindparam("olds", expanding=True)))
 
 
 def new_order_no(now: float) -> str:
@@ -35,12 +41,12 @@ def create(conn: Connection, ctx: Ctx, product: Product, quantity: int, contact:
         "created_at": now, "expires_at": now + ctx.cfg.wall(ctx.cfg.order_expiry_s),
         "paid_at": None, "delivered_at": None, "trade_no": None, "updated_at": now,
     }
-    conn.execute(insert(orders).values(**row))
+    conn.execute(_INSERT, row)
     return row
 
 
 def get(conn: Connection, order_no: str) -> dict[str, Any] | None:
-    row = conn.execute(select(orders).where(orders.c.order_no == order_no)).first()
+    row = conn.execute(_GET, {"o_no": order_no}).first()
     return dict(row._mapping) if row else None
 
 
@@ -48,10 +54,8 @@ def set_status(conn: Connection, order_no: str, old: str | tuple[str, ...], new:
                **values: Any) -> bool:
     """CAS the order from `old` to `new`; False when someone else moved it first."""
     olds = (old,) if isinstance(old, str) else old
-    return conn.execute(
-        update(orders).where(orders.c.order_no == order_no, orders.c.status.in_(olds))
-        .values(status=new, updated_at=now, **values)
-    ).rowcount == 1
+    params = {"o_no": order_no, "olds": list(olds), "status": new, "updated_at": now, **values}
+    return conn.execute(_CAS, params).rowcount == 1
 
 
 def expire_due(conn: Connection, now: float, limit: int = 500) -> int:

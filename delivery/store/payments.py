@@ -15,7 +15,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from delivery import defects as D
 from delivery.db.schema import anomalies, payments
@@ -24,6 +24,10 @@ from delivery.store.alerts import raise_alert
 
 if TYPE_CHECKING:
     from delivery.ctx import Ctx
+
+
+_SEEN = select(payments.c.order_no).where(payments.c.trade_no == bindparam("t_no"))
+_INSERT = insert(payments)
 
 
 class Retry(Exception):
@@ -62,15 +66,15 @@ def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
         record_anomaly(conn, "amount_mismatch", order_no,
                        f"trade_no={trade_no} money={money!r} expected={order['amount']}", now)
         return "amount_mismatch"
-    seen = conn.execute(select(payments.c.order_no).where(payments.c.trade_no == trade_no)).first()
+    seen = conn.execute(_SEEN, {"t_no": trade_no}).first()
     if seen is not None:
         if ctx.defects.on(D.DUP_NOTIFY_REDELIVER):  # bug zoo: no idempotency on trade_no
             conn.execute(insert(payments).values(trade_no=trade_no, dedupe=uuid.uuid4().hex,
                          order_no=order_no, amount=money, received_at=now))
             enqueue_delivery(conn, order_no, now, force=True)
         return "duplicate"
-    conn.execute(insert(payments).values(trade_no=trade_no, dedupe=trade_no, order_no=order_no,
-                                         amount=money, received_at=now))
+    conn.execute(_INSERT, {"trade_no": trade_no, "dedupe": trade_no, "order_no": order_no,
+                           "amount": money, "received_at": now})
     status = order["status"]
     if status == "pending_payment":
         new = _paid_status(ctx, order)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Integer, bindparam, func, insert, select, update
 
 from delivery.db.schema import card_keys
 
@@ -13,16 +13,28 @@ class OutOfStock(Exception):
     """Not enough available keys for the requested quantity."""
 
 
+# Statements are built once: building a Core statement costs more than running it.
+_PICK = (select(card_keys.c.id)
+         .where(card_keys.c.product_id == bindparam("pid"), card_keys.c.status == "available")
+         .order_by(card_keys.c.id).limit(bindparam("n", type_=Integer, literal_execute=True))
+         # PostgreSQL: buyers skip each other's rows instead of queueing; SQLite ignores it
+         .with_for_update(skip_locked=True))
+_CAS_IDS = (update(card_keys)
+            .where(card_keys.c.id.in_(bindparam("ids", expanding=True)),
+                   card_keys.c.status == "available"))
+_RELEASE = (update(card_keys)
+            .where(card_keys.c.order_no == bindparam("o_no"), card_keys.c.status == "reserved")
+            .values(status="available", order_no=None))
+_RESERVED_CODES = (select(card_keys.c.code)
+                   .where(card_keys.c.order_no == bindparam("o_no"),
+                          card_keys.c.status == "reserved").order_by(card_keys.c.id))
+_CONSUME = (update(card_keys)
+            .where(card_keys.c.order_no == bindparam("o_no"), card_keys.c.status == "reserved")
+            .values(status="delivered"))
+
+
 def _pick_available(conn: Connection, product_id: str, n: int, *, lock: bool) -> list[int]:
-    q = (
-        select(card_keys.c.id)
-        .where(card_keys.c.product_id == product_id, card_keys.c.status == "available")
-        .order_by(card_keys.c.id)
-        .limit(n)
-    )
-    if lock:  # PostgreSQL: buyers skip each other's rows instead of queueing; SQLite ignores it
-        q = q.with_for_update(skip_locked=True)
-    return [r[0] for r in conn.execute(q)]
+    return [r[0] for r in conn.execute(_PICK, {"pid": product_id, "n": n})]
 
 
 def reserve(conn: Connection, product_id: str, n: int, order_no: str, now: float,
@@ -33,11 +45,8 @@ def reserve(conn: Connection, product_id: str, n: int, order_no: str, now: float
         if len(ids) < n:
             release(conn, order_no, now)
             raise OutOfStock(product_id)
-        got = conn.execute(
-            update(card_keys)
-            .where(card_keys.c.id.in_(ids), card_keys.c.status == "available")
-            .values(status=to_status, order_no=order_no, updated_at=now)
-        ).rowcount
+        got = conn.execute(_CAS_IDS, {"ids": ids, "status": to_status, "order_no": order_no,
+                                      "updated_at": now}).rowcount
         if got == n:
             return
         release(conn, order_no, now)  # lost a race on some rows: put ours back and retry
@@ -45,26 +54,14 @@ def reserve(conn: Connection, product_id: str, n: int, order_no: str, now: float
 
 
 def release(conn: Connection, order_no: str, now: float) -> int:
-    return conn.execute(
-        update(card_keys)
-        .where(card_keys.c.order_no == order_no, card_keys.c.status == "reserved")
-        .values(status="available", order_no=None, updated_at=now)
-    ).rowcount
+    return conn.execute(_RELEASE, {"o_no": order_no, "updated_at": now}).rowcount
 
 
 def consume_reserved(conn: Connection, order_no: str, now: float) -> list[str]:
     """Reserved keys of the order → delivered; returns their codes."""
-    codes = [r[0] for r in conn.execute(
-        select(card_keys.c.code)
-        .where(card_keys.c.order_no == order_no, card_keys.c.status == "reserved")
-        .order_by(card_keys.c.id)
-    )]
+    codes = [r[0] for r in conn.execute(_RESERVED_CODES, {"o_no": order_no})]
     if codes:
-        conn.execute(
-            update(card_keys)
-            .where(card_keys.c.order_no == order_no, card_keys.c.status == "reserved")
-            .values(status="delivered", updated_at=now)
-        )
+        conn.execute(_CONSUME, {"o_no": order_no, "updated_at": now})
     return codes
 
 
@@ -73,11 +70,8 @@ def take_fresh(conn: Connection, product_id: str, n: int, order_no: str, now: fl
     ids = _pick_available(conn, product_id, n, lock=True)
     if len(ids) < n:
         raise OutOfStock(product_id)
-    got = conn.execute(
-        update(card_keys)
-        .where(card_keys.c.id.in_(ids), card_keys.c.status == "available")
-        .values(status="delivered", order_no=order_no, updated_at=now)
-    ).rowcount
+    got = conn.execute(_CAS_IDS, {"ids": ids, "status": "delivered", "order_no": order_no,
+                                  "updated_at": now}).rowcount
     if got != n:
         raise OutOfStock(product_id)  # raced; the whole transaction rolls back
     return codes_of(conn, ids)
