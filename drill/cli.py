@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from drill.errors import DrillError, ScenarioError
@@ -85,28 +84,11 @@ def cmd_suite(args: argparse.Namespace) -> int:
         code, run_dir = _run_one(_load(s.path, args), args)
         worst, dirs = max(worst, code), [*dirs, run_dir]
     out = Path(args.out) / f"suite-{args.tag}-{time.strftime('%Y%m%d-%H%M%S')}.xml"
-    combine_junit(dirs, out)
+    from drill.report import combine
+
+    combine(list(dirs), out)
     print(out, flush=True)
     return worst
-
-
-def combine_junit(run_dirs: list[Path], out: Path) -> None:
-    """One <testsuites> holding every run's <testsuite> elements."""
-    root = ET.Element("testsuites", name="faka-drill")
-    for d in run_dirs:
-        try:
-            tree = ET.parse(d / "junit.xml").getroot()
-        except (OSError, ET.ParseError):
-            suite = ET.SubElement(root, "testsuite", name=d.name, tests="1", errors="1")
-            ET.SubElement(ET.SubElement(suite, "testcase", name="report"), "error",
-                          message=f"no junit.xml in {d}")
-            continue
-        suites = [tree] if tree.tag == "testsuite" else list(tree)
-        root.extend(suites)
-    for attr in ("tests", "failures", "errors", "skipped"):
-        root.set(attr, str(sum(int(s.get(attr, 0)) for s in root)))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

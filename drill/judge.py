@@ -38,6 +38,7 @@ def judge(run_dir: Path, *, interrupted: bool | None = None,
           harness_errors: list[str] | None = None, phase: str | None = None) -> tuple[int, str]:
     """Evaluate, write the reports, and return (exit code, one summary line)."""
     from drill.checks import CheckSpec, Verdict, evaluate
+    from drill.report import write_reports
 
     if not (run_dir / "spec.json").exists():
         raise CheckError(f"{run_dir} has no spec.json; is it a run folder (reports/<run-id>)?")
@@ -60,10 +61,6 @@ def judge(run_dir: Path, *, interrupted: bool | None = None,
                                 "the results are partial"))
     for err in harness_errors or []:
         verdicts.append(Verdict("harness", False, err))
-    try:
-        from drill.report import write_reports
-    except ImportError:  # the report package has not landed: a bare summary still tells
-        write_reports = _bare_reports
     write_reports(run_dir, verdicts, spec)
     failed = [v.id for v in verdicts if v.ok is False]
     passed = sum(1 for v in verdicts if v.ok is True)
@@ -73,20 +70,3 @@ def judge(run_dir: Path, *, interrupted: bool | None = None,
             f"{' (' + ', '.join(failed) + ')' if failed else ''}, {unknown} unknown")
     return (1 if failed else 0), line
 
-
-def _bare_reports(run_dir: Path, verdicts: list[Any], spec: Any) -> Path:
-    """summary.json + junit.xml without drill.report (no report.html)."""
-    from xml.sax.saxutils import quoteattr
-
-    items = [v.to_dict() for v in verdicts]
-    summary = {"ok": all(v.ok is not False for v in verdicts), "verdicts": items}
-    (run_dir / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
-    cases = "".join(
-        f'<testcase name={quoteattr(v.id)} classname="faka-drill">'
-        + (f"<failure message={quoteattr(v.detail)}/>" if v.ok is False else "")
-        + "</testcase>" for v in verdicts)
-    fails = sum(1 for v in verdicts if v.ok is False)
-    (run_dir / "junit.xml").write_text(
-        f'<?xml version="1.0" encoding="utf-8"?><testsuite name={quoteattr(run_dir.name)} '
-        f'tests="{len(verdicts)}" failures="{fails}">{cases}</testsuite>')
-    return run_dir / "summary.json"
