@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from fakes.toxiproxy.proxy import Proxy
 
 _LINGER_ZERO = struct.pack("ii", 1, 0)
+WRITE_HIGH = 1024 * 1024
+WRITE_LOW = 256 * 1024
 
 
 class Side(asyncio.Protocol):
@@ -35,6 +37,8 @@ class Side(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]  # uvloop's is duck-typed
+        # Bigger than asyncio's 64 KiB default: far fewer pause/resume flips in bulk transfers.
+        transport.set_write_buffer_limits(high=WRITE_HIGH, low=WRITE_LOW)  # type: ignore[attr-defined]
 
     def data_received(self, data: bytes) -> None:
         reader = self.reader
