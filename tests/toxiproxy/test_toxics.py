@@ -274,3 +274,15 @@ def test_no_data_dropped_while_toxics_churn(http: Http, proxy: dict) -> None:
         stop.set()
         churner.join()
     assert got == expected
+
+
+def test_remove_toxic_with_broken_connection_does_not_hang(http: Http, proxy: dict) -> None:
+    add(http, {"type": "latency", "attributes": {"latency": 1000}})
+    sock = connect(proxy["listen"])
+    sock.sendall(b"in flight")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    sock.close()  # RST while data sits in the latency toxic
+    start = time.perf_counter()
+    assert http.request("DELETE", "/proxies/tx/toxics/latency_downstream")[0] == 204
+    assert time.perf_counter() - start < 1
+    assert http.request("GET", "/version")[0] == 200

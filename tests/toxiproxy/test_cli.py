@@ -1,0 +1,33 @@
+"""Process-level behaviour: Go-style flags, -config populate, READY payload, clean SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from runtime import ManagedProcess
+from tests.toxiproxy.helpers import Http, TcpServer, connect, echo_rtt
+
+
+def test_go_flags_config_file_and_ready(tmp_path: Path, echo: TcpServer) -> None:
+    config = tmp_path / "toxiproxy.json"
+    config.write_text(json.dumps([
+        {"name": "from_config", "listen": "127.0.0.1:0", "upstream": echo.addr,
+         "toxics": [{"type": "latency"}]},
+    ]))
+    proc = ManagedProcess("toxiproxy-cli", [
+        sys.executable, "-m", "fakes.toxiproxy", "-host", "127.0.0.1", "-port", "0",
+        "-config", str(config), "-seed", "3",
+    ])
+    ready = proc.start()
+    try:
+        assert ready["version"] == "2.12.0"
+        assert ready["url"] == f"http://127.0.0.1:{ready['port']}"
+        http = Http(proc.port)
+        proxy = http.json("GET", "/proxies/from_config")[1]
+        assert proxy["enabled"] is True and proxy["toxics"] == []
+        with connect(proxy["listen"]) as sock:
+            echo_rtt(sock, b"configured")
+    finally:
+        assert proc.stop() == 0
