@@ -22,9 +22,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -33,6 +31,7 @@ from pydantic import (
 
 from drill.durations import parse_duration, parse_threshold
 from drill.errors import ScenarioError
+from drill.scenario_service import Service, Strict
 
 Wall = Annotated[float, BeforeValidator(parse_duration)]
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -50,11 +49,9 @@ STATUSES = (
 )
 
 
-class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class Product(_M):
+class Product(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str = ""
     price: Decimal = Field(Decimal("10.00"), gt=0, decimal_places=2)
@@ -69,85 +66,25 @@ class Product(_M):
         return self
 
 
-class SupplierSpec(_M):
-    stock: dict[str, int] = {}                   # sku -> units; default 100000 per supplier sku
+class SupplierSpec(Strict):
+    # sku -> units; default 100000 for every supplier product
+    stock: dict[str, int] = Field(default_factory=dict)
     semantics: Literal["replay", "reject"] = "replay"
-    behaviour: dict[str, Any] = {}               # fakes.supplier knobs at start
+    behaviour: dict[str, Any] = Field(default_factory=dict)   # fakes.supplier knobs at start
 
 
-class FakeSpec(_M):
-    behaviour: dict[str, Any] = {}
+class FakeSpec(Strict):
+    behaviour: dict[str, Any] = Field(default_factory=dict)
     schedule: Literal["epay", "alipay", "wechat"] | None = None
 
 
-class _Section(_M):
-    """A service sub-table: keys as in CONTRACTS §1, scenario seconds."""
-
-
-class SupplierPolicy(_Section):
-    timeout_s: float | None = None
-    max_attempts: int | None = None
-    backoff_base_s: float | None = None
-    backoff_max_s: float | None = None
-    breaker_failures: int | None = None
-    breaker_reset_s: float | None = None
-
-
-class WorkerTuning(_Section):
-    lease_s: float | None = None
-    concurrency: int | None = None
-    poll_s: float | None = None
-
-
-class Reconcile(_Section):
-    after_s: float | None = None
-    every_s: float | None = None
-
-
-class Risk(_Section):
-    mode: Literal["block", "review", "pass_then_review"] | None = None
-    max_amount: Decimal | None = None
-    per_contact_per_min: int | None = None
-    per_ip_per_min: int | None = None
-    blacklist: list[str] | None = None
-
-
-class Monitor(_Section):
-    every_s: float | None = None
-    stuck_after_s: float | None = None
-    stuck_threshold: int | None = None
-    window_s: float | None = None
-    low_stock_below: int | None = None
-    review_backlog_above: int | None = None
-    supplier_error_rate: float | None = None
-    supplier_min_calls: int | None = None
-
-
-class BuyerNotice(_Section):
-    delay_after_s: float | None = None
-    locale: Literal["zh", "en"] | None = None
-    coupon: str | None = None
-
-
-class Service(_M):
-    order_expiry_s: float | None = Field(None, gt=0)
-    workers: int = Field(0, ge=0, le=8)          # separate `--role worker` processes (0: none)
-    supplier_policy: SupplierPolicy = SupplierPolicy()
-    worker: WorkerTuning = WorkerTuning()
-    reconcile: Reconcile = Reconcile()
-    risk: Risk = Risk()
-    monitor: Monitor = Monitor()
-    buyer_notice: BuyerNotice = BuyerNotice()
-    defects: tuple[str, ...] = ()
-
-
-class Spike(_M):
+class Spike(Strict):
     multiplier: float = Field(10.0, gt=0)
     at: Wall = 0.0
     for_: Wall = Field(0.0, alias="for")
 
 
-class Load(_M):
+class Load(Strict):
     shape: Literal["constant", "flash_sale", "steps", "arrival_rate"] = "constant"
     users: int = Field(10, ge=1, le=5000)
     spawn_rate: float = Field(10.0, gt=0)
@@ -173,13 +110,13 @@ class Load(_M):
         return self
 
 
-class Fault(_M):
+class Fault(Strict):
     at: Wall
     for_: Wall | None = Field(None, alias="for")
     until: Wall | None = None
     target: str
     kind: str
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _window(self) -> Fault:
@@ -197,7 +134,7 @@ class Fault(_M):
         return None if self.for_ is None else self.at + self.for_
 
 
-class Operator(_M):
+class Operator(Strict):
     """The runbook bot: lists stuck paid orders and delivers them by hand."""
 
     enabled: bool = False
@@ -207,7 +144,7 @@ class Operator(_M):
     max_actions: int = Field(200, ge=1)
 
 
-class Expect(_M):
+class Expect(Strict):
     thresholds: tuple[str, ...] = ()
     checks: tuple[str, ...] = CHECK_IDS
     alerts: tuple[str, ...] = ()
@@ -249,14 +186,14 @@ def _known(values: tuple[str, ...], known: tuple[str, ...], what: str) -> tuple[
     return values
 
 
-class Scenario(_M):
+class Scenario(Strict):
     title: str
     description: str = ""
     tags: tuple[str, ...] = ()
     time_scale: float = Field(1.0, gt=0, le=100_000)
     seed: int = 0
     catalogue: tuple[Product, ...] = Field(min_length=1)
-    suppliers: dict[Literal["primary", "backup"], SupplierSpec] = {}
+    suppliers: dict[Literal["primary", "backup"], SupplierSpec] = Field(default_factory=dict)
     gateway: FakeSpec = FakeSpec()
     sink: FakeSpec = FakeSpec()
     service: Service = Service()
