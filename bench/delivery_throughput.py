@@ -1,0 +1,117 @@
+"""Sustained orders/s through order → notify → local delivery, service alone.
+
+    .venv/bin/python bench/delivery_throughput.py [--seconds 10] [--conns 32]
+        [--db postgresql+psycopg://postgres@127.0.0.1:5432/test]
+
+Starts `python -m delivery` (role all) on a fresh database, imports keys, then
+`--conns` keep-alive lanes each loop: POST /api/orders → GET /notify/epay (the
+bench signs like the gateway). Delivery happens in the service's worker; the
+figures come from the service's own export: orders/s = delivered orders /
+(last delivered_at − first created_at); latency = delivered_at − paid_at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from delivery.epay import sign  # noqa: E402
+from runtime import ManagedProcess  # noqa: E402
+from tests.delivery._rawhttp import RawConn  # noqa: E402
+
+ADMIN = {"Authorization": "Bearer drill-admin"}
+
+
+async def lane(url: str, stop_at: float, counts: dict[str, int]) -> None:
+    c = RawConn(url)
+    body = {"product_id": "bench", "quantity": 1, "contact": "bench@x.cn"}
+    try:
+        while time.time() < stop_at:
+            st, raw = await c.request("POST", "/api/orders", json_body=body)
+            if st != 201:
+                counts["order_fail"] += 1
+                continue
+            o = json.loads(raw)
+            p = {"pid": "1001", "trade_no": "T" + o["order_no"], "out_trade_no": o["order_no"],
+                 "type": "alipay", "name": "Bench", "money": o["amount"],
+                 "trade_status": "TRADE_SUCCESS"}
+            p["sign"], p["sign_type"] = sign(p, "merchantkey"), "MD5"
+            st, raw = await c.request("GET", "/notify/epay", params=p)
+            counts["paid" if raw == b"success" else "pay_fail"] += 1
+    finally:
+        c.close()
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--conns", type=int, default=32)
+    ap.add_argument("--keys", type=int, default=40_000)
+    ap.add_argument("--db", default=None, help="database URL (default: fresh SQLite file)")
+    a = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="faka-bench-"))
+    db = a.db or f"sqlite:///{tmp}/bench.sqlite3"
+    if a.db and a.db.startswith("postgresql"):
+        import psycopg
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
+            c.execute(f"CREATE SCHEMA {schema}")
+        db = f"{a.db}?options=-csearch_path%3D{schema}"
+    cfg = {"db_url": db, "products": [{"id": "bench", "name": "Bench", "price": "1.00"}],
+           "worker": {"lease_s": 30, "concurrency": 64, "poll_s": 0.01},
+           "monitor": {"every_s": 5, "low_stock_below": 0}}
+    (tmp / "cfg.json").write_text(json.dumps(cfg))
+    svc = ManagedProcess("delivery", [sys.executable, "-m", "delivery", "--config",
+                                      str(tmp / "cfg.json"), "--port", "0",
+                                      "--log-level", "warning"], cwd=ROOT)
+    with svc, httpx.Client(base_url=svc.url, headers=ADMIN, timeout=120) as http:
+        for i in range(0, a.keys, 5000):
+            codes = [f"B-{j:08d}-{uuid.uuid4().hex[:6]}" for j in range(i, min(a.keys, i + 5000))]
+            http.post("/admin/stock/import", json={"product_id": "bench", "codes": codes}
+                      ).raise_for_status()
+        counts = {"paid": 0, "pay_fail": 0, "order_fail": 0}
+        t0 = time.time()
+
+        async def run() -> None:
+            await asyncio.gather(*(lane(svc.url, t0 + a.seconds, counts) for _ in range(a.conns)))
+        asyncio.run(run())
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            ex = http.get("/admin/export").json()
+            if sum(1 for o in ex["orders"] if o["status"] == "delivered") >= counts["paid"]:
+                break
+            time.sleep(0.2)
+    done = [o for o in ex["orders"] if o["status"] == "delivered"]
+    lat = [(o["delivered_at"] - o["paid_at"]) * 1000 for o in done]
+    span = max(o["delivered_at"] for o in done) - min(o["created_at"] for o in done)
+    codes = [c for d in ex["deliveries"] for c in d["codes"]]
+    print(json.dumps({
+        "db": "postgresql" if db.startswith("postgresql") else "sqlite",
+        "conns": a.conns, "seconds": a.seconds, "orders_paid": counts["paid"],
+        "delivered": len(done), "errors": counts["pay_fail"] + counts["order_fail"],
+        "orders_per_s": round(len(done) / span, 1),
+        "paid_to_delivered_ms": {"p50": round(statistics.median(lat), 2),
+                                 "p99": round(pct(lat, 0.99), 2), "max": round(max(lat), 2)},
+        "duplicate_codes": len(codes) - len(set(codes)),
+    }, indent=1))
+
+
+if __name__ == "__main__":
+    main()
