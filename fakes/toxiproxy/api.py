@@ -156,7 +156,7 @@ class Api:
 
     async def toxic_index(self, params: dict[str, str], body: bytes) -> Response:
         proxy = self.collection.get(params["proxy"])
-        return ok_json([w.to_json() for w in proxy.toxics.list()])
+        return ok_json([w.to_json() for w in proxy.toxics.ordered()])
 
     async def toxic_create(self, params: dict[str, str], body: bytes) -> Response:
         proxy = self.collection.get(params["proxy"])

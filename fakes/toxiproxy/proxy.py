@@ -102,7 +102,7 @@ class Proxy:
             "upstream": self.upstream,
             "enabled": self.enabled,
             "Logger": {},
-            "toxics": [w.to_json() for w in self.toxics.list()],
+            "toxics": [w.to_json() for w in self.toxics.ordered()],
         }
 
     def differs(self, listen: str, upstream: str) -> bool:

@@ -54,18 +54,18 @@ class ToxicCollection:
     def chain(self, upstream: bool) -> list[ToxicWrapper]:
         return list(self.chains[upstream])
 
-    def list(self) -> list[ToxicWrapper]:
+    def ordered(self) -> list[ToxicWrapper]:
         """Upstream toxics first, then downstream, each in insertion order."""
         return self.chains[True] + self.chains[False]
 
     def find(self, name: str) -> ToxicWrapper | None:
-        for wrapper in self.list():
+        for wrapper in self.ordered():
             if wrapper.name == name:
                 return wrapper
         return None
 
     def has_type(self, type_name: str) -> bool:
-        return any(w.type == type_name for w in self.list())
+        return any(w.type == type_name for w in self.ordered())
 
     def _links(self, upstream: bool) -> list[Any]:
         links = []
@@ -148,5 +148,5 @@ class ToxicCollection:
 
     def reset(self) -> None:
         """Remove every toxic (timeout toxics close their connections on the way out)."""
-        for wrapper in self.list():
+        for wrapper in self.ordered():
             self.remove(wrapper.name)
