@@ -98,6 +98,10 @@ def main() -> None:
             if sum(1 for o in ex["orders"] if o["status"] == "delivered") >= counts["paid"]:
                 break
             time.sleep(0.2)
+    if "search_path" in db:
+        import psycopg
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
+            c.execute(f"DROP SCHEMA {db.rsplit('%3D', 1)[1]} CASCADE")
     done = [o for o in ex["orders"] if o["status"] == "delivered"]
     lat = [(o["delivered_at"] - o["paid_at"]) * 1000 for o in done]
     span = max(o["delivered_at"] for o in done) - min(o["created_at"] for o in done)
