@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "FAKA_DRILL_NO_BOOTSTRAP": "1", "CI": "true", "PYTHONUNBUFFERED": "1"}
 
@@ -102,3 +104,24 @@ def test_sigint_mid_run_stops_every_child_within_5s_and_writes_a_partial_report(
             run_dir / "faults.jsonl").exists() else []:
         assert json.loads(line)["ok"]
 
+
+
+def test_serve_prints_urls_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    import httpx
+
+    proc = subprocess.Popen([sys.executable, "harness.py", "serve", "smoke", "--out",
+                             str(tmp_path)], cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    text, deadline = "", time.monotonic() + 60
+    for line in proc.stdout:                    # the URLs JSON object, bounded
+        text += line
+        if line.startswith("}") or time.monotonic() > deadline:
+            break
+    urls = json.loads(text)
+    assert httpx.get(urls["service"] + "/healthz", timeout=5).status_code == 200
+    assert "link:supplier_primary" in urls
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=15)
+    with pytest.raises(httpx.TransportError):
+        httpx.get(urls["service"] + "/healthz", timeout=2)
