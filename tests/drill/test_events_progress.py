@@ -1,0 +1,31 @@
+"""Events keep recording and display apart; the plain progress prints one line a phase."""
+
+from __future__ import annotations
+
+import pytest
+
+from drill.events import EventHook, Events
+from drill.faults.plan import FaultStep
+from drill.progress import Progress
+
+
+def test_a_failing_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFixture) -> None:
+    hook, seen = EventHook("x"), []
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("boom")
+
+    hook.add_listener(broken)
+    hook.add_listener(lambda **kw: seen.append(kw))
+    hook.fire(a=1)
+    assert seen == [{"a": 1}] and "boom" in caplog.text
+
+
+def test_plain_progress_prints_phases_and_faults(capsys: pytest.CaptureFixture[str]) -> None:
+    events = Events()
+    Progress(events, planned_s=20, title="t", fancy=False)
+    events.phase_changed.fire(name="load", at=0.0)
+    events.fault_applied.fire(step=FaultStep(1, "inject", 0, "down", "im"), at=1.0, ok=True,
+                              error=None)
+    err = capsys.readouterr().err
+    assert "phase load" in err and "fault inject f0-down-im ok" in err
