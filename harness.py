@@ -7,6 +7,8 @@
     python harness.py suite TAG [options]        every scenario with TAG, one combined JUnit file
     python harness.py serve [SCENARIO]           stack up, URLs printed, until Ctrl-C
     python harness.py check RUN_DIR              re-judge a run folder offline
+    python harness.py defects                    the bug zoo: defect, scenario, check that must fail
+    python harness.py zoo [--only NAME] [--seed N]  every defect caught? clean runs pass?
     python harness.py test [PYTEST_ARGS]         the test suite (what CI runs)
 
 SCENARIO is a name from scenarios/ (e.g. smoke) or a path to a .toml file.
@@ -81,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(p)
     p = sub.add_parser("check", help="re-judge a run folder offline")
     p.add_argument("run_dir")
+    sub.add_parser("defects", help="the bug zoo: defect, scenario, check that must fail")
+    p = sub.add_parser("zoo", help="every defect against its scenario, plus clean runs")
+    p.add_argument("--only", action="append", metavar="DEFECT", help="just this defect; repeatable")
+    p.add_argument("--no-clean", action="store_true", help="skip the clean-service runs")
+    _run_options(p)
     p = sub.add_parser("test", help="run the test suite (extra arguments go to pytest)")
     p.add_argument("pytest_args", nargs=argparse.REMAINDER)
     return parser

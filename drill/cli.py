@@ -9,6 +9,7 @@ from pathlib import Path
 
 from drill.errors import DrillError, ScenarioError
 from drill.scenario import Scenario, list_scenarios, load_scenario
+from drill.zoo import cmd_defects, cmd_zoo
 
 
 def _err(text: str) -> None:
@@ -102,7 +103,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"list": cmd_list, "validate": cmd_validate, "run": cmd_run, "suite": cmd_suite,
-            "serve": cmd_serve, "check": cmd_check}
+            "serve": cmd_serve, "check": cmd_check, "defects": cmd_defects, "zoo": cmd_zoo}
 
 
 def dispatch(args: argparse.Namespace) -> int:
