@@ -66,7 +66,8 @@ class OperatorBot:
             if self.actions >= self.spec.max_actions:
                 return
             self.actions += 1
-            self._deliver(client, no)
+            for _ in range(self.spec.repeat):  # a double click / a retry after a slow answer
+                self._deliver(client, no)
 
     def _deliver(self, client: httpx.Client, order_no: str) -> None:
         self._op("invoke", {"order_no": order_no})

@@ -142,6 +142,7 @@ class Operator(Strict):
     every: Wall = 1.0
     older_than_s: float = Field(30.0, ge=0)     # scenario seconds, as the admin API takes it
     max_actions: int = Field(200, ge=1)
+    repeat: int = Field(1, ge=1, le=5)          # POSTs per order: a double click is 2
 
 
 class Expect(Strict):
