@@ -3,6 +3,11 @@
 One helper serves the conductor's stack, process chaos and the tests, so a
 child is started and stopped the same way everywhere and never outlives us
 (PR_SET_PDEATHSIG kills it if we die without cleaning up).
+
+Beware: Linux delivers PR_SET_PDEATHSIG when the *thread* that forked the
+child exits, not the process. Start children from a long-lived thread (the
+main thread, or a pool that lives as long as the children), never from a
+short-lived worker thread, or they die with it.
 """
 
 from __future__ import annotations

@@ -47,10 +47,18 @@ def throughput_latency(tl: Timeline) -> str:
     if xs99:
         ax2.plot(*zip(*xs99, strict=True), color="#cf222e", label="p99 paid→delivered")
     ax2.set_ylabel("seconds")
-    lines = ax.get_legend_handles_labels()
-    lines2 = ax2.get_legend_handles_labels()
-    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", fontsize=8)
+    _legend(ax, "upper left", also=ax2)
     return _svg(fig)
+
+
+def _legend(ax: Any, loc: str, also: Any = None) -> None:
+    """A legend only when something is labelled (matplotlib warns on an empty one)."""
+    handles, labels = ax.get_legend_handles_labels()
+    if also is not None:
+        more = also.get_legend_handles_labels()
+        handles, labels = handles + more[0], labels + more[1]
+    if labels:
+        ax.legend(handles, labels, loc=loc, fontsize=8)
 
 
 def states(tl: Timeline) -> str:
@@ -63,7 +71,7 @@ def states(tl: Timeline) -> str:
         ax.plot(tl.bins, tl.cumulative.get(name, []), label=name, color=colour)
     ax.set_xlabel("seconds since load start")
     ax.set_ylabel("orders (cumulative)")
-    ax.legend(loc="upper left", fontsize=8)
+    _legend(ax, "upper left")
     return _svg(fig)
 
 
@@ -80,7 +88,7 @@ def supplier_outcomes(tl: Timeline) -> str:
         ax.barh(names, vals, left=left, label=outcome)
         left = [a + b for a, b in zip(left, vals, strict=True)]
     ax.set_xlabel("supplier purchase calls")
-    ax.legend(loc="lower right", fontsize=8)
+    _legend(ax, "lower right")
     return _svg(fig)
 
 

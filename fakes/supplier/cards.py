@@ -58,7 +58,9 @@ def parse_stock(spec: str | None) -> dict[str, int]:
 
 
 class CodeMaker:
-    def __init__(self, seed: int) -> None:
+    """Card codes from a seeded Faker; the seed may be a str (seed + supplier name)."""
+
+    def __init__(self, seed: int | str) -> None:
         self.faker = Faker()
         self.seed = seed
         self.issued: set[str] = set()

@@ -27,7 +27,8 @@ class SupplierState:
         self.behaviour = Behaviour(KNOBS, startup)
         self.ledger = Ledger("purchases", "codes")
         self.rng = Streams(seed)
-        self.codes = CodeMaker(seed)
+        # Two wholesalers never share codes, even when a drill gives both one seed.
+        self.codes = CodeMaker(f"{seed}/{name}")
         self.products: dict[str, Product] = {}
         self.orders: dict[str, dict[str, Any]] = {}
         self.by_order_no: dict[str, dict[str, Any]] = {}
