@@ -16,6 +16,24 @@ from drill.checks.spec import CheckSpec
 from drill.checks.verdict import Verdict, missing
 
 ID = "no-oversell"
+UNSOLD = frozenset({"refunded", "refund_needed", "rejected"})  # the money goes back
+
+
+def paid_units(src: Sources, local: dict[str, set[str]]
+               ) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Local product -> units the gateway says were paid for and not refunded (sold), and
+    the paid orders of that product that never got their codes."""
+    qty = {str(r.get("order_no")): int(r.get("quantity") or 1)
+           for r in src.export_list("orders") or []}
+    units: dict[str, int] = defaultdict(int)
+    undelivered: dict[str, list[str]] = defaultdict(list)
+    for o in sorted(order_index(src).values(), key=lambda o: o.order_no):
+        pid = o.product_id or ""
+        if o.paid and pid in local and o.status not in UNSOLD:
+            units[pid] += qty.get(o.order_no, 1)
+            if not o.delivered:
+                undelivered[pid].append(o.order_no)
+    return dict(units), dict(undelivered)
 
 
 def _supplier_issued(src: Sources) -> set[str] | None:
@@ -56,13 +74,22 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
                             "issued by a supplier nor imported"))
     over = {pid: len(codes) for pid, codes in per_product.items()
             if pid in local and len(codes) > len(local[pid])}
+    sold, undelivered = paid_units(src, local)
+    oversold = {pid: n for pid, n in sold.items() if n > len(local[pid])}
+    not_in_stock = len(bad)
+    bad += [(no, f"paid for {pid} after its {len(local[pid])} keys were sold ({sold[pid]} "
+             "units paid); no key to deliver") for pid in oversold for no in undelivered[pid]]
     counts = {"delivered_local": {p: len(c) for p, c in per_product.items()},
-              "stock_local": {p: len(c) for p, c in local.items()},
-              "oversold_products": over, "codes_of_unknown_origin": unknown}
-    if bad or over:
-        detail = f"{len(bad)} delivered codes were not in stock"
+              "stock_local": {p: len(c) for p, c in local.items()}, "paid_local": sold,
+              "oversold_products": over, "sold_beyond_stock": oversold,
+              "codes_of_unknown_origin": unknown}
+    if bad or over or oversold:
+        detail = f"{not_in_stock} delivered codes were not in stock"
         if over:
             detail += f"; delivered beyond stock for {over}"
+        if oversold:
+            detail = (f"sold beyond stock (paid units vs keys) for "
+                      f"{ {p: f'{n}/{len(local[p])}' for p, n in oversold.items()} }; " + detail)
         return Verdict(ID, False, detail, [example(src, no, why) for no, why in bad[:20]], counts)
     if unknown:
         return Verdict(ID, None, f"{unknown} supplier codes cannot be traced: supplier ledgers "

@@ -1,5 +1,5 @@
 from drill.checks import CheckSpec, no_oversell
-from tests.checks.ops import bought, delivery, export, order, sources
+from tests.checks.ops import bought, delivery, export, order, paid, sources
 
 SPEC = CheckSpec()
 STOCK = {"local": {"steam-50": ["s1", "s2"]}, "supplier": {"primary": {"apple-100": 5}}}
@@ -35,3 +35,30 @@ def test_supplier_code_not_in_supplier_ledger_fails() -> None:
 
 def test_without_stock_json_unknown() -> None:
     assert no_oversell.check(sources(history=bought("A", 1.0)), SPEC).ok is None
+
+
+def test_paid_beyond_local_stock_is_oversell() -> None:
+    # dujiaoka's missing stock lock: three buyers paid for two keys; the third waits forever
+    src = sources(history=bought("A", 1.0, ["s1"]) + bought("B", 1.1, ["s2"])
+                  + bought("C", 1.2, delivered=False),
+                  payments=[paid("A", 1.03), paid("B", 1.13), paid("C", 1.23)],
+                  stock=STOCK, codes=CODES, purchases={"primary": []},
+                  export=export([order("A", "delivered"), order("B", "delivered"),
+                                 order("C", "manual")],
+                                [delivery("A", ["s1"]), delivery("B", ["s2"])]))
+    v = no_oversell.check(src, SPEC)
+    assert v.ok is False
+    assert v.counts["sold_beyond_stock"] == {"steam-50": 3}
+    assert [e["order_no"] for e in v.examples] == ["C"]
+
+
+def test_paid_then_refunded_beyond_stock_is_not_oversell() -> None:
+    # a late payment after expiry finds no key and is refunded: the shop kept its word
+    src = sources(history=bought("A", 1.0, ["s1"]) + bought("B", 1.1, ["s2"])
+                  + bought("C", 1.2, delivered=False),
+                  payments=[paid("A", 1.03), paid("B", 1.13), paid("C", 1.23)],
+                  stock=STOCK, codes=CODES, purchases={"primary": []},
+                  export=export([order("A", "delivered"), order("B", "delivered"),
+                                 order("C", "refund_needed")],
+                                [delivery("A", ["s1"]), delivery("B", ["s2"])]))
+    assert no_oversell.check(src, SPEC).ok is True
