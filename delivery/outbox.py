@@ -14,6 +14,7 @@ from delivery.ctx import Ctx, log
 from delivery.store import jobs
 
 MAX_ATTEMPTS = 8
+GIVE_UP_AFTER_S = 3600.0  # scenario s: outlasts DingTalk's 10-minute mute
 
 
 class Outbox:
@@ -38,20 +39,37 @@ class Outbox:
 
     async def _send(self, job: dict[str, Any]) -> None:
         p = json.loads(job["payload"])
-        ok, why = False, ""
+        ok, why, wait_s = False, "", 0.0
         try:
             r = await self.ctx.client().post(p["url"], json=p["body"], timeout=5.0)
-            ok = r.status_code < 300
-            why = f"HTTP {r.status_code}"
+            ok, why, wait_s = accepted(r)
         except httpx.HTTPError as exc:
             why = f"{type(exc).__name__}"
         now = time.time()
         if ok:
             await self.ctx.db.tx(jobs.finish, job, now)
-        elif job["attempts"] >= MAX_ATTEMPTS:
+        elif (job["attempts"] >= MAX_ATTEMPTS
+              and now - job["created_at"] > self.ctx.cfg.wall(GIVE_UP_AFTER_S)):
             log.warning("giving up on %s job %s after %d attempts (%s)", job["kind"], job["id"],
                         job["attempts"], why)
             await self.ctx.db.tx(jobs.finish, job, now, "failed")
         else:
-            delay = self.ctx.cfg.wall(min(60.0, 2.0 ** job["attempts"]))
+            delay = self.ctx.cfg.wall(max(wait_s, min(60.0, 2.0 ** job["attempts"])))
             await self.ctx.db.tx(jobs.retry_later, job, now, now + delay)
+
+
+def accepted(r: httpx.Response) -> tuple[bool, str, float]:
+    """(taken, why, retry-after scenario s). DingTalk and WeCom refuse with HTTP 200 and a
+    non-zero errcode (130101 / 45009 throttled); Telegram with ok=false (429 retry_after)."""
+    try:
+        doc = r.json()
+    except ValueError:
+        doc = None
+    wait = 0.0
+    if isinstance(doc, dict):
+        params = doc.get("parameters")
+        if isinstance(params, dict) and isinstance(params.get("retry_after"), int | float):
+            wait = float(params["retry_after"])
+        if doc.get("errcode") not in (None, 0) or doc.get("ok") is False:
+            return False, f"HTTP {r.status_code} {str(doc)[:120]}", wait
+    return r.status_code < 300, f"HTTP {r.status_code}", wait

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -96,7 +97,8 @@ def routes(ctx: Ctx) -> list[Route]:
             now = time.time()
             if not orders.set_status(conn, order_no, "manual", "paid", now):
                 return False
-            jobs.enqueue(conn, "deliver", f"deliver:{order_no}:retry:{now}", now, order_no=order_no)
+            jobs.enqueue(conn, "deliver", f"deliver:{order_no}:retry:{now}", now, order_no=order_no,
+                         payload={"resume": True})  # ask suppliers before buying again
             return True
         if not await ctx.db.tx(tx):
             raise ApiError(409, f"order {order_no} is not in manual")
@@ -153,7 +155,10 @@ def routes(ctx: Ctx) -> list[Route]:
 
     async def list_alerts(request: Request) -> Response:
         def q(conn: Connection) -> list[dict[str, Any]]:
-            return [dict(r._mapping) for r in conn.execute(select(alerts).order_by(alerts.c.id))]
+            rows = [dict(r._mapping) for r in conn.execute(select(alerts).order_by(alerts.c.id))]
+            for a in rows:  # a list, as in /admin/export
+                a["channels"] = json.loads(a["channels"])
+            return rows
         return ok({"alerts": await ctx.db.tx(q)})
 
     async def do_export(request: Request) -> Response:

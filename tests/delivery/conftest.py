@@ -71,6 +71,24 @@ def stub2() -> Iterator[ManagedProcess]:
         yield p
 
 
+def _fake(name: str, *args: str) -> ManagedProcess:
+    """A real fake (fakes.sink / fakes.payment) at time_scale 600."""
+    return ManagedProcess(name, [sys.executable, "-m", f"fakes.{name}", "--port", "0",
+                                 "--time-scale", "600", *args], cwd=ROOT)
+
+
+@pytest.fixture
+def sink() -> Iterator[ManagedProcess]:
+    with _fake("sink") as p:
+        yield p
+
+
+@pytest.fixture
+def gateway() -> Iterator[ManagedProcess]:
+    with _fake("payment", "--pid", "1001", "--key", KEY) as p:
+        yield p
+
+
 def base_config(db_url: str, **over: Any) -> dict[str, Any]:
     cfg: dict[str, Any] = {
         "db_url": db_url, "admin_token": "drill-admin", "time_scale": 1.0,

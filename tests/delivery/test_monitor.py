@@ -1,0 +1,138 @@
+"""Monitor rules against the real service process and the real IM sink (time_scale 600):
+stuck paid orders (threshold, de-duplication per window), supplier health, low stock,
+payment anomalies; the three IM body formats; a throttling/failing IM endpoint."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from runtime import ManagedProcess
+from tests.delivery._fakes import SCALE, alert_urls, behave, messages
+from tests.delivery.conftest import base_config, notify_params, wait_until
+
+CHANNELS = ("dingtalk", "telegram", "wecom")
+
+
+def _cfg(db_url: str, sink_url: str, **over: Any) -> dict[str, Any]:
+    mon = {"every_s": 6, "stuck_after_s": 60, "stuck_threshold": 5, "window_s": 600,
+           "low_stock_below": 0, "review_backlog_above": 5}
+    mon.update(over.pop("monitor", {}))
+    return base_config(db_url, time_scale=SCALE, alerts=alert_urls(sink_url), monitor=mon,
+                       order_expiry_s=6000, **over)
+
+
+def _alerts(svc: Any, rule: str) -> list[dict[str, Any]]:
+    return [a for a in svc.admin("GET", "/admin/alerts").json()["alerts"] if a["rule"] == rule]
+
+
+def _pay(svc: Any, n: int) -> None:
+    for _ in range(n):
+        o = svc.order()
+        assert svc.http.get("/notify/epay", params=notify_params(o["order_no"], "50.00")).text \
+            == "success"
+
+
+def test_stuck_paid_orders_one_alert_per_window(db_url: str, service_factory: Any,
+                                                sink: ManagedProcess) -> None:
+    # api role only: nobody delivers, so paid orders stay stuck
+    svc = service_factory(_cfg(db_url, sink.url), "--role", "api")
+    svc.import_keys(20)
+    _pay(svc, 5)  # exactly the threshold: "more than 5" is not met
+    time.sleep(0.4)  # 0.4 s = 4 minutes scenario: > stuck_after_s, ~20 monitor ticks
+    assert _alerts(svc, "stuck_paid_orders") == []
+    _pay(svc, 1)
+    first = wait_until(lambda: _alerts(svc, "stuck_paid_orders"), timeout=10)
+    assert first[0]["severity"] == "critical" and "6 paid orders" in first[0]["message"]
+    # the next window (1 wall s): fresh stuck orders raise exactly one more alert
+    next_window = first[0]["window_start"] + 600 / SCALE
+    time.sleep(max(0.0, next_window - time.time()) + 0.05)
+    _pay(svc, 6)
+    paid_again = time.time()
+    wait_until(lambda: len(_alerts(svc, "stuck_paid_orders")) >= 2, timeout=10)
+    # ~50 more ticks (every 20 ms) with the condition true, until every stuck order has
+    # left the 1 s window and the rule goes quiet
+    time.sleep(max(0.0, paid_again + 600 / SCALE + 0.2 - time.time()))
+    rows = _alerts(svc, "stuck_paid_orders")
+    starts = [a["window_start"] for a in rows]
+    assert len(starts) == len(set(starts)) and 2 <= len(rows) <= 4, rows
+    assert sorted(rows[0]["channels"]) == sorted(CHANNELS)
+
+    def delivered() -> bool:
+        got = messages(sink, "stuck_paid_orders")
+        return all(sum(m["channel"] == ch for m in got) == len(rows) for ch in CHANNELS)
+    wait_until(delivered, timeout=10)
+    time.sleep(0.2)
+    got = messages(sink, "stuck_paid_orders")
+    assert len(got) == 3 * len(rows), got  # one message per channel per window, no more
+    assert {m["msgtype"] for m in got if m["channel"] != "telegram"} == {"text"}
+    assert {m["robot"] for m in got} == {"ding", "42", "wk"}
+    assert {r["rule"] for r in svc.export()["alerts"]} == {"stuck_paid_orders"}
+    assert svc.http.get("/metrics").text.count('faka_alerts_total{rule="stuck_paid_orders"}') == 1
+
+
+def test_im_bodies_have_each_robot_shape(service_factory: Any, tmp_path: Any,
+                                         stub: ManagedProcess) -> None:
+    """The stub records raw bodies: DingTalk/WeCom text messages, Telegram sendMessage."""
+    svc = service_factory(_cfg(f"sqlite:///{tmp_path}/s.sqlite3", stub.url))
+    svc.import_keys(1)
+    o = svc.order()
+    bad = notify_params(o["order_no"], "50.00", key="forged")
+    assert svc.http.get("/notify/epay", params=bad).status_code == 400
+
+    def posts() -> list[dict[str, Any]]:
+        return list(httpx.get(stub.url + "/_stub/ledger").json()["messages"])
+    wait_until(lambda: len(posts()) >= 3, timeout=10)
+    by_path = {m["path"]: m["body"] for m in posts()}
+    ding, tg, wecom = (by_path["/robot/send"], by_path["/botTOKEN/sendMessage"],
+                       by_path["/cgi-bin/webhook/send"])
+    for body in (ding, wecom):
+        assert set(body) == {"msgtype", "text"} and body["msgtype"] == "text"
+        assert set(body["text"]) == {"content"}
+        assert body["text"]["content"].startswith("[faka-alert] rule=payment_anomaly severity=")
+    assert tg["chat_id"] == "42" and tg["text"].startswith("[faka-alert] rule=payment_anomaly")
+    assert "bad_sign=1" in tg["text"]
+
+
+def test_supplier_health_and_low_stock(service_factory: Any, tmp_path: Any, sink: ManagedProcess,
+                                       stub: ManagedProcess) -> None:
+    httpx.put(stub.url + "/_stub/behaviour", json={"down": True}).raise_for_status()
+    cfg = _cfg(f"sqlite:///{tmp_path}/s.sqlite3", sink.url,
+               suppliers={"primary": {"url": stub.url}},
+               monitor={"low_stock_below": 3, "supplier_min_calls": 4})
+    svc = service_factory(cfg)
+    svc.import_keys(2)
+    for _ in range(2):
+        o = svc.order("apple-100")
+        assert svc.http.get("/notify/epay", params=notify_params(o["order_no"], "100.00")).text \
+            == "success"
+    health = wait_until(lambda: _alerts(svc, "supplier_health"), timeout=10)
+    assert "supplier primary" in health[0]["message"]
+    low = wait_until(lambda: _alerts(svc, "low_stock"), timeout=10)
+    assert "steam-50: 2 keys left" in low[0]["message"]
+    wait_until(lambda: all(messages(sink, r) for r in ("supplier_health", "low_stock",
+                                                       "manual_escalation")), timeout=10)
+
+
+def test_throttling_and_failing_im_loses_no_alert(service_factory: Any, tmp_path: Any,
+                                                   sink: ManagedProcess) -> None:
+    # one message per robot per scenario minute (0.1 s), DingTalk mutes an over-limit robot
+    # for 10 scenario minutes (1 s), and one post in three gets an nginx 502
+    behave(sink, throttle=True, throttle_per_min=1, error_rate=0.3)
+    cfg = _cfg(f"sqlite:///{tmp_path}/s.sqlite3", sink.url, monitor={"low_stock_below": 5})
+    svc = service_factory(cfg)
+    svc.import_keys(2)
+    o = svc.order()
+    svc.http.get("/notify/epay", params=notify_params(o["order_no"], "50.00", key="forged"))
+    svc.http.get("/notify/epay", params=notify_params("no-such-order", "50.00"))
+    rules = {"low_stock", "payment_anomaly"}
+    wait_until(lambda: {r["rule"] for r in svc.export()["alerts"]} >= rules, timeout=10)
+
+    def all_through() -> bool:
+        got = messages(sink)
+        return all(any(m["channel"] == ch and f"rule={r} " in m["text"] for m in got)
+                   for ch in CHANNELS for r in rules)
+    wait_until(all_through, timeout=20)
+    assert any(m["throttled"] for m in messages(sink, accepted_only=False))
