@@ -19,6 +19,7 @@ DEFAULT_SUPPLIER_STOCK = 100_000
 GATEWAY_PID, GATEWAY_KEY = "1001", "drill-merchant-key"
 ADMIN_TOKEN = "drill-admin"
 BUYER_NOTICE_DEFAULT_S = 120.0
+ALERT_WINDOW_DEFAULT_S = 600.0   # delivery's monitor.window_s default (CONTRACTS §1)
 
 
 def supplier_credentials(name: str) -> tuple[str, str]:
@@ -134,6 +135,8 @@ def check_spec_fields(scenario: Scenario) -> dict[str, Any]:
         "notice_after_s": notice_after,
         "time_scale": scenario.time_scale,
         "expected_unresolved": tuple(exp.unresolved),
+        "alert_window_s": (scenario.service.monitor.window_s or ALERT_WINDOW_DEFAULT_S)
+        / scenario.time_scale,
     }
 
 

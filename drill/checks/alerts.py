@@ -27,6 +27,32 @@ def fired_rules(src: Sources) -> dict[str, list[float]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
+def repeats(src: Sources, window_s: float) -> dict[str, int]:
+    """rule -> the most messages one robot got for it within one window's span.
+
+    The service keeps one alert per (rule, window) with windows aligned to the
+    clock, so a robot may see a rule twice across a window boundary but never
+    three times within `window_s`. Throttled posts (retried later) don't count.
+    """
+    times: dict[tuple[str, str, str], list[float]] = {}
+    for m in src.messages or []:
+        found = RULE_RE.search(str(m.get("text", "")))
+        if found and not m.get("throttled"):
+            key = (found.group(1), str(m.get("channel")), str(m.get("robot")))
+            times.setdefault(key, []).append(float(m.get("at") or 0.0))
+    worst: dict[str, int] = {}
+    for (rule, _ch, _robot), ts in times.items():
+        ts.sort()
+        lo, most = 0, 0
+        for hi, t in enumerate(ts):
+            while t - ts[lo] >= 0.9 * window_s:
+                lo += 1
+            most = max(most, hi - lo + 1)
+        if most > 2:
+            worst[rule] = max(worst.get(rule, 0), most)
+    return worst
+
+
 def _reference_time(src: Sources) -> float | None:
     injects = [float(f["at"]) for f in src.faults or []
                if f.get("action") == "inject" and f.get("at")]
@@ -46,12 +72,18 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     delays = {rule: round(times[0] - ref, 3) for rule, times in fired.items() if ref is not None}
     counts = {"fired": {r: len(t) for r, t in fired.items()}, "first_after_s": delays}
     problems = [f"expected alert {r!r} never fired" for r in spec.expect_alerts if r not in fired]
+    if spec.alert_window_s:
+        storm = repeats(src, spec.alert_window_s)
+        counts["repeated_within_window"] = storm
+        problems += [f"alert {r!r} fired {n}x within one {spec.alert_window_s:g} s window "
+                     "(once per rule and window expected)" for r, n in sorted(storm.items())]
     if spec.quiet_alerts:
         problems += [f"unexpected alert {r!r} fired {len(fired[r])}x (first {delays.get(r)} s in)"
                      for r in sorted(fired) if r not in spec.expect_alerts]
     examples = [{"rule": r, "messages": [m for m in src.messages
                                           if f"rule={r}" in str(m.get("text", ""))][:3]}
-                for r in sorted(fired) if r not in spec.expect_alerts][:20]
+                for r in sorted(fired) if r not in spec.expect_alerts
+                or r in counts.get("repeated_within_window", {})][:20]
     if problems:
         return Verdict(ID, False, "; ".join(problems), examples, counts)
     what = ", ".join(f"{r} after {delays.get(r)} s" for r in spec.expect_alerts) or "none expected"

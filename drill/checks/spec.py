@@ -70,6 +70,7 @@ class CheckSpec:
     notice_after_s: float | None = None  # wall seconds; slower orders need a delay notice
     time_scale: float = 1.0
     expected_unresolved: tuple[str, ...] = ()  # statuses accepted at the end
+    alert_window_s: float | None = None  # wall seconds; a rule fires at most once per window
 
     def __post_init__(self) -> None:
         unknown = [c for c in self.checks if c not in ALL_CHECK_IDS]
