@@ -1,0 +1,102 @@
+"""Buyer care and time scale, real processes at time_scale 600: one delay notice per late
+order (zh by default, en, coupon), none for a fast order, token-only reads, expiry."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from runtime import ManagedProcess
+from tests.delivery._fakes import SCALE, ledger
+from tests.delivery.conftest import base_config, notify_params, wait_until
+
+
+def _cfg(db_url: str, sink: ManagedProcess, **over: Any) -> dict[str, Any]:
+    return base_config(db_url, time_scale=SCALE, buyer_mail_url=sink.url + "/mail/send",
+                       order_expiry_s=6000, **over)
+
+
+def _paid(svc: Any, product: str, contact: str) -> dict[str, Any]:
+    o = svc.order(product, contact=contact)
+    r = svc.http.get("/notify/epay", params=notify_params(o["order_no"], o["amount"]))
+    assert r.text == "success"
+    return o
+
+
+def _mails(sink: ManagedProcess, order_no: str) -> list[dict[str, Any]]:
+    return [m for m in ledger(sink, "mails") if m.get("order_no") == order_no]
+
+
+def test_late_order_one_chinese_notice_fast_order_none(service_factory: Any, tmp_path: Any,
+                                                        sink: ManagedProcess,
+                                                        stub: ManagedProcess) -> None:
+    # the supplier takes 1.5 s wall (15 scenario minutes); the notice is due after 120 s (0.2 s)
+    httpx.put(stub.url + "/_stub/behaviour", json={"latency_ms": 1500}).raise_for_status()
+    cfg = _cfg(f"sqlite:///{tmp_path}/s.sqlite3", sink, suppliers={"primary": {"url": stub.url}},
+               supplier_policy={"timeout_s": 3000, "max_attempts": 1},
+               worker={"lease_s": 6000, "concurrency": 8, "poll_s": 0.02})
+    svc = service_factory(cfg)
+    svc.import_keys(1)
+    fast = _paid(svc, "steam-50", "fast@x.cn")
+    slow = _paid(svc, "apple-100", "slow@x.cn")
+    path = f"/api/orders/{slow['order_no']}"
+    # before delivery: status readable with the token, cards not yet, nothing without it
+    assert svc.http.get(path, params={"token": slow["token"]}).json()["status"] == "paid"
+    assert svc.http.get(path + "/cards", params={"token": slow["token"]}).status_code == 409
+    for params in ({"token": fast["token"]}, {"token": ""}, {}):
+        r = svc.http.get(path, params=params)
+        assert r.status_code == 404 and "token" in r.json()["error"]
+        assert svc.http.get(path + "/cards", params=params).status_code == 404
+    mail = wait_until(lambda: _mails(sink, slow["order_no"]), timeout=10)[0]
+    assert mail["to"] == "slow@x.cn" and mail["kind"] == "delay_notice"
+    assert slow["order_no"] in mail["subject"] and slow["order_no"] in mail["body"]
+    assert "订单" in mail["body"] and "coupon" not in mail
+
+    def delivered() -> bool:
+        return bool(svc.http.get(path, params={"token": slow["token"]}).json()["delivered"])
+    wait_until(delivered, timeout=10)
+    cards = svc.http.get(path + "/cards", params={"token": slow["token"]}).json()["cards"]
+    assert cards and cards[0].startswith("SUP-")
+    time.sleep(0.3)  # more monitor ticks: still exactly one notice, none for the fast order
+    assert len(_mails(sink, slow["order_no"])) == 1
+    assert _mails(sink, fast["order_no"]) == []
+    assert [n["order_no"] for n in svc.export()["notices"]] == [slow["order_no"]]
+
+
+def test_english_notice_with_coupon(db_url: str, service_factory: Any,
+                                    sink: ManagedProcess) -> None:
+    cfg = _cfg(db_url, sink, buyer_notice={"delay_after_s": 120, "locale": "en",
+                                           "coupon": "SORRY5"})
+    svc = service_factory(cfg, "--role", "api")  # no worker: the paid order waits
+    svc.import_keys(1)
+    o = _paid(svc, "steam-50", "en@x.cn")
+    t_paid = time.time()
+    mail = wait_until(lambda: _mails(sink, o["order_no"]), timeout=10)[0]
+    assert mail["at"] - t_paid >= 120 / SCALE - 0.02  # not before delay_after_s (0.2 s wall)
+    assert mail["coupon"] == "SORRY5" and "SORRY5" in mail["body"]
+    assert mail["subject"] == f"Your order {o['order_no']} is being processed"
+    assert "Dear customer" in mail["body"] and o["order_no"] in mail["body"]
+    time.sleep(0.3)
+    assert len(_mails(sink, o["order_no"])) == 1
+
+
+def test_unpaid_order_expires_and_releases_stock(db_url: str, service_factory: Any) -> None:
+    svc = service_factory(base_config(db_url, time_scale=SCALE, order_expiry_s=300))
+    svc.import_keys(1)
+
+    def available() -> int:
+        return int({p["id"]: p for p in svc.http.get("/api/products").json()}
+                   ["steam-50"]["stock_available"])
+    t0 = time.time()
+    o = svc.order()
+    assert 300 / SCALE - 0.05 < o["expires_at"] - t0 < 300 / SCALE + 0.5  # 300 s = 0.5 wall s
+    assert available() == 0
+    assert svc.http.post("/api/orders", json={"product_id": "steam-50", "quantity": 1,
+                                              "contact": "b@x.cn"}).status_code == 409
+    wait_until(lambda: available() == 1, timeout=5)
+    assert time.time() - t0 >= 300 / SCALE - 0.05
+    st = svc.http.get(f"/api/orders/{o['order_no']}", params={"token": o["token"]}).json()
+    assert st["status"] == "expired"
+    svc.order()  # the released key sells again
