@@ -24,3 +24,15 @@ def test_slow_order_without_notice_fails() -> None:
 
 def test_missing_mail_ledger_unknown() -> None:
     assert buyer_notice.check(sources(payments=[]), SPEC).ok is None
+
+
+def test_order_just_past_the_limit_gets_grace() -> None:
+    # paid at 1.0, delivered at 3.01: 2.01 s > 2 s, but the shop's notice timer may not have
+    # ticked yet; only past the grace (0.5 s here) is a missing notice a finding
+    src = sources(history=bought("EDGE", 1.0) + bought("LATE", 1.0),
+                  payments=[paid("EDGE", 1.0), paid("LATE", 1.0)], mails=[],
+                  export=export([order("EDGE", "delivered", 3.01),
+                                 order("LATE", "delivered", 3.6)]))
+    v = buyer_notice.check(src, SPEC)
+    assert v.ok is False and [e["order_no"] for e in v.examples] == ["LATE"]
+    assert v.counts["slow_orders"] == 2 and v.counts["missing_notice"] == 1
