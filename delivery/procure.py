@@ -1,8 +1,20 @@
-"""Buy supplier stock for one order: primary then backup, bounded retries with
-exponential backoff + jitter, a breaker per supplier, and a query by
-downstream_order_no before any re-buy after an uncertain outcome (timeout,
-5xx, duplicate rejection) so a purchase that committed upstream is found, not
-bought twice.
+"""Buy supplier stock for one order without ever buying it twice.
+
+Primary then backup, bounded retries with exponential backoff + jitter, a
+breaker per supplier. The rule that keeps purchases single: a supplier whose
+purchase *may* have committed (timeout, 5xx, connection dropped after the
+request went out, truncated reply, duplicate rejection) is *uncertain* until
+its order is looked up by downstream_order_no (the idempotency key) and found
+(→ use those codes) or answered "not found" (→ clear). Re-buying from the same
+supplier with the same key is always safe (replay or reject semantics); buying
+from *another* supplier is allowed only while every supplier that was asked is
+clear. A supplier that never got the request (connection refused, connect or
+pool timeout) or refused it outright (4xx, 429, ok:false) stays clear.
+
+If the lookup itself cannot answer within the attempt budget (the primary is
+down or too slow), nothing is bought anywhere: the result is `unresolved` and
+the worker re-queues the job (bounded), then escalates to manual. A re-claimed
+or re-queued job starts with every supplier uncertain, so it asks first.
 """
 
 from __future__ import annotations
@@ -11,9 +23,10 @@ import asyncio
 import random
 import time
 import uuid
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, bindparam, insert, select
 
 from delivery import defects as D
 from delivery.ctx import log
@@ -22,6 +35,19 @@ from delivery.suppliers import Breaker, CallResult, SupplierClient
 
 if TYPE_CHECKING:
     from delivery.ctx import Ctx
+
+DONE, CLEAR, UNCERTAIN = "done", "clear", "uncertain"
+_INSERT_CALL = insert(supplier_calls)
+_BOUGHT_FROM = (select(supplier_calls.c.supplier).distinct()
+                .where(supplier_calls.c.order_no == bindparam("no"),
+                       supplier_calls.c.endpoint.like("POST %")))
+
+
+@dataclass
+class Procured:
+    supplier: str | None = None
+    codes: list[str] = field(default_factory=list)
+    unresolved: bool = False  # a supplier may hold a committed purchase: buy nowhere else
 
 
 class Procurer:
@@ -32,19 +58,51 @@ class Procurer:
                         for n, s in ctx.cfg.suppliers.items()}
         self.breakers = {n: Breaker(pol, ctx.cfg.wall(pol.breaker_reset_s)) for n in self.clients}
         self.rng = random.Random()
+        d = ctx.defects
+        # bug zoo: the naive retriers of these two defects never look an order up
+        self.asks = not (d.on(D.REJECT_AFTER_COMMIT_FAILS) or d.on(D.RETRY_STORM))
 
     def order_of_suppliers(self) -> list[str]:
         names = [n for n in ("primary", "backup") if n in self.clients]
         return names[:1] if self.ctx.defects.on(D.NO_FAILOVER) else names
 
-    async def procure(self, order: dict[str, Any], sku: str, reclaimed: bool
-                      ) -> tuple[str, list[str]] | None:
-        """Return (supplier, codes) or None when every supplier failed."""
-        for name in self.order_of_suppliers():
-            codes = await self._one(name, order, sku, reclaimed)
-            if codes:
-                return name, codes
-        return None
+    async def suspects(self, order_no: str, names: list[str], reclaimed: bool) -> set[str]:
+        """Suppliers that may hold a purchase from an earlier run of this order: those sent
+        a purchase (logged), plus, after a lease expiry (a crash mid-call is not logged),
+        the one the dead worker could have been calling next."""
+        def q(conn: Connection) -> set[str]:
+            return {r[0] for r in conn.execute(_BOUGHT_FROM, {"no": order_no})}
+        bought = await self.ctx.db.tx(q)
+        out = {n for n in names if n in bought}
+        if reclaimed:
+            later = [n for n in names if not out or names.index(n) > max(map(names.index, out))]
+            out.update(later[:1])
+        return out
+
+    async def procure(self, order: dict[str, Any], sku: str, reclaimed: bool,
+                      resumed: bool = False) -> Procured:
+        """Codes from one supplier; empty when every supplier is clear and failed;
+        `unresolved` when one may have committed and could not be asked.
+        reclaimed: the job ran before (lease expired or deferred); resumed: ops re-queued it."""
+        names = self.order_of_suppliers()
+        unknown: set[str] = set()
+        if (reclaimed or resumed) and self.asks:
+            unknown = await self.suspects(order["order_no"], names, reclaimed)
+        for name in names:
+            for other in [n for n in names if n != name and n in unknown]:
+                state, codes = await self._ask(other, order)
+                if state == DONE:
+                    return Procured(other, codes)
+                if state == UNCERTAIN:
+                    return Procured(unresolved=True)
+                unknown.discard(other)
+            state, codes = await self._one(name, order, sku, name in unknown)
+            unknown.discard(name)
+            if state == DONE:
+                return Procured(name, codes)
+            if state == UNCERTAIN:
+                return Procured(unresolved=True)
+        return Procured()
 
     def _backoff(self, attempt: int) -> float:
         if self.ctx.defects.on(D.RETRY_STORM):
@@ -53,49 +111,67 @@ class Procurer:
         cap = min(pol.backoff_max_s, pol.backoff_base_s * 2 ** (attempt - 1))
         return self.ctx.cfg.wall(cap * (0.5 + self.rng.random() / 2))  # equal jitter
 
-    async def _one(self, name: str, order: dict[str, Any], sku: str, reclaimed: bool
-                   ) -> list[str] | None:
+    async def _ask(self, name: str, order: dict[str, Any], key: str | None = None,
+                   attempt: int = 0) -> tuple[str, list[str]]:
+        """One lookup by downstream_order_no: DONE (found), CLEAR (not found) or UNCERTAIN."""
+        breaker = self.breakers[name]
+        if not breaker.allow():
+            return UNCERTAIN, []
+        q = await self.clients[name].query(key or order["order_no"])
+        await self._log(name, order["order_no"], key or order["order_no"], attempt, q)
+        if q.ok:
+            breaker.success()
+            return DONE, q.codes
+        if q.outcome == "not_found":
+            breaker.success()
+            return CLEAR, []
+        breaker.failure()
+        return UNCERTAIN, []
+
+    async def _one(self, name: str, order: dict[str, Any], sku: str, uncertain: bool
+                   ) -> tuple[str, list[str]]:
+        """Buy from one supplier: DONE, CLEAR (surely nothing committed) or UNCERTAIN."""
         client, breaker, d = self.clients[name], self.breakers[name], self.ctx.defects
         order_no = order["order_no"]
         max_attempts = (D.RETRY_STORM_HARD_CAP if d.on(D.RETRY_STORM)
                         else self.ctx.cfg.supplier_policy.max_attempts)
         key = order_no
-        uncertain = reclaimed  # a crashed worker may already have bought this order
         for attempt in range(1, max_attempts + 1):
+            if d.on(D.SUPPLIER_NO_IDEMPOTENCY):
+                key = f"{order_no}-{uuid.uuid4().hex[:6]}"  # bug zoo: fresh key per attempt
+            if uncertain and self.asks:
+                state, codes = await self._ask(name, order, key, attempt)
+                if state == DONE:
+                    return DONE, codes
+                if state == UNCERTAIN:
+                    if attempt < max_attempts:
+                        await asyncio.sleep(self._backoff(attempt))
+                    continue
+                uncertain = False  # the supplier says it has nothing: buying is safe
             if not breaker.allow():
                 await self._log(name, order_no, key, attempt,
                                 CallResult("breaker", "breaker_open", error="circuit open"))
-                return None
-            if d.on(D.SUPPLIER_NO_IDEMPOTENCY):
-                key = f"{order_no}-{uuid.uuid4().hex[:6]}"  # bug zoo: fresh key per attempt
-            if uncertain and not d.on(D.REJECT_AFTER_COMMIT_FAILS):
-                q = await client.query(key)
-                await self._log(name, order_no, key, attempt, q)
-                if q.ok:
-                    breaker.success()
-                    return q.codes
-                if q.outcome != "not_found":
-                    breaker.failure()
-                    await asyncio.sleep(self._backoff(attempt))
-                    continue
+                return (UNCERTAIN if uncertain else CLEAR), []
             r = await client.buy(sku, order["quantity"], key)
             await self._log(name, order_no, key, attempt, r)
             if r.ok:
                 breaker.success()
-                return r.codes
+                return DONE, r.codes
             if r.outcome == "out_of_stock":
                 breaker.success()  # the supplier answered; it just has nothing
-                return None
+                return (UNCERTAIN if uncertain else CLEAR), []
             if r.outcome == "rejected":
                 if d.on(D.REJECT_AFTER_COMMIT_FAILS):
-                    return None  # bug zoo: duplicate rejection taken as a plain failure
+                    return CLEAR, []  # bug zoo: duplicate rejection taken as "nothing bought"
                 uncertain = True
                 continue  # ask right away, no backoff: the answer is probably there
             breaker.failure()
-            uncertain = True
+            uncertain = uncertain or r.uncertain
             if attempt < max_attempts:
                 await asyncio.sleep(self._backoff(attempt))
-        return None
+        if uncertain and self.asks:  # the budget is spent: one last look before giving up
+            return await self._ask(name, order, key, max_attempts)
+        return (UNCERTAIN if uncertain else CLEAR), []
 
     async def _log(self, name: str, order_no: str, key: str, attempt: int, r: CallResult) -> None:
         self.ctx.metrics.supplier_calls.labels(supplier=name, outcome=r.outcome).inc()
@@ -106,4 +182,4 @@ class Procurer:
                "idempotency_key": key, "attempt": attempt, "status": r.status,
                "outcome": r.outcome, "latency_ms": round(r.latency_ms, 3), "error": r.error,
                "at": time.time()}
-        await self.ctx.db.tx(lambda conn: conn.execute(insert(supplier_calls).values(**row)))
+        await self.ctx.db.tx(lambda conn: conn.execute(_INSERT_CALL, row))

@@ -20,6 +20,7 @@ PREFIX = "/api/v1/upstream"
 class CallResult:
     endpoint: str
     # ok | not_found | rejected | out_of_stock | timeout | error | http_5xx | bad_reply
+    # | unreachable (never got the request) | refused (answered: nothing done)
     outcome: str
     status: int | None = None
     codes: list[str] = field(default_factory=list)
@@ -32,7 +33,7 @@ class CallResult:
 
     @property
     def uncertain(self) -> bool:
-        """The supplier may have committed: ask before buying again."""
+        """The supplier may have committed: ask before buying anywhere else."""
         return self.outcome in ("timeout", "error", "http_5xx", "bad_reply", "rejected")
 
 
@@ -58,6 +59,9 @@ class SupplierClient:
                 headers=signed_headers(self.sup, method, path, body), timeout=self.timeout)
             res.status = r.status_code
             _interpret(res, r)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # the request never left this process: the supplier cannot have committed
+            res.outcome, res.error = "unreachable", f"{type(exc).__name__}: {exc}"[:300]
         except httpx.TimeoutException as exc:
             res.outcome, res.error = "timeout", f"{type(exc).__name__} after {self.timeout:.3f}s"
         except httpx.HTTPError as exc:
@@ -103,7 +107,8 @@ def _interpret(res: CallResult, r: httpx.Response) -> None:
     elif r.status_code == 409 or "exist" in code or "duplicate" in code:
         res.outcome = "rejected"  # the request id was already used (reject semantics)
     else:
-        res.outcome = "error" if r.status_code in (200, 429) else "bad_reply"
+        # an explicit refusal (ok:false payment_failed, 429, 400/401/403...): nothing committed
+        res.outcome = "refused" if r.status_code < 500 else "bad_reply"
 
 
 class Breaker:

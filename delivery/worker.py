@@ -141,24 +141,37 @@ class Worker:
     async def _supplier(self, job: dict[str, Any], order: dict[str, Any], sku: str,
                         force: bool) -> None:
         ctx = self.ctx
+        # a re-claimed (crashed/deferred) or ops-retried job may have bought already: ask first
+        resumed = bool(json.loads(job["payload"] or "{}").get("resume"))
         beat = asyncio.create_task(self._heartbeat(job))
         try:
-            got = await self.procurer.procure(order, sku, reclaimed=job["attempts"] > 1)
+            got = await self.procurer.procure(order, sku, job["attempts"] > 1, resumed)
         finally:
             beat.cancel()
+        pol = ctx.cfg.supplier_policy
+        if got.unresolved and job["attempts"] < pol.max_attempts:
+            # a supplier may hold a committed purchase and could not be asked: buy nowhere
+            # else, look again later (bounded by max_attempts claims, then manual)
+            now = time.time()
+            await ctx.db.tx(jobs.retry_later, job, now, now + ctx.cfg.wall(pol.backoff_max_s))
+            return
 
         def tx(conn: Connection) -> str:
             now = time.time()
-            if got is None:
-                deliveries.escalate(conn, ctx, order, "primary and backup suppliers failed", now)
+            if got.supplier is None:
+                why = ("a supplier may have committed the purchase but could not be asked; "
+                       "check it before buying again" if got.unresolved
+                       else "primary and backup suppliers failed")
+                deliveries.escalate(conn, ctx, order, why, now)
                 jobs.finish(conn, job, now, "failed")
                 return "manual"
-            deliveries.write(conn, order, got[1], got[0], now, from_status=("paid",), force=force)
+            deliveries.write(conn, order, got.codes, got.supplier, now, from_status=("paid",),
+                             force=force)
             jobs.finish(conn, job, now)
             return "delivered"
         try:
-            if await ctx.db.tx(tx) == "delivered" and got:
-                self._observe(order, got[0])
+            if await ctx.db.tx(tx) == "delivered" and got.supplier:
+                self._observe(order, got.supplier)
         except (NotDeliverable, IntegrityError):
             await ctx.db.tx(jobs.finish, job, time.time())
 

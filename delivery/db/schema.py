@@ -106,6 +106,7 @@ supplier_calls = Table(
     Column("at", Float, nullable=False),
 )
 Index("ix_calls_at", supplier_calls.c.at)
+Index("ix_calls_order", supplier_calls.c.order_no)
 
 alerts = Table(
     "alerts", metadata,
