@@ -1,6 +1,5 @@
-"""Fixtures and helpers shared by the monitor / notices / reconcile / risk / admin tests:
-the real IM+mail sink and payment gateway fakes, a service whose stderr goes to a file,
-and small readers of the sink's ledger.
+"""Helpers shared by the monitor / notices / reconcile / risk / admin tests: IM robot URLs
+on the sink, knobs and ledgers of the real fakes, a service whose stderr goes to a file.
 
 The `sink` and `gateway` fixtures (real fakes at time_scale 600) live in conftest.py.
 """
