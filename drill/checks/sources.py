@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drill.jsonl import read_jsonl
+
 Record = dict[str, Any]
 
 
@@ -47,25 +49,6 @@ class Sources:
 
     def all_purchases(self) -> list[tuple[str, Record]]:
         return [(name, p) for name, items in (self.purchases or {}).items() for p in items]
-
-
-def read_jsonl(path: Path) -> list[Record] | None:
-    """Records of a JSONL file; None if the file is missing. Torn lines are skipped."""
-    if not path.exists():
-        return None
-    out: list[Record] = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(item, dict):
-                out.append(item)
-    return out
 
 
 def read_json(path: Path) -> Any:

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
+from drill.jsonl import read_jsonl
+
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
@@ -60,15 +62,7 @@ def merge_histories(parts: list[Path], out: Path, extra: list[dict[str, Any]] | 
     """
     ops: list[dict[str, Any]] = list(extra or [])
     for part in parts:
-        with open(part, encoding="utf-8") as fh:
-            for line in fh:
-                line = line.strip()
-                if not line:
-                    continue
-                try:
-                    ops.append(json.loads(line))
-                except json.JSONDecodeError:
-                    continue
+        ops.extend(read_jsonl(part) or [])
     ops.sort(key=lambda op: float(op.get("time", 0.0)))
     tmp = out.with_suffix(".jsonl.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
