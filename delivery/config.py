@@ -36,7 +36,7 @@ class Supplier(_Strict):
 
 
 class SupplierPolicy(_Strict):
-    timeout_s: float = 2.0
+    timeout_s: float = 2.0  # wall seconds: a network answer timeout is not time-scaled
     max_attempts: int = Field(4, ge=1, le=50)
     backoff_base_s: float = 0.5
     backoff_max_s: float = 30.0

@@ -54,7 +54,8 @@ class Procurer:
     def __init__(self, ctx: Ctx) -> None:
         self.ctx = ctx
         pol = ctx.cfg.supplier_policy
-        self.clients = {n: SupplierClient(n, s, ctx.client(), ctx.cfg.wall(pol.timeout_s))
+        # timeout_s is a network answer timeout: wall seconds, never divided by time_scale
+        self.clients = {n: SupplierClient(n, s, ctx.client(), pol.timeout_s)
                         for n, s in ctx.cfg.suppliers.items()}
         self.breakers = {n: Breaker(pol, ctx.cfg.wall(pol.breaker_reset_s)) for n in self.clients}
         self.rng = random.Random()

@@ -1,7 +1,8 @@
 """The `[service]` table of a scenario: overrides of the delivery config (CONTRACTS §1).
 
 All durations here are **scenario seconds** (keys ending in `_s`); the service
-divides them by `time_scale`. Omitted keys keep the service's defaults.
+divides them by `time_scale`. Exception: `supplier_policy.timeout_s` is a network
+answer timeout in wall seconds (not scaled). Omitted keys keep the service's defaults.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ class _Section(Strict):
 
 
 class SupplierPolicy(_Section):
-    timeout_s: float | None = None
+    timeout_s: float | None = None  # wall seconds (network answer timeout, not scaled)
     max_attempts: int | None = None
     backoff_base_s: float | None = None
     backoff_max_s: float | None = None

@@ -24,7 +24,7 @@ ADMIN_ROUTES = [("GET", "/admin/orders"), ("GET", "/admin/api-log"), ("GET", "/a
 def _cfg(db_url: str, stub: ManagedProcess, **over: Any) -> dict[str, Any]:
     return base_config(db_url, time_scale=SCALE, order_expiry_s=6000,
                        suppliers={"primary": {"url": stub.url}},
-                       supplier_policy={"timeout_s": 3000, "max_attempts": 2,
+                       supplier_policy={"timeout_s": 5, "max_attempts": 2,
                                         "backoff_base_s": 1, "backoff_max_s": 2,
                                         "breaker_failures": 50, "breaker_reset_s": 60}, **over)
 

@@ -35,7 +35,7 @@ def test_late_order_one_chinese_notice_fast_order_none(service_factory: Any, tmp
     # the supplier takes 1.5 s wall (15 scenario minutes); the notice is due after 120 s (0.2 s)
     httpx.put(stub.url + "/_stub/behaviour", json={"latency_ms": 1500}).raise_for_status()
     cfg = _cfg(f"sqlite:///{tmp_path}/s.sqlite3", sink, suppliers={"primary": {"url": stub.url}},
-               supplier_policy={"timeout_s": 3000, "max_attempts": 1},
+               supplier_policy={"timeout_s": 5, "max_attempts": 1},
                worker={"lease_s": 6000, "concurrency": 8, "poll_s": 0.02})
     svc = service_factory(cfg)
     svc.import_keys(1)
