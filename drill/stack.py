@@ -27,6 +27,7 @@ from drill.mapping import (
     supplier_spec,
     supplier_stock,
 )
+from drill.pgschema import create_schema, schema_name, with_search_path
 from drill.scenario import Scenario
 from drill.toxi import Toxi, choose, toxiproxy_process
 from runtime import ManagedProcess, NonLoopbackError, ProcessError, ensure_loopback
@@ -74,6 +75,7 @@ class Stack:
         self.toxiproxy_info: dict[str, Any] = {}
         self.db_kind = "sqlite"
         self._db_upstream: str | None = None
+        self.db_schema: str | None = None
         if opts.db:
             scheme = opts.db.split(":", 1)[0]
             if not scheme.startswith(("postgresql", "sqlite")):
@@ -195,6 +197,9 @@ class Stack:
             netloc = parts.netloc.rsplit("@", 1)
             netloc[-1] = listen
             db_url = urlunsplit(parts._replace(netloc="@".join(netloc)))
+            self.db_schema = schema_name(self.opts.run_dir.name)
+            create_schema(self.opts.db, self.db_schema)
+            db_url = with_search_path(db_url, self.db_schema)
         urls = ServiceUrls(
             public_base_url=toxi.url_of("gateway_notify"),
             gateway_query_url=toxi.url_of("gateway_query"),
@@ -241,7 +246,7 @@ class Stack:
         return problems
 
     def env_summary(self) -> dict[str, Any]:
-        return {"db": self.db_kind, "toxiproxy": self.toxiproxy_info,
+        return {"db": self.db_kind, "db_schema": self.db_schema, "toxiproxy": self.toxiproxy_info,
                 "pids": {n: p.pid for n, p in self.components.items()}}
 
 

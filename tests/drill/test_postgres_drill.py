@@ -1,0 +1,50 @@
+"""The scale path: a real drill with the shop on PostgreSQL, twice, isolated per run."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests.drill.test_cli import harness
+
+PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _require_postgres() -> None:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
+    except OSError:
+        msg = "PostgreSQL at 127.0.0.1:5432 is not reachable"
+        if os.environ.get("CI") == "true":
+            pytest.fail(msg + " (CI=true requires it)")
+        pytest.skip(msg)
+
+
+@pytest.mark.postgres
+def test_smoke_on_postgres_twice_in_a_row(tmp_path: Path) -> None:
+    """Each run gets its own schema, so the second run does not see the first one's rows."""
+    _require_postgres()
+    schemas = []
+    for _ in range(2):
+        r = harness("run", "smoke", "--db", PG, "--out", str(tmp_path), timeout=150)
+        assert r.returncode == 0, r.stdout + r.stderr[-3000:]
+        run_dir = Path(r.stdout.strip().splitlines()[-1])
+        meta = json.loads((run_dir / "meta.json").read_text())
+        assert meta["db"] == "postgresql"
+        config = json.loads((run_dir / "config" / "service.json").read_text())
+        assert "search_path" in config["db_url"]
+        summary = json.loads((run_dir / "summary.json").read_text())
+        assert summary["metrics"]["orders_delivered"] == summary["metrics"]["orders_paid"] > 0
+        schemas.append(config["db_url"])
+    assert schemas[0] != schemas[1]
+
+
+def test_non_loopback_db_is_refused(tmp_path: Path) -> None:
+    r = harness("run", "smoke", "--db", "postgresql+psycopg://postgres@10.1.2.3:5432/test",
+                "--out", str(tmp_path), timeout=60)
+    assert r.returncode == 2
+    assert "allow-non-loopback" in r.stderr
