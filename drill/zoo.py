@@ -31,7 +31,7 @@ class Defect:
 ZOO: tuple[Defect, ...] = (
     Defect("dup-notify-redeliver", "callback-flaky", "no-duplicate",
            "dujiaoka #328/#97: a repeated payment notify re-runs delivery, several keys per order"),
-    Defect("no-key-cas", "flash-sale", "no-duplicate",
+    Defect("no-key-cas", "worker-crash", "no-duplicate",
            "dujiaoka's missing locks: plain SELECT, then UPDATE of unsold keys: one key, "
            "two buyers"),
     Defect("no-stock-lock", "stock-exhausted", "no-oversell",
