@@ -37,7 +37,7 @@ ZOO: tuple[Defect, ...] = (
     Defect("no-stock-lock", "stock-exhausted", "no-oversell",
            "dujiaoka: stock checked at order time but never reserved, buyers pay for keys "
            "that are gone (超卖)"),
-    Defect("supplier-no-idempotency", "supplier-slow", "no-double-purchase",
+    Defect("supplier-no-idempotency", "supplier-reject", "no-double-purchase",
            "a fresh request id on every retry: a timed-out purchase that committed upstream "
            "is bought again"),
     Defect("reject-after-commit-fails", "supplier-reject", "no-double-purchase",
@@ -45,7 +45,7 @@ ZOO: tuple[Defect, ...] = (
            "('The request ID already exists') and the shop gives up on keys it paid for"),
     Defect("no-failover", "supplier-outage", "failover",
            "a single upstream: the primary goes dark and nothing falls back to the backup"),
-    Defect("retry-storm", "supplier-slow", "retries",
+    Defect("retry-storm", "supplier-errors", "retries",
            "retries without backoff or budget hammer a slow supplier (self-inflicted DoS)"),
     Defect("no-reconcile", "callback-flaky", "no-loss",
            "acg-faka #103 / dujiaoka #330: the notify never arrives and nobody queries the "
