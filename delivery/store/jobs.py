@@ -10,24 +10,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Integer, and_, bindparam, or_, select, update
 
+from delivery.db import raw
 from delivery.db.schema import jobs
 
-_INSERT = insert(jobs)
 _MINE = update(jobs).where(jobs.c.id == bindparam("j_id"), jobs.c.state == "leased",
                            jobs.c.claimed_by == bindparam("j_by"),
                            jobs.c.attempts == bindparam("j_att"))
 
 
+_INSERT_RAW = ("INSERT INTO jobs (kind, dedupe, order_no, payload, state, attempts, due_at, "
+               "lease_until, claimed_by, created_at, updated_at) "
+               "VALUES (?, ?, ?, ?, 'pending', 0, ?, NULL, NULL, ?, ?)")
+
+
 def enqueue(conn: Connection, kind: str, dedupe: str, now: float, *, order_no: str | None = None,
             payload: dict[str, Any] | None = None, due_at: float | None = None) -> None:
-    conn.execute(_INSERT, {
-        "kind": kind, "dedupe": dedupe, "order_no": order_no,
-        "payload": json.dumps(payload) if payload else "{}",
-        "state": "pending", "attempts": 0, "due_at": now if due_at is None else due_at,
-        "lease_until": None, "claimed_by": None, "created_at": now, "updated_at": now,
-    })
+    raw.run(conn, _INSERT_RAW, (kind, dedupe, order_no, json.dumps(payload) if payload else "{}",
+                                now if due_at is None else due_at, now, now))
 
 
 _DUE = and_(jobs.c.kind.in_(bindparam("kinds", expanding=True)), or_(

@@ -6,8 +6,9 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, and_, select
 
+from delivery.db import raw
 from delivery.db.schema import orders
 from delivery.store import stock
 
@@ -16,10 +17,10 @@ if TYPE_CHECKING:
     from delivery.ctx import Ctx
 
 
-_INSERT = insert(orders)
-_GET = select(orders).where(orders.c.order_no == bindparam("o_no"))
-_CAS = update(orders).where(orders.c.order_no == bindparam("o_no"),
-                            orders.c.status.in_(bindparam("olds", expanding=True)))
+_COLS = ("order_no", "token", "product_id", "quantity", "amount", "contact", "ip", "status",
+         "risk", "created_at", "expires_at", "paid_at", "delivered_at", "trade_no", "updated_at")
+_INSERT_RAW = f"INSERT INTO orders ({', '.join(_COLS)}) VALUES ({raw.marks(len(_COLS))})"
+_GET_RAW = f"SELECT {', '.join(_COLS)} FROM orders WHERE order_no = ?"
 
 
 def new_order_no(now: float) -> str:
@@ -41,21 +42,24 @@ def create(conn: Connection, ctx: Ctx, product: Product, quantity: int, contact:
         "created_at": now, "expires_at": now + ctx.cfg.wall(ctx.cfg.order_expiry_s),
         "paid_at": None, "delivered_at": None, "trade_no": None, "updated_at": now,
     }
-    conn.execute(_INSERT, row)
+    raw.run(conn, _INSERT_RAW, [row[c] for c in _COLS])
     return row
 
 
 def get(conn: Connection, order_no: str) -> dict[str, Any] | None:
-    row = conn.execute(_GET, {"o_no": order_no}).first()
-    return dict(row._mapping) if row else None
+    return raw.one(conn, _GET_RAW, (order_no,))
 
 
 def set_status(conn: Connection, order_no: str, old: str | tuple[str, ...], new: str, now: float,
                **values: Any) -> bool:
     """CAS the order from `old` to `new`; False when someone else moved it first."""
     olds = (old,) if isinstance(old, str) else old
-    params = {"o_no": order_no, "olds": list(olds), "status": new, "updated_at": now, **values}
-    return conn.execute(_CAS, params).rowcount == 1
+    sets = "".join(f", {k} = ?" for k in values if k in _COLS)  # column names only
+    if len(values) != sets.count("?"):
+        raise ValueError(f"unknown order columns in {sorted(values)}")
+    sql = (f"UPDATE orders SET status = ?, updated_at = ?{sets} WHERE order_no = ? "
+           f"AND status IN ({raw.marks(len(olds))})")
+    return int(raw.run(conn, sql, [new, now, *values.values(), order_no, *olds]).rowcount) == 1
 
 
 def expire_due(conn: Connection, now: float, limit: int = 500) -> int:

@@ -15,9 +15,10 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, insert
 
 from delivery import defects as D
+from delivery.db import raw
 from delivery.db.schema import anomalies, payments
 from delivery.store import jobs, orders, stock
 from delivery.store.alerts import raise_alert
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
     from delivery.ctx import Ctx
 
 
-_SEEN = select(payments.c.order_no).where(payments.c.trade_no == bindparam("t_no"))
-_INSERT = insert(payments)
+_SEEN = "SELECT order_no FROM payments WHERE trade_no = ? LIMIT 1"
+_INSERT = ("INSERT INTO payments (trade_no, dedupe, order_no, amount, received_at) "
+           "VALUES (?, ?, ?, ?, ?)")
 
 
 class Retry(Exception):
@@ -66,15 +68,14 @@ def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
         record_anomaly(conn, "amount_mismatch", order_no,
                        f"trade_no={trade_no} money={money!r} expected={order['amount']}", now)
         return "amount_mismatch"
-    seen = conn.execute(_SEEN, {"t_no": trade_no}).first()
+    seen = raw.run(conn, _SEEN, (trade_no,)).fetchone()
     if seen is not None:
         if ctx.defects.on(D.DUP_NOTIFY_REDELIVER):  # bug zoo: no idempotency on trade_no
             conn.execute(insert(payments).values(trade_no=trade_no, dedupe=uuid.uuid4().hex,
                          order_no=order_no, amount=money, received_at=now))
             enqueue_delivery(conn, order_no, now, force=True)
         return "duplicate"
-    conn.execute(_INSERT, {"trade_no": trade_no, "dedupe": trade_no, "order_no": order_no,
-                           "amount": money, "received_at": now})
+    raw.run(conn, _INSERT, (trade_no, trade_no, order_no, money, now))
     status = order["status"]
     if status == "pending_payment":
         new = _paid_status(ctx, order)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Integer, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from delivery.db import raw
 from delivery.db.schema import card_keys
 
 
@@ -14,14 +15,6 @@ class OutOfStock(Exception):
 
 
 # Statements are built once: building a Core statement costs more than running it.
-_PICK = (select(card_keys.c.id)
-         .where(card_keys.c.product_id == bindparam("pid"), card_keys.c.status == "available")
-         .order_by(card_keys.c.id).limit(bindparam("n", type_=Integer, literal_execute=True))
-         # PostgreSQL: buyers skip each other's rows instead of queueing; SQLite ignores it
-         .with_for_update(skip_locked=True))
-_CAS_IDS = (update(card_keys)
-            .where(card_keys.c.id.in_(bindparam("ids", expanding=True)),
-                   card_keys.c.status == "available"))
 _RELEASE = (update(card_keys)
             .where(card_keys.c.order_no == bindparam("o_no"), card_keys.c.status == "reserved")
             .values(status="available", order_no=None))
@@ -33,8 +26,20 @@ _CONSUME = (update(card_keys)
             .values(status="delivered"))
 
 
+_PICK_RAW = ("SELECT id FROM card_keys WHERE product_id = ? AND status = 'available' "
+             "ORDER BY id LIMIT ?")
+
+
 def _pick_available(conn: Connection, product_id: str, n: int, *, lock: bool) -> list[int]:
-    return [r[0] for r in conn.execute(_PICK, {"pid": product_id, "n": n})]
+    # PostgreSQL: buyers skip each other's rows instead of queueing
+    sql = _PICK_RAW + raw.for_update(conn, skip_locked=True)
+    return [r[0] for r in raw.run(conn, sql, (product_id, n)).fetchall()]
+
+
+def _cas_ids(conn: Connection, ids: list[int], to_status: str, order_no: str, now: float) -> int:
+    return int(raw.run(conn, f"UPDATE card_keys SET status = ?, order_no = ?, updated_at = ? "
+                             f"WHERE id IN ({raw.marks(len(ids))}) AND status = 'available'",
+                       [to_status, order_no, now, *ids]).rowcount)
 
 
 def reserve(conn: Connection, product_id: str, n: int, order_no: str, now: float,
@@ -45,9 +50,7 @@ def reserve(conn: Connection, product_id: str, n: int, order_no: str, now: float
         if len(ids) < n:
             release(conn, order_no, now)
             raise OutOfStock(product_id)
-        got = conn.execute(_CAS_IDS, {"ids": ids, "status": to_status, "order_no": order_no,
-                                      "updated_at": now}).rowcount
-        if got == n:
+        if _cas_ids(conn, ids, to_status, order_no, now) == n:
             return
         release(conn, order_no, now)  # lost a race on some rows: put ours back and retry
     raise OutOfStock(product_id)
@@ -70,9 +73,7 @@ def take_fresh(conn: Connection, product_id: str, n: int, order_no: str, now: fl
     ids = _pick_available(conn, product_id, n, lock=True)
     if len(ids) < n:
         raise OutOfStock(product_id)
-    got = conn.execute(_CAS_IDS, {"ids": ids, "status": "delivered", "order_no": order_no,
-                                  "updated_at": now}).rowcount
-    if got != n:
+    if _cas_ids(conn, ids, "delivered", order_no, now) != n:
         raise OutOfStock(product_id)  # raced; the whole transaction rolls back
     return codes_of(conn, ids)
 
