@@ -50,7 +50,7 @@ card_keys = Table(
     Column("order_no", String(40)),
     Column("updated_at", Float, nullable=False),
 )
-Index("ix_keys_product_status", card_keys.c.product_id, card_keys.c.status)
+Index("ix_keys_product_status", card_keys.c.product_id, card_keys.c.status, card_keys.c.id)
 Index("ix_keys_order", card_keys.c.order_no)
 
 payments = Table(
