@@ -77,6 +77,14 @@ class SupplierClient:
         return await self._call("GET", f"{PREFIX}/orders/by-downstream/{downstream_order_no}", None)
 
 
+def body_summary(r: httpx.Response) -> str:
+    """What an unreadable reply looked like, without its text: a truncated purchase
+    reply carries card codes, and this string goes to the log and `supplier_calls`."""
+    body = r.content
+    ctype = r.headers.get("content-type", "-").split(";")[0].strip()[:60] or "-"
+    return f"{len(body)} bytes, {ctype}, sha256 {hashlib.sha256(body).hexdigest()[:12]}"
+
+
 def _interpret(res: CallResult, r: httpx.Response) -> None:
     try:
         doc = r.json()
@@ -84,7 +92,7 @@ def _interpret(res: CallResult, r: httpx.Response) -> None:
         doc = None
     if not isinstance(doc, dict):
         res.outcome = "http_5xx" if r.status_code >= 500 else "bad_reply"
-        res.error = f"HTTP {r.status_code}, body not JSON: {r.text[:120]!r}"
+        res.error = f"HTTP {r.status_code}, body not JSON: {body_summary(r)}"
         return
     if r.status_code >= 500:
         res.outcome, res.error = "http_5xx", f"{doc.get('error_code')}: {doc.get('error_message')}"

@@ -1,7 +1,8 @@
 """A tiny stand-in for the supplier API, the gateway order query and the IM/mail sink.
 
 Run as a real process: python tests/delivery/_supplier_stub.py --port 0 [--semantics reject]
-Control: PUT /_stub/behaviour {"latency_ms", "down", "commit_then_timeout_ms", "semantics"},
+Control: PUT /_stub/behaviour {"latency_ms", "down", "commit_then_timeout_ms", "semantics",
+"garbled" (commit, then reply 200 text/plain starting with the codes)},
 PUT /_stub/gateway {"<out_trade_no>": {"trade_no", "money"}}, GET /_stub/ledger.
 """
 
@@ -26,7 +27,7 @@ from runtime.serve import add_server_args, bind_socket, serve
 
 def build(semantics: str) -> Starlette:
     state: dict = {"b": {"latency_ms": 0, "down": False, "commit_then_timeout_ms": 0,
-                         "semantics": semantics},
+                         "semantics": semantics, "garbled": False},
                    "orders": {}, "purchases": [], "queries": 0, "paid": {}, "messages": []}
 
     async def buy(request: Request) -> Response:
@@ -54,6 +55,9 @@ def build(semantics: str) -> Starlette:
                                    "at": time.time()})
         if b["commit_then_timeout_ms"]:
             await asyncio.sleep(b["commit_then_timeout_ms"] / 1000)
+        if b["garbled"]:  # committed, but the reply is not JSON and starts with the codes
+            return Response(" ".join(codes) + " <!-- upstream reply cut -->", 200,
+                            media_type="text/plain")
         return JSONResponse({"ok": True, "data": order})
 
     async def by_downstream(request: Request) -> Response:
