@@ -18,6 +18,7 @@ from delivery.ctx import Ctx
 from delivery.db.schema import alerts, supplier_calls
 from delivery.export import export
 from delivery.store import deliveries, jobs, orders, payments, stock
+from delivery.store.alerts import raise_alert
 
 
 class ImportIn(BaseModel):
@@ -133,10 +134,14 @@ def routes(ctx: Ctx) -> list[Route]:
                     return None
                 payments.enqueue_delivery(conn, order_no, now)
                 return "paid"
-            if not orders.set_status(conn, order_no, "review", "rejected", now):
+            # rejected, but the money was taken: refund_needed (+ alert), keys released;
+            # POST …/refund then records the refund
+            if not orders.set_status(conn, order_no, "review", "refund_needed", now):
                 return None
             stock.release(conn, order_no, now)
-            return "rejected"
+            raise_alert(conn, ctx, "refund_needed", "warning",
+                        f"order {order_no} rejected in review after payment; refund it", now)
+            return "refund_needed"
         new = await ctx.db.tx(tx)
         if new is None:
             raise ApiError(409, f"order {order_no} is not waiting for review")

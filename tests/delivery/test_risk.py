@@ -1,5 +1,6 @@
 """Risk control at order time, real processes: block (403 with the reason), review (paid
-order held; approve → delivered, reject → rejected then refunded), pass_then_review."""
+order held; approve → delivered, reject → refund_needed (+ alert) then refunded),
+pass_then_review."""
 
 from __future__ import annotations
 
@@ -87,8 +88,14 @@ def test_review_mode_holds_then_approve_or_reject(db_url: str, service_factory: 
     assert cards.status_code == 200 and len(cards.json()["cards"]) == 1
     assert review(held[0], True).status_code == 409  # no longer waiting
     available = svc.export()["stock"][0]["available"]
-    assert review(held[1], False).json()["status"] == "rejected"
+    # rejected after payment: the money was taken, so refund_needed + alert, key released
+    assert review(held[1], False).json() == {"order_no": held[1]["order_no"],
+                                             "status": "refund_needed"}
+    assert statuses()[held[1]["order_no"]] == "refund_needed"
     assert svc.export()["stock"][0]["available"] == available + 1  # its key is released
+    assert [a for a in svc.admin("GET", "/admin/alerts").json()["alerts"]
+            if a["rule"] == "refund_needed"]
+    assert review(held[1], False).status_code == 409  # no longer waiting
     r = svc.admin("POST", f"/admin/orders/{held[1]['order_no']}/refund")
     assert r.json() == {"order_no": held[1]["order_no"], "status": "refunded"}
     r = svc.admin("POST", f"/admin/orders/{held[2]['order_no']}/refund")  # straight from review
