@@ -1,7 +1,8 @@
 """Risk control: amount limit, per-contact/per-IP velocity, blacklist.
 
-`assess` returns "ok" or a reason; the configured mode decides what a reason
-does: block (refuse), review (hold the paid order for a human) or
+`assess` (order time) and `assess_payment` (payment time) return "ok" or a reason;
+the configured mode decides what a reason does: block (refuse the order; a payment
+that fails → refund_needed + alert), review (hold the paid order for a human) or
 pass_then_review (先放行,后审核: deliver now, flag for review).
 """
 
@@ -54,3 +55,21 @@ class Risk:
         if over_ip:
             return "ip_velocity"
         return "ok"
+
+
+def assess_payment(cfg: Config, order: dict, paid_last_minute: int) -> str:
+    """Payment-time re-check of an order that passed (or was flagged) at order time:
+    blacklist (contact, or the buyer IP recorded at order time), amount limit, and the
+    velocity of PAID orders per contact (`paid_last_minute` = other orders of this
+    contact paid in the last scenario minute; more than `per_contact_per_min` paid in a
+    minute including this one fails). Stateless: the count comes from the database, so
+    api and worker processes agree; concurrent payments may each miss the other."""
+    r = cfg.risk
+    bl = r.blacklist
+    if order["contact"] in bl or (order["ip"] and order["ip"] in bl):
+        return "blacklist"
+    if Decimal(order["amount"]) > r.max_amount:
+        return "amount_limit"
+    if r.per_contact_per_min > 0 and paid_last_minute >= r.per_contact_per_min:
+        return "paid_velocity"
+    return "ok"

@@ -30,7 +30,7 @@ orders = Table(
     Column("contact", String(200), nullable=False),
     Column("ip", String(64), nullable=False, default=""),
     Column("status", String(20), nullable=False),
-    Column("risk", String(20), nullable=False, default="ok"),  # ok | hold | post_review
+    Column("risk", String(20), nullable=False, default="ok"),  # ok | hold | post_review | blocked
     Column("created_at", Float, nullable=False),
     Column("expires_at", Float, nullable=False),
     Column("paid_at", Float),
@@ -40,6 +40,7 @@ orders = Table(
 )
 Index("ix_orders_status_created", orders.c.status, orders.c.created_at)
 Index("ix_orders_status_paid", orders.c.status, orders.c.paid_at)
+Index("ix_orders_contact_paid", orders.c.contact, orders.c.paid_at)  # payment-time velocity
 
 card_keys = Table(
     "card_keys", metadata,

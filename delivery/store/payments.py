@@ -7,10 +7,16 @@ stock which is bought at delivery time); otherwise the order becomes
 `refund_needed` and a `refund_needed` alert is raised. A second, different
 payment for an order that is already paid is kept and flagged refund_needed
 (alert) without touching the order.
+
+Risk is re-checked at payment time (`risk.assess_payment`) for a pending or expired
+order: a failing payment in `block` mode → `refund_needed` + alert (risk `blocked`,
+keys released, nothing delivered); in `review` → `review` (risk `hold`); in
+`pass_then_review` → delivered, risk `post_review`.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -18,6 +24,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, insert
 
 from delivery import defects as D
+from delivery import risk as R
 from delivery.db import raw
 from delivery.db.schema import anomalies, payments
 from delivery.store import jobs, orders, stock
@@ -26,10 +33,16 @@ from delivery.store.alerts import raise_alert
 if TYPE_CHECKING:
     from delivery.ctx import Ctx
 
+log = logging.getLogger("delivery")
+
 
 _SEEN = "SELECT order_no FROM payments WHERE trade_no = ? LIMIT 1"
 _INSERT = ("INSERT INTO payments (trade_no, dedupe, order_no, amount, received_at) "
            "VALUES (?, ?, ?, ?, ?)")
+
+
+_PAID_BY_CONTACT = ("SELECT COUNT(*) FROM orders WHERE contact = ? AND paid_at >= ? "
+                    "AND order_no <> ?")
 
 
 class Retry(Exception):
@@ -50,6 +63,34 @@ def enqueue_delivery(conn: Connection, order_no: str, now: float, *, force: bool
 
 def _paid_status(ctx: Ctx, order: dict) -> str:
     return "review" if order["risk"] == "hold" else "paid"
+
+
+def _risk_at_payment(conn: Connection, ctx: Ctx, order: dict, now: float) -> str:
+    """The order's risk flag after the payment-time check: its own, `hold`,
+    `post_review`, or `blocked` (block mode: refund it)."""
+    cfg = ctx.cfg
+    recent = 0
+    if cfg.risk.per_contact_per_min > 0:
+        recent = int(raw.run(conn, _PAID_BY_CONTACT, (order["contact"], now - cfg.wall(60.0),
+                                                      order["order_no"])).fetchone()[0])
+    why = R.assess_payment(cfg, order, recent)
+    if why == "ok" or order["risk"] == "hold":
+        return str(order["risk"])
+    log.warning("order %s fails risk at payment time (%s), mode %s", order["order_no"], why,
+                cfg.risk.mode)
+    return {"block": "blocked", "review": "hold"}.get(cfg.risk.mode, "post_review")
+
+
+def _refuse(conn: Connection, ctx: Ctx, order: dict, trade_no: str, now: float) -> str:
+    order_no = order["order_no"]
+    if not orders.set_status(conn, order_no, order["status"], "refund_needed", now,
+                             paid_at=now, trade_no=trade_no, risk="blocked"):
+        raise Retry(order_no)
+    stock.release(conn, order_no, now)
+    raise_alert(conn, ctx, "refund_needed", "warning",
+                f"order {order_no} paid (trade_no={trade_no}) but refused by risk control at "
+                "payment time; nothing delivered, refund it", now)
+    return "refund_needed"
 
 
 def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
@@ -77,9 +118,15 @@ def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
         return "duplicate"
     raw.run(conn, _INSERT, (trade_no, trade_no, order_no, money, now))
     status = order["status"]
+    if status in ("pending_payment", "expired"):
+        flag = _risk_at_payment(conn, ctx, order, now)
+        if flag == "blocked":
+            return _refuse(conn, ctx, order, trade_no, now)
+        order = {**order, "risk": flag}
     if status == "pending_payment":
         new = _paid_status(ctx, order)
-        if not orders.set_status(conn, order_no, status, new, now, paid_at=now, trade_no=trade_no):
+        if not orders.set_status(conn, order_no, status, new, now, paid_at=now, trade_no=trade_no,
+                                 risk=order["risk"]):
             raise Retry(order_no)
         if new == "paid":
             enqueue_delivery(conn, order_no, now)
@@ -106,7 +153,7 @@ def _late_payment(conn: Connection, ctx: Ctx, order: dict, trade_no: str, now: f
     if revivable:
         new = _paid_status(ctx, order)
         if not orders.set_status(conn, order_no, "expired", new, now, paid_at=now,
-                                 trade_no=trade_no):
+                                 trade_no=trade_no, risk=order["risk"]):
             raise Retry(order_no)
         if new == "paid":
             enqueue_delivery(conn, order_no, now)
