@@ -53,6 +53,8 @@ class Worker(_Strict):
 class Reconcile(_Strict):
     after_s: float = 60.0
     every_s: float = 30.0
+    horizon_s: float = Field(86400.0, gt=0)  # orders younger than this are asked about
+    max_per_tick: int = Field(200, ge=1, le=100_000)  # gateway queries per pass
 
 
 class Product(_Strict):

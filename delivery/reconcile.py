@@ -1,5 +1,6 @@
 """Lost callbacks: ask the gateway (api.php?act=order) about unpaid orders whose
-notify never came, and apply the payments it confirms."""
+notify never came, and apply the payments it confirms (an expired order follows the
+late-payment policy of store/payments.py: revived, or refund_needed + alert)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,24 @@ import time
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, or_, select
 
 from delivery.api.notify import apply_payment
 from delivery.ctx import Ctx, log
 from delivery.db.schema import orders
 
 
-def candidates(conn: Connection, older: float, newest: float, limit: int) -> list[str]:
-    return [r[0] for r in conn.execute(
-        select(orders.c.order_no)
-        .where(orders.c.status.in_(("pending_payment", "expired")),
-               orders.c.created_at <= newest, orders.c.created_at >= older)
-        .order_by(orders.c.created_at.desc()).limit(limit))]
+def candidates(conn: Connection, oldest: float, newest: float, cursor: tuple[float, str],
+               limit: int) -> list[tuple[float, str]]:
+    """Unpaid orders created in [oldest, newest], in (created_at, order_no) order after
+    `cursor` (the last one asked)."""
+    at, no = orders.c.created_at, orders.c.order_no
+    after = or_(at > cursor[0], and_(at == cursor[0], no > cursor[1]))
+    return [(r[0], r[1]) for r in conn.execute(
+        select(at, no)
+        .where(orders.c.status.in_(("pending_payment", "expired")), at <= newest, at >= oldest,
+               after)
+        .order_by(at, no).limit(limit))]
 
 
 async def query(ctx: Ctx, order_no: str) -> dict[str, Any] | None:
@@ -34,13 +40,23 @@ async def query(ctx: Ctx, order_no: str) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) else None
 
 
-async def reconcile_once(ctx: Ctx, limit: int = 200) -> int:
+_cursors: dict[int, tuple[float, str]] = {}  # per Ctx: the last order asked about
+
+
+async def reconcile_once(ctx: Ctx) -> int:
+    """Ask about at most `max_per_tick` unpaid (pending or expired) orders older than
+    `after_s` and younger than `horizon_s`, round-robin: each pass continues after the
+    last order the previous pass asked about and wraps to the oldest when it runs out,
+    so a payment lost hours ago is still found; a full cycle takes (unpaid orders in
+    the horizon) / max_per_tick passes."""
+    rc = ctx.cfg.reconcile
     now = time.time()
-    after = ctx.cfg.wall(ctx.cfg.reconcile.after_s)
-    horizon = ctx.cfg.wall(ctx.cfg.order_expiry_s) + 4 * after  # late payments after expiry
-    todo = await ctx.db.tx(candidates, now - after - horizon, now - after, limit)
+    oldest, newest = now - ctx.cfg.wall(rc.horizon_s), now - ctx.cfg.wall(rc.after_s)
+    cursor = _cursors.get(id(ctx), (0.0, ""))
+    todo = await ctx.db.tx(candidates, oldest, newest, cursor, rc.max_per_tick)
+    _cursors[id(ctx)] = todo[-1] if len(todo) == rc.max_per_tick else (0.0, "")
     applied = 0
-    for order_no in todo:
+    for _, order_no in todo:
         doc = await query(ctx, order_no)
         if not doc or str(doc.get("code")) != "1" or str(doc.get("status")) != "1":
             continue

@@ -10,7 +10,7 @@ import httpx
 
 from runtime import ManagedProcess
 from tests.delivery._fakes import SCALE, behave, ledger
-from tests.delivery.conftest import base_config, wait_until
+from tests.delivery.conftest import base_config, notify_params, wait_until
 
 
 def _at_gateway(gateway: ManagedProcess, o: dict[str, Any]) -> str:
@@ -53,3 +53,51 @@ def test_lost_notify_reconciled_unpaid_left_alone(db_url: str, service_factory: 
     assert status(unpaid) == "pending_payment"
     cards = svc.http.get(f"/api/orders/{paid['order_no']}/cards", params={"token": paid["token"]})
     assert cards.status_code == 200 and len(cards.json()["cards"]) == 1
+
+
+def test_lost_notify_after_expiry_reconciled(db_url: str, service_factory: Any,
+                                             gateway: ManagedProcess) -> None:
+    """Paid at the gateway long after the order expired (far past the old reconcile window
+    order_expiry + 5·after_s) and the notify is lost: the reconciler still finds it. The
+    late-payment policy applies: revived and delivered while stock is there, else
+    refund_needed + alert."""
+    behave(gateway, lost=1.0)
+    cfg = base_config(db_url, time_scale=SCALE, order_expiry_s=60,  # 0.1 wall s
+                      public_base_url="http://127.0.0.1:9",
+                      gateway={"url": gateway.url, "pid": "1001", "key": "merchantkey"},
+                      gateway_public_url=gateway.url,
+                      reconcile={"after_s": 60, "every_s": 30, "max_per_tick": 2})
+    svc = service_factory(cfg)
+    svc.import_keys(1)
+    revived = svc.order(contact="late@x.cn")
+    trade_revived = _at_gateway(gateway, revived)
+    t0 = time.time()
+
+    def status(o: dict[str, Any]) -> str:
+        return str(svc.http.get(f"/api/orders/{o['order_no']}", params={"token": o["token"]})
+                   .json()["status"])
+    wait_until(lambda: status(revived) == "expired", timeout=10)  # its key is released
+    gone = svc.order(contact="gone@x.cn")  # takes the only key, then expires too
+    trade_gone = _at_gateway(gateway, gone)
+    wait_until(lambda: status(gone) == "expired", timeout=10)
+    taker = svc.order(contact="taker@x.cn")  # the key goes to a buyer who pays in time
+    assert svc.http.get("/notify/epay", params=notify_params(taker["order_no"], "50.00")).text \
+        == "success"
+    wait_until(lambda: status(taker) == "delivered", timeout=10)
+    for i in range(3):  # unpaid expired orders the round-robin reconciler must walk past
+        o = svc.order("apple-100", contact=f"idle{i}@x.cn")  # supplier stock: no key held
+        wait_until(lambda o=o: status(o) == "expired", timeout=10)
+    svc.import_keys(1, prefix="R")  # stock for the revived order
+    # the old window (created within expiry + 5·after = 0.6 wall s) has long passed
+    time.sleep(max(0.0, t0 + 1.0 - time.time()))
+    for trade_no in (trade_revived, trade_gone):
+        assert httpx.post(f"{gateway.url}/pay/{trade_no}", timeout=10).json()["status"] == "paid"
+    wait_until(lambda: status(revived) == "delivered", timeout=10)
+    wait_until(lambda: status(gone) == "refund_needed", timeout=10)
+    assert {n["outcome"] for n in ledger(gateway, "notifies")} == {"lost"}
+    ex = svc.export()
+    assert sorted(p["trade_no"] for p in ex["payments"]) == sorted(
+        [trade_revived, trade_gone, f"T{taker['order_no']}"])
+    assert [a for a in ex["alerts"] if a["rule"] == "refund_needed"]
+    assert sorted(d["order_no"] for d in ex["deliveries"]) == sorted(
+        [revived["order_no"], taker["order_no"]])
