@@ -70,20 +70,31 @@ def routes(ctx: Ctx, risk: Risk) -> list[Route]:
                    "pay_url": ctx.cfg.pay_base.rstrip("/") + "/submit.php",
                    "pay_params": params}, 201)
 
-    async def _owned(request: Request) -> dict[str, Any]:
+    def _get_with_cards(conn: Any, order_no: str) -> dict[str, Any] | None:
+        o = orders.get(conn, order_no)
+        if o is not None and o["status"] == "delivered":
+            d = deliveries.existing(conn, order_no)
+            o = {**o, "cards": d["codes"] if d is not None else None}
+        return o
+
+    async def _owned(request: Request, *, cards: bool = False) -> dict[str, Any]:
         order_no = request.path_params["order_no"]
         token = request.query_params.get("token", "")
-        o = await ctx.db.tx(orders.get, order_no) if len(order_no) <= 40 else None
+        get = _get_with_cards if cards else orders.get
+        o = await ctx.db.tx(get, order_no) if len(order_no) <= 40 else None
         if o is None or not token or not hmac.compare_digest(token, o["token"]):
             raise ApiError(404, f"no order {order_no[:40]!r} for this token; "
                                 "pass ?token= from the order creation reply")
         return o
 
     async def status(request: Request) -> Response:
-        o = await _owned(request)
-        return ok({"order_no": o["order_no"], "status": o["status"], "amount": o["amount"],
-                   "paid_at": o["paid_at"], "delivered_at": o["delivered_at"],
-                   "delivered": o["status"] == "delivered"})
+        o = await _owned(request, cards=True)
+        body = {"order_no": o["order_no"], "status": o["status"], "amount": o["amount"],
+                "paid_at": o["paid_at"], "delivered_at": o["delivered_at"],
+                "delivered": o["status"] == "delivered"}
+        if o.get("cards") is not None:  # delivered: the buyer's last poll is also its fetch
+            body["cards"] = o["cards"]
+        return ok(body)
 
     async def cards(request: Request) -> Response:
         o = await _owned(request)

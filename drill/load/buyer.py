@@ -94,14 +94,18 @@ def run_flow(
         return result
     paid_seen = time.time()
 
-    result.delivered_at = _await_delivery(client, plan, history, proc, order_no, token)
-    if result.delivered_at is None:
+    seen = _await_delivery(client, plan, history, proc, order_no, token)
+    if seen is None:
         return result
+    result.delivered_at, shown = seen
     if fire is not None:
         fire("order_delivered", (result.delivered_at - intended_at) * 1000.0, None)
         fire("paid_to_delivered", (result.delivered_at - paid_seen) * 1000.0, None)
 
     op(proc, "invoke", "fetch_card", {"order_no": order_no})
+    if shown is not None:  # the status reply carried the cards: that was the fetch
+        op(proc, "ok", "fetch_card", {"order_no": order_no, "cards": shown})
+        return result
     r = client.get(f"{plan.service_url}/api/orders/{order_no}/cards?token={token}",
                    name="/api/orders/[no]/cards")
     cards = _json(r).get("cards") if r.status_code == 200 else None
@@ -139,8 +143,11 @@ def _pay(client: Any, plan: LoadPlan, history: HistoryWriter, proc: str,
 
 
 def _await_delivery(client: Any, plan: LoadPlan, history: HistoryWriter, proc: str,
-                    order_no: str, token: str) -> float | None:
-    """Poll the order until delivered, a terminal state, or poll_timeout_s (then `info`)."""
+                    order_no: str, token: str) -> tuple[float, list[Any] | None] | None:
+    """Poll the order until delivered, a terminal state, or poll_timeout_s (then `info`).
+
+    Delivered: (wall time first seen, the cards if the status reply carried them).
+    """
     op = history.op
     op(proc, "invoke", "await_delivery", {"order_no": order_no})
     deadline = time.time() + plan.poll_timeout_s
@@ -160,7 +167,8 @@ def _await_delivery(client: Any, plan: LoadPlan, history: HistoryWriter, proc: s
                                                    "delivered_at": data.get("delivered_at"),
                                                    "paid_at": data.get("paid_at"), "polls": polls},
                    at=seen)
-                return seen
+                cards = data.get("cards")
+                return seen, cards if isinstance(cards, list) else None
             if status in TERMINAL_NOT_DELIVERED:
                 op(proc, "fail", "await_delivery", {"order_no": order_no, "status": status,
                                                      "polls": polls})
