@@ -7,8 +7,9 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, insert
 
+from delivery.db import raw
 from delivery.db.schema import deliveries
 from delivery.store import orders, stock
 from delivery.store.alerts import raise_alert
@@ -20,19 +21,21 @@ DELIVERABLE = ("paid", "manual", "review")
 
 
 _INSERT = insert(deliveries)
-_BY_ORDER = (select(deliveries).where(deliveries.c.order_no == bindparam("o_no"))
-             .order_by(deliveries.c.id))
 
 
 class NotDeliverable(Exception):
     """The order is not in a state that can be delivered (e.g. already delivered)."""
 
 
+_BY_ORDER_RAW = (f"SELECT {', '.join(c.name for c in deliveries.columns)} FROM deliveries "
+                 "WHERE order_no = ? ORDER BY id LIMIT 1")
+
+
 def existing(conn: Connection, order_no: str) -> dict[str, Any] | None:
-    row = conn.execute(_BY_ORDER, {"o_no": order_no}).first()
-    if row is None:
+    """The order's (first) delivery, codes decoded; on the raw cursor (a buyer poll reads it)."""
+    d = raw.one(conn, _BY_ORDER_RAW, (order_no,))
+    if d is None:
         return None
-    d = dict(row._mapping)
     d["codes"] = json.loads(d["codes"])
     return d
 

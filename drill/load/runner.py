@@ -81,7 +81,9 @@ class LoadRun:
         (self.run_dir / "logs").mkdir(parents=True, exist_ok=True)
         self._log = open(self.run_dir / "logs" / "locust.log", "ab")  # noqa: SIM115
         env = {**os.environ, "FAKA_DRILL_LOAD_PLAN": str(plan_path),
-               "FAKA_DRILL_LOAD_DIR": str(self.work), "PYTHONUNBUFFERED": "1"}
+               "FAKA_DRILL_LOAD_DIR": str(self.work), "PYTHONUNBUFFERED": "1",
+               # loopback IP literals: resolve inline, not via gevent's thread pool per connect
+               "GEVENT_RESOLVER": os.environ.get("GEVENT_RESOLVER", "block")}
         root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
         self.started_at = time.time()
