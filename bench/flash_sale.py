@@ -214,9 +214,20 @@ def main() -> int:
         print(f"run {i + 1}: exit={r['exit']} orders_per_s={m.get('orders_per_s')} "
               f"p99={m.get('delivery_p99_s')}s delivered={m.get('orders_delivered')}/"
               f"{m.get('planned_arrivals')} dropped={m.get('dropped_arrivals')} "
-              f"errors={m.get('error_rate')} load1={r['load1']:.2f}  {r['run_dir']}", flush=True)
+              f"errors={m.get('error_rate')} load1={r['load1']:.2f} "
+              f"spike CPU drill/other={_spike_pct(r, False):.0f}%/{_spike_pct(r, True):.0f}%  "
+              f"{r['run_dir']}", flush=True)
     _cpu_table(runs)
     return 0 if all(r["exit"] == 0 for r in runs) else 1
+
+
+def _spike_pct(r: dict, other: bool) -> float:
+    """% of one core during the spike: the drill's processes, or the rest of the box."""
+    spike = r["cpu"].get("spike")
+    if not spike:
+        return float("nan")
+    secs = sum(v for k, v in spike.items() if k != "span_s" and (k == "other") == other)
+    return secs / spike["span_s"] * 100
 
 
 def _cpu_table(runs: list[dict]) -> None:

@@ -154,6 +154,10 @@ def _await_delivery(client: Any, plan: LoadPlan, history: HistoryWriter, proc: s
     url = f"{plan.service_url}/api/orders/{order_no}?token={token}"
     status, polls, last_error = "unknown", 0, ""
     interval = max(0.01, plan.poll_interval_s)
+    # Back off (×1.5 a poll, at most 1 s or poll_interval_s if larger): a slow shop is not
+    # also flooded with polls (at 100 ms fixed, a saturated service got 4 polls an order and
+    # collapsed). Latency is judged on the shop's delivered_at stamp, not on when we looked.
+    cap = max(interval, min(1.0, 10 * interval))
     gevent.sleep(min(interval, 0.05))  # delivery takes a notify hop; don't poll instantly
     while True:
         polls += 1
@@ -181,3 +185,4 @@ def _await_delivery(client: Any, plan: LoadPlan, history: HistoryWriter, proc: s
                                                  "polls": polls, "error": last_error or "timeout"})
             return None
         gevent.sleep(interval)
+        interval = min(cap, interval * 1.5)
