@@ -31,6 +31,7 @@ from locust.exception import StopUser
 
 from drill.load.buyer import run_flow
 from drill.load.history import HistoryWriter
+from drill.load.lean import LeanClient
 from drill.load.plan import LoadPlan, arrival_offsets, rate_at, users_at
 
 PLAN = LoadPlan.load(os.environ["FAKA_DRILL_LOAD_PLAN"])
@@ -88,10 +89,15 @@ def _per_process_quota() -> int:
     return math.ceil(PLAN.max_orders / max(1, PLAN.processes))
 
 
-def _cheap_client(user: FastHttpUser) -> None:
-    """Buyers carry their order token, not cookies: skip the cookie jar on every request."""
+def _cheap_client(user: FastHttpUser, concurrency: int) -> None:
+    """Give the user the lean client (drill/load/lean.py) unless FAKA_DRILL_LEAN_CLIENT=0;
+    either way buyers carry their order token, not cookies: no cookie jar."""
     with contextlib.suppress(AttributeError):
         user.client.client.cookiejar = None
+    if os.environ.get("FAKA_DRILL_LEAN_CLIENT", "1") != "0":
+        user.lean = LeanClient(user.environment.events.request.fire, concurrency=concurrency,
+                               connection_timeout=user.connection_timeout,
+                               network_timeout=user.network_timeout)
 
 
 def _start_one(user: FastHttpUser, intended_at: float) -> None:
@@ -107,7 +113,7 @@ def _start_one(user: FastHttpUser, intended_at: float) -> None:
         events.request.fire(request_type="FLOW", name=name, response_time=ms,
                             response_length=0, exception=exc, context={})
 
-    run_flow(user.client, PLAN, _writer(), f"buyer-{pid}-{seq}",
+    run_flow(getattr(user, "lean", None) or user.client, PLAN, _writer(), f"buyer-{pid}-{seq}",
              product=PLAN.products[seq % len(PLAN.products)], contact=contact,
              buyer_ip=buyer_ip, pay=rng.random() < PLAN.pay_probability,
              intended_at=intended_at, fire=fire)
@@ -124,7 +130,7 @@ if not PLAN.open_model:
         connection_timeout = 5.0
 
         def on_start(self) -> None:
-            _cheap_client(self)
+            _cheap_client(self, 1)
 
         @task
         def order(self) -> None:
@@ -161,7 +167,7 @@ else:
         concurrency = _max_in_flight()
 
         def on_start(self) -> None:
-            _cheap_client(self)
+            _cheap_client(self, self.concurrency)
 
         @task
         def schedule(self) -> None:

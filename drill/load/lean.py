@@ -1,0 +1,107 @@
+"""A lean HTTP client for buyer flows: geventhttpclient keep-alive pools, Locust stats kept.
+
+Why: profiled in a 500 orders/s flash sale, Locust's FastHttpSession spent about a
+third of the load generator's CPU above the socket layer (UserAgent redirects and
+retries, CompatRequest/URL parsing, cookie jar, header merging, response wrapping).
+Buyers need none of it: plain-http loopback, no redirects, no cookies. This client
+goes straight to `geventhttpclient.HTTPClient` (one keep-alive pool per origin) and
+still fires Locust's `request` event per request, so load.json's locust_stats and
+the progress tail are unchanged. Same surface as the session the flow used:
+`.get(url, name=, headers=)` / `.post(url, name=, json=|data=, headers=)` returning
+an object with `status_code`, `text`, `json()` and `error`; a connection failure
+or timeout is status 0 (an `info` outcome for the flow). Run inside Locust only.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from geventhttpclient import HTTPClient
+
+_JSON = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+class LeanResponse:
+    __slots__ = ("content", "error", "status_code")
+
+    def __init__(self, status_code: int, content: bytes, error: BaseException | None) -> None:
+        self.status_code, self.content, self.error = status_code, content, error
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class HTTPStatusError(Exception):
+    """A response >= 400, as Locust counts it (a failure in the stats)."""
+
+
+class LeanClient:
+    def __init__(self, fire: Any, *, concurrency: int, connection_timeout: float,
+                 network_timeout: float) -> None:
+        self.fire = fire  # environment.events.request.fire
+        self.concurrency = concurrency
+        self.connection_timeout, self.network_timeout = connection_timeout, network_timeout
+        self._pools: dict[str, HTTPClient] = {}
+
+    def _target(self, url: str) -> tuple[HTTPClient, str]:
+        parts = urlsplit(url)
+        pool = self._pools.get(parts.netloc)
+        if pool is None:
+            if parts.scheme != "http":
+                raise ValueError(f"lean client speaks plain http only, not {url!r}")
+            pool = HTTPClient(parts.hostname or "127.0.0.1", parts.port or 80,
+                              concurrency=self.concurrency,
+                              connection_timeout=self.connection_timeout,
+                              network_timeout=self.network_timeout)
+            self._pools[parts.netloc] = pool
+        path = parts.path or "/"
+        return pool, f"{path}?{parts.query}" if parts.query else path
+
+    def request(self, method: str, url: str, *, name: str, body: bytes = b"",
+                headers: dict[str, str] | None = None) -> LeanResponse:
+        start, t0 = time.time(), time.perf_counter()
+        status, content, error = 0, b"", None
+        try:
+            pool, path = self._target(url)
+            resp = pool.request(method, path, body=body, headers=headers)
+            try:
+                content = resp.read()
+            finally:
+                resp.release()
+            status = resp.status_code
+            if status >= 400:
+                error = HTTPStatusError(f"HTTP {status}")
+        except Exception as exc:  # connection refused/reset, timeout: outcome unknown
+            error = exc
+        self.fire(request_type=method, name=name, response_time=(time.perf_counter() - t0) * 1e3,
+                  response_length=len(content), exception=error, context={}, url=url,
+                  start_time=start, response=None)
+        return LeanResponse(status, content, error)
+
+    def get(self, url: str, *, name: str, headers: dict[str, str] | None = None) -> LeanResponse:
+        return self.request("GET", url, name=name, headers=headers)
+
+    def post(self, url: str, *, name: str, json: Any = None, data: bytes | str | None = None,
+             headers: dict[str, str] | None = None) -> LeanResponse:
+        if json is not None:
+            body = _dumps(json)
+            headers = {**_JSON, **(headers or {})}
+        else:
+            body = data.encode() if isinstance(data, str) else (data or b"")
+        return self.request("POST", url, name=name, body=body, headers=headers)
+
+    def close(self) -> None:
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
+
+
+def _dumps(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
