@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 
+from delivery.db import raw
 from delivery.db.schema import metadata
 
 T = TypeVar("T")
@@ -101,4 +102,6 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # on the raw cursor (every tx starts here; exec_driver_sql cost ~5 % of the service's
+        # CPU in a 500 orders/s flash sale); errors still surface as SQLAlchemy's
+        raw.run(conn, "BEGIN IMMEDIATE")
