@@ -22,7 +22,10 @@ import gevent
 from drill.load.history import HistoryWriter
 from drill.load.plan import LoadPlan
 
-TERMINAL_NOT_DELIVERED = frozenset({"expired", "refunded", "rejected"})
+# States from which the shop will not deliver on its own: the buyer stops polling.
+# refund_needed: money taken but the shop refused (risk, expired and sold out) —
+# a human refunds; waiting longer would only burn the buyer's poll budget.
+TERMINAL_NOT_DELIVERED = frozenset({"expired", "refunded", "rejected", "refund_needed"})
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
