@@ -1,24 +1,23 @@
-"""A minimal child for the READY protocol tests: an ASGI app that says hello."""
+"""A minimal child for the READY protocol tests: an app that says hello."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
 from runtime.serve import add_server_args, bind_socket, serve
 
 
-async def app(scope, receive, send):  # type: ignore[no-untyped-def]
-    if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await send({"type": "lifespan.shutdown.complete"})
-                return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"hello"})
+async def hello(request: Request) -> PlainTextResponse:
+    return PlainTextResponse("hello")
+
+
+app = Starlette(routes=[Route("/", hello)])
 
 
 def main() -> None:
