@@ -16,6 +16,7 @@ from typing import Any
 from fakes.toxiproxy.collection import PopulateError, ProxyCollection
 from fakes.toxiproxy.encoding import marshal
 from fakes.toxiproxy.errors import ApiError
+from fakes.toxiproxy.metrics import CONTENT_TYPE
 
 VERSION = "2.12.0"
 
@@ -73,6 +74,8 @@ class Api:
             }),
             (re.compile(r"^/version$"), {"GET": Api.version}),
         ]
+        if collection.metrics is not None:  # Go serves /metrics only with a metrics flag
+            self.routes.append((re.compile(r"^/metrics$"), {"GET": Api.metrics}))
 
     # -- ASGI -----------------------------------------------------------------
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -121,6 +124,10 @@ class Api:
     async def version(self, params: dict[str, str], body: bytes) -> Response:
         content = f'{{"version": "{VERSION}"}}\n'.encode()
         return 200, [(b"content-type", b"application/json;charset=utf-8")], content
+
+    async def metrics(self, params: dict[str, str], body: bytes) -> Response:
+        assert self.collection.metrics is not None
+        return 200, [(b"content-type", CONTENT_TYPE)], self.collection.metrics.exposition()
 
     async def reset(self, params: dict[str, str], body: bytes) -> Response:
         await self.collection.reset()

@@ -17,6 +17,7 @@ from fakes.toxiproxy.errors import (
     ERR_PROXY_NOT_FOUND,
     ApiError,
 )
+from fakes.toxiproxy.metrics import ProxyMetrics
 from fakes.toxiproxy.proxy import Proxy
 
 _PROXY_FIELDS = {"name": "string", "listen": "string", "upstream": "string", "enabled": "bool"}
@@ -33,7 +34,9 @@ class PopulateError(Exception):
 
 
 class ProxyCollection:
-    def __init__(self, *, allow_non_loopback: bool = False) -> None:
+    def __init__(self, *, allow_non_loopback: bool = False,
+                 metrics: ProxyMetrics | None = None) -> None:
+        self.metrics = metrics
         self.proxies: dict[str, Proxy] = {}
         self.lock = asyncio.Lock()
         self.allow_non_loopback = allow_non_loopback
@@ -45,8 +48,10 @@ class ProxyCollection:
         return proxy
 
     def _new(self, fields: dict[str, Any]) -> Proxy:
-        return Proxy(fields.get("name", ""), fields.get("listen", ""), fields.get("upstream", ""),
-                     allow_non_loopback=self.allow_non_loopback)
+        proxy = Proxy(fields.get("name", ""), fields.get("listen", ""),
+                      fields.get("upstream", ""), allow_non_loopback=self.allow_non_loopback)
+        proxy.metrics = self.metrics
+        return proxy
 
     async def create_json(self, body: bytes) -> Proxy:
         fields: dict[str, Any] = {"enabled": True}

@@ -116,8 +116,11 @@ class Connection:
                 if sock is not None:
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_ZERO)
         chain = self.proxy.toxics.chain
-        self.up = Link(client.transport, side.transport, chain(True), self._done)
-        self.down = Link(side.transport, client.transport, chain(False), self._done)
+        metrics = self.proxy.metrics
+        self.up = Link(client.transport, side.transport, chain(True), self._done,
+                       metrics.meter(self.proxy, True) if metrics else None)
+        self.down = Link(side.transport, client.transport, chain(False), self._done,
+                         metrics.meter(self.proxy, False) if metrics else None)
         client.reader = side.writer = self.up
         side.reader = client.writer = self.down
         for early_side, link in ((client, self.up), (side, self.down)):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from fakes.toxiproxy.channel import Channel
 from fakes.toxiproxy.stub import Stub
@@ -37,6 +38,7 @@ class Link:
         "fast",
         "head",
         "loop",
+        "meter",
         "on_done",
         "src",
         "stubs",
@@ -49,8 +51,10 @@ class Link:
         dst: asyncio.Transport,
         toxics: Iterable[ToxicWrapper],
         on_done: Callable[[Link], None],
+        meter: tuple[Any, Any] | None = None,
     ) -> None:
         self.loop = asyncio.get_running_loop()
+        self.meter = meter  # (received, sent) counters with -proxy-metrics, else None
         self.src = src
         self.dst = dst
         self.on_done = on_done
@@ -69,8 +73,13 @@ class Link:
 
     # -- data path ------------------------------------------------------------
     def data_received(self, data: bytes) -> None:
+        meter = self.meter
+        if meter is not None:
+            meter[0].inc(len(data))
         if self.fast:
             self.dst.write(data)
+            if meter is not None:
+                meter[1].inc(len(data))
         elif not self.closed:
             head = self.head
             assert head is not None
@@ -153,6 +162,8 @@ class Link:
                 self._finish()
                 return
             self.dst.write(chunk[0])
+            if self.meter is not None:
+                self.meter[1].inc(len(chunk[0]))
             if len(self.stubs) == 1 and not tail and self._maybe_fast():
                 return
 

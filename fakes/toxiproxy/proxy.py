@@ -18,6 +18,7 @@ from fakes.toxiproxy.errors import ApiError, internal
 from fakes.toxiproxy.toxic_collection import ToxicCollection
 
 if TYPE_CHECKING:
+    from fakes.toxiproxy.metrics import ProxyMetrics
     pass
 
 _ERRNO_TEXT = {
@@ -92,6 +93,7 @@ class Proxy:
         self.enabled = False
         self.allow_non_loopback = allow_non_loopback
         self.toxics = ToxicCollection(self)
+        self.metrics: ProxyMetrics | None = None  # set by the collection with -proxy-metrics
         self.conns: set[Connection] = set()
         self.server: asyncio.Server | None = None
 

@@ -26,6 +26,7 @@ import uvloop
 
 from fakes.toxiproxy.api import VERSION, Api
 from fakes.toxiproxy.collection import PopulateError, ProxyCollection
+from fakes.toxiproxy.metrics import ProxyMetrics
 from runtime.announce import announce_ready
 from runtime.serve import bind_socket
 
@@ -47,9 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="permit the API or proxies to listen off loopback",
     )
     parser.add_argument("--proxy-metrics", "-proxy-metrics", action="store_true",
-                        help="accepted for compatibility; /metrics is not served")
+                        help="serve byte counters per proxy at /metrics")
     parser.add_argument("--runtime-metrics", "-runtime-metrics", action="store_true",
-                        help="accepted for compatibility; /metrics is not served")
+                        help="serve /metrics (runtime metrics are Go's; only proxy counters here)")
     parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "warning"))
     return parser
 
@@ -95,7 +96,9 @@ async def populate_file(collection: ProxyCollection, path: str) -> None:
 
 
 async def run(args: argparse.Namespace, sock: socket.socket) -> None:
-    collection = ProxyCollection(allow_non_loopback=args.allow_non_loopback)
+    wants_metrics = args.proxy_metrics or args.runtime_metrics
+    collection = ProxyCollection(allow_non_loopback=args.allow_non_loopback,
+                                 metrics=ProxyMetrics() if wants_metrics else None)
     if args.config:
         await populate_file(collection, args.config)
     config = uvicorn.Config(
