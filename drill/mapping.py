@@ -132,6 +132,7 @@ def check_spec_fields(scenario: Scenario) -> dict[str, Any]:
         "max_attempts_per_order": exp.max_attempts_per_order,
         "max_supplier_calls_per_s": exp.max_supplier_calls_per_s,
         "failover_within_s": exp.failover_within,
+        "alert_within_s": exp.alert_within,
         "notice_after_s": notice_after,
         "time_scale": scenario.time_scale,
         "expected_unresolved": tuple(exp.unresolved),

@@ -153,6 +153,7 @@ class Expect(Strict):
     max_attempts_per_order: int = Field(6, ge=1)
     max_supplier_calls_per_s: float | None = Field(None, gt=0)
     failover_within: Wall | None = None
+    alert_within: Wall | None = None
     buyer_notice: bool = False
     unresolved: tuple[str, ...] = ()
     settle: Wall = 30.0

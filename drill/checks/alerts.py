@@ -1,8 +1,9 @@
 """alerts: the expected rules fire (as seen in the IM sink); in a quiet run nothing else does.
 
 The sink is the outside truth: a rule fired only if a message carrying
-`[faka-alert] rule=<id>` reached some robot. Detection delay is reported from
-the first fault injection (or the load start) to the rule's first message.
+`[faka-alert] rule=<id>` reached some robot. Detection delay is measured from
+the first fault injection (or the load start) to the rule's first message and,
+when the scenario sets `alert_within`, must not exceed it.
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     delays = {rule: round(times[0] - ref, 3) for rule, times in fired.items() if ref is not None}
     counts = {"fired": {r: len(t) for r, t in fired.items()}, "first_after_s": delays}
     problems = [f"expected alert {r!r} never fired" for r in spec.expect_alerts if r not in fired]
+    if spec.alert_within_s is not None:
+        problems += [f"expected alert {r!r} fired {delays[r]} s after the first fault, later "
+                     f"than its detection deadline of {spec.alert_within_s:g} s"
+                     for r in spec.expect_alerts if delays.get(r, 0.0) > spec.alert_within_s]
     if spec.alert_window_s:
         storm = repeats(src, spec.alert_window_s)
         counts["repeated_within_window"] = storm

@@ -71,6 +71,7 @@ class CheckSpec:
     time_scale: float = 1.0
     expected_unresolved: tuple[str, ...] = ()  # statuses accepted at the end
     alert_window_s: float | None = None  # wall seconds; a rule fires at most once per window
+    alert_within_s: float | None = None  # wall seconds from the first fault: detection deadline
 
     def __post_init__(self) -> None:
         unknown = [c for c in self.checks if c not in ALL_CHECK_IDS]

@@ -52,3 +52,11 @@ def test_throttled_retries_are_not_repeats() -> None:
     posts = [dict(msg("stuck_paid_orders", 13.0 + i / 10), throttled=True) for i in range(5)]
     posts.append(msg("stuck_paid_orders", 13.6))
     assert alerts.check(sources(messages=posts), spec).ok is True
+
+
+def test_an_expected_alert_later_than_its_deadline_fails() -> None:
+    src = sources(messages=[msg("supplier_health", 13.0)], faults=FAULTS)
+    assert alerts.check(src, CheckSpec(expect_alerts=("supplier_health",),
+                                       alert_within_s=5.0)).ok is True
+    v = alerts.check(src, CheckSpec(expect_alerts=("supplier_health",), alert_within_s=2.0))
+    assert v.ok is False and "later than its detection deadline of 2 s" in v.detail
