@@ -9,6 +9,7 @@
     python harness.py check RUN_DIR              re-judge a run folder offline
     python harness.py defects                    the bug zoo: defect, scenario, check that must fail
     python harness.py zoo [--only NAME] [--seed N]  every defect caught? clean runs pass?
+    python harness.py capacity [SCENARIO] [--from R --to R ...]  orders/s before the SLO breaks
     python harness.py test [PYTEST_ARGS]         the test suite (what CI runs)
 
 SCENARIO is a name from scenarios/ (e.g. smoke) or a path to a .toml file.
@@ -87,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("zoo", help="every defect against its scenario, plus clean runs")
     p.add_argument("--only", action="append", metavar="DEFECT", help="just this defect; repeatable")
     p.add_argument("--no-clean", action="store_true", help="skip the clean-service runs")
+    _run_options(p)
+    p = sub.add_parser("capacity", help="step the arrival rate up until the SLO breaks")
+    p.add_argument("scenario", nargs="?", default="flash-sale")
+    p.add_argument("--from", dest="rate_from", type=float, default=100.0, help="first orders/s")
+    p.add_argument("--to", dest="rate_to", type=float, default=800.0, help="last orders/s")
+    p.add_argument("--step", dest="rate_step", type=float, default=100.0, help="orders/s a step")
+    p.add_argument("--hold", type=float, default=10.0, help="wall seconds a step")
     _run_options(p)
     p = sub.add_parser("test", help="run the test suite (extra arguments go to pytest)")
     p.add_argument("pytest_args", nargs=argparse.REMAINDER)

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from drill.capacity import cmd_capacity
 from drill.errors import DrillError, ScenarioError
 from drill.scenario import Scenario, list_scenarios, load_scenario
 from drill.zoo import cmd_defects, cmd_zoo
@@ -103,7 +104,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"list": cmd_list, "validate": cmd_validate, "run": cmd_run, "suite": cmd_suite,
-            "serve": cmd_serve, "check": cmd_check, "defects": cmd_defects, "zoo": cmd_zoo}
+            "serve": cmd_serve, "check": cmd_check, "defects": cmd_defects, "zoo": cmd_zoo,
+            "capacity": cmd_capacity}
 
 
 def dispatch(args: argparse.Namespace) -> int:
