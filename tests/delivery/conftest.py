@@ -7,8 +7,6 @@ unreachable server FAILS them; elsewhere they skip with the reason.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import sys
 import uuid
 from collections.abc import Iterator
@@ -20,19 +18,13 @@ import pytest
 
 from delivery.epay import sign
 from runtime import ManagedProcess
+from tests.postgres import PG_URL as PG_BASE
+from tests.postgres import require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 KEY = "merchantkey"
 ADMIN = {"Authorization": "Bearer drill-admin"}
 
-
-def _pg_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -40,11 +32,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/shop.sqlite3"
         return
-    if not _pg_reachable():
-        msg = "PostgreSQL at 127.0.0.1:5432 is not reachable"
-        if os.environ.get("CI") == "true":
-            pytest.fail(msg + " (CI=true requires it)")
-        pytest.skip(msg)
+    require_postgres()
     import psycopg
 
     schema = f"t_{uuid.uuid4().hex[:12]}"

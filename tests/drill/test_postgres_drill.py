@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 from pathlib import Path
 
 import pytest
 
 from tests.drill.test_cli import harness
-
-PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def _require_postgres() -> None:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
-    except OSError:
-        msg = "PostgreSQL at 127.0.0.1:5432 is not reachable"
-        if os.environ.get("CI") == "true":
-            pytest.fail(msg + " (CI=true requires it)")
-        pytest.skip(msg)
+from tests.postgres import PG_URL as PG
+from tests.postgres import require_postgres
 
 
 @pytest.mark.postgres
 def test_smoke_on_postgres_twice_in_a_row(tmp_path: Path) -> None:
     """Each run gets its own schema, so the second run does not see the first one's rows."""
-    _require_postgres()
+    require_postgres()
     schemas = []
     for _ in range(2):
         r = harness("run", "smoke", "--db", PG, "--out", str(tmp_path), timeout=150)
