@@ -16,7 +16,7 @@ from drill.report.timeline import Timeline
 FAULT_COLOUR = "#f4b6b6"
 
 
-def _svg(fig: Figure) -> str:
+def svg_of(fig: Figure) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
     text = buf.getvalue()
@@ -48,7 +48,7 @@ def throughput_latency(tl: Timeline) -> str:
         ax2.plot(*zip(*xs99, strict=True), color="#cf222e", label="p99 paid→delivered")
     ax2.set_ylabel("seconds")
     _legend(ax, "upper left", also=ax2)
-    return _svg(fig)
+    return svg_of(fig)
 
 
 def _legend(ax: Any, loc: str, also: Any = None) -> None:
@@ -72,7 +72,7 @@ def states(tl: Timeline) -> str:
     ax.set_xlabel("seconds since load start")
     ax.set_ylabel("orders (cumulative)")
     _legend(ax, "upper left")
-    return _svg(fig)
+    return svg_of(fig)
 
 
 def supplier_outcomes(tl: Timeline) -> str:
@@ -89,7 +89,7 @@ def supplier_outcomes(tl: Timeline) -> str:
         left = [a + b for a, b in zip(left, vals, strict=True)]
     ax.set_xlabel("supplier purchase calls")
     _legend(ax, "lower right")
-    return _svg(fig)
+    return svg_of(fig)
 
 
 def alerts(tl: Timeline) -> str:
@@ -104,4 +104,4 @@ def alerts(tl: Timeline) -> str:
     ax.set_yticks(range(len(rules)), rules)
     ax.set_xlim(0, (tl.bins[-1] + tl.bin_s) if tl.bins else None)
     ax.set_xlabel("seconds since load start (alerts seen in the IM sink)")
-    return _svg(fig)
+    return svg_of(fig)
