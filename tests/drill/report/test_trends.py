@@ -61,7 +61,8 @@ def test_error_rate_from_zero_is_a_regression() -> None:
 def test_index_lines_stay_whole_when_runs_end_together(tmp_path: Path) -> None:
     def write(i: int) -> None:
         for j in range(50):
-            append_index(tmp_path, index_record(summary(i + j / 100, 10.0), tmp_path / f"r{i}", "abc"))
+            record = index_record(summary(i + j / 100, 10.0), tmp_path / f"r{i}", "abc")
+            append_index(tmp_path, record)
 
     threads = [threading.Thread(target=write, args=(i,)) for i in range(4)]
     for t in threads:

@@ -9,6 +9,7 @@ exit 2, no run folder and no child process left.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -65,10 +66,8 @@ def test_run_exits_2_and_starts_nothing(name: str, tmp_path: Path) -> None:
                 children |= {c.pid for c in psutil.Process(proc.pid).children(recursive=True)}
             except psutil.NoSuchProcess:
                 break
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=0.05)
-            except subprocess.TimeoutExpired:
-                pass
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
