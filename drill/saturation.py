@@ -1,0 +1,158 @@
+"""The harness judges itself: was the load generator, the conductor or a fake the bottleneck?
+
+A drill blames the shop only when the harness had room to spare. During the
+load a `SaturationSampler` thread reads the CPU time of the harness's own
+processes (Locust and its workers, the conductor, the fakes, the proxy) with
+psutil at a low rate, so measuring costs next to nothing; `summarise` turns
+the samples into `harness.json`, and `saturation_reasons` (pure) says when a
+verdict must be inconclusive instead of a shop failure.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import psutil
+
+__all__ = ["CPU_SATURATED", "ComponentLoad", "HarnessLoad", "SaturationSampler",
+           "saturation_reasons", "summarise"]
+
+CPU_SATURATED = 0.90        # share of one core, sustained (p90 of the samples)
+SAMPLE_EVERY_S = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentLoad:
+    name: str
+    samples: int
+    cpu_mean: float          # share of one core: 1.0 = a whole core
+    cpu_p90: float
+    cpu_max: float
+    processes: int           # the component's process and its descendants, at most
+
+
+@dataclass(frozen=True, slots=True)
+class HarnessLoad:
+    components: tuple[ComponentLoad, ...]
+    interval_s: float
+    wall_s: float
+    cores: int
+    box_cpu_p90: float       # the whole box, share of all cores (0..1)
+    sampler_cpu_s: float     # what measuring itself cost
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _tree(proc: psutil.Process) -> list[psutil.Process]:
+    try:
+        return [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def _cpu_seconds(procs: Sequence[psutil.Process]) -> float:
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+        except psutil.Error:
+            continue
+        total += t.user + t.system
+    return total
+
+
+class SaturationSampler:
+    """Samples named process trees every `interval_s` until `stop()`; bounded by `max_s`."""
+
+    def __init__(self, pids: Callable[[], Mapping[str, int]], *,
+                 interval_s: float = SAMPLE_EVERY_S, max_s: float = 24 * 3600) -> None:
+        self._pids = pids
+        self._interval = interval_s
+        self._max_s = max_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="saturation", daemon=True)
+        self.samples: dict[str, list[float]] = {}
+        self.sizes: dict[str, int] = {}
+        self.box: list[float] = []
+        self._started = 0.0
+        self._ended = 0.0
+        self._own_cpu = 0.0
+
+    def start(self) -> None:
+        self._started = time.monotonic()
+        self._thread.start()
+
+    def stop(self) -> HarnessLoad:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+        self._ended = self._ended or time.monotonic()
+        return summarise(self.samples, self.sizes, self.box, interval_s=self._interval,
+                         wall_s=self._ended - self._started, sampler_cpu_s=self._own_cpu)
+
+    def _loop(self) -> None:
+        own = time.thread_time()
+        last: dict[str, tuple[float, float]] = {}
+        psutil.cpu_percent(interval=None)
+        while not self._stop.wait(self._interval):
+            now = time.monotonic()
+            if now - self._started > self._max_s:
+                break
+            for name, pid in self._pids().items():
+                try:
+                    procs = _tree(psutil.Process(pid))
+                except psutil.Error:
+                    continue
+                cpu = _cpu_seconds(procs)
+                self.sizes[name] = max(self.sizes.get(name, 0), len(procs))
+                if name in last:
+                    t0, c0 = last[name]
+                    if now > t0:
+                        self.samples.setdefault(name, []).append(max(0.0, cpu - c0) / (now - t0))
+                last[name] = (now, cpu)
+            self.box.append(psutil.cpu_percent(interval=None) / 100.0)
+        self._ended = time.monotonic()
+        self._own_cpu = time.thread_time() - own
+
+
+def _p90(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)] if ordered else 0.0
+
+
+def summarise(samples: Mapping[str, Sequence[float]], sizes: Mapping[str, int],
+              box: Sequence[float], *, interval_s: float, wall_s: float,
+              sampler_cpu_s: float) -> HarnessLoad:
+    comps = tuple(
+        ComponentLoad(name, len(vals), round(sum(vals) / len(vals), 3), round(_p90(vals), 3),
+                      round(max(vals), 3), sizes.get(name, 1))
+        for name, vals in sorted(samples.items()) if vals)
+    return HarnessLoad(comps, interval_s, round(wall_s, 3), psutil.cpu_count() or 1,
+                       round(_p90(box), 3), round(sampler_cpu_s, 4))
+
+
+def saturation_reasons(load: HarnessLoad, *, dropped_arrivals: int = 0,
+                       limit: float = CPU_SATURATED) -> list[str]:
+    """Why the harness, not the shop, may have been the bottleneck ([] when it had room).
+
+    A component counts as saturated when its p90 CPU reaches `limit` of a core
+    per process it ran (Locust with 2 worker processes may use 2 cores).
+    Dropped arrivals count only beside a saturated harness: with the generator
+    idle they mean the shop held every buyer slot, which is the shop's slowness.
+    """
+    out = []
+    for c in load.components:
+        per_core = c.cpu_p90 / max(1, c.processes if c.name == "locust" else 1)
+        if per_core >= limit:
+            out.append(f"harness saturated: {c.name} at {c.cpu_p90:.0%} of a core "
+                       f"(p90 over {c.samples} samples)")
+    if dropped_arrivals and out:
+        out.append(f"{dropped_arrivals} arrivals dropped while the harness was saturated")
+    return out

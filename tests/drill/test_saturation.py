@@ -1,0 +1,87 @@
+"""The harness's self-watch: real busy and idle processes, and the pure rules over samples."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from drill.saturation import (
+    ComponentLoad,
+    HarnessLoad,
+    SaturationSampler,
+    saturation_reasons,
+    summarise,
+)
+from tests.waiting import wait_until
+
+BUSY = "import time\nend = time.monotonic() + 20\nwhile time.monotonic() < end: pass\n"
+IDLE = "import time\ntime.sleep(20)\n"
+
+
+@pytest.fixture
+def children() -> Iterator[dict[str, subprocess.Popen[bytes]]]:
+    procs = {name: subprocess.Popen([sys.executable, "-c", code])
+             for name, code in (("busy", BUSY), ("idle", IDLE))}
+    yield procs
+    for p in procs.values():
+        p.kill()
+        p.wait()
+
+
+def test_sampler_tells_a_busy_process_from_an_idle_one(
+        children: dict[str, subprocess.Popen[bytes]]) -> None:
+    sampler = SaturationSampler(lambda: {n: p.pid for n, p in children.items()}, interval_s=0.1)
+    sampler.start()
+    wait_until(lambda: len(sampler.samples.get("busy", [])) >= 8, timeout=10, what="8 samples")
+    load = sampler.stop()
+    by_name = {c.name: c for c in load.components}
+    assert by_name["busy"].cpu_mean > 0.3
+    assert by_name["idle"].cpu_mean < 0.05
+    assert load.sampler_cpu_s < load.wall_s        # it measured itself, and idled mostly
+    reasons = saturation_reasons(load, limit=0.3)
+    assert any("busy" in r for r in reasons) and not any("idle" in r for r in reasons)
+
+
+def test_a_process_that_exits_mid_run_is_skipped_not_fatal() -> None:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    sampler = SaturationSampler(lambda: {"gone": proc.pid}, interval_s=0.05)
+    sampler.start()
+    wait_until(lambda: len(sampler.box) >= 2, timeout=10, what="two box samples")
+    assert sampler.stop().components == ()
+
+
+def _load(*comps: ComponentLoad) -> HarnessLoad:
+    return HarnessLoad(comps, 0.5, 10.0, 2, 0.5, 0.01)
+
+
+def test_reasons_name_the_saturated_component() -> None:
+    load = _load(ComponentLoad("locust", 20, 0.95, 0.98, 1.0, 1),
+                 ComponentLoad("gateway", 20, 0.2, 0.3, 0.4, 1))
+    assert saturation_reasons(load) == [
+        "harness saturated: locust at 98% of a core (p90 over 20 samples)"]
+
+
+def test_locust_with_two_workers_may_use_two_cores() -> None:
+    load = _load(ComponentLoad("locust", 20, 1.2, 1.5, 1.7, 3))
+    assert saturation_reasons(load) == []
+
+
+def test_dropped_arrivals_blame_the_harness_only_when_it_was_saturated() -> None:
+    idle = _load(ComponentLoad("locust", 20, 0.2, 0.3, 0.4, 1))
+    assert saturation_reasons(idle, dropped_arrivals=50) == []
+    busy = _load(ComponentLoad("conductor", 20, 0.9, 0.95, 1.0, 1))
+    assert saturation_reasons(busy, dropped_arrivals=50)[-1] == (
+        "50 arrivals dropped while the harness was saturated")
+
+
+def test_summarise_is_pure_over_samples() -> None:
+    load = summarise({"a": [0.1, 0.2, 0.9, 0.3], "b": []}, {"a": 2}, [0.4, 0.6],
+                     interval_s=0.5, wall_s=2.0, sampler_cpu_s=0.001)
+    assert [c.name for c in load.components] == ["a"]
+    a = load.components[0]
+    assert (a.samples, a.cpu_max, a.cpu_p90, a.processes) == (4, 0.9, 0.9, 2)
+    assert load.box_cpu_p90 == 0.6
