@@ -52,14 +52,14 @@ def test_every_component_answers_and_links_exist(stack: Stack) -> None:
     for name in ("gateway", "supplier-primary", "supplier-backup", "sink", "service"):
         assert httpx.get(stack.url(name) + "/healthz", timeout=5).status_code == 200, name
     assert stack.toxiproxy_info["kind"] == "embedded" and stack.toxiproxy_info["version"]
-    assert stack.toxi is not None
-    assert set(stack.toxi.links) == {"supplier_primary", "supplier_backup", "gateway_query",
+    assert stack.toxiproxy is not None
+    assert set(stack.toxiproxy.links) == {"supplier_primary", "supplier_backup", "gateway_query",
                                      "im", "gateway_notify"}
     # gateway -> service goes through the gateway_notify link
-    r = httpx.get(stack.toxi.url_of("gateway_notify") + "/healthz", timeout=5)
+    r = httpx.get(stack.toxiproxy.url_of("gateway_notify") + "/healthz", timeout=5)
     assert r.json()["role"] == "all"                      # the service answered
     cfg = (stack.opts.run_dir / "config" / "service.json").read_text()
-    assert stack.toxi.url_of("supplier_primary") in cfg
+    assert stack.toxiproxy.url_of("supplier_primary") in cfg
 
 
 def _executor(stack: Stack, steps: list[FaultStep]) -> FaultExecutor:
@@ -71,7 +71,7 @@ def _executor(stack: Stack, steps: list[FaultStep]) -> FaultExecutor:
 
 def test_killed_component_is_down_for_its_clients_and_back_after_heal(stack: Stack) -> None:
     proc = stack.components["supplier-primary"]
-    port, link = proc.port, stack.toxi.url_of("supplier_primary")  # type: ignore[union-attr]
+    port, link = proc.port, stack.toxiproxy.url_of("supplier_primary")  # type: ignore[union-attr]
     ex = _executor(stack, [FaultStep(0, "inject", 0, "kill", "supplier-primary")])
     assert not proc.alive()
     with pytest.raises(httpx.TransportError):
@@ -84,7 +84,7 @@ def test_killed_component_is_down_for_its_clients_and_back_after_heal(stack: Sta
 
 
 def test_heal_all_leaves_no_toxic_no_disabled_link_and_no_paused_process(stack: Stack) -> None:
-    toxi = stack.toxi
+    toxi = stack.toxiproxy
     assert toxi is not None
     ex = _executor(stack, [
         FaultStep(0, "inject", 0, "latency", "im", {"latency": 200}),
