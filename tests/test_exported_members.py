@@ -1,4 +1,4 @@
-"""Every package's public surface is a checked, sorted `__all__` (as in httpx's test of the same name).
+"""Every package's public surface is a checked, sorted `__all__` (as in httpx's test).
 
 `__all__` must equal exactly the public names the package binds: not starting
 with "_", not a submodule, not `annotations` (from `from __future__ import`).
