@@ -3,18 +3,20 @@
 
     python harness.py list                       every scenario with title and tags
     python harness.py validate SCENARIO          exit 0 valid, 2 with messages naming the field
-    python harness.py run SCENARIO [options]     exit 0 all checks pass, 1 any fails, 2 usage/config
+    python harness.py run SCENARIO [options]     one drill; the exit code says how it went (below)
     python harness.py suite TAG [options]        every scenario with TAG, one combined JUnit file
     python harness.py serve [SCENARIO]           stack up, URLs printed, until Ctrl-C
     python harness.py check RUN_DIR              re-judge a run folder offline
     python harness.py defects                    the bug zoo: defect, scenario, check that must fail
     python harness.py zoo [--only NAME] [--seed N]  every defect caught? clean runs pass?
     python harness.py capacity [SCENARIO] [--from R --to R ...]  orders/s before the SLO breaks
-    python harness.py test [PYTEST_ARGS]         the test suite (what CI runs)
+    python harness.py test [--no-gates] [PYTEST_ARGS]  ruff, mypy, sizes, then pytest (CI)
 
 SCENARIO is a name from scenarios/ (e.g. smoke) or a path to a .toml file.
 Every option also reads an environment variable FAKA_DRILL_<OPTION> (e.g.
-FAKA_DRILL_OUT, FAKA_DRILL_TIME_SCALE, FAKA_DRILL_DEFECTS=a,b).
+FAKA_DRILL_OUT, FAKA_DRILL_TIME_SCALE, FAKA_DRILL_DEFECTS=a,b, FAKA_DRILL_ONLY=a,b,
+FAKA_DRILL_FROM=200), except `test --no-gates`, which must be typed to skip the gates.
+The exit codes of run, suite, check, zoo and capacity are listed below.
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ import os
 import sys
 from pathlib import Path
 
+from drill.exit_codes import HELP as EXIT_CODES  # stdlib only, like this file's top
+
 ROOT = Path(__file__).resolve().parent
 
 
 def _bootstrap() -> None:
-    # ---- project lead's bootstrap spot (drill/bootstrap.py, stdlib only) ----
+    # ---- project lead's bootstrap spot (devtools/bootstrap.py, stdlib only) ----
     sys.path.insert(0, str(ROOT))
-    from drill import bootstrap
+    from devtools import bootstrap
 
     getattr(bootstrap, "ensure_environment", lambda: None)()
     # ---- end of the bootstrap spot ----
@@ -46,6 +50,10 @@ def _flag(option: str) -> bool:
     return (_env(option) or "").lower() in ("1", "true", "yes")
 
 
+def _list(option: str) -> list[str]:
+    return [item for item in (_env(option) or "").split(",") if item]
+
+
 def _run_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("run options (env FAKA_DRILL_<NAME>)")
     g.add_argument("--out", default=_env("out", "reports"), help="folder for run folders")
@@ -57,7 +65,7 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--toxiproxy", default=_env("toxiproxy"),
                    help="URL of a running Toxiproxy, or 'embedded' (default: auto)")
     g.add_argument("--defect", action="append", dest="defects",
-                   default=[d for d in (_env("defects") or "").split(",") if d],
+                   default=_list("defects"),
                    help="enable a service defect (bug zoo); repeatable")
     g.add_argument("--allow-non-loopback", action="store_true",
                    default=_flag("allow_non_loopback"),
@@ -67,36 +75,49 @@ def _run_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="harness.py", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(prog="harness.py", description=__doc__, epilog=EXIT_CODES,
+                                     formatter_class=raw)
     sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
     sub.add_parser("list", help="every scenario with title and tags")
     p = sub.add_parser("validate", help="check a scenario file")
     p.add_argument("scenario", nargs="+")
-    p = sub.add_parser("run", help="run one drill")
+    p = sub.add_parser("run", epilog=EXIT_CODES, formatter_class=raw,
+                       help="run one drill")
     p.add_argument("scenario")
     _run_options(p)
-    p = sub.add_parser("suite", help="run every scenario with a tag")
+    p = sub.add_parser("suite", epilog=EXIT_CODES, formatter_class=raw,
+                       help="run every scenario with a tag")
     p.add_argument("tag")
     _run_options(p)
     p = sub.add_parser("serve", help="start the stack and keep it up until Ctrl-C")
     p.add_argument("scenario", nargs="?", default=_env("scenario", "smoke"))
     _run_options(p)
-    p = sub.add_parser("check", help="re-judge a run folder offline")
+    p = sub.add_parser("check", epilog=EXIT_CODES, formatter_class=raw,
+                       help="re-judge a run folder offline")
     p.add_argument("run_dir")
     sub.add_parser("defects", help="the bug zoo: defect, scenario, check that must fail")
-    p = sub.add_parser("zoo", help="every defect against its scenario, plus clean runs")
-    p.add_argument("--only", action="append", metavar="DEFECT", help="just this defect; repeatable")
-    p.add_argument("--no-clean", action="store_true", help="skip the clean-service runs")
+    p = sub.add_parser("zoo", epilog=EXIT_CODES, formatter_class=raw,
+                       help="every defect against its scenario, plus clean runs")
+    p.add_argument("--only", action="append", metavar="DEFECT", default=_list("only") or None,
+                   help="just this defect; repeatable")
+    p.add_argument("--no-clean", action="store_true", default=_flag("no_clean"),
+                   help="skip the clean-service runs")
     _run_options(p)
-    p = sub.add_parser("capacity", help="step the arrival rate up until the SLO breaks")
-    p.add_argument("scenario", nargs="?", default="flash-sale")
-    p.add_argument("--from", dest="rate_from", type=float, default=100.0, help="first orders/s")
-    p.add_argument("--to", dest="rate_to", type=float, default=800.0, help="last orders/s")
-    p.add_argument("--step", dest="rate_step", type=float, default=100.0, help="orders/s a step")
-    p.add_argument("--hold", type=float, default=10.0, help="wall seconds a step")
+    p = sub.add_parser("capacity", epilog=EXIT_CODES, formatter_class=raw,
+                       help="step the arrival rate up until the SLO breaks")
+    p.add_argument("scenario", nargs="?", default=_env("scenario", "flash-sale"))
+    p.add_argument("--from", dest="rate_from", type=float, default=_env("from", "100"),
+                   help="first orders/s")
+    p.add_argument("--to", dest="rate_to", type=float, default=_env("to", "800"),
+                   help="last orders/s")
+    p.add_argument("--step", dest="rate_step", type=float, default=_env("step", "100"),
+                   help="orders/s a step")
+    p.add_argument("--hold", type=float, default=_env("hold", "10"), help="wall seconds a step")
     _run_options(p)
-    p = sub.add_parser("test", help="run the test suite (extra arguments go to pytest)")
+    p = sub.add_parser("test", help="gates (ruff, mypy, sizes), then pytest (extra arguments)")
+    p.add_argument("--no-gates", action="store_true",
+                   help="skip ruff, mypy and the size check (local use only; says so)")
     p.add_argument("pytest_args", nargs=argparse.REMAINDER)
     return parser
 
@@ -105,9 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     _bootstrap()
     args = build_parser().parse_args(argv)
     if args.verb == "test":
-        from drill.bootstrap import run_tests
+        from devtools.gates import run_tests
 
-        return run_tests(args.pytest_args)
+        return run_tests(args.pytest_args, with_gates=not args.no_gates)
     from drill import cli  # third-party imports only after the bootstrap
 
     return cli.dispatch(args)

@@ -3,23 +3,21 @@
 Runs one scenario again and again at a stepped-up open-model arrival rate
 (`--from`, `--step`, `--to`, each step held `--hold` wall seconds), judges
 every step with the scenario's own checks and thresholds, and stops at the
-first step that fails: the last rate that passed is the capacity. Bounded:
+first step that does not pass: the last rate that passed is the capacity
+(drill/cli.py `cmd_capacity` prints it). Bounded:
 at most `MAX_STEPS` drills, each bounded like any other run.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
-import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from drill.errors import DrillError
-from drill.scenario import Scenario, load_scenario
-from drill.zoo import failed_checks, read_summary
+from drill.options import RunOptions
+from drill.scenario import Scenario
 
 MAX_STEPS = 12
 
@@ -52,54 +50,58 @@ def at_rate(scenario: Scenario, rate: float, hold_s: float) -> Scenario:
 @dataclass
 class Step:
     rate: float
-    verdict: str
+    verdict: str                      # the step's Analysis.overall
     failed: list[str]
     orders_per_s: float | None
     delivery_p99_s: float | None
     dropped_arrivals: int | None
     run_dir: str
+    exit_code: int = 0
 
 
-def _step(scenario: Scenario, rate: float, args: argparse.Namespace) -> Step:
-    from drill.run import Run, RunOptions
+def run_step(scenario: Scenario, rate: float, hold_s: float, opts: RunOptions) -> Step:
+    """One drill at `rate`, with every run option of the command line (defects included)."""
+    from drill.run import Run
 
-    opts = RunOptions(out=Path(args.out), db=args.db, toxiproxy=args.toxiproxy,
-                      allow_non_loopback=args.allow_non_loopback, fancy=False)
-    result = Run(at_rate(scenario, rate, args.hold), opts).execute()
-    summary = read_summary(result.run_dir)
-    metrics: dict[str, Any] = summary.get("metrics", {})
-    return Step(rate, str(summary.get("verdict")), failed_checks(summary),
-                metrics.get("orders_per_s"), metrics.get("delivery_p99_s"),
-                metrics.get("dropped_arrivals"), str(result.run_dir))
+    result = Run(at_rate(scenario, rate, hold_s), replace(opts, fancy=False)).execute()
+    a = result.analysis
+    metrics = a.summary.get("metrics", {})
+    return Step(rate, a.overall, a.failed, metrics.get("orders_per_s"),
+                metrics.get("delivery_p99_s"), metrics.get("dropped_arrivals"),
+                str(result.run_dir), result.exit_code)
 
 
-def cmd_capacity(args: argparse.Namespace) -> int:
-    rates = plan_rates(args.rate_from, args.rate_to, args.rate_step)
-    scenario = load_scenario(args.scenario, time_scale=args.time_scale, seed=args.seed)
-    steps: list[Step] = []
-    for n, rate in enumerate(rates, 1):
-        print(f"[capacity {n}/{len(rates)}] {scenario.name} at {rate:g} orders/s for "
-              f"{args.hold:g} s ...", file=sys.stderr, flush=True)
-        steps.append(_step(scenario, rate, args))
-        if steps[-1].verdict != "pass":
-            break
-    print(f"{'offered/s':>10} {'delivered/s':>12} {'p99 s':>8} {'dropped':>8}  verdict")
+def _cell(value: object) -> str:
+    return "-" if value is None else f"{value}"
+
+
+def table(steps: list[Step]) -> str:
+    lines = [f"{'offered/s':>10} {'delivered/s':>12} {'p99 s':>8} {'dropped':>8}  verdict"]
     for s in steps:
-        print(f"{s.rate:>10g} {s.orders_per_s if s.orders_per_s is not None else '-':>12} "
-              f"{s.delivery_p99_s if s.delivery_p99_s is not None else '-':>8} "
-              f"{s.dropped_arrivals if s.dropped_arrivals is not None else '-':>8}  "
-              f"{s.verdict}{' (' + ', '.join(s.failed) + ')' if s.failed else ''}")
+        failed = f" ({', '.join(s.failed)})" if s.failed else ""
+        lines.append(f"{s.rate:>10g} {_cell(s.orders_per_s):>12} {_cell(s.delivery_p99_s):>8} "
+                     f"{_cell(s.dropped_arrivals):>8}  {s.verdict}{failed}")
+    return "\n".join(lines)
+
+
+def conclusion(steps: list[Step], rates: list[float]) -> str:
+    passed = [s.rate for s in steps if s.verdict == "pass"]
+    broke = next((s for s in steps if s.verdict != "pass"), None)
+    head = f"capacity: {passed[-1]:g} orders/s" if passed else "capacity: below the first step"
+    if broke is None:
+        return head + f"; held up to the last step ({rates[-1]:g}/s): raise --to"
+    if broke.verdict == "fail":
+        return head + f"; the SLO broke at {broke.rate:g} orders/s"
+    return head + f"; the step at {broke.rate:g} orders/s was {broke.verdict}"
+
+
+def write_report(out: Path, scenario: Scenario, hold_s: float, steps: list[Step]) -> Path:
     passed = [s.rate for s in steps if s.verdict == "pass"]
     broke = next((s.rate for s in steps if s.verdict != "pass"), None)
-    out = Path(args.out) / f"capacity-{scenario.name}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"scenario": scenario.name, "hold_s": args.hold,
-                               "capacity_orders_per_s": passed[-1] if passed else None,
-                               "slo_broke_at": broke, "steps": [asdict(s) for s in steps]},
-                              indent=1), encoding="utf-8")
-    verdict = (f"capacity: {passed[-1]:g} orders/s" if passed else "capacity: below the first step")
-    tail = f"; the SLO broke at {broke:g} orders/s" if broke is not None else \
-        f"; held up to the last step ({rates[-1]:g}/s): raise --to"
-    print(verdict + tail, flush=True)
-    print(out, flush=True)
-    return 0 if passed else 1
+    path = out / f"capacity-{scenario.name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"scenario": scenario.name, "hold_s": hold_s,
+                                "capacity_orders_per_s": passed[-1] if passed else None,
+                                "slo_broke_at": broke, "steps": [asdict(s) for s in steps]},
+                               indent=1), encoding="utf-8")
+    return path

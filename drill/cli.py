@@ -1,4 +1,9 @@
-"""The verbs behind harness.py: parse results in, exit codes out (0 pass, 1 fail, 2 usage)."""
+"""Every verb of harness.py: parsed arguments in, an exit code out (see drill.exit_codes).
+
+Each verb builds its options with `RunOptions.from_args` and judges through
+`drill.analyze`, so run, suite, zoo and capacity honour every run option and
+agree on every verdict.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,30 @@ import sys
 import time
 from pathlib import Path
 
-from drill.capacity import cmd_capacity
+from drill import capacity, zoo
 from drill.errors import DrillError, ScenarioError
+from drill.exit_codes import ExitCode, merge_exit_codes
+from drill.options import RunOptions, scenario_overrides
 from drill.scenario import Scenario, list_scenarios, load_scenario
-from drill.zoo import cmd_defects, cmd_zoo
 
 
 def _err(text: str) -> None:
     print(f"error: {text}", file=sys.stderr, flush=True)
+
+
+def _load(name: str, args: argparse.Namespace) -> Scenario:
+    return load_scenario(name, **scenario_overrides(args))
+
+
+def _run_one(scenario: Scenario, opts: RunOptions) -> tuple[int, Path]:
+    from drill.run import Run
+
+    result = Run(scenario, opts).execute()
+    for e in result.errors:
+        _err(e)
+    print(result.summary_line, flush=True)
+    print(result.run_dir, flush=True)
+    return result.exit_code, result.run_dir
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -23,84 +44,116 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"{Path(item.path).stem:18} INVALID  (run: harness.py validate {item.path})")
         else:
             print(f"{item.name:18} {item.title}  [{', '.join(item.tags)}]")
-    return 0
+    return ExitCode.PASSED
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    code = 0
+    code = ExitCode.PASSED
     for name in args.scenario:
         try:
             s = load_scenario(name)
         except ScenarioError as exc:
             print(exc, file=sys.stderr)
-            code = 2
+            code = ExitCode.USAGE
         else:
             print(f"ok: {s.path} — {s.title} ({len(s.faults)} faults, "
                   f"load {s.load.shape} {s.load.duration:g}s wall, time_scale {s.time_scale:g})")
     return code
 
 
-def _options(args: argparse.Namespace) -> object:
-    from drill.run import RunOptions
-
-    return RunOptions(out=Path(args.out), db=args.db, toxiproxy=args.toxiproxy,
-                      defects=tuple(args.defects or ()),
-                      allow_non_loopback=args.allow_non_loopback,
-                      fancy=False if args.plain else None)
-
-
-def _load(name: str, args: argparse.Namespace) -> Scenario:
-    return load_scenario(name, time_scale=args.time_scale, seed=args.seed)
-
-
-def _run_one(scenario: Scenario, args: argparse.Namespace,
-             keep_up: bool = False) -> tuple[int, Path]:
-    from drill.run import Run
-
-    opts = _options(args)
-    opts.keep_up = keep_up  # type: ignore[attr-defined]
-    result = Run(scenario, opts).execute()  # type: ignore[arg-type]
-    for e in result.errors:
-        _err(e)
-    print(result.summary_line, flush=True)
-    print(result.run_dir, flush=True)
-    return result.exit_code, result.run_dir
-
-
 def cmd_run(args: argparse.Namespace) -> int:
-    return _run_one(_load(args.scenario, args), args)[0]
+    return _run_one(_load(args.scenario, args), RunOptions.from_args(args))[0]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    code, _ = _run_one(_load(args.scenario, args), args, keep_up=True)
-    return 0 if code in (0, 1) else code
+    code, _ = _run_one(_load(args.scenario, args), RunOptions.from_args(args, keep_up=True))
+    return ExitCode.PASSED if code in (ExitCode.FAILED, ExitCode.INCONCLUSIVE) else code
 
 
 def cmd_suite(args: argparse.Namespace) -> int:
     chosen = [s for s in list_scenarios() if isinstance(s, Scenario) and args.tag in s.tags]
     if not chosen:
         _err(f"no scenario has the tag {args.tag!r}; see `harness.py list`")
-        return 2
-    worst, dirs = 0, []
+        return ExitCode.USAGE
+    codes, dirs = [], []
     for s in chosen:
-        code, run_dir = _run_one(_load(s.path, args), args)
-        worst, dirs = max(worst, code), [*dirs, run_dir]
+        code, run_dir = _run_one(_load(s.path, args), RunOptions.from_args(args))
+        codes.append(code)
+        dirs.append(run_dir)
     out = Path(args.out) / f"suite-{args.tag}-{time.strftime('%Y%m%d-%H%M%S')}.xml"
     from drill.report import combine
 
     combine(list(dirs), out)
     print(out, flush=True)
-    return worst
+    return merge_exit_codes(codes)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from drill.judge import judge
+    from drill.analyze import analyze
+    from drill.report import write_reports
 
     run_dir = Path(args.run_dir)
-    code, line = judge(run_dir)
-    print(line, flush=True)
+    analysis = analyze(run_dir)
+    write_reports(run_dir, analysis)
+    print(analysis.line(), flush=True)
     print(run_dir, flush=True)
-    return code
+    return analysis.exit_code
+
+
+def cmd_defects(args: argparse.Namespace) -> int:
+    rows = [(d.name, d.scenario, d.check, d.bug) for d in zoo.ZOO]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3])
+    return ExitCode.PASSED
+
+
+def cmd_zoo(args: argparse.Namespace) -> int:
+    chosen = zoo.selected(args.only)
+    opts = RunOptions.from_args(args)
+    plan: list[tuple[str, zoo.Defect | None]] = [(d.scenario, d) for d in chosen]
+    if not args.no_clean:
+        plan += [(s, None) for s in zoo.scenarios_of(chosen)]
+    rows: list[zoo.Outcome] = []
+    for n, (scenario, defect) in enumerate(plan, 1):
+        what = defect.name if defect else "clean"
+        print(f"[zoo {n}/{len(plan)}] {scenario} with {what} ...", file=sys.stderr, flush=True)
+        r = zoo.run_case(scenario, defect, opts, {"seed": args.seed,
+                                                  "time_scale": args.time_scale})
+        rows.append(r)
+        print(f"[zoo {n}/{len(plan)}] {'ok' if r.ok else 'NOT OK'}: verdict {r.verdict}, "
+              f"failed {r.failed or '-'} ({r.wall_s:.0f} s) {r.run_dir}",
+              file=sys.stderr, flush=True)
+    print(zoo.table(rows), flush=True)
+    caught = sum(1 for r in rows if r.defect and r.ok)
+    clean = [r for r in rows if not r.defect]
+    print(f"\n{caught}/{len(chosen)} defects caught; "
+          f"{sum(1 for r in clean if r.ok)}/{len(clean)} clean runs pass", flush=True)
+    missed = [r for r in rows if not r.ok]
+    if not missed:
+        return ExitCode.PASSED
+    judged = [r for r in missed if r.exit_code != ExitCode.INCONCLUSIVE]
+    return ExitCode.FAILED if judged else ExitCode.INCONCLUSIVE
+
+
+def cmd_capacity(args: argparse.Namespace) -> int:
+    rates = capacity.plan_rates(args.rate_from, args.rate_to, args.rate_step)
+    scenario = _load(args.scenario, args)
+    opts = RunOptions.from_args(args)
+    steps: list[capacity.Step] = []
+    for n, rate in enumerate(rates, 1):
+        print(f"[capacity {n}/{len(rates)}] {scenario.name} at {rate:g} orders/s for "
+              f"{args.hold:g} s ...", file=sys.stderr, flush=True)
+        steps.append(capacity.run_step(scenario, rate, args.hold, opts))
+        if steps[-1].verdict != "pass":
+            break
+    print(capacity.table(steps))
+    out = capacity.write_report(Path(args.out), scenario, args.hold, steps)
+    print(capacity.conclusion(steps, rates), flush=True)
+    print(out, flush=True)
+    if any(s.verdict == "pass" for s in steps):
+        return ExitCode.PASSED
+    return steps[-1].exit_code
 
 
 COMMANDS = {"list": cmd_list, "validate": cmd_validate, "run": cmd_run, "suite": cmd_suite,
@@ -110,10 +163,10 @@ COMMANDS = {"list": cmd_list, "validate": cmd_validate, "run": cmd_run, "suite":
 
 def dispatch(args: argparse.Namespace) -> int:
     try:
-        return COMMANDS[args.verb](args)
+        return int(COMMANDS[args.verb](args))
     except ScenarioError as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     except DrillError as exc:
         _err(str(exc))
         return exc.exit_code

@@ -1,13 +1,13 @@
 """The conductor's one exception tree.
 
-    DrillError                   anything the conductor reports to the user (exit 2)
+    DrillError                   anything the conductor reports to the user (exit 2, or 3)
      ├── ScenarioError           a scenario file is missing, unreadable or invalid
      ├── StackError              a component failed to start, answer or stop
      │    └── TargetError        a --db / --toxiproxy target is off loopback without opt-in
      ├── FaultError              a fault could not be planned, injected or healed
      ├── LoadError               the load generator failed (wrapped from drill.load)
      ├── CheckError              the oracle could not judge a run folder
-     └── Interrupted             Ctrl-C / SIGTERM arrived; the run stops cleanly
+     └── Interrupted             Ctrl-C / SIGTERM arrived; the run stops cleanly (exit 3)
 
 Messages say which file, field or component, the bad value, and how to fix
 it, e.g. ``smoke.toml: faults[2].target = 'supplier-b' is unknown (known:
@@ -18,11 +18,13 @@ conductor, so callers catch `DrillError` only.
 
 from __future__ import annotations
 
+from drill.exit_codes import ExitCode
+
 
 class DrillError(Exception):
     """Base of every error the conductor raises on purpose."""
 
-    exit_code = 2
+    exit_code: int = ExitCode.USAGE
 
     def __init__(self, message: str, *, hint: str = "") -> None:
         super().__init__(message)
@@ -69,7 +71,7 @@ class CheckError(DrillError):
 class Interrupted(DrillError):
     """The user (Ctrl-C) or the system (SIGTERM) asked us to stop."""
 
-    exit_code = 1
+    exit_code = ExitCode.INCONCLUSIVE
 
 
 __all__ = [

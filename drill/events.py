@@ -49,6 +49,7 @@ class Events:
     fault_applied(step: FaultStep, at: float, ok: bool, error: str | None)
     fault_healed(step: FaultStep, at: float, ok: bool, error: str | None)
     operator_action(f: str, order_no: str, ok: bool, at: float)   the runbook bot acted
+    op_recorded(op: Op)                                       an op for history.jsonl
     stopping(reason: str, at: float)                          the run is stopping early
     """
 
@@ -57,4 +58,5 @@ class Events:
         self.fault_applied = EventHook("fault_applied")
         self.fault_healed = EventHook("fault_healed")
         self.operator_action = EventHook("operator_action")
+        self.op_recorded = EventHook("op_recorded")
         self.stopping = EventHook("stopping")

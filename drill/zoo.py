@@ -3,21 +3,18 @@
 Each entry names a defect flag of the reference service (delivery/defects.py,
 CONTRACTS §6), the real bug it reproduces, the scenario whose faults expose
 it, and the oracle check that must go red. `harness.py zoo` runs every defect
-against its scenario, and the clean service against every scenario used, and
-exits 0 only when every defect is caught and every clean run passes.
+against its scenario, and the clean service against every scenario used
+(drill/cli.py `cmd_zoo`); it exits 0 only when every defect is caught and every
+clean run passes.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field, replace
 
-ROOT = Path(__file__).resolve().parent.parent
+from drill.errors import DrillError
+from drill.options import RunOptions
 
 
 @dataclass(frozen=True)
@@ -70,12 +67,21 @@ def scenarios_of(defects: tuple[Defect, ...] | list[Defect]) -> list[str]:
     return list(dict.fromkeys(d.scenario for d in defects))
 
 
+def selected(only: list[str] | None) -> list[Defect]:
+    """The defects `--only` names (all without it); an unknown name is a usage error."""
+    unknown = [n for n in only or [] if n not in BY_NAME]
+    if unknown:
+        raise DrillError(f"unknown defect(s) {', '.join(unknown)}",
+                         hint="see `harness.py defects` for the zoo")
+    return [BY_NAME[n] for n in only] if only else list(ZOO)
+
+
 @dataclass
 class Outcome:
     scenario: str
     defect: str | None
     expected: str | None            # the check that must fail (None: clean run, all must pass)
-    verdict: str
+    verdict: str                    # the run's Analysis.overall
     failed: list[str] = field(default_factory=list)
     wall_s: float = 0.0
     run_dir: str = ""
@@ -88,32 +94,21 @@ class Outcome:
         return self.exit_code == 1 and self.expected in self.failed
 
 
-def failed_checks(summary: dict[str, Any]) -> list[str]:
-    return [str(c["id"]) for c in summary.get("checks", []) if c.get("ok") is False]
-
-
-def read_summary(run_dir: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"verdict": "error", "checks": []}
-    return data if isinstance(data, dict) else {"verdict": "error", "checks": []}
-
-
-def run_case(scenario: str, defect: Defect | None, out: Path, seed: int | None = None,
-             **options: Any) -> Outcome:
-    """One drill through the same code path as `harness.py run` (drill.run.Run)."""
-    from drill.run import Run, RunOptions
+def run_case(scenario: str, defect: Defect | None, opts: RunOptions,
+             overrides: dict[str, object] | None = None) -> Outcome:
+    """One drill through the same code path as `harness.py run` (drill.run.Run); the defect
+    (if any) is added to the options' defects."""
+    from drill.run import Run
     from drill.scenario import load_scenario
 
     t0 = time.monotonic()
-    s = load_scenario(scenario, time_scale=options.pop("time_scale", None), seed=seed)
-    opts = RunOptions(out=out, defects=(defect.name,) if defect else (), fancy=False, **options)
-    result = Run(s, opts).execute()
-    summary = read_summary(result.run_dir)
+    s = load_scenario(scenario, **(overrides or {}))
+    defects = (*opts.defects, defect.name) if defect else opts.defects
+    result = Run(s, replace(opts, defects=defects, fancy=False)).execute()
+    a = result.analysis
     return Outcome(scenario, defect.name if defect else None, defect.check if defect else None,
-                   str(summary.get("verdict")), failed_checks(summary),
-                   round(time.monotonic() - t0, 1), str(result.run_dir), result.exit_code)
+                   a.overall, a.failed, round(time.monotonic() - t0, 1), str(result.run_dir),
+                   result.exit_code)
 
 
 def table(rows: list[Outcome]) -> str:
@@ -131,48 +126,3 @@ def table(rows: list[Outcome]) -> str:
              for row in (head, *body)]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
-
-
-def cmd_defects(args: argparse.Namespace) -> int:
-    rows = [(d.name, d.scenario, d.check, d.bug) for d in ZOO]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3])
-    return 0
-
-
-def _selected(only: list[str] | None) -> list[Defect]:
-    from drill.errors import DrillError
-
-    unknown = [n for n in only or [] if n not in BY_NAME]
-    if unknown:
-        raise DrillError(f"unknown defect(s) {', '.join(unknown)}",
-                         hint="see `harness.py defects` for the zoo")
-    return [BY_NAME[n] for n in only] if only else list(ZOO)
-
-
-def cmd_zoo(args: argparse.Namespace) -> int:
-    chosen = _selected(getattr(args, "only", None))
-    out = Path(args.out)
-    opts: dict[str, Any] = {"db": args.db, "toxiproxy": args.toxiproxy,
-                            "allow_non_loopback": args.allow_non_loopback,
-                            "time_scale": args.time_scale}
-    rows: list[Outcome] = []
-    plan: list[tuple[str, Defect | None]] = [(d.scenario, d) for d in chosen]
-    if not getattr(args, "no_clean", False):
-        plan += [(s, None) for s in scenarios_of(chosen)]
-    for n, (scenario, defect) in enumerate(plan, 1):
-        what = defect.name if defect else "clean"
-        print(f"[zoo {n}/{len(plan)}] {scenario} with {what} ...", file=sys.stderr, flush=True)
-        rows.append(run_case(scenario, defect, out, seed=args.seed, **opts))
-        r = rows[-1]
-        print(f"[zoo {n}/{len(plan)}] {'ok' if r.ok else 'NOT OK'}: verdict {r.verdict}, "
-              f"failed {r.failed or '-'} ({r.wall_s:.0f} s) {r.run_dir}",
-              file=sys.stderr, flush=True)
-    print(table(rows), flush=True)
-    missed = [r for r in rows if not r.ok]
-    caught = sum(1 for r in rows if r.defect and r.ok)
-    print(f"\n{caught}/{len(chosen)} defects caught; "
-          f"{sum(1 for r in rows if not r.defect and r.ok)}/"
-          f"{sum(1 for r in rows if not r.defect)} clean runs pass", flush=True)
-    return 0 if not missed else 1

@@ -7,12 +7,13 @@ check; each checker is `check(sources, spec) -> Verdict` in its own module.
 from drill.checks.evaluate import CHECKERS, evaluate, run_checks
 from drill.checks.metrics import compute_metrics
 from drill.checks.sources import Sources, load_sources
-from drill.checks.spec import ALL_CHECK_IDS, CheckSpec, Threshold
+from drill.checks.spec import CheckSpec, Threshold
 from drill.checks.verdict import Verdict, merge_ok
+from drill.scenario import CHECK_IDS
 
 __all__ = [
-    "ALL_CHECK_IDS",
     "CHECKERS",
+    "CHECK_IDS",
     "CheckSpec",
     "Sources",
     "Threshold",

@@ -12,7 +12,7 @@ import re
 
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
-from drill.checks.verdict import Verdict, missing
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "alerts"
 RULE_RE = re.compile(r"\[faka-alert\]\s*rule=([\w.-]+)")
@@ -77,6 +77,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         problems += [f"expected alert {r!r} fired {delays[r]} s after the first fault, later "
                      f"than its detection deadline of {spec.alert_within_s:g} s"
                      for r in spec.expect_alerts if delays.get(r, 0.0) > spec.alert_within_s]
+    storm: dict[str, int] = {}
     if spec.alert_window_s:
         storm = repeats(src, spec.alert_window_s)
         counts["repeated_within_window"] = storm
@@ -88,7 +89,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     examples = [{"rule": r, "messages": [m for m in src.messages
                                           if f"rule={r}" in str(m.get("text", ""))][:3]}
                 for r in sorted(fired) if r not in spec.expect_alerts
-                or r in counts.get("repeated_within_window", {})][:20]
+                or r in storm][:MAX_EXAMPLES]
     if problems:
         return Verdict(ID, False, "; ".join(problems), examples, counts)
     what = ", ".join(f"{r} after {delays.get(r)} s" for r in spec.expect_alerts) or "none expected"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from drill.checks.orders import example, order_index
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
-from drill.checks.verdict import Verdict, missing
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "buyer-notice"
 
@@ -55,5 +55,5 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     counts = {"slow_orders": len(slow), "noticed": len(noticed), "missing_notice": len(bad)}
     if bad:
         return Verdict(ID, False, f"{len(bad)} of {len(slow)} slow orders got no delay notice",
-                       [example(src, no, why) for no, why in bad[:20]], counts)
+                       [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
     return Verdict(ID, True, f"all {len(slow)} slow orders got a delay notice", [], counts)

@@ -23,8 +23,9 @@ from drill.checks import (
     thresholds,
 )
 from drill.checks.sources import Sources, load_sources
-from drill.checks.spec import ALL_CHECK_IDS, CheckSpec
+from drill.checks.spec import CheckSpec
 from drill.checks.verdict import Verdict
+from drill.scenario import CHECK_IDS
 
 Checker = Callable[[Sources, CheckSpec], Verdict]
 
@@ -33,13 +34,13 @@ CHECKERS: dict[str, Checker] = {
     for m in (no_loss, no_duplicate, no_oversell, no_double_purchase, latency, retries,
               failover, alerts, buyer_notice, thresholds)
 }
-assert set(CHECKERS) == set(ALL_CHECK_IDS)
+assert set(CHECKERS) == set(CHECK_IDS)
 
 
 def check_ids(spec: CheckSpec) -> list[str]:
     """The checks to run: spec.checks (all when empty), plus `thresholds` whenever the
     spec has non-latency thresholds, so a limit is never silently ignored."""
-    ids = list(spec.checks or ALL_CHECK_IDS)
+    ids = list(spec.checks or CHECK_IDS)
     if "thresholds" not in ids and any(not latency.is_latency(t) for t in spec.thresholds):
         ids.append("thresholds")
     if "latency" not in ids and any(latency.is_latency(t) for t in spec.thresholds):

@@ -11,7 +11,7 @@ from drill.checks.no_double_purchase import effective
 from drill.checks.orders import example, order_index
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
-from drill.checks.verdict import Verdict, missing
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "failover"
 
@@ -45,13 +45,14 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     if not backup_times:
         return Verdict(ID, False, f"no backup delivery after the primary fault at {fault_at:.3f}",
                        [example(src, no, "paid after the fault, not delivered in the window")
-                        for no in waiting[:20]], counts)
+                        for no in waiting[:MAX_EXAMPLES]], counts)
     first = min(backup_times) - fault_at
     counts["first_backup_after_s"] = round(first, 3)
     if first > window:
         return Verdict(ID, False, f"first backup delivery {first:.2f} s after the primary fault "
                        f"(limit {window:g} s)",
-                       [example(src, no, "waited past the failover window") for no in waiting[:20]],
+                       [example(src, no, "waited past the failover window")
+                        for no in waiting[:MAX_EXAMPLES]],
                        counts)
     return Verdict(ID, True, f"backup took over {first:.2f} s after the primary fault "
                    f"(limit {window:g} s)", [], counts)

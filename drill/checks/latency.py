@@ -26,13 +26,13 @@ def judge(thresholds: list[Threshold], metrics: dict[str, object]) -> tuple[list
     failed, unknown = [], []
     for t in thresholds:
         try:
-            actual = metric_value(metrics, t.metric)  # type: ignore[arg-type]
+            actual = metric_value(metrics, t.metric)
         except KeyError:
             unknown.append(f"{t}: no metric named {t.metric!r}")
             continue
         if actual is None:
             unknown.append(f"{t}: no data")
-        elif not t.holds(float(actual)):  # type: ignore[arg-type]
+        elif not t.holds(float(actual)):
             failed.append(f"{t} (actual {actual})")
     return failed, unknown
 

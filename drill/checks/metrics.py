@@ -9,22 +9,14 @@ from the service's own stamp or the buyer's sighting (see OrderFacts).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from drill.checks.orders import order_index
 from drill.checks.sources import Sources
+from drill.percentile import percentile
 
 PEAK_WINDOW_S = 5.0
 
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile, q in 0..100; None when empty."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), math.ceil(q * len(ordered) / 100)))
-    return ordered[rank - 1]
 
 
 def peak_rate(times: list[float], window_s: float = PEAK_WINDOW_S) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from drill.checks.orders import example, group_purchases
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
-from drill.checks.verdict import Verdict, missing
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "no-double-purchase"
 SUCCESS = frozenset({"ok", "success", "delivered", "committed", "commit_then_timeout"})
@@ -41,6 +41,6 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
               "purchase_calls": sum(len(v) for v in groups.values()), "orders_double": len(bad)}
     if bad:
         return Verdict(ID, False, f"{len(bad)} orders were bought more than once from suppliers",
-                       [example(src, no, why) for no, why in bad[:20]], counts)
+                       [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
     return Verdict(ID, True, f"{len(groups)} orders bought from suppliers, each at most once",
                    [], counts)

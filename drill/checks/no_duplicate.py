@@ -12,7 +12,7 @@ from collections import defaultdict
 from drill.checks.orders import example, order_index
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
-from drill.checks.verdict import Verdict, missing
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "no-duplicate"
 
@@ -44,6 +44,6 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     if bad:
         return Verdict(ID, False, f"{counts['orders_flagged']} orders with duplicate deliveries; "
                        f"{len(shared)} codes reached more than one order",
-                       [example(src, no, why) for no, why in bad[:20]], counts)
+                       [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
     return Verdict(ID, True, f"{counts['codes']} codes, each to exactly one order, "
                    "one delivery per order", [], counts)

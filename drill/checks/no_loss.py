@@ -13,7 +13,7 @@ from drill.checks.alerts import fired_rules
 from drill.checks.orders import example, order_index
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
-from drill.checks.verdict import Verdict, missing
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "no-loss"
 
@@ -52,7 +52,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     if bad:
         return Verdict(ID, False, f"{len(bad)} of {counts['paid']} paid orders were neither "
                        f"delivered, refunded nor escalated with an alert",
-                       [example(src, no, why) for no, why in bad[:20]], counts)
+                       [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
     if counts["unknown"]:
         return Verdict(ID, None, f"{counts['unknown']} paid orders never seen delivered by buyers "
                        "and the service export is missing", [], counts)

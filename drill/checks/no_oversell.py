@@ -13,7 +13,7 @@ from collections import defaultdict
 from drill.checks.orders import example, order_index
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
-from drill.checks.verdict import Verdict, missing
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "no-oversell"
 UNSOLD = frozenset({"refunded", "refund_needed", "rejected"})  # the money goes back
@@ -90,7 +90,8 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         if oversold:
             detail = (f"sold beyond stock (paid units vs keys) for "
                       f"{ {p: f'{n}/{len(local[p])}' for p, n in oversold.items()} }; " + detail)
-        return Verdict(ID, False, detail, [example(src, no, why) for no, why in bad[:20]], counts)
+        return Verdict(ID, False, detail,
+                       [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
     if unknown:
         return Verdict(ID, None, f"{unknown} supplier codes cannot be traced: supplier ledgers "
                        "missing", [], counts)

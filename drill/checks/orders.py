@@ -15,6 +15,7 @@ from typing import Any
 
 from drill.checks.sources import Record, Sources
 
+EXAMPLE_HISTORY_OPS = 20  # the order's own buyer ops shown with each example
 PAID_STATES = frozenset({"paid", "success", "TRADE_SUCCESS"})
 
 
@@ -129,7 +130,8 @@ def example(src: Sources, order_no: str, reason: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "order_no": order_no,
         "reason": reason,
-        "history": [op for op in src.buyer_ops() if op.get("process") in procs][:20],
+        "history": [op for op in src.buyer_ops()
+                    if op.get("process") in procs][:EXAMPLE_HISTORY_OPS],
         "gateway_payments": _by_order(src.payments, "out_trade_no", order_no),
         "gateway_notifies": _by_order(src.notifies, "out_trade_no", order_no)[:10],
         "supplier_purchases": [dict(p, supplier=name) for name, p in src.all_purchases()

@@ -13,7 +13,7 @@ from collections import Counter
 from drill.checks.orders import example, group_purchases
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
-from drill.checks.verdict import Verdict, missing
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "retries"
 
@@ -43,6 +43,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         problems.append(f"retry storm: {peak} supplier calls in one second (limit {storm:g}/s)")
     if problems:
         return Verdict(ID, False, "; ".join(problems),
-                       [example(src, no, f"{attempts[no]} attempts") for no in over[:20]], counts)
+                       [example(src, no, f"{attempts[no]} attempts")
+                        for no in over[:MAX_EXAMPLES]], counts)
     return Verdict(ID, True, f"at most {counts['max_attempts']} attempts per order (limit "
                    f"{limit}); peak {peak} supplier calls/s", [], counts)

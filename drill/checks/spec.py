@@ -7,29 +7,16 @@ re-judges offline with exactly the same expectations.
 from __future__ import annotations
 
 import json
-import operator
-import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-ALL_CHECK_IDS: tuple[str, ...] = (
-    "no-loss", "no-duplicate", "no-oversell", "no-double-purchase", "latency",
-    "retries", "failover", "alerts", "buyer-notice", "thresholds",
-)
-
-OPS: dict[str, Callable[[float, float], bool]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "==": operator.eq, "!=": operator.ne,
-}
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "%": 0.01, "": 1.0}
-_THRESHOLD_RE = re.compile(
-    r"^\s*([A-Za-z_][\w.]*)\s*(<=|>=|==|!=|<|>)\s*([-+0-9.eE]+)\s*(ms|s|m|%)?\s*$")
+from drill.scenario import CHECK_IDS
+from drill.scenario.units import OPS, parse_threshold
 
 
 @dataclass(frozen=True)
 class Threshold:
-    """`metric op value`, e.g. "delivery_p99 < 5s" -> Threshold("delivery_p99", "<", 5.0)."""
+    """`metric op value`, e.g. "delivery_p99 < 5s" -> Threshold("delivery_p99_s", "<", 5.0)."""
 
     metric: str
     op: str
@@ -42,12 +29,8 @@ class Threshold:
 
     @classmethod
     def parse(cls, text: str) -> Threshold:
-        m = _THRESHOLD_RE.match(text)
-        if not m:
-            raise ValueError(f"threshold {text!r} is not 'metric op value[unit]' "
-                             "(e.g. 'delivery_p99 < 5s', 'error_rate < 1%')")
-        metric, op, value, unit = m.groups()
-        return cls(metric, op, float(value) * _UNITS[unit or ""])
+        """The scenario grammar (drill.scenario.units): units, aliases and % resolved."""
+        return cls(*parse_threshold(text))
 
     def holds(self, actual: float) -> bool:
         return OPS[self.op](actual, self.value)
@@ -60,7 +43,7 @@ class Threshold:
 class CheckSpec:
     """Expectations for one run (CONTRACTS §8). Durations are wall seconds."""
 
-    checks: tuple[str, ...] = ALL_CHECK_IDS
+    checks: tuple[str, ...] = CHECK_IDS
     thresholds: tuple[Threshold, ...] = ()
     expect_alerts: tuple[str, ...] = ()  # rule ids that must fire
     quiet_alerts: bool = True  # no rule outside expect_alerts may fire
@@ -74,10 +57,10 @@ class CheckSpec:
     alert_within_s: float | None = None  # wall seconds from the first fault: detection deadline
 
     def __post_init__(self) -> None:
-        unknown = [c for c in self.checks if c not in ALL_CHECK_IDS]
+        unknown = [c for c in self.checks if c not in CHECK_IDS]
         if unknown:
             raise ValueError(f"CheckSpec.checks has unknown ids {unknown} "
-                             f"(known: {', '.join(ALL_CHECK_IDS)})")
+                             f"(known: {', '.join(CHECK_IDS)})")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,8 +1,9 @@
 """Carry out a fault plan on time, and heal everything it injected (also on interrupt).
 
 One daemon thread walks the plan; `heal_all()` stops it and heals whatever is
-still active, newest first. Every inject/heal is appended to faults.jsonl and
-as a nemesis op to history.jsonl (CONTRACTS §7/§8), and fired as an event.
+still active, newest first. Every inject/heal is appended to faults.jsonl (the
+executor's own log), published as a nemesis `Op` on `events.op_recorded` (the
+run's history writer appends it, CONTRACTS §7/§8), and fired as an event.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import Any
 
 import httpx
 
+from drill.components import FAKES, LINKS
 from drill.events import Events
-from drill.faults.plan import FAKES, LINKS, TOXIC_ATTRIBUTES, FaultStep
+from drill.faults.plan import TOXIC_ATTRIBUTES, FaultStep
+from drill.history import Op
 from drill.stack import Stack
 
 NEMESIS = "nemesis"
@@ -92,7 +95,7 @@ class FaultExecutor:
     def _apply(self, step: FaultStep) -> None:
         inject = step.action == "inject"
         if step.target in LINKS:
-            toxi = self.stack.toxi
+            toxi = self.stack.toxiproxy
             assert toxi is not None
             if step.kind == "down":
                 others = [s for i, s in self.active.items() if i != step.index
@@ -149,11 +152,9 @@ class FaultExecutor:
             "t": round(at - self.t0, 3)}
         if error:
             line["error"] = error
-        op = {"process": NEMESIS, "type": "info" if error is None else "fail", "f": step.kind,
-              "value": {"action": step.action, "target": step.target,
-                        "fault_id": step.fault_id, "params": step.params,
-                        **({"error": error} if error else {})}, "time": at}
         with open(self.run_dir / "faults.jsonl", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(line) + "\n")
-        with open(self.run_dir / "history.jsonl", "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(op) + "\n")
+        value = {"action": step.action, "target": step.target, "fault_id": step.fault_id,
+                 "params": step.params, **({"error": error} if error else {})}
+        self.events.op_recorded.fire(op=Op(NEMESIS, "info" if error is None else "fail",
+                                           step.kind, value, at))

@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from drill.components import FAKES, LINKS, WORKER, service_components
 from drill.errors import ScenarioError
 
 if TYPE_CHECKING:
     from drill.scenario import Fault, Scenario
 
-LINKS = ("supplier_primary", "supplier_backup", "gateway_notify", "gateway_query", "im", "db")
 TOXIC_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "latency": ("latency", "jitter"),
     "bandwidth": ("rate",),
@@ -32,7 +32,6 @@ TOXIC_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }
 TOXIC_OPTIONS = ("stream", "toxicity")
 LINK_KINDS = (*TOXIC_ATTRIBUTES, "down")
-FAKES = ("gateway", "supplier-primary", "supplier-backup", "sink")
 PROCESS_KINDS = ("kill", "pause", "restart")
 
 
@@ -51,9 +50,7 @@ class FaultStep:
 
 
 def process_targets(workers: int) -> tuple[str, ...]:
-    service = ("service",) if workers == 0 else (
-        "api", "worker", *(f"worker-{i}" for i in range(1, workers + 1)))
-    return (*service, *FAKES)
+    return (*service_components(workers), *FAKES)
 
 
 def family(target: str, workers: int) -> str | None:
@@ -69,7 +66,7 @@ def _check(i: int, f: Fault, workers: int, duration: float) -> str | None:
     fam = family(f.target, workers)
     if fam is None:
         known = ", ".join((*LINKS, *process_targets(workers)))
-        hint = " (kill a worker only with [service] workers >= 1)" if "worker" in f.target else ""
+        hint = " (kill a worker only with [service] workers >= 1)" if WORKER in f.target else ""
         return f"{where}.target = {f.target!r} is unknown; known: {known}{hint}"
     kinds: tuple[str, ...] = LINK_KINDS if fam == "link" else PROCESS_KINDS
     if fam == "process" and f.target in FAKES:

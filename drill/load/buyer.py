@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 
 import gevent
 
-from drill.load.history import HistoryWriter
+from drill.history import OpType
+from drill.load.op_recorder import OpRecorder
 from drill.load.plan import LoadPlan
 
 # States from which the shop will not deliver on its own: the buyer stops polling.
@@ -35,6 +36,11 @@ class FlowResult:
 
     order_no: str | None = None
     delivered_at: float | None = None  # wall time the buyer first saw `delivered`
+
+
+def _failure(status: int) -> OpType:
+    """A refused call is `fail`; one whose outcome we cannot know (timeout, 5xx) is `info`."""
+    return "info" if _unknown(status) else "fail"
 
 
 def _unknown(status: int) -> bool:
@@ -62,7 +68,7 @@ def _json(resp: Any) -> dict[str, Any]:
 def run_flow(
     client: Any,
     plan: LoadPlan,
-    history: HistoryWriter,
+    history: OpRecorder,
     proc: str,
     *,
     product: str,
@@ -81,7 +87,7 @@ def run_flow(
                     headers={"X-Buyer-IP": buyer_ip})
     body = _json(r)
     if r.status_code != 201 or "order_no" not in body:
-        kind = "info" if _unknown(r.status_code) else "fail"
+        kind = _failure(r.status_code)
         op(proc, kind, "create_order", {"product_id": product, "error": _error(r),
                                          "status": r.status_code})
         return result
@@ -115,12 +121,12 @@ def run_flow(
     if isinstance(cards, list):
         op(proc, "ok", "fetch_card", {"order_no": order_no, "cards": cards})
     else:
-        kind = "info" if _unknown(r.status_code) else "fail"
+        kind = _failure(r.status_code)
         op(proc, kind, "fetch_card", {"order_no": order_no, "error": _error(r)})
     return result
 
 
-def _pay(client: Any, plan: LoadPlan, history: HistoryWriter, proc: str,
+def _pay(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
          order_no: str, body: dict[str, Any]) -> str | None:
     """Create the payment at the gateway (submit.php) and pay it; the trade_no or None."""
     op = history.op
@@ -131,21 +137,21 @@ def _pay(client: Any, plan: LoadPlan, history: HistoryWriter, proc: str,
     sub = _json(r)
     trade_no = sub.get("trade_no")
     if r.status_code != 200 or sub.get("code") != 1 or not trade_no:
-        kind = "info" if _unknown(r.status_code) else "fail"
+        kind = _failure(r.status_code)
         op(proc, kind, "pay", {"order_no": order_no, "error": _error(r) if r.status_code != 200
                                else f"submit.php refused: {sub.get('msg')}"})
         return None
     r = client.post(f"{plan.gateway_url.rstrip('/')}/pay/{trade_no}", data=b"",
                     name="gateway_pay")
     if r.status_code != 200:
-        kind = "info" if _unknown(r.status_code) else "fail"
+        kind = _failure(r.status_code)
         op(proc, kind, "pay", {"order_no": order_no, "trade_no": trade_no, "error": _error(r)})
         return None
     op(proc, "ok", "pay", {"order_no": order_no, "trade_no": str(trade_no)})
     return str(trade_no)
 
 
-def _await_delivery(client: Any, plan: LoadPlan, history: HistoryWriter, proc: str,
+def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
                     order_no: str, token: str) -> tuple[float, list[Any] | None] | None:
     """Poll the order until delivered, a terminal state, or poll_timeout_s (then `info`).
 

@@ -67,7 +67,8 @@ class LeanClient:
     def request(self, method: str, url: str, *, name: str, body: bytes = b"",
                 headers: dict[str, str] | None = None) -> LeanResponse:
         start, t0 = time.time(), time.perf_counter()
-        status, content, error = 0, b"", None
+        status, content = 0, b""
+        error: BaseException | None = None
         try:
             pool, path = self._target(url)
             resp = pool.request(method, path, body=body, headers=headers)

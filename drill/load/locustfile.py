@@ -30,8 +30,8 @@ from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
 
 from drill.load.buyer import run_flow
-from drill.load.history import HistoryWriter
 from drill.load.lean import LeanClient
+from drill.load.op_recorder import OpRecorder
 from drill.load.plan import LoadPlan, arrival_offsets, rate_at, users_at
 
 PLAN = LoadPlan.load(os.environ["FAKA_DRILL_LOAD_PLAN"])
@@ -42,7 +42,7 @@ MAX_IN_FLIGHT_CAP = 5000
 class _Proc:
     """Per-process state (each Locust worker is its own forked process)."""
 
-    history: HistoryWriter | None = None
+    history: OpRecorder | None = None
     started = 0
     dropped = 0
     planned = 0
@@ -50,9 +50,9 @@ class _Proc:
     rng = random.Random(PLAN.seed)
 
 
-def _writer() -> HistoryWriter:
+def _writer() -> OpRecorder:
     if _Proc.history is None:
-        _Proc.history = HistoryWriter(OUT_DIR)
+        _Proc.history = OpRecorder(OUT_DIR)
         _Proc.rng = random.Random(f"{PLAN.seed}-{os.getpid()}")
         gevent.spawn(_flusher)
     return _Proc.history
@@ -75,12 +75,12 @@ def _write_counts() -> None:
                    "planned": _Proc.planned}, fh)
 
 
-@events.quitting.add_listener
+@events.quitting.add_listener  # type: ignore[untyped-decorator]  # locust's hooks: no hints
 def _on_quitting(environment: Any, **_: Any) -> None:
     _write_counts()
 
 
-@events.test_stop.add_listener
+@events.test_stop.add_listener  # type: ignore[untyped-decorator]
 def _on_test_stop(environment: Any, **_: Any) -> None:
     _write_counts()
 
@@ -95,9 +95,10 @@ def _cheap_client(user: FastHttpUser, concurrency: int) -> None:
     with contextlib.suppress(AttributeError):
         user.client.client.cookiejar = None
     if os.environ.get("FAKA_DRILL_LEAN_CLIENT", "1") != "0":
-        user.lean = LeanClient(user.environment.events.request.fire, concurrency=concurrency,
-                               connection_timeout=user.connection_timeout,
-                               network_timeout=user.network_timeout)
+        lean = LeanClient(user.environment.events.request.fire, concurrency=concurrency,
+                          connection_timeout=user.connection_timeout,
+                          network_timeout=user.network_timeout)
+        user.lean = lean  # type: ignore[attr-defined]  # our own attribute on the user
 
 
 def _start_one(user: FastHttpUser, intended_at: float) -> None:
@@ -110,8 +111,9 @@ def _start_one(user: FastHttpUser, intended_at: float) -> None:
     buyer_ip = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
     def fire(name: str, ms: float, exc: BaseException | None) -> None:
-        events.request.fire(request_type="FLOW", name=name, response_time=ms,
-                            response_length=0, exception=exc, context={})
+        events.request.fire(  # type: ignore[no-untyped-call]  # locust's hooks: no hints
+            request_type="FLOW", name=name, response_time=ms, response_length=0, exception=exc,
+            context={})
 
     run_flow(getattr(user, "lean", None) or user.client, PLAN, _writer(), f"buyer-{pid}-{seq}",
              product=PLAN.products[seq % len(PLAN.products)], contact=contact,
@@ -145,7 +147,7 @@ if not PLAN.open_model:
             """Users over time from the plan (flash_sale spike / steps); stops at duration_s."""
 
             def tick(self) -> tuple[int, float] | None:
-                users = users_at(PLAN, self.get_run_time())
+                users = users_at(PLAN, self.get_run_time())  # type: ignore[no-untyped-call]
                 if users is None:
                     return None
                 return users, max(PLAN.spawn_rate, float(users))

@@ -14,14 +14,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0..100) of `values`; None when empty."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
-    return ordered[rank - 1]
+from drill.percentile import percentile
 
 
 class ProgressTail:

@@ -1,10 +1,10 @@
-"""LoadRun: run the locustfile as a bounded subprocess and leave history.jsonl + load.json.
+"""LoadRun: run the locustfile as a bounded subprocess and leave load/history-*.jsonl + load.json.
 
 The conductor never imports Locust (it monkey-patches gevent); it drives this
 class, which starts `python -m locust --headless` in its own process group,
 bounds it twice (Locust's own -t/shape end plus a hard kill deadline), and at
-the end merges the per-process history files into run_dir/history.jsonl and
-writes run_dir/load.json (CONTRACTS §8).
+the end writes run_dir/load.json (CONTRACTS §8). The per-process history files
+stay in load/; the run merges them into history.jsonl once, at collect.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from drill.load.history import merge_histories
+from drill.history import count_ops
 from drill.load.plan import LoadPlan, planned_arrivals
 from drill.load.progress import ProgressTail
 from drill.load.stats import summarise_locust_stats
@@ -118,6 +118,10 @@ class LoadRun:
                 self.popen.wait(5)
         self._finalise()
 
+    def history_parts(self) -> list[Path]:
+        """The per-process op files the Locust processes wrote (merged by the run at collect)."""
+        return sorted(self.work.glob("history-*.jsonl"))
+
     def progress(self) -> dict[str, Any]:
         with self._lock:
             info = self._tail.poll()
@@ -147,12 +151,9 @@ class LoadRun:
             self._log.close()
             self._log = None
         self.ended_at = time.time()
-        history = self.run_dir / "history.jsonl"
-        keep = _non_buyer_ops(history)
-        parts = sorted(self.work.glob("history-*.jsonl"))
-        merge_histories(parts, history, extra=keep)
+        parts = self.history_parts()
         counts = _sum_counts(self.work)
-        started = self._count_started(parts)
+        started = sum(count_ops(part, type_="invoke", f="create_order") for part in parts)
         load = {
             "planned_arrivals": planned_arrivals(self.plan) if self.plan.open_model else None,
             "started": started,
@@ -168,28 +169,6 @@ class LoadRun:
             "locust_stats": summarise_locust_stats(self.work / "locust-stats.json"),
         }
         (self.run_dir / "load.json").write_text(json.dumps(load, indent=1), encoding="utf-8")
-
-    @staticmethod
-    def _count_started(parts: list[Path]) -> int:
-        n = 0
-        for part in parts:
-            with open(part, "rb") as fh:
-                n += sum(1 for line in fh if b'"invoke","f":"create_order"' in line)
-        return n
-
-
-def _non_buyer_ops(history: Path) -> list[dict[str, Any]]:
-    """Ops already in history.jsonl that are not ours (nemesis ops from the conductor)."""
-    if not history.exists():
-        return []
-    kept = []
-    with open(history, encoding="utf-8") as fh:
-        for line in fh:
-            with contextlib.suppress(ValueError):
-                op = json.loads(line)
-                if not str(op.get("process", "")).startswith("buyer-"):
-                    kept.append(op)
-    return kept
 
 
 def _sum_counts(work: Path) -> dict[str, int]:

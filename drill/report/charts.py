@@ -11,7 +11,8 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from drill.report.timeline import Timeline
+from drill.checks.sources import Sources
+from drill.report.timeline import Timeline, build_timeline
 
 FAULT_COLOUR = "#f4b6b6"
 
@@ -105,3 +106,13 @@ def alerts(tl: Timeline) -> str:
     ax.set_xlim(0, (tl.bins[-1] + tl.bin_s) if tl.bins else None)
     ax.set_xlabel("seconds since load start (alerts seen in the IM sink)")
     return svg_of(fig)
+
+
+def render_charts(src: Sources) -> tuple[dict[str, str], list[str]]:
+    """Every chart of the report, and the errors of those that could not be drawn."""
+    try:
+        tl = build_timeline(src)
+        return {"throughput": throughput_latency(tl), "states": states(tl),
+                "suppliers": supplier_outcomes(tl), "alerts": alerts(tl)}, []
+    except Exception as exc:
+        return {}, [f"charts failed: {exc!r}"]

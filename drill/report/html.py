@@ -20,7 +20,7 @@ _TEMPLATE = """<!doctype html>
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1080px;color:#1f2328}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:26px 0 8px;border-bottom:1px solid #d0d7de}
 .badge{display:inline-block;padding:2px 10px;border-radius:12px;color:#fff;font-weight:600}
-.pass{background:#1a7f37}.fail{background:#cf222e}.unknown{background:#9a6700}
+.pass{background:#1a7f37}.fail{background:#cf222e}.unknown,.inconclusive{background:#9a6700}
 table{border-collapse:collapse;width:100%} td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f6f8fa} code,pre{font:12px ui-monospace,monospace} pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 details{margin:4px 0} .muted{color:#656d76} .warn{background:#fff8c5;padding:8px;border:1px solid #d4a72c}
@@ -29,8 +29,9 @@ details{margin:4px 0} .muted{color:#656d76} .warn{background:#fff8c5;padding:8px
 <div class="muted">run {{ s.run_id }} · seed {{ s.seed }} · time_scale {{ s.time_scale }} · db {{ s.db }}
  · wall {{ s.wall_s }} s{% if s.defects %} · defects {{ s.defects|join(", ") }}{% endif %}
  · toxiproxy {{ (s.toxiproxy or {}).get("kind", "?") }} {{ (s.toxiproxy or {}).get("version", "") }}</div>
-{% if s.interrupted or s.missing or s.collect_errors %}<p class="warn">
+{% if s.interrupted or s.missing or s.collect_errors or s.inconclusive %}<p class="warn">
 {% if s.interrupted %}<b>Interrupted run.</b> {% endif %}
+{% for r in s.inconclusive or [] %}<br>inconclusive: {{ r }}{% endfor %}
 {% if s.missing %}Missing: {{ s.missing|join(", ") }}. {% endif %}
 {% for k, v in s.collect_errors.items() %}<br>collect {{ k }}: {{ v }}{% endfor %}</p>{% endif %}
 

@@ -1,7 +1,8 @@
 """junit.xml: one testcase per check, so CI shows each invariant; `combine` merges runs for `suite`.
 
 A failed check is a <failure>, an unknown one an <error> (the oracle could not
-judge — CI must not read it as green).
+judge — CI must not read it as green); an inconclusive run (interrupted, the
+harness could not run it) adds an erroring testcase `run` naming the reasons.
 """
 
 from __future__ import annotations
@@ -11,9 +12,19 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from drill.checks.verdict import MAX_EXAMPLES
+
+
+def _checks(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    checks = list(summary.get("checks") or [])
+    reasons = [r for r in summary.get("inconclusive") or [] if not r.startswith("check ")]
+    if reasons:
+        checks.append({"id": "run", "ok": None, "detail": "; ".join(reasons)})
+    return checks
+
 
 def _suite(summary: dict[str, Any]) -> ET.Element:
-    checks = summary.get("checks") or []
+    checks = _checks(summary)
     suite = ET.Element("testsuite", {
         "name": str(summary.get("scenario") or summary.get("run_id") or "run"),
         "tests": str(len(checks)),
@@ -32,7 +43,7 @@ def _suite(summary: dict[str, Any]) -> ET.Element:
             examples = c.get("examples") or []
             node.text = str(c.get("detail")) + "\n" + "\n".join(
                 f"{e.get('order_no', e.get('rule', '?'))}: {e.get('reason', '')}"
-                for e in examples[:20])
+                for e in examples[:MAX_EXAMPLES])
         elif c.get("ok") is None:
             ET.SubElement(case, "error", {"message": str(c.get("detail"))[:500]}).text = str(
                 c.get("detail"))

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from drill.checks.metrics import compute_metrics
-from drill.checks.sources import Sources, load_sources
+from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
-from drill.checks.verdict import Verdict, merge_ok
+from drill.checks.verdict import Verdict
 
 
 def fault_windows(src: Sources) -> list[dict[str, Any]]:
@@ -33,24 +33,14 @@ def fault_windows(src: Sources) -> list[dict[str, Any]]:
     return sorted(out.values(), key=lambda w: w["start"] or 0)
 
 
-def overall(verdicts: list[Verdict], interrupted: bool) -> str:
-    ok = merge_ok([v.ok for v in verdicts]) if verdicts else None
-    if ok is False:
-        return "fail"
-    if ok is None or interrupted:
-        return "unknown"
-    return "pass"
-
-
-def build_summary(run_dir: Path, verdicts: list[Verdict], spec: CheckSpec,
-                  src: Sources | None = None) -> dict[str, Any]:
-    src = src or load_sources(run_dir)
+def build_summary(run_dir: Path, verdicts: list[Verdict], spec: CheckSpec, src: Sources, *,
+                  overall: str, reasons: list[str], interrupted: bool) -> dict[str, Any]:
+    """The summary of a judged run; `overall` and `reasons` come from drill.analyze."""
     meta = src.meta
     try:
         metrics: dict[str, Any] = compute_metrics(src)
     except Exception as exc:
         metrics = {"error": repr(exc)}
-    interrupted = bool(meta.get("interrupted", False))
     return {
         "run_id": meta.get("run_id") or run_dir.name,
         "scenario": meta.get("scenario"),
@@ -59,7 +49,8 @@ def build_summary(run_dir: Path, verdicts: list[Verdict], spec: CheckSpec,
         "time_scale": meta.get("time_scale", spec.time_scale),
         "db": meta.get("db"),
         "defects": meta.get("defects", []),
-        "verdict": overall(verdicts, interrupted),
+        "verdict": overall,
+        "inconclusive": reasons,
         "interrupted": interrupted,
         "wall_s": meta.get("wall_s"),
         "started_at": meta.get("started_at"),

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drill.checks.alerts import fired_rules
-from drill.checks.metrics import percentile
 from drill.checks.orders import order_index
 from drill.checks.sources import Sources
+from drill.percentile import percentile
 from drill.report.summary import fault_windows
 
 

@@ -33,12 +33,20 @@ def test_at_rate_is_an_open_model_with_stock_for_every_order() -> None:
     assert s.expect == base.expect and base.load.rate != 300  # the original is untouched
 
 
-def test_one_step_end_to_end(tmp_path: Path) -> None:
+def test_one_step_end_to_end_with_every_run_option(tmp_path: Path) -> None:
+    """One real step; `--defect` reaches the service like in `run` (a harmless defect for
+    smoke: its quiet baseline expects no alert, so a silenced alert still passes)."""
     r = harness("capacity", "smoke", "--from", "10", "--to", "10", "--step", "10",
-                "--hold", "4", "--out", str(tmp_path), timeout=150)
+                "--hold", "4", "--defect", "alert-never-fires", "--out", str(tmp_path),
+                timeout=150)
     assert r.returncode == 0, r.stdout + r.stderr[-3000:]
     lines = r.stdout.strip().splitlines()
     assert lines[-2].startswith("capacity: 10 orders/s")
     report = json.loads(Path(lines[-1]).read_text())
     assert report["capacity_orders_per_s"] == 10 and len(report["steps"]) == 1
-    assert report["steps"][0]["verdict"] == "pass"
+    step = report["steps"][0]
+    assert step["verdict"] == "pass" and step["exit_code"] == 0
+    run_dir = Path(step["run_dir"])
+    config = json.loads((run_dir / "config" / "service.json").read_text())
+    assert config["defects"] == ["alert-never-fires"], "capacity must honour --defect"
+    assert json.loads((run_dir / "meta.json").read_text())["defects"] == ["alert-never-fires"]

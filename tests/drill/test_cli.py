@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "FAKA_DRILL_NO_BOOTSTRAP": "1", "CI": "true", "PYTHONUNBUFFERED": "1"}
 
@@ -84,22 +86,23 @@ def test_sigint_mid_run_stops_every_child_within_5s_and_writes_a_partial_report(
     for line in proc.stderr:                    # wait for the load phase, bounded
         if "phase load" in line or time.monotonic() > deadline:
             break
-    time.sleep(2)  # let the load run a little; the point is an interrupt *during* load
     run_dir = next(tmp_path.iterdir())
+    # the point is an interrupt *during* load: wait until buyers have recorded ops
+    wait_until(lambda: any(p.stat().st_size for p in (run_dir / "load").glob("history-*.jsonl")),
+               timeout=30, what="buyer ops recorded")
     pids = json.loads((run_dir / "meta.json").read_text())["pids"]
-    t0 = time.monotonic()
     proc.send_signal(signal.SIGINT)
-    while any(_alive(pid) for pid in pids.values()) and time.monotonic() - t0 < 10:
-        time.sleep(0.05)
-    children_gone = time.monotonic() - t0
-    assert children_gone < 5, f"children still alive {children_gone:.1f}s after SIGINT"
+    wait_until(lambda: not any(_alive(pid) for pid in pids.values()), timeout=5,
+               what="every child gone after SIGINT")
     out, _ = proc.communicate(timeout=30)
-    assert proc.returncode == 1
+    assert proc.returncode == 3, "an interrupted run is inconclusive, never a pass or a fail"
     meta = json.loads((run_dir / "meta.json").read_text())
     assert meta["interrupted"] is True and meta["interrupted_phase"] == "load"
     summary = json.loads((run_dir / "summary.json").read_text())
-    assert summary["verdict"] == "fail"
-    assert out.strip().splitlines()[-1] == str(run_dir)
+    assert summary["verdict"] == "inconclusive"
+    assert any("interrupted during load" in r for r in summary["inconclusive"])
+    lines = out.strip().splitlines()
+    assert lines[-1] == str(run_dir) and lines[-2].startswith("INCONCLUSIVE smoke")
     for line in (run_dir / "faults.jsonl").read_text().splitlines() if (
             run_dir / "faults.jsonl").exists() else []:
         assert json.loads(line)["ok"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from drill.console import Progress
 from drill.events import EventHook, Events
 from drill.faults.plan import FaultStep
-from drill.progress import Progress
 
 
 def test_a_failing_listener_does_not_stop_the_others(caplog: pytest.LogCaptureFixture) -> None:

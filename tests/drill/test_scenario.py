@@ -8,11 +8,13 @@ import pytest
 
 from delivery.config import Config
 from drill.checks import CheckSpec
-from drill.durations import parse_duration, parse_threshold
+from drill.checks.from_scenario import check_spec
 from drill.errors import ScenarioError
 from drill.load import LoadPlan
-from drill.mapping import ServiceUrls, check_spec_fields, load_plan_fields, service_config
+from drill.load.from_scenario import load_plan
 from drill.scenario import SCENARIO_DIR, load_scenario
+from drill.scenario.units import parse_duration, parse_threshold
+from drill.stack.service_config import ServiceUrls, service_config
 
 SHIPPED = sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 URLS = ServiceUrls("http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3",
@@ -25,9 +27,9 @@ def test_every_shipped_scenario_validates_and_maps(name: str) -> None:
     s = load_scenario(name)
     assert s.title and "nightly" in s.tags
     Config.model_validate(service_config(s, URLS))          # the service accepts the config
-    LoadPlan(**load_plan_fields(s, "http://127.0.0.1:1", "http://127.0.0.1:3"))
-    fields = check_spec_fields(s)
-    CheckSpec.from_dict({**fields, "thresholds": [list(t) for t in fields["thresholds"]]})
+    assert isinstance(load_plan(s, "http://127.0.0.1:1", "http://127.0.0.1:3"), LoadPlan)
+    spec = check_spec(s)
+    assert CheckSpec.from_json(spec.to_json()) == spec      # spec.json round-trips
 
 
 def test_smoke_is_fast_and_tagged_for_ci() -> None:

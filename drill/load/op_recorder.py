@@ -1,0 +1,50 @@
+"""Op recording inside a Locust process: one cheap JSONL file per process, merged at collect.
+
+Why its own module: the locustfile must stay about *what buyers do*; this is
+*how what they saw is kept*. Writes go to an in-memory list and are flushed
+every `flush_every` ops or when `flush()` is called (the locustfile flushes on
+a timer and at quit), so the file is current within a fraction of a second
+without a syscall per op. No Locust import.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from drill.history import Op, OpType
+
+
+class OpRecorder:
+    """Appends `Op`s to `dir/history-<pid>.jsonl` (drill.history.merge_histories folds it in)."""
+
+    def __init__(self, directory: str | Path, *, flush_every: int = 256) -> None:
+        self.path = Path(directory) / f"history-{os.getpid()}.jsonl"
+        self.flush_every = flush_every
+        self._buf: list[str] = []
+        self._fh: IO[str] | None = None
+
+    def op(self, process: str, type_: OpType, f: str, value: dict[str, Any],
+           at: float | None = None) -> None:
+        self._buf.append(Op(process, type_, f, value, time.time() if at is None else at).to_line())
+        if len(self._buf) >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._buf:
+            return
+        if self._fh is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - long-lived
+        lines, self._buf = self._buf, []
+        self._fh.write("\n".join(lines) + "\n")
+        self._fh.flush()
+
+    def close(self) -> None:
+        self.flush()
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+

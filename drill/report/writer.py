@@ -1,0 +1,25 @@
+"""Write an `Analysis` into its run folder: summary.json, junit.xml, report.html."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from drill.report.html import render_html
+from drill.report.junit import write_junit
+
+if TYPE_CHECKING:
+    from drill.analyze import Analysis
+
+
+def write_reports(run_dir: Path, analysis: Analysis) -> Path:
+    """Write the three reports of `analysis`; return the report.html path."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    summary = analysis.summary
+    (run_dir / "summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False,
+                                                     default=str), encoding="utf-8")
+    write_junit(run_dir / "junit.xml", summary)
+    out = run_dir / "report.html"
+    out.write_text(render_html(summary, analysis.charts), encoding="utf-8")
+    return out

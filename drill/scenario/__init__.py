@@ -1,0 +1,37 @@
+"""Scenario files -> a validated, frozen `Scenario` (the first step of the pipeline)."""
+
+from drill.scenario.files import SCENARIO_DIR, list_scenarios, load_scenario, resolve
+from drill.scenario.model import (
+    ALERT_RULES,
+    CHECK_IDS,
+    STATUSES,
+    Expect,
+    FakeSpec,
+    Fault,
+    Load,
+    Operator,
+    Product,
+    Scenario,
+    SupplierSpec,
+)
+from drill.scenario.units import parse_duration, parse_threshold
+
+__all__ = [
+    "ALERT_RULES",
+    "CHECK_IDS",
+    "Expect",
+    "FakeSpec",
+    "Fault",
+    "Load",
+    "Operator",
+    "Product",
+    "SCENARIO_DIR",
+    "STATUSES",
+    "Scenario",
+    "SupplierSpec",
+    "list_scenarios",
+    "load_scenario",
+    "parse_duration",
+    "parse_threshold",
+    "resolve",
+]

@@ -1,0 +1,266 @@
+"""Start and stop every component of a drill as `ManagedProcess`es, wired through Toxiproxy.
+
+Start order: Toxiproxy, the fakes (in parallel), the links, the delivery
+service (one process, or `--role api` plus N `--role worker`), then stock.
+Stop order is the reverse; SIGKILL after the grace, so nothing outlives us.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from drill.components import (
+    API,
+    DB,
+    FAKES,
+    GATEWAY,
+    GATEWAY_NOTIFY,
+    GATEWAY_QUERY,
+    IM,
+    SERVICE,
+    SINK,
+    SUPPLIER_LINKS,
+    SUPPLIERS,
+    TOXIPROXY,
+    WORKER,
+    supplier_component,
+    worker_component,
+)
+from drill.errors import StackError, TargetError
+from drill.scenario import Scenario
+from drill.stack.credentials import GATEWAY_KEY, GATEWAY_PID, supplier_credentials
+from drill.stack.postgres_schema import create_schema, schema_name, with_search_path
+from drill.stack.service_config import ServiceUrls, service_config, supplier_spec, supplier_stock
+from drill.stack.toxiproxy_choice import choose_toxiproxy, toxiproxy_process
+from drill.stack.toxiproxy_client import ToxiproxyClient
+from runtime import ManagedProcess, NonLoopbackError, ProcessError, ensure_loopback
+
+PY = sys.executable
+
+
+@dataclass
+class StackOptions:
+    run_dir: Path
+    db: str | None = None                   # None: SQLite in the run folder
+    toxiproxy: str | None = None            # URL | "embedded" | None (auto)
+    allow_non_loopback: bool = False
+    defects: tuple[str, ...] = ()
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+def _parallel(fn: Any, items: list[Any]) -> list[BaseException]:
+    """Run `fn` on every item in short-lived threads (only for stopping: see `Stack.pool`)."""
+    errors: list[BaseException] = []
+
+    def one(item: Any) -> None:
+        try:
+            fn(item)
+        except BaseException as exc:  # collected and re-raised by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in items]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return errors
+
+
+class Stack:
+    def __init__(self, scenario: Scenario, opts: StackOptions) -> None:
+        self.scenario, self.opts = scenario, opts
+        self.logs = opts.run_dir / "logs"
+        self.components: dict[str, ManagedProcess] = {}
+        # Children get PR_SET_PDEATHSIG, which fires when the *thread* that spawned them
+        # exits; so every start happens on these long-lived threads (never a throwaway one).
+        self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="spawn")
+        self.toxiproxyproxy: ToxiproxyClient | None = None
+        self.toxiproxy_info: dict[str, Any] = {}
+        self.db_kind = "sqlite"
+        self._db_upstream: str | None = None
+        self.db_schema: str | None = None
+        if opts.db:
+            scheme = opts.db.split(":", 1)[0]
+            if not scheme.startswith(("postgresql", "sqlite")):
+                raise StackError(f"--db {opts.db!r}: use postgresql+psycopg://… or sqlite:///…")
+            if scheme.startswith("postgresql"):
+                self.db_kind = "postgresql"
+                host = urlsplit(opts.db).hostname or "127.0.0.1"
+                try:
+                    ensure_loopback(host, allow=opts.allow_non_loopback, what="--db host")
+                except NonLoopbackError as exc:
+                    raise TargetError(str(exc)) from None
+                self._db_upstream = f"{host}:{urlsplit(opts.db).port or 5432}"
+
+    # -- facts ---------------------------------------------------------------
+    @property
+    def service_procs(self) -> list[ManagedProcess]:
+        return [p for n, p in self.components.items() if n in (SERVICE, API)
+                or n.startswith(f"{WORKER}-")]
+
+    @property
+    def service_url(self) -> str:
+        return (self.components.get(SERVICE) or self.components[API]).url
+
+    def url(self, name: str) -> str:
+        return self.components[name].url
+
+    @property
+    def supplier_urls(self) -> dict[str, str]:
+        return {n: self.url(supplier_component(n)) for n in SUPPLIERS}
+
+    def start_procs(self, procs: list[ManagedProcess]) -> None:
+        """Start (or restart a stopped) component(s) in parallel on the spawn threads."""
+        futures = [self.pool.submit(p.start) for p in procs]
+        errors = [f.exception() for f in futures]
+        for exc in errors:
+            if exc is not None:
+                raise exc
+
+    def processes(self, target: str) -> list[ManagedProcess]:
+        """The processes a fault target names (`worker` = every worker)."""
+        if target == WORKER:
+            return [p for n, p in self.components.items() if n.startswith(f"{WORKER}-")]
+        if target in self.components:
+            return [self.components[target]]
+        raise StackError(f"no component {target!r}; running: {', '.join(self.components)}")
+
+    def urls(self) -> dict[str, str]:
+        out = {n: p.url for n, p in self.components.items() if p.ready}
+        if self.toxiproxy:
+            out.update({f"link:{n}": self.toxiproxy.url_of(n) for n in self.toxiproxy.links})
+        return out
+
+    # -- lifecycle -----------------------------------------------------------
+    def start(self) -> None:
+        try:
+            self._start_toxiproxy()
+            self._start_fakes()
+            self._start_service()
+        except ProcessError as exc:
+            raise StackError(f"{exc}\n(logs in {self.logs})") from None
+
+    def _add(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> ManagedProcess:
+        proc = ManagedProcess(name, argv, env=env, log_path=self.logs / f"{name}.log",
+                              cwd=Path(__file__).resolve().parents[2])
+        self.components[name] = proc
+        return proc
+
+    def _start_toxiproxy(self) -> None:
+        choice = choose_toxiproxy(self.opts.toxiproxy,
+                                  allow_non_loopback=self.opts.allow_non_loopback)
+        proc = toxiproxy_process(choice, self.logs)
+        if proc is not None:
+            self.components[TOXIPROXY] = proc
+            self.start_procs([proc])
+        api_url = choice.url or (proc.url if proc else "")
+        self.toxiproxy = ToxiproxyClient(api_url, choice.kind)
+        self.toxiproxy_info = {"kind": choice.kind, "version": self.toxiproxy.version(),
+                               "url": api_url, "binary": choice.binary}
+
+    def _start_fakes(self) -> None:
+        s = self.scenario
+        common = ["--port", "0", "--time-scale", str(s.time_scale)]
+        seeds = {name: str(s.seed * 10 + i) for i, name in enumerate(FAKES)}  # distinct streams
+        gw = [PY, "-m", "fakes.payment", *common, "--seed", seeds[GATEWAY],
+              "--pid", GATEWAY_PID, "--key", GATEWAY_KEY]
+        if s.gateway.schedule:
+            gw += ["--schedule", s.gateway.schedule]
+        procs = [self._add(GATEWAY, gw + _behaviour(s.gateway.behaviour))]
+        for name in SUPPLIERS:
+            spec = supplier_spec(s, name)
+            key, secret = supplier_credentials(name)
+            stock = ",".join(f"{k}={v}" for k, v in supplier_stock(s, name).items())
+            argv = [PY, "-m", "fakes.supplier", *common, "--seed", seeds[supplier_component(name)],
+                    "--name", name, "--api-key", key,
+                    "--api-secret", secret, "--semantics", spec.semantics]
+            argv += (["--stock", stock] if stock else []) + _behaviour(spec.behaviour)
+            procs.append(self._add(supplier_component(name), argv))
+        sink = [PY, "-m", "fakes.sink", *common, "--seed", seeds[SINK],
+                *_behaviour(s.sink.behaviour)]
+        procs.append(self._add(SINK, sink))
+        self.start_procs(procs)
+
+    def _start_service(self) -> None:
+        assert self.toxiproxy is not None
+        toxi = self.toxiproxy
+        hostport = {n: f"127.0.0.1:{self.components[n].port}" for n in FAKES}
+        for name in SUPPLIERS:
+            toxi.create(SUPPLIER_LINKS[name], hostport[supplier_component(name)])
+        toxi.create(GATEWAY_QUERY, hostport[GATEWAY])
+        toxi.create(IM, hostport[SINK])
+        toxi.create(GATEWAY_NOTIFY, hostport[GATEWAY])      # repointed once the service runs
+        db_url = f"sqlite:///{(self.opts.run_dir / 'shop.sqlite3').resolve()}"
+        if self.opts.db and self.db_kind == "sqlite":
+            db_url = self.opts.db
+        if self._db_upstream and self.opts.db:
+            listen = toxi.create(DB, self._db_upstream)
+            parts = urlsplit(self.opts.db)
+            netloc = parts.netloc.rsplit("@", 1)
+            netloc[-1] = listen
+            db_url = urlunsplit(parts._replace(netloc="@".join(netloc)))
+            self.db_schema = schema_name(self.opts.run_dir.name)
+            create_schema(self.opts.db, self.db_schema)
+            db_url = with_search_path(db_url, self.db_schema)
+        urls = ServiceUrls(
+            public_base_url=toxi.url_of(GATEWAY_NOTIFY),
+            gateway_query_url=toxi.url_of(GATEWAY_QUERY),
+            gateway_public_url=self.url(GATEWAY),
+            suppliers={n: toxi.url_of(SUPPLIER_LINKS[n]) for n in SUPPLIERS},
+            im_url=toxi.url_of(IM), db_url=db_url)
+        cfg = service_config(self.scenario, urls, defects=self.opts.defects)
+        cfg_path = self.opts.run_dir / "config" / "service.json"
+        cfg_path.parent.mkdir(parents=True, exist_ok=True)
+        cfg_path.write_text(json.dumps(cfg, indent=2), encoding="utf-8")
+        env = dict(self.opts.extra_env)
+        if cfg["defects"]:
+            env["FAKA_DRILL_ALLOW_DEFECTS"] = "1"
+        base = [PY, "-m", "delivery", "--config", str(cfg_path.resolve()), "--port", "0",
+                "--time-scale", str(self.scenario.time_scale)]
+        workers = self.scenario.service.workers
+        if workers == 0:
+            front = self._add(SERVICE, base, env)
+            self.start_procs([front])
+        else:
+            front = self._add(API, [*base, "--role", "api"], env)
+            procs = [self._add(worker_component(i), [*base, "--role", "worker", "--worker-id",
+                                                     worker_component(i)], env)
+                     for i in range(1, workers + 1)]
+            self.start_procs([front, *procs])
+        toxi.repoint(GATEWAY_NOTIFY, f"127.0.0.1:{front.port}")
+
+    def stop(self, grace: float = 3.0, *, parallel: bool = False) -> list[str]:
+        """Stop everything, service first (all at once when `parallel`); never raises."""
+        problems: list[str] = []
+        tiers = [self.service_procs,
+                 [p for n, p in self.components.items() if n != TOXIPROXY
+                  and p not in self.service_procs],
+                 [p for n, p in self.components.items() if n == TOXIPROXY]]
+        if parallel:
+            tiers = [list(self.components.values())]
+        if self.toxiproxy and self.toxiproxy.kind == "real" and TOXIPROXY not in self.components:
+            try:
+                self.toxiproxy.destroy_links()
+            except Exception as exc:
+                problems.append(f"cannot delete links on {self.toxiproxy.url}: {exc}")
+        for tier in tiers:
+            problems += [str(e) for e in _parallel(lambda p: p.stop(grace), list(reversed(tier)))]
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        return problems
+
+    def env_summary(self) -> dict[str, Any]:
+        return {"db": self.db_kind, "db_schema": self.db_schema,
+                "toxiproxy": self.toxiproxy_info,
+                "pids": {n: p.pid for n, p in self.components.items()}}
+
+
+def _behaviour(behaviour: dict[str, Any]) -> list[str]:
+    return ["--behaviour", json.dumps(behaviour)] if behaviour else []
+

@@ -1,0 +1,82 @@
+"""The bug zoo as a test matrix: every defect must be caught by its named check,
+and the clean service must pass the same scenarios under several seeds.
+
+The fast path (CI on every push) runs a few quick, representative defects; the
+full matrix is marked nightly (`python3 harness.py test -m nightly`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from delivery.defects import ALL_DEFECTS
+from drill.checks import CHECK_IDS
+from drill.scenario import load_scenario
+from drill.zoo import ZOO, Defect, failed_checks, scenarios_of
+
+ROOT = Path(__file__).resolve().parents[3]
+ENV = {**os.environ, "FAKA_DRILL_NO_BOOTSTRAP": "1"}
+FAST = {"dup-notify-redeliver", "manual-not-idempotent", "no-stock-lock"}
+CLEAN_SEEDS = (101, 202)
+
+
+def _run(*args: str, out: Path) -> tuple[int, dict[str, Any], str]:
+    r = subprocess.run([sys.executable, "harness.py", "run", *args, "--out", str(out), "--plain"],
+                       cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=240,
+                       check=False)
+    lines = r.stdout.strip().splitlines()
+    assert lines, f"no output (exit {r.returncode}): {r.stderr[-3000:]}"
+    summary = json.loads((Path(lines[-1]) / "summary.json").read_text(encoding="utf-8"))
+    return r.returncode, summary, r.stderr[-2000:]
+
+
+def _why(summary: dict[str, Any]) -> str:
+    return json.dumps([{k: c.get(k) for k in ("id", "ok", "detail")}
+                       for c in summary.get("checks", [])], indent=1)[:4000]
+
+
+def test_registry_names_known_defects_checks_and_scenarios() -> None:
+    names = [d.name for d in ZOO]
+    assert len(names) == len(set(names))
+    assert set(names) == set(ALL_DEFECTS), "every service defect is in the zoo, and only those"
+    for d in ZOO:
+        assert d.check in CHECK_IDS, d
+        assert d.bug.strip(), d
+        assert load_scenario(d.scenario).name == d.scenario
+
+
+def test_defects_verb_lists_the_zoo() -> None:
+    r = subprocess.run([sys.executable, "harness.py", "defects"], cwd=ROOT, env=ENV,
+                       capture_output=True, text=True, timeout=60, check=True)
+    rows = {line.split()[0]: line.split()[1:3] for line in r.stdout.splitlines() if line.strip()}
+    assert rows == {d.name: [d.scenario, d.check] for d in ZOO}
+
+
+def _case(d: Defect) -> Any:
+    marks = [] if d.name in FAST else [pytest.mark.slow, pytest.mark.nightly]
+    return pytest.param(d, id=d.name, marks=marks)
+
+
+@pytest.mark.parametrize("defect", [_case(d) for d in ZOO])
+def test_defect_is_caught(defect: Defect, tmp_path: Path) -> None:
+    code, summary, err = _run(defect.scenario, "--defect", defect.name, out=tmp_path)
+    assert summary["verdict"] == "fail", _why(summary)
+    assert defect.check in failed_checks(summary), _why(summary)
+    assert code == 1, err
+
+
+@pytest.mark.slow
+@pytest.mark.nightly
+@pytest.mark.parametrize("seed", CLEAN_SEEDS)
+@pytest.mark.parametrize("scenario", scenarios_of(ZOO))
+def test_clean_service_passes(scenario: str, seed: int, tmp_path: Path) -> None:
+    code, summary, err = _run(scenario, "--seed", str(seed), out=tmp_path)
+    assert summary["verdict"] == "pass", _why(summary)
+    assert code == 0, err
