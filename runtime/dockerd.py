@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 BUSYBOX = Path("/bin/busybox")
 BUSYBOX_APPLETS = ("cat", "echo", "httpd", "kill", "ls", "sh", "sleep", "wget")
 DEFAULT_IMAGE = "faka-drill/busybox:latest"
+ROOT_PREFIX = "faka-dockerd-"
+_STARTING_GRACE_S = 120.0  # a folder this young without a pidfile may be a daemon starting
 _MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes
 _MNT_DETACH = 2
 
@@ -89,6 +91,48 @@ def _unmount_below(root: Path) -> None:
         libc.umount2(point.encode(), _MNT_DETACH)
 
 
+def sweep_stale_daemons(tmp: Path | None = None) -> list[Path]:
+    """Clean up after private daemons whose owner died without `stop` (SIGKILL).
+
+    dockerd and its containerd die with their owner, but containerd's shims
+    are built to outlive them and keep the containers running; so every
+    ``faka-dockerd-*`` folder whose dockerd is gone has the processes naming
+    it (and their descendants) killed, its mounts detached and is removed.
+    Returns the folders swept.
+    """
+    swept = []
+    for root in sorted(Path(tmp or tempfile.gettempdir()).glob(ROOT_PREFIX + "*")):
+        if root.is_dir() and not _daemon_alive(root):
+            _kill_processes_naming(root)
+            _unmount_below(root)
+            shutil.rmtree(root, ignore_errors=True)
+            swept.append(root)
+    return swept
+
+
+def _daemon_alive(root: Path) -> bool:
+    try:
+        pid = int((root / "dockerd.pid").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return time.time() - root.stat().st_mtime < _STARTING_GRACE_S
+    try:
+        return str(root) in " ".join(psutil.Process(pid).cmdline())
+    except psutil.Error:
+        return False
+
+
+def _kill_processes_naming(root: Path) -> None:
+    """SIGKILL every process whose command line names `root`, and all their descendants."""
+    doomed: list[psutil.Process] = []
+    for proc in psutil.process_iter(["cmdline"]):
+        with contextlib.suppress(psutil.Error):
+            if any(str(root) in part for part in proc.info["cmdline"] or ()):
+                doomed += [proc, *proc.children(recursive=True)]
+    for proc in doomed:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+
+
 def busybox_rootfs_tar(busybox: Path = BUSYBOX) -> bytes:
     """A root filesystem tarball: /bin/busybox, its applet links, /www/index.html, /tmp."""
     if not busybox.is_file():
@@ -116,7 +160,7 @@ class PrivateDockerd:
 
     def __init__(self, root: str | Path | None = None, *, start_timeout_s: float = 60.0) -> None:
         self._owns_root = root is None
-        self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix="faka-dockerd-"))
+        self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix=ROOT_PREFIX))
         self.start_timeout_s = start_timeout_s
         self.socket_path = self.root / "docker.sock"
         self.log_path = self.root / "dockerd.log"
@@ -144,6 +188,7 @@ class PrivateDockerd:
             raise DockerdError(f"socket path {self.socket_path} is too long for a unix socket; "
                                "pass a shorter root folder")
         install_dockerd()
+        sweep_stale_daemons()
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "daemon.json").write_text("{}\n", encoding="utf-8")  # not /etc/docker's
         self._log = open(self.log_path, "ab")  # noqa: SIM115
@@ -183,7 +228,7 @@ class PrivateDockerd:
             self._client.close()
             self._client = None
         self._stop_daemon(grace_s)
-        self._kill_stragglers()
+        _kill_processes_naming(self.root)
         _unmount_below(self.root)
         if self._owns_root:
             shutil.rmtree(self.root, ignore_errors=True)
@@ -233,11 +278,3 @@ class PrivateDockerd:
         if self._log is not None:
             self._log.close()
             self._log = None
-
-    def _kill_stragglers(self) -> None:
-        """SIGKILL any process still naming our folder (a containerd or shim left behind)."""
-        mine = str(self.root)
-        for proc in psutil.process_iter(["cmdline"]):
-            with contextlib.suppress(psutil.Error):
-                if any(mine in part for part in proc.info["cmdline"] or ()):
-                    proc.kill()
