@@ -143,7 +143,10 @@ def busybox_rootfs_tar(busybox: Path = BUSYBOX) -> bytes:
             info = tarfile.TarInfo(folder)
             info.type, info.mode = tarfile.DIRTYPE, 0o1777 if folder == "tmp" else 0o755
             tar.addfile(info)
-        tar.add(str(busybox), arcname="bin/busybox")
+        binary = tar.gettarinfo(str(busybox), arcname="bin/busybox")
+        binary.mode, binary.uid, binary.gid = 0o755, 0, 0
+        with open(busybox, "rb") as fh:
+            tar.addfile(binary, fh)
         for applet in BUSYBOX_APPLETS:
             link = tarfile.TarInfo(f"bin/{applet}")
             link.type, link.linkname = tarfile.SYMTYPE, "busybox"
