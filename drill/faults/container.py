@@ -37,6 +37,10 @@ class ContainerFaultError(FaultError):
     """A container fault could not act: no matching container, or the daemon refused."""
 
 
+class _NoSuchContainer(ContainerFaultError):
+    """Nothing matches the target (told apart so a vanished container can prove a kill)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ContainerTarget:
     """Which containers a fault hits: one by ``name``, or every one carrying ``label``.
@@ -62,7 +66,7 @@ class ContainerState:
 
     name: str
     id: str
-    status: str          # created | running | paused | restarting | exited | dead
+    status: str          # created | running | paused | restarting | removing | exited | dead
     started_at: str
     exit_code: int
 
@@ -71,7 +75,7 @@ class ContainerState:
         return self.status == "running"
 
     def show(self) -> str:
-        code = f" ({self.exit_code})" if self.status in ("exited", "dead") else ""
+        code = f" ({self.exit_code})" if self.status in ("exited", "dead", "removing") else ""
         return f"{self.name} {self.status}{code}"
 
 
@@ -153,25 +157,37 @@ def _proven(step: Step, action: Action, was: ContainerState, now: ContainerState
 
 def _settle(client: docker.DockerClient, target: ContainerTarget, step: Step, action: Action,
             before: tuple[ContainerState, ...], settle_s: float) -> Applied:
-    """Read the state back until it proves `step` for every container, or `settle_s` passes."""
+    """Read the state back until it proves `step` for every container, or `settle_s` passes.
+
+    A container that vanished (``--rm``) proves a kill or stop, and nothing else.
+    """
+    gone_is_proof = step == "inject" and action in ("kill", "stop")
     deadline = time.monotonic() + settle_s
     while True:
-        after = {s.id: s for s in read_state(client, target)}
+        after = {s.id: s for s in _states_or_none(client, target)}
         missing = [was.name for was in before if was.id not in after]
         pending = [was for was in before
                    if was.id in after and not _proven(step, action, was, after[was.id])]
-        if (not pending and not missing) or time.monotonic() >= deadline:
+        proven = not pending and (gone_is_proof or not missing)
+        if proven or time.monotonic() >= deadline:
             break
         time.sleep(0.05)
     now = tuple(after[was.id] for was in before if was.id in after)
     seen = "; ".join(f"{was.show()} -> {after[was.id].show()}"
                      for was in before if was.id in after)
     if missing:
-        seen += f"; gone: {', '.join(missing)}"
-    proven = not pending and not missing
+        seen += f"{'; ' if seen else ''}gone: {', '.join(missing)}"
     verdict = "proven" if proven else f"NOT proven after {settle_s:g} s"
     return Applied(step, action, target, before, now, proven,
                    f"{step} {action} on {target.describe()}: {verdict}: {seen}")
+
+
+def _states_or_none(client: docker.DockerClient,
+                    target: ContainerTarget) -> tuple[ContainerState, ...]:
+    try:
+        return read_state(client, target)
+    except _NoSuchContainer:
+        return ()
 
 
 # -- docker calls ----------------------------------------------------------------------------
@@ -223,7 +239,7 @@ def _resolve(client: docker.DockerClient, target: ContainerTarget, *,
     if not found:
         running = sorted(c.name or c.short_id for c in _listing(client))
         state = "running " if running_only else ""
-        raise ContainerFaultError(
+        raise _NoSuchContainer(
             f"no {state}{target.describe()} on the docker daemon "
             f"(running: {', '.join(running) or 'none'})",
             hint="check the name or label (`docker ps`) and that the shop is up")

@@ -120,3 +120,13 @@ def test_bad_targets_signals_and_actions_are_refused_with_the_choices() -> None:
     with pytest.raises(ContainerFaultError, match="unknown container action 'explode'"):
         inject(docker.DockerClient(base_url="unix:///nonexistent.sock", version="1.41"),
                ContainerTarget(name="x"), "explode")  # type: ignore[arg-type]
+
+
+def test_a_killed_container_that_removes_itself_counts_as_killed(
+        docker_client: docker.DockerClient, busybox_image: str) -> None:
+    docker_client.containers.run(busybox_image, ["sleep", "300"], name="ephemeral",
+                                 network_mode="host", auto_remove=True, detach=True)
+    applied = inject(docker_client, ContainerTarget(name="ephemeral"), "kill")
+    assert applied.proven, applied.detail
+    assert [s.status for s in applied.after] in ([], ["removing"], ["exited"])
+    assert "(137)" in applied.detail or "gone: ephemeral" in applied.detail
