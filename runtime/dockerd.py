@@ -225,8 +225,11 @@ class PrivateDockerd:
     def stop(self, grace_s: float = 15.0) -> None:
         """Remove every container, stop dockerd, unmount its leftovers, delete the folder."""
         if self._client is not None:
-            with contextlib.suppress(Exception):  # the daemon may already be gone
-                for container in self._client.containers.list(all=True):
+            import docker.errors
+            import requests
+
+            with contextlib.suppress(docker.errors.DockerException, requests.RequestException):
+                for container in self._client.containers.list(all=True):  # daemon may be gone
                     container.remove(force=True)
             self._client.close()
             self._client = None

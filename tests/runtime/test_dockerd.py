@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def short_tmp() -> Iterator[Path]:
     base = Path(tempfile.mkdtemp(prefix="h5-sweep-"))
     yield base
     sweep_stale_daemons(base)
-    base.rmdir()
+    shutil.rmtree(base)
 
 
 def _naming(root: Path) -> list[psutil.Process]:
@@ -99,3 +100,17 @@ def test_containers_left_by_a_sigkilled_owner_are_swept(short_tmp: Path) -> None
     assert not root.exists()
     with open("/proc/self/mounts", encoding="utf-8") as mounts:
         assert str(root) not in mounts.read()
+
+
+class _Misconfigured(PrivateDockerd):
+    def argv(self) -> list[str]:
+        return [*super().argv(), "--no-such-flag"]
+
+
+def test_a_dockerd_that_exits_at_once_is_reported_with_its_log(short_tmp: Path) -> None:
+    if shutil.which("dockerd") is None or os.geteuid() != 0:
+        pytest.skip("needs dockerd installed and root")
+    daemon = _Misconfigured(short_tmp / f"{ROOT_PREFIX}bad")
+    with pytest.raises(DockerdError, match=r"(?s)dockerd exited with code \d+ .*no-such-flag"):
+        daemon.start()
+    assert not (short_tmp / f"{ROOT_PREFIX}bad" / "docker.sock").exists()

@@ -20,7 +20,8 @@ import pytest
 from runtime import DockerdError, PrivateDockerd
 from tests.waiting import wait_until
 
-WEB_LABEL = "faka-drill.test=web"
+WEB_LABELS = {"faka-drill.test": "web"}
+WEB_LABEL = "faka-drill.test=web"  # the same, as a target names it
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +79,7 @@ def web(docker_client: docker.DockerClient, busybox_image: str) -> Iterator[Web]
     site = Web(f"web-{uuid.uuid4().hex[:8]}", _free_port())
     container = docker_client.containers.run(
         busybox_image, ["httpd", "-f", "-p", f"127.0.0.1:{site.port}", "-h", "/www"],
-        name=site.name, network_mode="host", labels=dict([WEB_LABEL.split("=")]),
+        name=site.name, network_mode="host", labels=WEB_LABELS,
         detach=True)
     try:
         wait_until(site.answers, timeout=15, what=f"busybox httpd answering on {site.url}")
