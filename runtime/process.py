@@ -1,11 +1,13 @@
 """The parent side of the READY protocol: start, await READY, signal, stop.
 
 One helper serves the conductor's stack, process chaos and the tests, so a
-child is started and stopped the same way everywhere and never outlives us
-(PR_SET_PDEATHSIG kills it if we die without cleaning up).
+child is started and stopped the same way everywhere and never outlives us:
+by default it is tied to us with `runtime.orphans.die_with_parent` (the
+kernel SIGKILLs it if we die without cleaning up) and runs in its own process
+group (the terminal's Ctrl-C reaches only the conductor).
 
-Beware: Linux delivers PR_SET_PDEATHSIG when the *thread* that forked the
-child exits, not the process. Start children from a long-lived thread (the
+Beware: Linux delivers the parent-death signal when the *thread* that forked
+the child exits, not the process. Start children from a long-lived thread (the
 main thread, or a pool that lives as long as the children), never from a
 short-lived worker thread, or they die with it.
 """
@@ -13,7 +15,6 @@ short-lived worker thread, or they die with it.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import subprocess
@@ -26,18 +27,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from runtime.announce import parse_ready
-
-_PR_SET_PDEATHSIG = 1
+from runtime.orphans import die_with_parent
 
 
 class ProcessError(RuntimeError):
     """A managed child failed to start, or died before it was ready."""
-
-
-def _die_with_parent() -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    os.setpgrp()  # our own group: the terminal's Ctrl-C reaches only the conductor
 
 
 class ManagedProcess:
@@ -45,6 +39,8 @@ class ManagedProcess:
 
     ``argv`` should contain ``--port 0`` (or a fixed port); after the first
     start the resolved port is reused on restart so clients find it again.
+    ``orphan_proof=False`` lets the child outlive us (only for a daemon meant
+    to, which nothing in faka-drill is today).
     """
 
     def __init__(
@@ -56,6 +52,7 @@ class ManagedProcess:
         cwd: str | Path | None = None,
         log_path: str | Path | None = None,
         ready_timeout: float = 30.0,
+        orphan_proof: bool = True,
     ) -> None:
         self.name = name
         self.argv = list(argv)
@@ -63,6 +60,7 @@ class ManagedProcess:
         self.cwd = str(cwd) if cwd else None
         self.log_path = Path(log_path) if log_path else None
         self.ready_timeout = ready_timeout
+        self.orphan_proof = orphan_proof
         self.ready: dict[str, Any] = {}
         self.popen: subprocess.Popen[str] | None = None
         self.paused = False
@@ -104,7 +102,8 @@ class ManagedProcess:
                 text=True,
                 env=env,
                 cwd=self.cwd,
-                preexec_fn=_die_with_parent,
+                process_group=0,
+                preexec_fn=die_with_parent() if self.orphan_proof else None,
             )
         except OSError as exc:
             raise ProcessError(f"cannot start {self.name} ({argv[0]}): {exc}") from exc

@@ -26,6 +26,7 @@ from drill.load.plan import LoadPlan, planned_arrivals
 from drill.load.progress import ProgressTail
 from drill.load.stats import summarise_locust_stats
 from runtime.loopback import ensure_loopback
+from runtime.orphans import die_with_parent
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 
@@ -89,7 +90,7 @@ class LoadRun:
         self.started_at = time.time()
         self.popen = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL, stdout=self._log,
                                       stderr=subprocess.STDOUT, env=env, cwd=root,
-                                      start_new_session=True)
+                                      start_new_session=True, preexec_fn=die_with_parent())
         self._watchdog = threading.Timer(self.plan.hard_deadline_s, self._hard_kill)
         self._watchdog.daemon = True
         self._watchdog.start()
