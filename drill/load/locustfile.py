@@ -33,6 +33,10 @@ from drill.load.buyer import run_flow
 from drill.load.lean import LeanClient
 from drill.load.op_recorder import OpRecorder
 from drill.load.plan import LoadPlan, arrival_offsets, rate_at, users_at
+from runtime.orphans import tie_forked_children
+
+# Locust imports this file before it forks --processes workers: each dies with its master.
+tie_forked_children()
 
 PLAN = LoadPlan.load(os.environ["FAKA_DRILL_LOAD_PLAN"])
 OUT_DIR = os.environ["FAKA_DRILL_LOAD_DIR"]
