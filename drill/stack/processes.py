@@ -81,7 +81,7 @@ class Stack:
         # Children get PR_SET_PDEATHSIG, which fires when the *thread* that spawned them
         # exits; so every start happens on these long-lived threads (never a throwaway one).
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="spawn")
-        self.toxiproxyproxy: ToxiproxyClient | None = None
+        self.toxiproxy: ToxiproxyClient | None = None
         self.toxiproxy_info: dict[str, Any] = {}
         self.db_kind = "sqlite"
         self._db_upstream: str | None = None
