@@ -253,12 +253,9 @@ class Stack:
         for tier in tiers:
             problems += [str(e) for e in _parallel(lambda p: p.stop(grace), list(reversed(tier)))]
         self.pool.shutdown(wait=False, cancel_futures=True)
+        if self.toxiproxy is not None:
+            self.toxiproxy.close()
         return problems
-
-    def env_summary(self) -> dict[str, Any]:
-        return {"db": self.db_kind, "db_schema": self.db_schema,
-                "toxiproxy": self.toxiproxy_info,
-                "pids": {n: p.pid for n, p in self.components.items()}}
 
 
 def _behaviour(behaviour: dict[str, Any]) -> list[str]:
