@@ -29,7 +29,7 @@ def run_gates() -> list[str]:
     """Run every gate (all of them, so one call shows every finding); the names that failed."""
     failed = []
     for name, argv in gates():
-        print(f"faka-drill: gate {name}: {' '.join(argv[1:])}", file=sys.stderr, flush=True)
+        print(f"faka-drill: gate {name}: python {' '.join(argv[1:])}", file=sys.stderr, flush=True)
         code = subprocess.run(argv, cwd=ROOT, check=False).returncode
         print(f"faka-drill: gate {name}: {'ok' if code == 0 else f'FAILED (exit {code})'}",
               file=sys.stderr, flush=True)
@@ -51,6 +51,6 @@ def run_tests(pytest_args: list[str], *, with_gates: bool = True) -> int:
               file=sys.stderr, flush=True)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     argv = [sys.executable, "-m", "pytest", *pytest_args]
-    print(f"faka-drill: pytest: {' '.join(argv[1:])}", file=sys.stderr, flush=True)
+    print(f"faka-drill: python {' '.join(argv[1:])}", file=sys.stderr, flush=True)
     code = subprocess.run(argv, cwd=ROOT, env=env, check=False).returncode
     return 1 if code == 5 else code

@@ -220,14 +220,15 @@ class Run:
         merge_histories(self.run_dir / "history.jsonl", parts)
 
     def _judge(self) -> Analysis:
-        self._write_meta()          # the report reads meta.json (phases, toxiproxy, errors)
-        state = self._state()
-        analysis = analyze(self.run_dir, state)
-        if self.interrupted and not state.interrupted:    # Ctrl-C while the checks ran
-            self._write_meta()
-            analysis = analyze(self.run_dir, self._state())
-        write_reports(self.run_dir, analysis)
-        return analysis
+        """Analyze and write the reports; again if Ctrl-C arrived meanwhile (at most twice:
+        `interrupted` only turns on), so an interrupted check phase never ends in PASS."""
+        while True:
+            self._write_meta()      # the report reads meta.json (phases, toxiproxy, errors)
+            state = self._state()
+            analysis = analyze(self.run_dir, state)
+            write_reports(self.run_dir, analysis)
+            if self.interrupted == state.interrupted:
+                return analysis
 
     def _state(self) -> RunState:
         return RunState(self.interrupted, self.interrupted_phase, tuple(self.harness_errors))

@@ -81,7 +81,7 @@ class Stack:
         # Children get PR_SET_PDEATHSIG, which fires when the *thread* that spawned them
         # exits; so every start happens on these long-lived threads (never a throwaway one).
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="spawn")
-        self.toxiproxyproxy: ToxiproxyClient | None = None
+        self.toxiproxy: ToxiproxyClient | None = None
         self.toxiproxy_info: dict[str, Any] = {}
         self.db_kind = "sqlite"
         self._db_upstream: str | None = None
@@ -253,12 +253,9 @@ class Stack:
         for tier in tiers:
             problems += [str(e) for e in _parallel(lambda p: p.stop(grace), list(reversed(tier)))]
         self.pool.shutdown(wait=False, cancel_futures=True)
+        if self.toxiproxy is not None:
+            self.toxiproxy.close()
         return problems
-
-    def env_summary(self) -> dict[str, Any]:
-        return {"db": self.db_kind, "db_schema": self.db_schema,
-                "toxiproxy": self.toxiproxy_info,
-                "pids": {n: p.pid for n, p in self.components.items()}}
 
 
 def _behaviour(behaviour: dict[str, Any]) -> list[str]:

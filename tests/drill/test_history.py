@@ -79,13 +79,12 @@ def test_bot_and_executor_write_while_the_load_finishes_and_no_op_is_lost(
             for i in range(DELIVERIES):
                 bot._deliver(client, f"O{i}")     # the bot's real action and op publishing
 
-    threads = [threading.Thread(target=buyers), threading.Thread(target=operator)]
-    for t in threads:
-        t.start()
+    bot_thread = threading.Thread(target=operator)
+    bot_thread.start()
     executor.start(time.time())
+    buyers()                                      # the Locust processes, meanwhile
     load._finalise()                              # the load finishes meanwhile (load.json)
-    for t in threads:
-        t.join(30)
+    bot_thread.join(30)
     executor.heal_all(timeout_s=30)
     writer.close()
     merge_histories(tmp_path / "history.jsonl", load.history_parts())
