@@ -63,6 +63,12 @@ class ManualClock:
                                     callback))
         return timer
 
+    def next_due(self) -> float | None:
+        """When the earliest live timer fires, or None when nothing is pending."""
+        while self._heap and self._heap[0][2].cancelled:
+            heapq.heappop(self._heap)
+        return self._heap[0][0] if self._heap else None
+
     def pending(self) -> int:
         return sum(1 for _, _, timer, _ in self._heap if not timer.cancelled)
 

@@ -54,6 +54,11 @@ def _parse(content: bytes) -> Message:
 
 
 def _text_body(msg: Message) -> str:
+    """The text/plain part (else text/html) decoded, with SMTP's CRLF line ends as LF."""
+    return _decoded_text(msg).replace("\r\n", "\n")
+
+
+def _decoded_text(msg: Message) -> str:
     try:
         if isinstance(msg, EmailMessage):
             part = msg.get_body(preferencelist=("plain", "html"))

@@ -45,17 +45,20 @@ class RelayHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        """Decide, record, then (slow DATA) wait before answering, as a relay that queued
+        the mail but is slow to say so: a client that gives up has still sent it."""
         st = self.state
         mail_from = str(envelope.mail_from or "")
         rcpts = [str(r) for r in envelope.rcpt_tos]
+        if st.rng.chance("smtp", st.behaviour["smtp_reject"]):
+            reply = self._refuse("data", REJECTED, mail_from, rcpts)
+        else:
+            item = record_smtp_mail(st, mail_from, rcpts, envelope.original_content or b"")
+            reply = f"250 OK queued as {st.ledger.count('mails')} ({item['size']} bytes)"
         delay = st.wall(st.behaviour["smtp_data_delay_s"])
         if delay > 0:
             await asyncio.sleep(delay)
-        if st.rng.chance("smtp", st.behaviour["smtp_reject"]):
-            return self._refuse("data", REJECTED, mail_from, rcpts)
-        content = envelope.original_content or b""
-        item = record_smtp_mail(st, mail_from, rcpts, content)
-        return f"250 OK queued as {st.ledger.count('mails')} ({item['size']} bytes)"
+        return reply
 
 
 def smtp_factory(state: SinkState) -> Any:
