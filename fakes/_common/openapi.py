@@ -20,11 +20,13 @@ ERROR_SCHEMA = {"type": "object", "properties": {"error": {"type": "string"},
 
 
 def describe(*, query: dict[str, dict[str, Any]] | None = None,
+             headers: dict[str, dict[str, Any]] | None = None,
              body: dict[str, Any] | None = None,
              form: dict[str, Any] | None = None) -> Callable[[F], F]:
-    """Attach OpenAPI query parameters (name -> schema) and a JSON or form body schema."""
+    """Attach OpenAPI query and header parameters (name -> schema) and a JSON or form body."""
     def mark(endpoint: F) -> F:
-        setattr(endpoint, OPENAPI_ATTR, {"query": query or {}, "body": body, "form": form})
+        setattr(endpoint, OPENAPI_ATTR, {"query": query or {}, "headers": headers or {},
+                                         "body": body, "form": form})
         return endpoint
     return mark
 
@@ -43,6 +45,8 @@ def _operation(route: Route) -> dict[str, Any]:
               for p in route.param_convertors]
     params += [{"name": name, "in": "query", "required": False, "schema": schema}
                for name, schema in notes.get("query", {}).items()]
+    params += [{"name": name, "in": "header", "required": False, "schema": schema}
+               for name, schema in notes.get("headers", {}).items()]
     if params:
         op["parameters"] = params
     content: dict[str, Any] = {}

@@ -20,7 +20,7 @@ from fakes._common import describe, json_error, read_body, try_json
 from fakes.payment import epay
 from fakes.payment.notifier import Notifier
 from fakes.payment.state import GatewayState
-from runtime.loopback import ensure_loopback
+from runtime.loopback import NonLoopbackError, ensure_loopback
 
 REQUIRED = ("pid", "type", "out_trade_no", "notify_url", "name", "money", "sign")
 MAX_URL = 2048
@@ -57,8 +57,10 @@ def _notify_url_problem(url: str, state: GatewayState) -> str | None:
         return f"notify_url must be an http(s) URL of at most {MAX_URL} characters"
     try:
         ensure_loopback(url, allow=state.allow_non_loopback, what="notify_url")
-    except ValueError as exc:  # NonLoopbackError, or a URL urlsplit cannot read
+    except NonLoopbackError as exc:
         return str(exc)
+    except ValueError as exc:  # a URL urlsplit or the resolver cannot read
+        return f"notify_url {url[:80]!r} is not a readable URL: {exc}"
     return None
 
 

@@ -22,6 +22,8 @@ from fakes.supplier.state import SupplierState
 
 MAX_QUANTITY = 1000
 MAX_DNO = 128
+AUTH_HEADERS: dict[str, dict[str, Any]] = {
+    name: {"type": "string"} for name in (auth.HEADER_KEY, auth.HEADER_TS, auth.HEADER_SIG)}
 PURCHASE_BODY: dict[str, Any] = {"type": "object", "properties": {
     "sku_id": {"type": "string"}, "quantity": {"type": "integer"},
     "downstream_order_no": {"type": "string"}}}
@@ -127,7 +129,7 @@ async def _commit(attempt: Attempt, request: Request, qty: int, kind: str | None
     return Response(chaos.ok_body(order), media_type="application/json")
 
 
-@describe(body=PURCHASE_BODY)
+@describe(headers=AUTH_HEADERS, body=PURCHASE_BODY)
 async def purchase(request: Request) -> Response:
     """Buy keys: {sku_id, quantity, downstream_order_no}; idempotent per downstream_order_no."""
     state: SupplierState = request.app.state.supplier

@@ -10,10 +10,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from fakes._common import json_error, read_body, read_json
+from fakes._common import describe, json_error, read_body, read_json
 from fakes.supplier import auth, chaos
 from fakes.supplier.chaos import err
-from fakes.supplier.purchase import MAX_DNO, purchase
+from fakes.supplier.purchase import AUTH_HEADERS, MAX_DNO, purchase
 from fakes.supplier.state import SupplierState
 
 PREFIX = "/api/v1/upstream"
@@ -37,6 +37,7 @@ async def gate(request: Request) -> Response | None:
     return chaos.injected_error(state)
 
 
+@describe(headers=AUTH_HEADERS)
 async def ping(request: Request) -> Response:
     """Balance and currency (dujiao-next POST /ping)."""
     denied = await gate(request)
@@ -44,6 +45,7 @@ async def ping(request: Request) -> Response:
                                                         "currency": "CNY"}})
 
 
+@describe(headers=AUTH_HEADERS)
 async def products(request: Request) -> Response:
     """All SKUs with stock_status and stock_quantity (as reported, desync included)."""
     denied = await gate(request)
@@ -55,6 +57,7 @@ async def products(request: Request) -> Response:
                                               "page": 1, "page_size": len(items)}})
 
 
+@describe(headers=AUTH_HEADERS)
 async def product(request: Request) -> Response:
     """One SKU, or 404 product_not_found."""
     denied = await gate(request)
@@ -67,6 +70,7 @@ async def product(request: Request) -> Response:
     return JSONResponse({"ok": True, "data": _state(request).product_view(p)})
 
 
+@describe(headers=AUTH_HEADERS)
 async def order_by_no(request: Request) -> Response:
     """An order by the supplier's order_no, or 404 order_not_found."""
     denied = await gate(request)
@@ -75,6 +79,7 @@ async def order_by_no(request: Request) -> Response:
                       err(404, "order_not_found", "no such order"))
 
 
+@describe(headers=AUTH_HEADERS)
 async def order_by_dno(request: Request) -> Response:
     """An order by downstream_order_no (the idempotency key), or 404 order_not_found."""
     denied = await gate(request)
@@ -88,6 +93,7 @@ async def get_stock(request: Request) -> Response:
     return JSONResponse({"stock": _state(request).stock_view()})
 
 
+@describe(body={"type": "object", "additionalProperties": {"type": "integer"}})
 async def put_stock(request: Request) -> Response:
     """Set available units per SKU: {"apple-100": 500}; unknown SKUs are created."""
     patch = await read_json(request)

@@ -103,7 +103,10 @@ class AppThread:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
     async def _open(self) -> None:
-        await self.stack.enter_async_context(self.app.router.lifespan_context(self.app))
+        inner = self.app
+        while not hasattr(inner, "router"):  # e.g. the supplier's TransportGrab wrapper
+            inner = inner.app
+        await self.stack.enter_async_context(inner.router.lifespan_context(inner))
         self.client = await self.stack.enter_async_context(httpx.AsyncClient(
             transport=httpx.ASGITransport(app=self.app), base_url=self.base_url))
 
