@@ -7,8 +7,7 @@ Every fake is the same shape: protocol routes + control routes + /healthz +
 from __future__ import annotations
 
 import argparse
-import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -16,48 +15,36 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from fakes._common.control import FakeState, control_routes
 from fakes._common.errors import error_handlers
+from fakes._common.openapi import openapi_schema
 from runtime.serve import add_server_args, bind_socket, serve
 
 
-def openapi_schema(title: str, routes: Sequence[BaseRoute]) -> dict[str, Any]:
-    """A small OpenAPI 3 document from the routes and their handlers' docstrings."""
-    paths: dict[str, dict[str, Any]] = {}
-    for route in routes:
-        if not isinstance(route, Route):
-            continue
-        doc = inspect.getdoc(route.endpoint) or ""
-        summary, _, description = doc.partition("\n")
-        for method in sorted((route.methods or set()) - {"HEAD"}):
-            op: dict[str, Any] = {"summary": summary.strip(),
-                                  "responses": {"200": {"description": "ok"}}}
-            if description.strip():
-                op["description"] = description.strip()
-            if route.param_convertors:
-                op["parameters"] = [
-                    {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
-                    for p in route.param_convertors
-                ]
-            paths.setdefault(route.path, {})[method.lower()] = op
-    return {"openapi": "3.0.0", "info": {"title": title, "version": "1.0"}, "paths": paths}
+async def healthz(request: Request) -> Response:
+    """Liveness: {"ok": true}."""
+    return JSONResponse({"ok": True})
 
 
-def build_app(title: str, routes: list[BaseRoute], lifespan: Any = None) -> Starlette:
-    async def healthz(request: Request) -> Response:
-        """Liveness: {"ok": true}."""
-        return JSONResponse({"ok": True})
+async def openapi(request: Request) -> Response:
+    """This document: every protocol and /_fake/ control route of the fake."""
+    return JSONResponse(request.app.state.openapi)
 
-    all_routes: list[BaseRoute] = [*routes, Route("/healthz", healthz, methods=["GET"])]
-    schema = openapi_schema(title, all_routes)
 
-    async def openapi(request: Request) -> Response:
-        """This document."""
-        return JSONResponse(schema)
+def build_app(title: str, routes: list[BaseRoute], state: FakeState, lifespan: Any = None,
+              extra_stats: Callable[[], dict[str, Any]] | None = None) -> Starlette:
+    """The fake's app: its routes, the shared control routes, /healthz and /openapi.json.
 
-    all_routes.append(Route("/openapi.json", openapi, methods=["GET"]))
-    schema["paths"]["/openapi.json"] = {"get": {"summary": "This document.",
-                                                "responses": {"200": {"description": "ok"}}}}
-    return Starlette(routes=all_routes, exception_handlers=error_handlers(), lifespan=lifespan)
+    `state` is kept as ``app.state.fake`` for the control routes.
+    """
+    all_routes: list[BaseRoute] = [*routes, *control_routes(),
+                                   Route("/healthz", healthz, methods=["GET"]),
+                                   Route("/openapi.json", openapi, methods=["GET"])]
+    app = Starlette(routes=all_routes, exception_handlers=error_handlers(), lifespan=lifespan)
+    app.state.openapi = openapi_schema(title, all_routes)
+    app.state.fake = state
+    app.state.extra_stats = extra_stats
+    return app
 
 
 def base_parser(prog: str, description: str) -> argparse.ArgumentParser:
@@ -72,7 +59,7 @@ def base_parser(prog: str, description: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, make_app: Callable[[], Any], **ready_extra: Any) -> None:
-    if args.time_scale <= 0:
-        raise SystemExit(f"error: --time-scale {args.time_scale} must be > 0")
+    if not args.time_scale > 0 or args.time_scale == float("inf"):
+        raise SystemExit(f"error: --time-scale {args.time_scale} must be a finite number > 0")
     sock = bind_socket(args.host, args.port, allow_non_loopback=args.allow_non_loopback)
     serve(make_app(), sock, **ready_extra)

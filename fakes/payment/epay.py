@@ -46,11 +46,14 @@ def verify(params: Mapping[str, object], key: str) -> bool:
 
 def parse_money(raw: object) -> Decimal | None:
     """A positive amount with at most 2 decimals, or None."""
-    try:
-        value = Decimal(str(raw))
-    except (InvalidOperation, ValueError):
+    text = str(raw)
+    if len(text) > 32:
         return None
-    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
+    try:
+        value = Decimal(text)
+        if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
+            return None
+    except (InvalidOperation, ValueError):  # e.g. 1e999999 cannot be quantized
         return None
     return value
 

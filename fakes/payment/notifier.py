@@ -1,8 +1,9 @@
 """Async notifies: plan the misbehaviour, schedule on the compressed clock, send, retry.
 
-Timers ride the event loop's own heap (`loop.call_later`), so a pending notify
-costs one TimerHandle, not a sleeping task; sends share one keep-alive pool
-(`http1.Pool`, see there why not httpx) and a semaphore bounds how many are in flight.
+Timers ride the state's clock (the event loop's own heap in production, so a
+pending notify costs one TimerHandle, not a sleeping task; a `ManualClock` in
+tests); sends go through a `NotifyTransport` (by default one keep-alive pool,
+`http1.Pool`, see there why not httpx) and a semaphore bounds how many are in flight.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import asyncio
 import time
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
+from fakes._common import Timer
 from fakes.payment import epay
 from fakes.payment.http1 import HTTPError, Pool
 from fakes.payment.state import GatewayState
@@ -37,23 +39,33 @@ class Send:
     replay_of: str | None = None
 
 
+class NotifyTransport(Protocol):
+    """Sends one notify: (HTTP status, body text); raises TimeoutError or HTTPError."""
+
+    async def request(self, method: str, url: str, params: dict[str, str],
+                      timeout: float) -> tuple[int, str]: ...
+
+    async def close(self) -> None: ...
+
+
 class Notifier:
-    def __init__(self, state: GatewayState) -> None:
+    def __init__(self, state: GatewayState, transport: NotifyTransport | None = None) -> None:
         self.state = state
-        self.client: Pool | None = None
+        self.transport: NotifyTransport = transport if transport is not None else Pool()
         self.sem = asyncio.Semaphore(MAX_IN_FLIGHT)
-        self.timers: set[asyncio.TimerHandle] = set()
+        self.timers: set[Timer] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         self.generation = 0
         state.on_reset.append(self.cancel_all)
 
-    async def start(self) -> None:
-        self.client = Pool()
-
     async def stop(self) -> None:
         self.cancel_all()
-        if self.client:
-            await self.client.close()
+        await self.transport.close()
+
+    async def settle(self) -> None:
+        """Wait until no notify is in flight (timers still pending are not waited for)."""
+        while self.tasks:
+            await asyncio.gather(*list(self.tasks), return_exceptions=True)
 
     def cancel_all(self) -> None:
         self.generation += 1
@@ -88,9 +100,10 @@ class Notifier:
         base = dict(trade_no=payment["trade_no"], out_trade_no=payment["out_trade_no"],
                     url=payment["notify_url"])
         if chance("notify", b["lost"]):
-            st.ledger.add("notifies", {**base, "attempt": 0, "at": time.time(), "outcome": "lost",
-                                       "http_status": None, "reply": None, "latency_ms": None,
-                                       "variant": "lost", "money": payment["money"]})
+            st.ledger.add("notifies", {**base, "attempt": 0, "at": st.clock.now(),
+                                       "outcome": "lost", "http_status": None, "reply": None,
+                                       "latency_ms": None, "variant": "lost",
+                                       "money": payment["money"]})
             return
         delay = 0.0
         if chance("notify", b["delayed"]):
@@ -133,18 +146,17 @@ class Notifier:
         st.last_notify = good
 
     def schedule(self, send: Send, delay_scenario_s: float) -> None:
-        loop = asyncio.get_running_loop()
         gen = self.generation
         wall = self.state.wall(delay_scenario_s)
         if wall <= 0:
             self._launch(send, gen, None)
             return
-        holder: list[asyncio.TimerHandle] = []
-        handle = loop.call_later(wall, lambda: self._launch(send, gen, holder[0]))
+        holder: list[Timer] = []
+        handle = self.state.clock.call_later(wall, lambda: self._launch(send, gen, holder[0]))
         holder.append(handle)
         self.timers.add(handle)
 
-    def _launch(self, send: Send, gen: int, handle: asyncio.TimerHandle | None) -> None:
+    def _launch(self, send: Send, gen: int, handle: Timer | None) -> None:
         if handle is not None:
             self.timers.discard(handle)
         if gen != self.generation:
@@ -155,16 +167,15 @@ class Notifier:
 
     # -- sending ----------------------------------------------------------
     async def _send(self, send: Send, gen: int) -> None:
-        assert self.client is not None
         b = self.state.behaviour
         timeout = b["answer_timeout_s"]
         async with self.sem:
-            at = time.time()
+            at = self.state.clock.now()
             t0 = time.perf_counter()
             status: int | None = None
             reply: str | None = None
             try:
-                status, text = await self.client.request(b["notify_method"], send.url,
+                status, text = await self.transport.request(b["notify_method"], send.url,
                                                          send.params, timeout)
                 reply = text[:REPLY_KEEP]
                 outcome = "success" if "success" in text else "fail"

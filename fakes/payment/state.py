@@ -6,12 +6,12 @@ place), so the payments ledger always has exactly one item per payment.
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fakes._common import Behaviour, Ledger, Streams
+from fakes._common import Behaviour, Clock, Ledger, LoopClock, Streams
 from fakes.payment.epay import money_str
 from fakes.payment.knobs import KNOBS
 
@@ -26,8 +26,10 @@ class GatewayState:
     """Everything the gateway remembers; reset() forgets it all."""
 
     def __init__(self, merchant: Merchant, seed: int, time_scale: float,
-                 startup: dict[str, Any], allow_non_loopback: bool = False) -> None:
+                 startup: dict[str, Any], allow_non_loopback: bool = False,
+                 clock: Clock | None = None) -> None:
         self.merchant = merchant
+        self.clock: Clock = clock if clock is not None else LoopClock()
         self.seed = seed
         self.time_scale = time_scale
         self.allow_non_loopback = allow_non_loopback
@@ -38,7 +40,7 @@ class GatewayState:
         self.by_out: dict[str, dict[str, Any]] = {}
         self.last_notify: dict[str, str] | None = None  # last valid signed params (for replay)
         self.counter = 0
-        self.on_reset: list[Any] = []
+        self.on_reset: list[Callable[[], None]] = []
 
     def reset(self) -> None:
         for hook in self.on_reset:
@@ -67,7 +69,7 @@ class GatewayState:
 
     def create(self, fields: dict[str, str], money: Decimal) -> dict[str, Any]:
         trade_no = self.new_trade_no()
-        payment = {
+        payment: dict[str, Any] = {
             "trade_no": trade_no,
             "out_trade_no": fields["out_trade_no"],
             "type": fields["type"],
@@ -75,7 +77,7 @@ class GatewayState:
             "money": money_str(money),
             "param": fields.get("param", ""),
             "status": "created",
-            "created_at": time.time(),
+            "created_at": self.clock.now(),
             "paid_at": None,
             "notify_url": fields["notify_url"],
             "return_url": fields.get("return_url", ""),

@@ -3,6 +3,8 @@
 ``Dujiao-Next-Signature = hex(hmac_sha256(secret, METHOD\\nPATH\\nTS\\nmd5hex(body)))``,
 the timestamp in Unix seconds within ±60 s of the server's clock. PATH excludes
 the query string. Pure functions, so tests and clients can sign with the same code.
+Header values may carry any bytes (servers decode them as latin-1), so they are
+compared as bytes: a non-ASCII header is a 401, not a crash.
 """
 
 from __future__ import annotations
@@ -16,6 +18,14 @@ HEADER_KEY = "Dujiao-Next-Api-Key"
 HEADER_TS = "Dujiao-Next-Timestamp"
 HEADER_SIG = "Dujiao-Next-Signature"
 MAX_SKEW_S = 60
+MAX_TS_CHARS = 12
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison that accepts any characters (compare_digest refuses
+    non-ASCII str)."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
+                               expected.encode("utf-8", "surrogatepass"))
 
 
 def signature(secret: str, method: str, path: str, ts: str, body: bytes) -> str:
@@ -37,15 +47,14 @@ def check(headers: Mapping[str, str], api_key: str, secret: str, method: str, pa
     key, ts, sig = headers.get(HEADER_KEY), headers.get(HEADER_TS), headers.get(HEADER_SIG)
     if not key or not ts or not sig:
         return f"missing auth headers {HEADER_KEY}, {HEADER_TS}, {HEADER_SIG}"
-    if not hmac.compare_digest(key, api_key):
+    if not _same(key, api_key):
         return "unknown api key"
-    try:
-        stamp = int(ts)
-    except ValueError:
-        return f"{HEADER_TS} {ts!r} is not Unix seconds"
+    if not (ts.isascii() and ts.isdigit()) or len(ts) > MAX_TS_CHARS:
+        return f"{HEADER_TS} {ts[:40]!r} is not Unix seconds"
+    stamp = int(ts)
     now = time.time() if now is None else now
     if abs(now - stamp) > MAX_SKEW_S:
         return f"{HEADER_TS} {stamp} is more than {MAX_SKEW_S}s from server time {int(now)}"
-    if not hmac.compare_digest(sig.lower(), signature(secret, method, path, ts, body)):
+    if not _same(sig.lower(), signature(secret, method, path, ts, body)):
         return "signature mismatch"
     return None

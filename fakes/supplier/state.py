@@ -7,18 +7,19 @@ the ``race_window_ms`` behaviour deliberately opens that window).
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from fakes._common import Behaviour, Ledger, Streams
+from fakes._common import Behaviour, Clock, Ledger, LoopClock, Streams
 from fakes.supplier.cards import CodeMaker, Product, make_products
 from fakes.supplier.knobs import KNOBS
 
 
 class SupplierState:
     def __init__(self, name: str, api_key: str, api_secret: str, seed: int, time_scale: float,
-                 semantics: str, stock: dict[str, int], startup: dict[str, Any]) -> None:
+                 semantics: str, stock: dict[str, int], startup: dict[str, Any],
+                 clock: Clock | None = None) -> None:
         self.name = name
+        self.clock: Clock = clock if clock is not None else LoopClock()
         self.api_key = api_key
         self.api_secret = api_secret
         self.time_scale = time_scale
@@ -57,7 +58,8 @@ class SupplierState:
     def reported_stock(self, product: Product) -> int:
         if self.behaviour["sold_out"]:
             return 0
-        return product.available + self.behaviour["desync"]
+        desync: int = self.behaviour["desync"]
+        return product.available + desync
 
     def product_view(self, product: Product) -> dict[str, Any]:
         qty = self.reported_stock(product)
@@ -85,7 +87,7 @@ class SupplierState:
         """Consume stock, issue keys (one maybe a re-issued duplicate), record the order."""
         self.counter += 1
         order_no = f"UP{self.name[:1].upper()}{self.counter:09d}"
-        now = time.time()
+        now = self.clock.now()
         codes = [self.codes.make(product.fmt) for _ in range(quantity)]
         product.available -= quantity
         dup_index = -1

@@ -1,9 +1,10 @@
-"""Small client helpers the fake tests share (signing requests, reading ledgers, waiting)."""
+"""Small client helpers the fake tests share (signing requests, reading ledgers).
+
+Waiting for an outcome is `tests.waiting.wait_until` with `at_least` as the check."""
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ import httpx
 
 from fakes.payment import epay
 from fakes.supplier.auth import sign_headers
+from tests.waiting import wait_until
 
 PID, KEY = "1001", "merchantkey"
 
@@ -52,16 +54,19 @@ def behave(url: str, **knobs: Any) -> dict[str, Any]:
     return dict(resp.json()["behaviour"])
 
 
-def wait_for(check: Callable[[], Any], timeout: float = 5.0, every: float = 0.02) -> Any:
-    """Poll `check` until it returns something truthy (an observed outcome, not readiness)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s; last value {value!r}")
-        time.sleep(every)
+def at_least(fetch: Callable[[], list[Any]], n: int) -> Callable[[], list[Any] | None]:
+    """A `wait_until` check: the fetched list once it holds at least `n` items."""
+    def check() -> list[Any] | None:
+        items = fetch()
+        return items if len(items) >= n else None
+    return check
+
+
+def arrived(merchant: str, n: int, timeout: float = 5.0) -> list[dict[str, Any]]:
+    """The notifies at the test merchant once at least `n` arrived."""
+    got: list[dict[str, Any]] = wait_until(at_least(lambda: received(merchant), n),
+                                           timeout=timeout, what=f"{n} notifies at the merchant")
+    return got
 
 
 def received(merchant: str) -> list[dict[str, Any]]:
@@ -82,15 +87,3 @@ def buy(base: str, dno: str, sku: str = "apple-100", quantity: int = 1,
     body = {"sku_id": sku, "quantity": quantity, "downstream_order_no": dno}
     with httpx.Client(base_url=base, timeout=timeout) as client:
         return client.request(**signed("POST", "/api/v1/upstream/orders", body))
-
-
-def wait_len(fetch: Callable[[], list[Any]], n: int, timeout: float = 5.0) -> list[Any]:
-    """Poll `fetch` until it returns at least `n` items."""
-    box: list[list[Any]] = []
-
-    def check() -> bool:
-        box[:] = [fetch()]
-        return len(box[0]) >= n
-
-    wait_for(check, timeout)
-    return box[0]

@@ -5,13 +5,23 @@ from __future__ import annotations
 import httpx
 
 from fakes.payment import epay
-from tests.fakes._clients import KEY, PID, create_and_pay, create_fields, ledger, received, wait_for
+from tests.fakes._clients import (
+    KEY,
+    PID,
+    arrived,
+    at_least,
+    create_and_pay,
+    create_fields,
+    ledger,
+    received,
+)
+from tests.waiting import wait_until
 
 
 def test_mapi_create_pay_notify_and_query(gateway: str, merchant: str) -> None:
     notify_url = merchant + "/notify/epay"
     trade_no = create_and_pay(gateway, "O-1", notify_url, "50.00")
-    got = wait_for(lambda: received(merchant))
+    got = arrived(merchant, 1)
     params = got[0]["params"]
     assert got[0]["method"] == "GET"
     assert params["trade_status"] == "TRADE_SUCCESS" and params["sign_type"] == "MD5"
@@ -72,7 +82,7 @@ def test_pay_is_idempotent_and_unknown_trade_is_404(gateway: str, merchant: str)
     assert again["already_paid"] is True
     missing = httpx.post(gateway + "/pay/nope")
     assert missing.status_code == 404 and "nope" in missing.json()["error"]
-    wait_for(lambda: ledger(gateway, "notifies"))
+    wait_until(at_least(lambda: ledger(gateway, "notifies"), 1), what="notifies")
     assert len(received(merchant)) == 1
 
 
