@@ -9,7 +9,7 @@ import time
 import pytest
 from toxiproxy import Toxiproxy
 
-from tests.toxiproxy.helpers import (
+from tests.fakes.toxiproxy.helpers import (
     Http,
     TcpServer,
     connect,

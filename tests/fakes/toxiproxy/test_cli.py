@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from runtime import ManagedProcess
-from tests.toxiproxy.helpers import Http, TcpServer, connect, echo_rtt
+from tests.fakes.toxiproxy.helpers import Http, TcpServer, connect, echo_rtt
 
 
 def test_go_flags_config_file_and_ready(tmp_path: Path, echo: TcpServer) -> None:

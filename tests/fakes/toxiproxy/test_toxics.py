@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.toxiproxy.helpers import (
+from tests.fakes.toxiproxy.helpers import (
     Http,
     TcpServer,
     connect,

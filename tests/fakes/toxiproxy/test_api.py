@@ -8,7 +8,7 @@ import pytest
 from toxiproxy import Toxiproxy
 from toxiproxy.exceptions import InvalidToxic, NotFound, ProxyExists
 
-from tests.toxiproxy.helpers import Http, TcpServer, is_listening
+from tests.fakes.toxiproxy.helpers import Http, TcpServer, is_listening
 
 ERR_CT = "text/plain; charset=utf-8"
 

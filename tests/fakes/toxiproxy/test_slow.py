@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.toxiproxy.helpers import Http, TcpServer, connect, echo_rtt, recv_exact
+from tests.fakes.toxiproxy.helpers import Http, TcpServer, connect, echo_rtt, recv_exact
 
 
 @pytest.fixture
