@@ -19,7 +19,6 @@ from fakes.toxiproxy.toxic_collection import ToxicCollection
 
 if TYPE_CHECKING:
     from fakes.toxiproxy.metrics import ProxyMetrics
-    pass
 
 _ERRNO_TEXT = {
     errno.EADDRINUSE: "address already in use",
@@ -56,7 +55,13 @@ def format_addr(host: str, port: int) -> str:
 
 
 def resolve(addr: str) -> tuple[str, int]:
-    """Go's `net.ResolveTCPAddr`: hostname -> IP (IPv4 preferred), port checked."""
+    """Go's `net.ResolveTCPAddr`: hostname -> IP (IPv4 preferred), port checked.
+
+    An empty address is Go's "any interface, any port" (`net.Listen("tcp", "")`),
+    so a proxy created without `listen` gets an ephemeral port.
+    """
+    if addr == "":
+        return "", 0
     host, port_text = split_host_port(addr)
     if not port_text.isdigit():
         raise ListenError(f"listen tcp: lookup tcp/{port_text}: unknown port")
