@@ -19,7 +19,8 @@ from fakes.toxiproxy.errors import (
     ERR_TOXIC_ALREADY_EXISTS,
     ERR_TOXIC_NOT_FOUND,
 )
-from fakes.toxiproxy.toxics import REGISTRY, ToxicWrapper
+from fakes.toxiproxy.toxics.base import ToxicWrapper
+from fakes.toxiproxy.toxics.registry import REGISTRY
 
 if TYPE_CHECKING:
     from fakes.toxiproxy.proxy import Proxy
