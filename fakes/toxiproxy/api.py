@@ -8,6 +8,7 @@ on routed responses only.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Awaitable, Callable
@@ -15,10 +16,14 @@ from typing import Any
 
 from fakes.toxiproxy.collection import PopulateError, ProxyCollection
 from fakes.toxiproxy.encoding import marshal
-from fakes.toxiproxy.errors import ApiError
+from fakes.toxiproxy.errors import ERR_BODY_TOO_LARGE, ERR_TOXIC_NOT_FOUND, ApiError, internal
 from fakes.toxiproxy.metrics import CONTENT_TYPE
+from fakes.toxiproxy.openapi import openapi_document
 
 VERSION = "2.12.0"
+MAX_BODY_BYTES = 1 << 20  # Go reads any size; 1 MiB is ~5,000 populate entries
+
+log = logging.getLogger("fakes.toxiproxy")
 
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 Handler = Callable[["Api", dict[str, str], bytes], Awaitable[Response]]
@@ -73,6 +78,7 @@ class Api:
                 "PATCH": Api.toxic_update, "DELETE": Api.toxic_delete,
             }),
             (re.compile(r"^/version$"), {"GET": Api.version}),
+            (re.compile(r"^/openapi\.json$"), {"GET": Api.openapi}),
         ]
         if collection.metrics is not None:  # Go serves /metrics only with a metrics flag
             self.routes.append((re.compile(r"^/metrics$"), {"GET": Api.metrics}))
@@ -104,7 +110,12 @@ class Api:
             if handler is None:
                 return 405, [], b""
             body = await _read_body(receive)
-            status, headers, payload = await self._routed(scope, handler, match.groupdict(), body)
+            if body is None:
+                status, headers, payload = api_error(ERR_BODY_TOO_LARGE.joined(
+                    f"over {MAX_BODY_BYTES} bytes; send at most 1 MiB (split a populate)"))
+            else:
+                status, headers, payload = await self._routed(
+                    scope, handler, match.groupdict(), body)
             headers.append((b"x-toxiproxy-request-id", request_id().encode()))
             return status, headers, payload
         return go_error("404 page not found", 404)
@@ -119,11 +130,18 @@ class Api:
             return await handler(self, params, body)
         except ApiError as err:
             return api_error(err)
+        except Exception as exc:  # a bug, never bad input: still answer in Go's shape
+            log.exception("unhandled error in %s %s", scope["method"], scope["path"])
+            return api_error(internal(f"internal error: {type(exc).__name__}: {exc}"))
 
     # -- handlers -------------------------------------------------------------
     async def version(self, params: dict[str, str], body: bytes) -> Response:
         content = f'{{"version": "{VERSION}"}}\n'.encode()
         return 200, [(b"content-type", b"application/json;charset=utf-8")], content
+
+    async def openapi(self, params: dict[str, str], body: bytes) -> Response:
+        """Ours, not Go's: the routes as OpenAPI 3, for schemathesis and readers."""
+        return ok_json(openapi_document(VERSION, metrics=self.collection.metrics is not None))
 
     async def metrics(self, params: dict[str, str], body: bytes) -> Response:
         assert self.collection.metrics is not None
@@ -175,8 +193,6 @@ class Api:
         proxy = self.collection.get(params["proxy"])
         wrapper = proxy.toxics.find(params["toxic"])
         if wrapper is None:
-            from fakes.toxiproxy.errors import ERR_TOXIC_NOT_FOUND
-
             raise ERR_TOXIC_NOT_FOUND
         return ok_json(wrapper.to_json())
 
@@ -193,10 +209,16 @@ class Api:
         return no_content()
 
 
-async def _read_body(receive: Any) -> bytes:
-    chunks = []
+async def _read_body(receive: Any) -> bytes | None:
+    """The whole request body, or None once it passes `MAX_BODY_BYTES`."""
+    chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
