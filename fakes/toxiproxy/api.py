@@ -8,6 +8,7 @@ on routed responses only.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -22,6 +23,8 @@ from fakes.toxiproxy.openapi import openapi_document
 
 VERSION = "2.12.0"
 MAX_BODY_BYTES = 1 << 20  # Go reads any size; 1 MiB is ~5,000 populate entries
+HANDLER_TIMEOUT = 25.0  # Go's timeoutMiddleware: http.TimeoutHandler(next, 25*time.Second, "")
+_TIMEOUT_BODY = b"<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>"
 
 log = logging.getLogger("fakes.toxiproxy")
 
@@ -59,8 +62,12 @@ def request_id() -> str:
 class Api:
     """Route table + handlers over a `ProxyCollection`."""
 
-    def __init__(self, collection: ProxyCollection) -> None:
+    def __init__(
+        self, collection: ProxyCollection, *, handler_timeout: float = HANDLER_TIMEOUT
+    ) -> None:
         self.collection = collection
+        self.handler_timeout = handler_timeout
+        self._late: set[asyncio.Task[Response]] = set()  # handlers that outlived their timeout
         seg = r"(?P<%s>[^/]+)"
         self.routes: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
             (re.compile(r"^/reset$"), {"POST": Api.reset}),
@@ -126,6 +133,18 @@ class Api:
         for key, value in scope.get("headers", []):
             if key == b"user-agent" and value.startswith(b"Mozilla/"):
                 return go_error("User agent not allowed", 403)
+        task = asyncio.ensure_future(self._answer(scope, handler, params, body))
+        done, _ = await asyncio.wait({task}, timeout=self.handler_timeout)
+        if task in done:
+            return task.result()
+        # Go's TimeoutHandler answers 503 but lets the handler run on; so do we.
+        self._late.add(task)
+        task.add_done_callback(self._late.discard)
+        return 503, [(b"content-type", b"text/html; charset=utf-8")], _TIMEOUT_BODY
+
+    async def _answer(
+        self, scope: dict[str, Any], handler: Handler, params: dict[str, str], body: bytes
+    ) -> Response:
         try:
             return await handler(self, params, body)
         except ApiError as err:

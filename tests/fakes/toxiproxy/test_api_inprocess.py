@@ -169,3 +169,22 @@ async def test_openapi_lists_exactly_the_routes(api: httpx.AsyncClient) -> None:
               : {m.lower() for m in methods}
               for p, methods in Api(ProxyCollection()).routes}
     assert {path: set(ops) - {"parameters"} for path, ops in paths.items()} == routed
+
+
+async def test_handler_timeout_answers_503_and_the_handler_runs_on() -> None:
+    """Go's http.TimeoutHandler(…, 25 s, ""): 503 with its stock body; the work still lands."""
+    collection = ProxyCollection()
+    app = Api(collection, handler_timeout=0.05)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://toxiproxy") as api:
+        async with collection.lock:  # a mutation stuck behind a held collection lock
+            resp = await api.post("/proxies", json=PROXY)
+        assert resp.status_code == 503
+        assert resp.headers["content-type"] == "text/html; charset=utf-8"
+        assert resp.content == (b"<html><head><title>Timeout</title></head>"
+                                b"<body><h1>Timeout</h1></body></html>")
+        assert len(resp.headers["x-toxiproxy-request-id"]) == 20
+        async with collection.lock:  # FIFO: the late handler held it first
+            assert list(collection.proxies) == ["p"]
+    for proxy in collection.proxies.values():
+        proxy.stop()
