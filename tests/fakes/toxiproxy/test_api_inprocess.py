@@ -76,6 +76,15 @@ async def test_hostile_bodies_get_a_4xx_never_a_500(
         assert expected in error_of(resp)
 
 
+async def test_depth_limit_is_256(api: httpx.AsyncClient) -> None:
+    """Up to 256 levels decode (and get Go's type error); 257 get Go's max-depth wording."""
+    at_limit = await api.post("/proxies", content=b"[" * 256 + b"]" * 256)
+    assert error_of(at_limit) == ("bad request body: json: cannot unmarshal array into Go value"
+                                  " of type toxiproxy.Proxy")
+    over = await api.post("/proxies", content=b"[" * 257 + b"]" * 257)
+    assert error_of(over) == "bad request body: invalid character '[' exceeded max depth"
+
+
 async def test_body_over_one_mib_is_413(api: httpx.AsyncClient) -> None:
     resp = await api.post("/proxies", content=b" " * (1 << 20) + b"{}")
     assert resp.status_code == 413
