@@ -90,7 +90,7 @@ class ProxyCollection:
                 decode_struct(decode_first(body), _PROXY_FIELDS, "Proxy", "toxiproxy.Proxy", fields)
             except DecodeError as exc:
                 raise ERR_BAD_REQUEST_BODY.joined(str(exc)) from None
-            if proxy.differs(fields["listen"], fields["upstream"]):
+            if await proxy.differs(fields["listen"], fields["upstream"]):
                 was_running = proxy.server is not None
                 proxy.stop()
                 proxy.listen, proxy.upstream = fields["listen"], fields["upstream"]
@@ -149,7 +149,7 @@ class ProxyCollection:
     async def _add_or_replace(self, fields: dict[str, Any]) -> Proxy:
         existing = self.proxies.get(fields["name"])
         if existing is not None:
-            if not existing.differs(fields.get("listen", ""), fields["upstream"]):
+            if not await existing.differs(fields.get("listen", ""), fields["upstream"]):
                 return existing
             existing.stop()
             del self.proxies[existing.name]

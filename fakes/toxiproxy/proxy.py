@@ -66,11 +66,12 @@ def format_addr(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def resolve(addr: str) -> tuple[str, int]:
+async def resolve(addr: str) -> tuple[str, int]:
     """Go's `net.ResolveTCPAddr`: hostname -> IP (IPv4 preferred), port checked.
 
     An empty address is Go's "any interface, any port" (`net.Listen("tcp", "")`),
-    so a proxy created without `listen` gets an ephemeral port.
+    so a proxy created without `listen` gets an ephemeral port.  Lookups run in
+    the loop's executor: a slow resolver must not stall every proxy's traffic.
     """
     if addr == "":
         return "", 0
@@ -88,15 +89,16 @@ def resolve(addr: str) -> tuple[str, int]:
     except ValueError:
         pass
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = await asyncio.get_running_loop().getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)
     except (OSError, ValueError):  # ValueError: NUL bytes, IDNA labels too long
         raise AddressError(f"listen tcp: lookup {host}: no such host") from None
     infos.sort(key=lambda info: info[0] != socket.AF_INET)
     return str(infos[0][4][0]), port
 
 
-def resolved_string(addr: str) -> str:
-    host, port = resolve(addr)
+async def resolved_string(addr: str) -> str:
+    host, port = await resolve(addr)
     return format_addr(host, port)
 
 
@@ -124,12 +126,11 @@ class Proxy:
             "toxics": [w.to_json() for w in self.toxics.ordered()],
         }
 
-    def differs(self, listen: str, upstream: str) -> bool:
+    async def differs(self, listen: str, upstream: str) -> bool:
         """Go's `Differs`: resolved listen or upstream changed (hostname vs IP is no change)."""
-        return self.listen != resolved_string(listen) or self.upstream != upstream
+        return self.listen != await resolved_string(listen) or self.upstream != upstream
 
-    def _bind(self) -> socket.socket:
-        host, port = resolve(self.listen)
+    def _bind(self, host: str, port: int) -> socket.socket:
         if host == "":
             host = "::" if self.allow_non_loopback else "127.0.0.1"
         elif not self.allow_non_loopback and not ipaddress.ip_address(host).is_loopback:
@@ -154,7 +155,7 @@ class Proxy:
         """Listen; raises `AddressError` (400) or `ListenError` (500) with Go's text."""
         if self.server is not None:
             raise internal("Proxy already started")
-        sock = self._bind()
+        sock = self._bind(*await resolve(self.listen))
         loop = asyncio.get_running_loop()
         self.server = await loop.create_server(lambda: ClientSide(self), sock=sock)
         host, port = sock.getsockname()[:2]
