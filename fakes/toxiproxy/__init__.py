@@ -6,7 +6,7 @@ uvloop: a direct fast path when a direction has no toxics, Toxiproxy's stub
 pipeline when it has.  Run it with ``python -m fakes.toxiproxy``.
 """
 
-from fakes.toxiproxy.api import VERSION, Api
+from fakes.toxiproxy.api import Api
 from fakes.toxiproxy.collection import ProxyCollection
 
-__all__ = ["VERSION", "Api", "ProxyCollection"]
+__all__ = ["Api", "ProxyCollection"]

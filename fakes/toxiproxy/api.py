@@ -8,6 +8,8 @@ on routed responses only.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import re
 from collections.abc import Awaitable, Callable
@@ -15,10 +17,16 @@ from typing import Any
 
 from fakes.toxiproxy.collection import PopulateError, ProxyCollection
 from fakes.toxiproxy.encoding import marshal
-from fakes.toxiproxy.errors import ApiError
+from fakes.toxiproxy.errors import ERR_BODY_TOO_LARGE, ERR_TOXIC_NOT_FOUND, ApiError, internal
 from fakes.toxiproxy.metrics import CONTENT_TYPE
+from fakes.toxiproxy.openapi import openapi_document
 
 VERSION = "2.12.0"
+MAX_BODY_BYTES = 1 << 20  # Go reads any size; 1 MiB is ~5,000 populate entries
+HANDLER_TIMEOUT = 25.0  # Go's timeoutMiddleware: http.TimeoutHandler(next, 25*time.Second, "")
+_TIMEOUT_BODY = b"<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>"
+
+log = logging.getLogger("fakes.toxiproxy")
 
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 Handler = Callable[["Api", dict[str, str], bytes], Awaitable[Response]]
@@ -54,8 +62,12 @@ def request_id() -> str:
 class Api:
     """Route table + handlers over a `ProxyCollection`."""
 
-    def __init__(self, collection: ProxyCollection) -> None:
+    def __init__(
+        self, collection: ProxyCollection, *, handler_timeout: float = HANDLER_TIMEOUT
+    ) -> None:
         self.collection = collection
+        self.handler_timeout = handler_timeout
+        self._late: set[asyncio.Task[Response]] = set()  # handlers that outlived their timeout
         seg = r"(?P<%s>[^/]+)"
         self.routes: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
             (re.compile(r"^/reset$"), {"POST": Api.reset}),
@@ -73,6 +85,7 @@ class Api:
                 "PATCH": Api.toxic_update, "DELETE": Api.toxic_delete,
             }),
             (re.compile(r"^/version$"), {"GET": Api.version}),
+            (re.compile(r"^/openapi\.json$"), {"GET": Api.openapi}),
         ]
         if collection.metrics is not None:  # Go serves /metrics only with a metrics flag
             self.routes.append((re.compile(r"^/metrics$"), {"GET": Api.metrics}))
@@ -104,7 +117,12 @@ class Api:
             if handler is None:
                 return 405, [], b""
             body = await _read_body(receive)
-            status, headers, payload = await self._routed(scope, handler, match.groupdict(), body)
+            if body is None:
+                status, headers, payload = api_error(ERR_BODY_TOO_LARGE.joined(
+                    f"over {MAX_BODY_BYTES} bytes; send at most 1 MiB (split a populate)"))
+            else:
+                status, headers, payload = await self._routed(
+                    scope, handler, match.groupdict(), body)
             headers.append((b"x-toxiproxy-request-id", request_id().encode()))
             return status, headers, payload
         return go_error("404 page not found", 404)
@@ -115,15 +133,34 @@ class Api:
         for key, value in scope.get("headers", []):
             if key == b"user-agent" and value.startswith(b"Mozilla/"):
                 return go_error("User agent not allowed", 403)
+        task = asyncio.ensure_future(self._answer(scope, handler, params, body))
+        done, _ = await asyncio.wait({task}, timeout=self.handler_timeout)
+        if task in done:
+            return task.result()
+        # Go's TimeoutHandler answers 503 but lets the handler run on; so do we.
+        self._late.add(task)
+        task.add_done_callback(self._late.discard)
+        return 503, [(b"content-type", b"text/html; charset=utf-8")], _TIMEOUT_BODY
+
+    async def _answer(
+        self, scope: dict[str, Any], handler: Handler, params: dict[str, str], body: bytes
+    ) -> Response:
         try:
             return await handler(self, params, body)
         except ApiError as err:
             return api_error(err)
+        except Exception as exc:  # a bug, never bad input: still answer in Go's shape
+            log.exception("unhandled error in %s %s", scope["method"], scope["path"])
+            return api_error(internal(f"internal error: {type(exc).__name__}: {exc}"))
 
     # -- handlers -------------------------------------------------------------
     async def version(self, params: dict[str, str], body: bytes) -> Response:
         content = f'{{"version": "{VERSION}"}}\n'.encode()
         return 200, [(b"content-type", b"application/json;charset=utf-8")], content
+
+    async def openapi(self, params: dict[str, str], body: bytes) -> Response:
+        """Ours, not Go's: the routes as OpenAPI 3, for schemathesis and readers."""
+        return ok_json(openapi_document(VERSION, metrics=self.collection.metrics is not None))
 
     async def metrics(self, params: dict[str, str], body: bytes) -> Response:
         assert self.collection.metrics is not None
@@ -175,8 +212,6 @@ class Api:
         proxy = self.collection.get(params["proxy"])
         wrapper = proxy.toxics.find(params["toxic"])
         if wrapper is None:
-            from fakes.toxiproxy.errors import ERR_TOXIC_NOT_FOUND
-
             raise ERR_TOXIC_NOT_FOUND
         return ok_json(wrapper.to_json())
 
@@ -193,10 +228,16 @@ class Api:
         return no_content()
 
 
-async def _read_body(receive: Any) -> bytes:
-    chunks = []
+async def _read_body(receive: Any) -> bytes | None:
+    """The whole request body, or None once it passes `MAX_BODY_BYTES`."""
+    chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)

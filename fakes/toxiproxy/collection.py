@@ -18,10 +18,20 @@ from fakes.toxiproxy.errors import (
     ApiError,
 )
 from fakes.toxiproxy.metrics import ProxyMetrics
+from fakes.toxiproxy.names import check_name
 from fakes.toxiproxy.proxy import Proxy
 
 _PROXY_FIELDS = {"name": "string", "listen": "string", "upstream": "string", "enabled": "bool"}
 _POPULATE_TYPE = 'struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }'
+
+
+def _check_entry(fields: dict[str, Any], where: str = "") -> None:
+    """Go's required-field checks (`where` is populate's " at proxy N"), then the name rule."""
+    if not fields.get("name"):
+        raise ERR_MISSING_FIELD.joined(f"name{where}")
+    if not fields.get("upstream"):
+        raise ERR_MISSING_FIELD.joined(f"upstream{where}")
+    check_name(fields["name"], "proxy", where)
 
 
 class PopulateError(Exception):
@@ -59,10 +69,7 @@ class ProxyCollection:
             decode_struct(decode_first(body), _PROXY_FIELDS, "Proxy", "toxiproxy.Proxy", fields)
         except DecodeError as exc:
             raise ERR_BAD_REQUEST_BODY.joined(str(exc)) from None
-        if not fields.get("name"):
-            raise ERR_MISSING_FIELD.joined("name")
-        if not fields.get("upstream"):
-            raise ERR_MISSING_FIELD.joined("upstream")
+        _check_entry(fields)
         async with self.lock:
             if fields["name"] in self.proxies:
                 raise ERR_PROXY_ALREADY_EXISTS
@@ -83,7 +90,7 @@ class ProxyCollection:
                 decode_struct(decode_first(body), _PROXY_FIELDS, "Proxy", "toxiproxy.Proxy", fields)
             except DecodeError as exc:
                 raise ERR_BAD_REQUEST_BODY.joined(str(exc)) from None
-            if proxy.differs(fields["listen"], fields["upstream"]):
+            if await proxy.differs(fields["listen"], fields["upstream"]):
                 was_running = proxy.server is not None
                 proxy.stop()
                 proxy.listen, proxy.upstream = fields["listen"], fields["upstream"]
@@ -125,10 +132,10 @@ class ProxyCollection:
         except DecodeError as exc:
             raise PopulateError(ERR_BAD_REQUEST_BODY.joined(str(exc)), None) from None
         for i, fields in enumerate(entries, start=1):
-            if not fields.get("name"):
-                raise PopulateError(ERR_MISSING_FIELD.joined(f"name at proxy {i}"), None)
-            if not fields.get("upstream"):
-                raise PopulateError(ERR_MISSING_FIELD.joined(f"upstream at proxy {i}"), None)
+            try:
+                _check_entry(fields, f" at proxy {i}")
+            except ApiError as exc:
+                raise PopulateError(exc, None) from None
             fields.setdefault("enabled", True)
         done: list[Proxy] = []
         async with self.lock:
@@ -142,7 +149,7 @@ class ProxyCollection:
     async def _add_or_replace(self, fields: dict[str, Any]) -> Proxy:
         existing = self.proxies.get(fields["name"])
         if existing is not None:
-            if not existing.differs(fields.get("listen", ""), fields["upstream"]):
+            if not await existing.differs(fields.get("listen", ""), fields["upstream"]):
                 return existing
             existing.stop()
             del self.proxies[existing.name]

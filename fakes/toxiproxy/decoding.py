@@ -6,16 +6,26 @@ ignored, `null` keeps the default, only the first JSON value is read (trailing
 bytes are ignored), and there are no range checks.  Type mismatches and syntax
 errors produce Go's error text, which the API prefixes with
 ``bad request body: ``.
+
+Where Python's decoder would crash and Go's would not, the input is refused
+with a Go-worded 400 instead: nesting deeper than `MAX_DEPTH` (Go allows
+10,000 but Python's recursive decoder cannot; no Toxiproxy body nests beyond
+3), integers too long for `int()` (kept as numbers so int fields reject them
+as Go does), and lone UTF-16 surrogates in strings (Go decodes them to U+FFFD).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fakes.toxiproxy.encoding import to_float32
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+MAX_DEPTH = 256
+_LONG_INT_DIGITS = 400  # int() refuses > 4300 digits; int64 needs 19
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class DecodeError(ValueError):
@@ -37,7 +47,14 @@ def _reject_constant(name: str) -> None:
     raise DecodeError(f"invalid character '{name[0]}' looking for beginning of value")
 
 
-_DECODER = json.JSONDecoder(parse_float=_Number, parse_constant=_reject_constant)
+def _parse_int(literal: str) -> int | float:
+    """Ints as Python ints, except absurdly long ones (kept as out-of-range numbers)."""
+    return _Number(literal) if len(literal) > _LONG_INT_DIGITS else int(literal)
+
+
+_DECODER = json.JSONDecoder(
+    parse_float=_Number, parse_int=_parse_int, parse_constant=_reject_constant
+)
 _WS = " \t\r\n"
 
 
@@ -106,12 +123,39 @@ def _literal_error(text: str, pos: int) -> str | None:
     return None
 
 
+def _check_depth(text: str) -> None:
+    """Refuse nesting beyond `MAX_DEPTH` with Go's scanner wording, before decoding."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    in_str = escaped = False
+    for ch in text:
+        if in_str:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise DecodeError(f"invalid character '{ch}' exceeded max depth")
+        elif ch in "]}":
+            depth -= 1
+            if depth <= 0:
+                return  # the first value is complete; Go ignores what follows
+
+
 def decode_first(body: bytes) -> Any:
     """Decode the first JSON value of `body`, as `json.NewDecoder(r).Decode` does."""
     text = body.decode("utf-8", errors="replace")
     start = len(text) - len(text.lstrip(_WS))
     if start >= len(text):
         raise DecodeError("EOF")
+    _check_depth(text)
     try:
         value, _end = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as exc:
@@ -146,7 +190,7 @@ def convert(value: Any, kind: str, where: str) -> Any:
     if kind == "string":
         if not isinstance(value, str):
             raise _type_error(value, where, "string")
-        return value
+        return _SURROGATE.sub("\ufffd", value)
     if kind == "bool":
         if not isinstance(value, bool):
             raise _type_error(value, where, "bool")

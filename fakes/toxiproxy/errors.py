@@ -32,6 +32,10 @@ ERR_INVALID_TOXIC_TYPE = ApiError("invalid toxic type", 400)
 ERR_TOXIC_NOT_FOUND = ApiError("toxic not found", 404)
 ERR_TOXIC_ALREADY_EXISTS = ApiError("toxic already exists", 409)
 
+# Ours, not Go's (Go accepts any name and any body size; see names.py and api.py).
+ERR_INVALID_NAME = ApiError("invalid name", 400)
+ERR_BODY_TOO_LARGE = ApiError("request body too large", 413)
+
 
 def internal(message: str) -> ApiError:
     """Any other error (e.g. a Go listen error) is a 500 carrying its raw text."""

@@ -224,6 +224,8 @@ class Link:
         if i < 0 or self.closed:
             return
         stub, prev = self.stubs[i], self.stubs[i - 1]
+        if stub.toxic is not None and stub.toxic.toxic.armed(stub.state):
+            return  # Go's removal waits for the reset; ours leaves it here to fire
         if not stub.interrupt():
             return  # already closed: the link is ending anyway
         if wrapper.toxic.CLOSES_ON_REMOVE:

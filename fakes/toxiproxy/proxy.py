@@ -2,7 +2,10 @@
 
 Listen addresses follow Go's `net.Listen("tcp", addr)`: ``host:port`` with
 port 0 picking an ephemeral port; a running proxy reports the resolved
-``ip:port``; errors carry Go's text (they become the API's 500 body).
+``ip:port``; errors carry Go's text.  Go answers every listen error with a 500;
+we keep 500 for a failed bind (the port is taken: the machine's state) but
+answer 400 when the address itself is unusable (syntax, port, unknown host,
+off loopback), since that is the caller's input to fix.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from fakes.toxiproxy.toxic_collection import ToxicCollection
 
 if TYPE_CHECKING:
     from fakes.toxiproxy.metrics import ProxyMetrics
-    pass
 
 _ERRNO_TEXT = {
     errno.EADDRINUSE: "address already in use",
@@ -29,8 +31,17 @@ _ERRNO_TEXT = {
 
 
 class ListenError(ApiError):
+    """The bind failed (e.g. address already in use): Go's 500."""
+
     def __init__(self, message: str) -> None:
         super().__init__(message, 500)
+
+
+class AddressError(ApiError):
+    """The listen address cannot be used at all: a 400 with Go's text."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 400)
 
 
 def split_host_port(addr: str) -> tuple[str, str]:
@@ -38,16 +49,16 @@ def split_host_port(addr: str) -> tuple[str, str]:
     if addr.startswith("["):
         end = addr.find("]")
         if end < 0:
-            raise ListenError(f"listen tcp: address {addr}: missing ']' in address")
+            raise AddressError(f"listen tcp: address {addr}: missing ']' in address")
         host, rest = addr[1:end], addr[end + 1 :]
         if not rest.startswith(":"):
-            raise ListenError(f"listen tcp: address {addr}: missing port in address")
+            raise AddressError(f"listen tcp: address {addr}: missing port in address")
         return host, rest[1:]
     if ":" not in addr:
-        raise ListenError(f"listen tcp: address {addr}: missing port in address")
+        raise AddressError(f"listen tcp: address {addr}: missing port in address")
     host, port = addr.rsplit(":", 1)
     if ":" in host:
-        raise ListenError(f"listen tcp: address {addr}: too many colons in address")
+        raise AddressError(f"listen tcp: address {addr}: too many colons in address")
     return host, port
 
 
@@ -55,14 +66,21 @@ def format_addr(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def resolve(addr: str) -> tuple[str, int]:
-    """Go's `net.ResolveTCPAddr`: hostname -> IP (IPv4 preferred), port checked."""
+async def resolve(addr: str) -> tuple[str, int]:
+    """Go's `net.ResolveTCPAddr`: hostname -> IP (IPv4 preferred), port checked.
+
+    An empty address is Go's "any interface, any port" (`net.Listen("tcp", "")`),
+    so a proxy created without `listen` gets an ephemeral port.  Lookups run in
+    the loop's executor: a slow resolver must not stall every proxy's traffic.
+    """
+    if addr == "":
+        return "", 0
     host, port_text = split_host_port(addr)
-    if not port_text.isdigit():
-        raise ListenError(f"listen tcp: lookup tcp/{port_text}: unknown port")
+    if not (port_text.isascii() and port_text.isdigit()):
+        raise AddressError(f"listen tcp: lookup tcp/{port_text}: unknown port")
     port = int(port_text)
     if port > 65535:
-        raise ListenError(f"listen tcp: address {port_text}: invalid port")
+        raise AddressError(f"listen tcp: address {port_text}: invalid port")
     if host == "":
         return "", port
     try:
@@ -71,15 +89,16 @@ def resolve(addr: str) -> tuple[str, int]:
     except ValueError:
         pass
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError:
-        raise ListenError(f"listen tcp: lookup {host}: no such host") from None
+        infos = await asyncio.get_running_loop().getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)
+    except (OSError, ValueError):  # ValueError: NUL bytes, IDNA labels too long
+        raise AddressError(f"listen tcp: lookup {host}: no such host") from None
     infos.sort(key=lambda info: info[0] != socket.AF_INET)
     return str(infos[0][4][0]), port
 
 
-def resolved_string(addr: str) -> str:
-    host, port = resolve(addr)
+async def resolved_string(addr: str) -> str:
+    host, port = await resolve(addr)
     return format_addr(host, port)
 
 
@@ -107,16 +126,15 @@ class Proxy:
             "toxics": [w.to_json() for w in self.toxics.ordered()],
         }
 
-    def differs(self, listen: str, upstream: str) -> bool:
+    async def differs(self, listen: str, upstream: str) -> bool:
         """Go's `Differs`: resolved listen or upstream changed (hostname vs IP is no change)."""
-        return self.listen != resolved_string(listen) or self.upstream != upstream
+        return self.listen != await resolved_string(listen) or self.upstream != upstream
 
-    def _bind(self) -> socket.socket:
-        host, port = resolve(self.listen)
+    def _bind(self, host: str, port: int) -> socket.socket:
         if host == "":
             host = "::" if self.allow_non_loopback else "127.0.0.1"
         elif not self.allow_non_loopback and not ipaddress.ip_address(host).is_loopback:
-            raise ListenError(
+            raise AddressError(
                 f"listen tcp {format_addr(host, port)}: refused: not a loopback address "
                 "(start the server with --allow-non-loopback to permit it)"
             )
@@ -134,10 +152,10 @@ class Proxy:
         return sock
 
     async def start(self) -> None:
-        """Listen; raises `ListenError` (500) with Go's text on failure."""
+        """Listen; raises `AddressError` (400) or `ListenError` (500) with Go's text."""
         if self.server is not None:
             raise internal("Proxy already started")
-        sock = self._bind()
+        sock = self._bind(*await resolve(self.listen))
         loop = asyncio.get_running_loop()
         self.server = await loop.create_server(lambda: ClientSide(self), sock=sock)
         host, port = sock.getsockname()[:2]

@@ -57,7 +57,9 @@ class Stub:
         if self.finished:
             return
         toxic = self.toxic
-        active = toxic is not None and rng_draw < toxic.toxicity
+        active = toxic is not None and (
+            toxic.toxic.armed(self.state) or rng_draw < toxic.toxicity
+        )
         self.task = asyncio.get_running_loop().create_task(self._run(active))
 
     async def _run(self, active: bool) -> None:

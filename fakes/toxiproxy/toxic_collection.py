@@ -19,7 +19,9 @@ from fakes.toxiproxy.errors import (
     ERR_TOXIC_ALREADY_EXISTS,
     ERR_TOXIC_NOT_FOUND,
 )
-from fakes.toxiproxy.toxics import REGISTRY, ToxicWrapper
+from fakes.toxiproxy.names import check_name
+from fakes.toxiproxy.toxics.base import ToxicWrapper
+from fakes.toxiproxy.toxics.registry import REGISTRY
 
 if TYPE_CHECKING:
     from fakes.toxiproxy.proxy import Proxy
@@ -93,6 +95,7 @@ class ToxicCollection:
         toxic_cls = REGISTRY.get(type_name)
         if toxic_cls is None:
             raise ERR_INVALID_TOXIC_TYPE
+        check_name(name, "toxic")
         if self.find(name) is not None:
             raise ERR_TOXIC_ALREADY_EXISTS
         try:

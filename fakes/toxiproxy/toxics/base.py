@@ -39,6 +39,14 @@ class Toxic:
         """Per-stub state that survives updates (limit_data's byte count)."""
         return None
 
+    def armed(self, state: Any) -> bool:
+        """True while the toxic is in an action Go's pipe cannot be interrupted in.
+
+        Such a stub is resumed after a live change instead of restarted (no new
+        toxicity draw) and is not unlinked by a removal: reset_peer's wait.
+        """
+        return False
+
     async def pipe(self, stub: Stub) -> None:
         raise NotImplementedError
 

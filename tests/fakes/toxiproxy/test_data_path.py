@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 
 import pytest
 from toxiproxy import Toxiproxy
 
-from tests.toxiproxy.helpers import (
+from tests.fakes.toxiproxy.helpers import (
+    HANG,
     Http,
     TcpServer,
     connect,
@@ -50,16 +50,14 @@ def test_dead_upstream_gives_eof_quickly(http: Http) -> None:
         dead = f"127.0.0.1:{probe.getsockname()[1]}"  # bound, not listening: refused
         proxy = make_proxy(http, dead)
         with connect(proxy["listen"]) as sock:
-            sock.settimeout(0.5)
-            start = time.monotonic()
-            assert sock.recv(10) == b""
-            assert time.monotonic() - start < 0.5
+            sock.settimeout(HANG)
+            assert sock.recv(10) == b""  # closed at once, not left hanging
 
 
 def test_disable_closes_listener_and_connections(client: Toxiproxy, echo: TcpServer) -> None:
     proxy = client.create(upstream=echo.addr, name="down")
     with connect(proxy.listen) as sock:
-        assert echo_rtt(sock, b"x") < 1
+        echo_rtt(sock, b"x")
         with proxy.down():
             assert sock.recv(1) == b""
             assert not is_listening(proxy.listen)

@@ -9,7 +9,7 @@ import pytest
 from toxiproxy import Toxiproxy
 
 from runtime import ManagedProcess
-from tests.toxiproxy.helpers import Http, TcpServer, echo_handler
+from tests.fakes.toxiproxy.helpers import Http, TcpServer, echo_handler
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,12 @@
 
 Servers bind 127.0.0.1:0 and are ready once `listen()` returned (no sleeps).
 Handler threads swallow socket errors: resets are part of what we test.
+
+Timing rule for the toxic tests: a lower bound is the configured delay (the
+fault was applied); an upper bound sits at the nearest *wrong* behaviour (the
+delay applied twice, or not at all on the other side) or at `HANG`, never at
+"fast enough", so a busy box cannot fail it.  How close the toxics come to
+their figures, and how fast the proxy is, is measured in bench/proxy_bench.py.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any
+
+HANG = 5.0  # seconds: tells "it happened" from "it never will"
 
 
 class TcpServer:

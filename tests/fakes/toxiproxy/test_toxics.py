@@ -1,7 +1,7 @@
-"""Toxic behaviour end to end through real sockets, with Toxiproxy's own tolerances.
+"""Toxic behaviour end to end through real sockets (Toxiproxy's toxics/*_test.go cases).
 
-Tolerances are widened only where a loaded 2-core box needs it, never so far
-that a wrong behaviour (no delay, double delay, dropped bytes) could pass.
+Timings follow the rule in helpers.py: at least the configured delay, below
+the nearest wrong behaviour (double delay) or `HANG`; no speed assertions.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.toxiproxy.helpers import (
+from tests.fakes.toxiproxy.helpers import (
+    HANG,
     Http,
     TcpServer,
     connect,
@@ -48,7 +49,7 @@ def test_latency_one_way(http: Http, proxy: dict, stream: str) -> None:
     add(http, {"type": "latency", "stream": stream, "attributes": {"latency": 100}})
     with connect(proxy["listen"]) as sock:
         rtt = median_rtt(sock)
-    assert 0.095 <= rtt <= 0.115 + 0.02, rtt
+    assert 0.095 <= rtt < 0.2, rtt  # 0.2: applied in both directions
 
 
 def test_latency_both_streams_add_up(http: Http, proxy: dict) -> None:
@@ -56,7 +57,7 @@ def test_latency_both_streams_add_up(http: Http, proxy: dict) -> None:
     add(http, {"type": "latency", "stream": "upstream", "attributes": {"latency": 50}})
     with connect(proxy["listen"]) as sock:
         rtt = median_rtt(sock, 3)
-    assert 0.145 <= rtt <= 0.175, rtt
+    assert 0.145 <= rtt < 0.2, rtt  # 0.1 or 0.05 alone is below; doubled is 0.2 or more
 
 
 def test_two_latency_toxics_in_one_stream_add(http: Http, proxy: dict) -> None:
@@ -64,14 +65,15 @@ def test_two_latency_toxics_in_one_stream_add(http: Http, proxy: dict) -> None:
     add(http, {"name": "b", "type": "latency", "attributes": {"latency": 500}})
     with connect(proxy["listen"]) as sock:
         rtt = echo_rtt(sock, b"ping")
-    assert 0.995 <= rtt <= 1.03, rtt
+    assert 0.995 <= rtt < 1.5, rtt  # one of them alone is 0.5
 
 
 def test_latency_jitter_stays_in_band(http: Http, proxy: dict) -> None:
     add(http, {"type": "latency", "attributes": {"latency": 100, "jitter": 20}})
     with connect(proxy["listen"]) as sock:
         times = [echo_rtt(sock, b"j") for _ in range(6)]
-    assert all(0.080 <= t <= 0.120 + 0.025 for t in times), times
+    assert all(0.080 <= t < 0.2 for t in times), times
+    assert max(times) - min(times) > 0.002, times  # jittered, not a constant delay
 
 
 def test_latency_is_pipelined_32k_line(http: Http, proxy: dict) -> None:
@@ -82,7 +84,7 @@ def test_latency_is_pipelined_32k_line(http: Http, proxy: dict) -> None:
         sock.sendall(payload)
         assert recv_exact(sock, len(payload)) == payload
         elapsed = time.perf_counter() - start
-    assert 0.095 <= elapsed <= 0.130, elapsed
+    assert 0.095 <= elapsed < 0.2, elapsed  # 0.2: a second chunk waiting its own 100 ms
 
 
 def test_bandwidth_480kb_at_1000kbps(http: Http, proxy: dict) -> None:
@@ -93,7 +95,7 @@ def test_bandwidth_480kb_at_1000kbps(http: Http, proxy: dict) -> None:
         threading.Thread(target=sock.sendall, args=(payload,), daemon=True).start()
         assert recv_exact(sock, len(payload)) == payload
         elapsed = time.perf_counter() - start
-    assert 0.430 <= elapsed <= 0.530, elapsed
+    assert 0.430 <= elapsed < 0.9, elapsed  # 0.96: the rate applied twice
 
 
 def test_slow_close_delays_close(http: Http, echo: TcpServer) -> None:
@@ -108,7 +110,7 @@ def test_slow_close_delays_close(http: Http, echo: TcpServer) -> None:
             assert recv_exact(sock, 3) == b"bye"
             assert sock.recv(1) == b""
             elapsed = time.perf_counter() - start
-        assert 0.290 <= elapsed <= 0.400, elapsed
+        assert 0.290 <= elapsed < HANG, elapsed
     finally:
         srv.close()
 
@@ -120,7 +122,7 @@ def test_timeout_drops_data_then_closes(http: Http, proxy: dict) -> None:
         sock.sendall(b"lost")
         assert recv_until_eof(sock) == b""
         elapsed = time.perf_counter() - start
-    assert 0.280 <= elapsed <= 0.400, elapsed
+    assert 0.280 <= elapsed < HANG, elapsed
 
 
 def test_timeout_zero_never_closes_and_removal_closes(http: Http, proxy: dict) -> None:
@@ -130,23 +132,20 @@ def test_timeout_zero_never_closes_and_removal_closes(http: Http, proxy: dict) -
         sock.settimeout(0.3)
         with pytest.raises(TimeoutError):
             sock.recv(1)
-        sock.settimeout(2)
-        start = time.perf_counter()
+        sock.settimeout(HANG)
         status, _, _ = http.request("DELETE", "/proxies/tx/toxics/timeout_downstream")
         assert status == 204
-        assert time.perf_counter() - start < 1
-        assert sock.recv(1) == b""
+        assert sock.recv(1) == b""  # removal closed the connection
 
 
 def test_timeout_toxicity_update_from_0_to_1(http: Http, proxy: dict) -> None:
     add(http, {"type": "timeout", "toxicity": 0, "attributes": {"timeout": 100}})
     with connect(proxy["listen"]) as sock:
-        assert echo_rtt(sock, b"passes") < 0.1
+        echo_rtt(sock, b"passes")  # toxicity 0: the data is not dropped
         status, _ = http.json("POST", "/proxies/tx/toxics/timeout_downstream", {"toxicity": 1})
         assert status == 200
-        start = time.perf_counter()
-        assert recv_until_eof(sock) == b""
-        assert time.perf_counter() - start < 0.150 + 0.05
+        sock.settimeout(HANG)
+        assert recv_until_eof(sock) == b""  # now it drops and closes
 
 
 def _expect_reset(sock: socket.socket) -> None:
@@ -164,7 +163,7 @@ def test_reset_peer_sends_rst(http: Http, proxy: dict, stream: str, timeout_ms: 
         sock.sendall(b"trigger")
         _expect_reset(sock)
         elapsed = time.perf_counter() - start
-    assert timeout_ms / 1000 <= elapsed + 0.005 <= timeout_ms / 1000 + 0.1, elapsed
+    assert timeout_ms / 1000 <= elapsed + 0.005 < HANG, elapsed
 
 
 def test_reset_peer_added_to_open_connection_gives_fin(http: Http, proxy: dict) -> None:
@@ -212,7 +211,7 @@ def test_slicer_delivers_intact(http: Http, proxy: dict) -> None:
 def test_noop_passes(http: Http, proxy: dict) -> None:
     add(http, {"type": "noop"})
     with connect(proxy["listen"]) as sock:
-        assert echo_rtt(sock, b"noop") < 0.5
+        echo_rtt(sock, b"noop")
 
 
 @pytest.mark.parametrize("toxicity,hit", [(0.0, False), (1.0, True), (5.0, True), (-1.0, False)])
@@ -241,7 +240,8 @@ def test_connections_survive_toxic_churn_and_reset(http: Http, proxy: dict) -> N
             echo_rtt(sock, b"b")
         add(http, {"type": "latency", "stream": "upstream", "attributes": {"latency": 1}})
         assert http.request("POST", "/reset")[0] == 204
-        assert echo_rtt(sock, b"after reset") < 0.5
+        echo_rtt(sock, b"after reset")
+    assert http.json("GET", "/proxies/tx/toxics")[1] == []
 
 
 def test_no_data_dropped_while_toxics_churn(http: Http, proxy: dict) -> None:
@@ -282,7 +282,5 @@ def test_remove_toxic_with_broken_connection_does_not_hang(http: Http, proxy: di
     sock.sendall(b"in flight")
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
     sock.close()  # RST while data sits in the latency toxic
-    start = time.perf_counter()
-    assert http.request("DELETE", "/proxies/tx/toxics/latency_downstream")[0] == 204
-    assert time.perf_counter() - start < 1
+    assert http.request("DELETE", "/proxies/tx/toxics/latency_downstream")[0] == 204  # no hang
     assert http.request("GET", "/version")[0] == 200

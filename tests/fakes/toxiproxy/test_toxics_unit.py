@@ -70,14 +70,18 @@ def test_noop_and_latency_keep_order() -> None:
     assert run_stub(wrap("latency", latency=5, jitter=4), chunks) == chunks
 
 
+async def _until_held(stub: Stub) -> None:
+    while stub.held is None:
+        await asyncio.sleep(0)
+
+
 def test_interrupt_forwards_held_chunk() -> None:
     async def main() -> list[Chunk | None]:
         inp, out = Channel(), Channel()
         stub = Stub(wrap("latency", latency=10_000), inp, out)
         stub.start(0.0)
         inp.put((b"held", asyncio.get_running_loop().time()))
-        await asyncio.sleep(0.01)
-        assert stub.held is not None
+        await asyncio.wait_for(_until_held(stub), 1)  # loop turns, not wall-clock time
         assert stub.interrupt() is True
         return [out.get_nowait()]
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from runtime import ManagedProcess
-from tests.toxiproxy.helpers import Http, TcpServer, connect, echo_rtt
+from tests.fakes.toxiproxy.helpers import Http, TcpServer, connect, echo_rtt
 
 
 def test_go_flags_config_file_and_ready(tmp_path: Path, echo: TcpServer) -> None:
@@ -15,6 +15,7 @@ def test_go_flags_config_file_and_ready(tmp_path: Path, echo: TcpServer) -> None
     config.write_text(json.dumps([
         {"name": "from_config", "listen": "127.0.0.1:0", "upstream": echo.addr,
          "toxics": [{"type": "latency"}]},
+        {"name": "no_listen", "upstream": echo.addr},
     ]))
     proc = ManagedProcess("toxiproxy-cli", [
         sys.executable, "-m", "fakes.toxiproxy", "-host", "127.0.0.1", "-port", "0",
@@ -29,6 +30,10 @@ def test_go_flags_config_file_and_ready(tmp_path: Path, echo: TcpServer) -> None
         assert proxy["enabled"] is True and proxy["toxics"] == []
         with connect(proxy["listen"]) as sock:
             echo_rtt(sock, b"configured")
+        ephemeral = http.json("GET", "/proxies/no_listen")[1]  # no listen: an ephemeral port
+        assert ephemeral["enabled"] is True and ephemeral["listen"].startswith("127.0.0.1:")
+        with connect(ephemeral["listen"]) as sock:
+            echo_rtt(sock, b"configured without listen")
     finally:
         assert proc.stop() == 0
 
