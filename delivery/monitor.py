@@ -17,7 +17,6 @@ Each alert is de-duplicated per (rule, window) in the alerts table.
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -74,11 +73,11 @@ def evaluate(conn: Connection, ctx: Ctx, now: float, breakers_open: list[str]) -
     review = _count(conn, orders, orders.c.status == "review")
     if review > m.review_backlog_above:
         fire("review_backlog", "warning", f"{review} orders waiting for review")
-    bad = conn.execute(select(anomalies.c.kind, func.count()).where(anomalies.c.at >= since)
-                       .group_by(anomalies.c.kind)).all()
-    if bad:
+    seen = conn.execute(select(anomalies.c.kind, func.count()).where(anomalies.c.at >= since)
+                        .group_by(anomalies.c.kind)).all()
+    if seen:
         fire("payment_anomaly", "critical",
-             "payment anomalies: " + ", ".join(f"{k}={n}" for k, n in bad))
+             "payment anomalies: " + ", ".join(f"{k}={n}" for k, n in seen))
     for status, rule in (("manual", "manual_escalation"), ("refund_needed", "refund_needed")):
         n = _count(conn, orders, orders.c.status == status)
         if n:
@@ -113,7 +112,8 @@ class Monitor:
                 log.exception("%s pass failed", name)
 
     async def _rules(self) -> None:
-        ctx, now = self.ctx, time.time()
+        ctx = self.ctx
+        now = ctx.now()
         fired = await ctx.db.tx(evaluate, ctx, now, self._open_breakers())
         n = await ctx.db.tx(send_due, ctx, now)
         if fired or n:
@@ -122,7 +122,8 @@ class Monitor:
                 log.warning("alerts fired: %s", ", ".join(fired))
 
     async def _chores(self) -> None:
-        ctx, now = self.ctx, time.time()
+        ctx = self.ctx
+        now = ctx.now()
         await ctx.db.tx(order_store.expire_due, now)
         ctx.metrics.snapshot = await ctx.db.tx(snapshot)
 

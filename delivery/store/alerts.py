@@ -39,9 +39,11 @@ def raise_alert(conn: Connection, ctx: Ctx, rule: str, severity: str, message: s
     channels = [name for name, url in ctx.cfg.alerts.model_dump().items() if url]
     try:
         with conn.begin_nested():
-            alert_id = conn.execute(insert(alerts).values(
+            key = conn.execute(insert(alerts).values(
                 rule=rule, severity=severity, message=message, window_start=ws, at=now,
-                channels=json.dumps(channels))).inserted_primary_key[0]
+                channels=json.dumps(channels))).inserted_primary_key
+            assert key is not None  # an INSERT always has one
+            alert_id = key[0]
     except IntegrityError:
         return False  # another process raised it first
     text = f"[faka-alert] rule={rule} severity={severity}\n{message}"
