@@ -24,7 +24,7 @@ from sqlalchemy import Connection, func, select
 from delivery import defects as D
 from delivery.ctx import Ctx, log
 from delivery.db.schema import anomalies, jobs, orders, supplier_calls
-from delivery.notices import send_due
+from delivery.notices import send_delivered, send_due
 from delivery.reconcile import reconcile_once
 from delivery.store import orders as order_store
 from delivery.store.alerts import raise_alert
@@ -97,6 +97,7 @@ class Monitor:
     def __init__(self, ctx: Ctx, breakers: Any = None) -> None:
         self.ctx = ctx
         self.breakers = breakers  # the in-process worker's breakers, when there is one
+        self.mailed_up_to = 0  # deliveries.id: delivery mails are queued past this one
 
     def _open_breakers(self) -> list[str]:
         if not self.breakers:
@@ -116,6 +117,9 @@ class Monitor:
         now = ctx.now()
         fired = await ctx.db.tx(evaluate, ctx, now, self._open_breakers())
         n = await ctx.db.tx(send_due, ctx, now)
+        last = await ctx.db.tx(send_delivered, ctx, now, self.mailed_up_to)
+        if last != self.mailed_up_to:
+            n, self.mailed_up_to = n + 1, last
         if fired or n:
             ctx.wake_outbox.set()
             if fired:

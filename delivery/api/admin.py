@@ -30,7 +30,7 @@ class ImportIn(BaseModel):
 
 class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    approve: bool
+    approve: bool = Field(strict=True)  # "yes" or 1 must not approve a held payment
 
 
 def manual_deliver(conn: Connection, ctx: Ctx, order_no: str, now: float) -> dict[str, Any]:
