@@ -12,7 +12,8 @@ import httpx
 
 from runtime import ManagedProcess
 from tests.delivery._fakes import SCALE, start_logged
-from tests.delivery.conftest import base_config, notify_params, wait_until
+from tests.delivery.conftest import base_config, notify_params
+from tests.waiting import wait_until
 
 ADMIN_ROUTES = [("GET", "/admin/orders"), ("GET", "/admin/api-log"), ("GET", "/admin/alerts"),
                 ("GET", "/admin/export"), ("POST", "/admin/orders/X/deliver"),

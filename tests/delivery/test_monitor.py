@@ -11,7 +11,8 @@ import httpx
 
 from runtime import ManagedProcess
 from tests.delivery._fakes import SCALE, alert_urls, behave, messages
-from tests.delivery.conftest import base_config, notify_params, wait_until
+from tests.delivery.conftest import base_config, notify_params
+from tests.waiting import wait_until
 
 CHANNELS = ("dingtalk", "telegram", "wecom")
 

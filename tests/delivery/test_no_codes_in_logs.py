@@ -12,7 +12,8 @@ import httpx
 
 from runtime import ManagedProcess
 from tests.delivery._fakes import behave, ledger, start_logged
-from tests.delivery.conftest import _fake, base_config, notify_params, wait_until
+from tests.delivery.conftest import _fake, base_config, notify_params
+from tests.waiting import wait_until
 
 
 def _pay_and_deliver(svc: Any, n: int) -> list[str]:

@@ -10,7 +10,8 @@ import httpx
 
 from runtime import ManagedProcess
 from tests.delivery._fakes import SCALE, ledger
-from tests.delivery.conftest import base_config, notify_params, wait_until
+from tests.delivery.conftest import base_config, notify_params
+from tests.waiting import wait_until
 
 
 def _cfg(db_url: str, sink: ManagedProcess, **over: Any) -> dict[str, Any]:

@@ -10,7 +10,8 @@ import httpx
 
 from runtime import ManagedProcess
 from tests.delivery._fakes import SCALE, behave, ledger
-from tests.delivery.conftest import base_config, notify_params, wait_until
+from tests.delivery.conftest import base_config, notify_params
+from tests.waiting import wait_until
 
 
 def _at_gateway(gateway: ManagedProcess, o: dict[str, Any]) -> str:

@@ -8,7 +8,8 @@ import time
 from typing import Any
 
 from tests.delivery._fakes import SCALE
-from tests.delivery.conftest import base_config, notify_params, wait_until
+from tests.delivery.conftest import base_config, notify_params
+from tests.waiting import wait_until
 
 RISKY = "risky@x.cn"
 

@@ -10,7 +10,8 @@ import time
 from typing import Any
 
 from tests.delivery._fakes import SCALE
-from tests.delivery.conftest import base_config, notify_params, wait_until
+from tests.delivery.conftest import base_config, notify_params
+from tests.waiting import wait_until
 
 LATE = "late@x.cn"  # blacklisted after the orders were placed
 BAD_IP = "10.9.9.9"
