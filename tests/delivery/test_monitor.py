@@ -7,10 +7,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import httpx
-
+from delivery.alerts import format_for
 from runtime import ManagedProcess
-from tests.delivery._fakes import SCALE, alert_urls, behave, messages
+from tests.delivery._fakes import DOWN, SCALE, alert_urls, behave, messages
 from tests.delivery.conftest import base_config, notify_params
 from tests.waiting import wait_until
 
@@ -74,34 +73,38 @@ def test_stuck_paid_orders_one_alert_per_window(db_url: str, service_factory: An
     assert svc.http.get("/metrics").text.count('faka_alerts_total{rule="stuck_paid_orders"}') == 1
 
 
-def test_im_bodies_have_each_robot_shape(service_factory: Any, tmp_path: Any,
-                                         stub: ManagedProcess) -> None:
-    """The stub records raw bodies: DingTalk/WeCom text messages, Telegram sendMessage."""
-    svc = service_factory(_cfg(f"sqlite:///{tmp_path}/s.sqlite3", stub.url))
+def test_im_bodies_have_each_robot_shape() -> None:
+    text = "[faka-alert] rule=payment_anomaly severity=critical\npayment anomalies: bad_sign=1"
+    ding = format_for("dingtalk", text, "http://x/robot/send?access_token=ding")
+    wecom = format_for("wecom", text, "http://x/cgi-bin/webhook/send?key=wk")
+    tg = format_for("telegram", text, "http://x/botTOKEN/sendMessage?chat_id=42")
+    for body in (ding, wecom):
+        assert body == {"msgtype": "text", "text": {"content": text}}
+    assert tg == {"chat_id": "42", "text": text, "disable_web_page_preview": True}
+
+
+def test_each_robot_takes_the_alert(service_factory: Any, tmp_path: Any,
+                                    sink: ManagedProcess) -> None:
+    """The real sink checks each robot's body shape (it refuses a malformed one)."""
+    svc = service_factory(_cfg(f"sqlite:///{tmp_path}/s.sqlite3", sink.url))
     svc.import_keys(1)
     o = svc.order()
     bad = notify_params(o["order_no"], "50.00", key="forged")
     assert svc.http.get("/notify/epay", params=bad).status_code == 400
-
-    def posts() -> list[dict[str, Any]]:
-        return list(httpx.get(stub.url + "/_stub/ledger").json()["messages"])
-    wait_until(lambda: len(posts()) >= 3, timeout=10)
-    by_path = {m["path"]: m["body"] for m in posts()}
-    ding, tg, wecom = (by_path["/robot/send"], by_path["/botTOKEN/sendMessage"],
-                       by_path["/cgi-bin/webhook/send"])
-    for body in (ding, wecom):
-        assert set(body) == {"msgtype", "text"} and body["msgtype"] == "text"
-        assert set(body["text"]) == {"content"}
-        assert body["text"]["content"].startswith("[faka-alert] rule=payment_anomaly severity=")
-    assert tg["chat_id"] == "42" and tg["text"].startswith("[faka-alert] rule=payment_anomaly")
-    assert "bad_sign=1" in tg["text"]
+    posts = wait_until(lambda: len(messages(sink, "payment_anomaly")) == 3
+                       and messages(sink, "payment_anomaly"), timeout=10, what="three posts")
+    assert {(m["channel"], m["robot"]) for m in posts} >= {("telegram", "42")}
+    assert {m["channel"] for m in posts} == set(CHANNELS)
+    for m in posts:
+        assert m["text"].startswith("[faka-alert] rule=payment_anomaly severity=")
+        assert "bad_sign=1" in m["text"]
 
 
 def test_supplier_health_and_low_stock(service_factory: Any, tmp_path: Any, sink: ManagedProcess,
-                                       stub: ManagedProcess) -> None:
-    httpx.put(stub.url + "/_stub/behaviour", json={"down": True}).raise_for_status()
+                                       supplier: ManagedProcess) -> None:
+    behave(supplier, **DOWN)
     cfg = _cfg(f"sqlite:///{tmp_path}/s.sqlite3", sink.url,
-               suppliers={"primary": {"url": stub.url}},
+               suppliers={"primary": {"url": supplier.url}},
                monitor={"low_stock_below": 3, "supplier_min_calls": 4})
     svc = service_factory(cfg)
     svc.import_keys(2)

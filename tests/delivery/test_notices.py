@@ -6,10 +6,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import httpx
-
 from runtime import ManagedProcess
-from tests.delivery._fakes import SCALE, ledger
+from tests.delivery._fakes import SCALE, behave, ledger
 from tests.delivery.conftest import base_config, notify_params
 from tests.waiting import wait_until
 
@@ -32,10 +30,11 @@ def _mails(sink: ManagedProcess, order_no: str) -> list[dict[str, Any]]:
 
 def test_late_order_one_chinese_notice_fast_order_none(service_factory: Any, tmp_path: Any,
                                                         sink: ManagedProcess,
-                                                        stub: ManagedProcess) -> None:
+                                                        supplier: ManagedProcess) -> None:
     # the supplier takes 1.5 s wall (15 scenario minutes); the notice is due after 120 s (0.2 s)
-    httpx.put(stub.url + "/_stub/behaviour", json={"latency_ms": 1500}).raise_for_status()
-    cfg = _cfg(f"sqlite:///{tmp_path}/s.sqlite3", sink, suppliers={"primary": {"url": stub.url}},
+    behave(supplier, latency_ms=1500)
+    cfg = _cfg(f"sqlite:///{tmp_path}/s.sqlite3", sink,
+               suppliers={"primary": {"url": supplier.url}},
                supplier_policy={"timeout_s": 5, "max_attempts": 1},
                worker={"lease_s": 6000, "concurrency": 8, "poll_s": 0.02})
     svc = service_factory(cfg)
@@ -59,7 +58,7 @@ def test_late_order_one_chinese_notice_fast_order_none(service_factory: Any, tmp
         return bool(svc.http.get(path, params={"token": slow["token"]}).json()["delivered"])
     wait_until(delivered, timeout=10)
     cards = svc.http.get(path + "/cards", params={"token": slow["token"]}).json()["cards"]
-    assert cards and cards[0].startswith("SUP-")
+    assert cards and cards == ledger(supplier, "purchases")[0]["codes"]
     time.sleep(0.3)  # more monitor ticks: still exactly one notice, none for the fast order
     assert len(_mails(sink, slow["order_no"])) == 1
     assert _mails(sink, fast["order_no"]) == []
