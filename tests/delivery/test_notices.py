@@ -3,9 +3,18 @@ order (zh by default, en, coupon), none for a fast order, token-only reads, expi
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from typing import Any
 
+from delivery.config import Config
+from delivery.ctx import Ctx
+from delivery.db import Db
+from delivery.defects import Defects
+from delivery.metrics import Metrics
+from delivery.notices import send_due
+from delivery.store import jobs, orders, payments
 from runtime import ManagedProcess
 from tests.delivery._fakes import SCALE, behave, ledger
 from tests.delivery.conftest import base_config, notify_params
@@ -59,10 +68,9 @@ def test_late_order_one_chinese_notice_fast_order_none(service_factory: Any, tmp
     wait_until(delivered, timeout=10)
     cards = svc.http.get(path + "/cards", params={"token": slow["token"]}).json()["cards"]
     assert cards and cards == ledger(supplier, "purchases")[0]["codes"]
-    time.sleep(0.3)  # more monitor ticks: still exactly one notice, none for the fast order
-    assert len(_mails(sink, slow["order_no"])) == 1
-    assert _mails(sink, fast["order_no"]) == []
+    # once per order (test_delay_notice_once_per_order), none for the fast order
     assert [n["order_no"] for n in svc.export()["notices"]] == [slow["order_no"]]
+    assert len(_mails(sink, slow["order_no"])) == 1 and _mails(sink, fast["order_no"]) == []
 
 
 def test_english_notice_with_coupon(db_url: str, service_factory: Any,
@@ -78,8 +86,7 @@ def test_english_notice_with_coupon(db_url: str, service_factory: Any,
     assert mail["coupon"] == "SORRY5" and "SORRY5" in mail["body"]
     assert mail["subject"] == f"Your order {o['order_no']} is being processed"
     assert "Dear customer" in mail["body"] and o["order_no"] in mail["body"]
-    time.sleep(0.3)
-    assert len(_mails(sink, o["order_no"])) == 1
+    assert [n["order_no"] for n in svc.export()["notices"]] == [o["order_no"]]
 
 
 def test_unpaid_order_expires_and_releases_stock(db_url: str, service_factory: Any) -> None:
@@ -100,3 +107,27 @@ def test_unpaid_order_expires_and_releases_stock(db_url: str, service_factory: A
     st = svc.http.get(f"/api/orders/{o['order_no']}", params={"token": o["token"]}).json()
     assert st["status"] == "expired"
     svc.order()  # the released key sells again
+
+
+def test_delay_notice_once_per_order(tmp_path: Path) -> None:
+    """Literal data and clock: due after delay_after_s, queued once, HTTP payload kept."""
+    cfg = Config.model_validate(base_config(f"sqlite:///{tmp_path}/n.sqlite3",
+                                            buyer_mail_url="http://127.0.0.1:9/mail/send"))
+    db = Db(cfg.db_url)
+    db.create_schema()
+    ctx = Ctx(cfg=cfg, db=db, defects=Defects([]), metrics=Metrics())
+    product = cfg.product("apple-100")
+    assert product is not None
+    t0 = 1_800_000_000.0
+    try:
+        o = db.tx_sync(orders.create, ctx, product, 1, "late@x.cn", "", "ok", t0)
+        assert db.tx_sync(payments.apply, ctx, "T1", o["order_no"], o["amount"], t0) == "paid"
+        assert db.tx_sync(send_due, ctx, t0 + 119) == 0  # delay_after_s is 120
+        assert db.tx_sync(send_due, ctx, t0 + 121) == 1
+        assert db.tx_sync(send_due, ctx, t0 + 500) == 0  # never twice
+        [job] = db.tx_sync(jobs.claim, ("mail",), "t", t0 + 500, 30.0, 10)
+        payload = json.loads(job["payload"])
+        assert payload["url"] == "http://127.0.0.1:9/mail/send"
+        assert payload["body"]["to"] == "late@x.cn" and payload["body"]["kind"] == "delay_notice"
+    finally:
+        db.close()
