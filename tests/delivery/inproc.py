@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 from starlette.testclient import TestClient
 
 from delivery.app import build_app
@@ -71,12 +72,15 @@ class Shop:
 
 
 @contextmanager
-def shop(tmp_path: Path, **over: Any) -> Iterator[Shop]:
-    """The service (role `all`) on `tmp_path/shop.sqlite3`; `over` patches the config."""
+def shop(tmp_path: Path, *, http: httpx.AsyncClient | None = None, **over: Any
+         ) -> Iterator[Shop]:
+    """The service (role `all`) on `tmp_path/shop.sqlite3`; `over` patches the config;
+    `http` replaces its outbound client (e.g. an `httpx.MockTransport` gateway)."""
     cfg = Config.model_validate(base_config(f"sqlite:///{tmp_path}/shop.sqlite3", **over))
     db = Db(cfg.db_url)
     db.create_schema()
     clock = Clock()
-    ctx = Ctx(cfg=cfg, db=db, defects=Defects(cfg.defects), metrics=Metrics(), clock=clock)
+    ctx = Ctx(cfg=cfg, db=db, defects=Defects(cfg.defects), metrics=Metrics(), clock=clock,
+              http=http)
     with TestClient(build_app(ctx), raise_server_exceptions=False) as client:
         yield Shop(client, ctx, clock)
