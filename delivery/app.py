@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from delivery.api import admin, buyer, notify
-from delivery.api.common import ApiError, ctx_of, error
+from delivery.api.common import ApiError, NulGuard, ctx_of, error
 from delivery.ctx import Ctx, log
 from delivery.monitor import Monitor
 from delivery.openapi import document
@@ -94,7 +94,8 @@ def build_app(ctx: Ctx, role: str = "all") -> Starlette:
     if role != "worker":
         routes += buyer.ROUTES + notify.ROUTES + admin.ROUTES
     app = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(admin.AdminGuard, token=ctx.cfg.admin_token)],
+                    middleware=[Middleware(NulGuard),
+                                Middleware(admin.AdminGuard, token=ctx.cfg.admin_token)],
                     exception_handlers={ApiError: api_error, HTTPException: http_error,
                                         Exception: crash})
     app.state.ctx, app.state.role, app.state.openapi = ctx, role, document()

@@ -14,7 +14,16 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from delivery import defects as D
-from delivery.api.common import ApiError, ctx_of, error, int_param, ok, parse, require_admin
+from delivery.api.common import (
+    ApiError,
+    Text,
+    ctx_of,
+    error,
+    int_param,
+    ok,
+    parse,
+    require_admin,
+)
 from delivery.ctx import Ctx
 from delivery.db.schema import alerts, supplier_calls
 from delivery.export import export
@@ -24,8 +33,8 @@ from delivery.store.alerts import raise_alert
 
 class ImportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    product_id: str = Field(min_length=1, max_length=64)
-    codes: list[str] = Field(max_length=100_000)
+    product_id: Text = Field(min_length=1, max_length=64)
+    codes: list[Text] = Field(max_length=100_000)
 
 
 class ReviewIn(BaseModel):

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from delivery import epay
-from delivery.api.common import ApiError, ctx_of, ok, parse
+from delivery.api.common import ApiError, Text, ctx_of, ok, parse
 from delivery.ctx import Ctx
 from delivery.risk import Risk
 from delivery.store import deliveries, orders, stock
@@ -21,9 +21,9 @@ from delivery.store import deliveries, orders, stock
 
 class OrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    product_id: str = Field(min_length=1, max_length=64)
+    product_id: Text = Field(min_length=1, max_length=64)
     quantity: int = Field(ge=1, le=100, strict=True)
-    contact: str = Field(min_length=1, max_length=200)
+    contact: Text = Field(min_length=1, max_length=200)
 
 
 def pay_params(ctx: Ctx, o: dict[str, Any], name: str) -> dict[str, str]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hmac
 import json
 import math
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
     from delivery.ctx import Ctx
@@ -18,6 +19,15 @@ M = TypeVar("M", bound=BaseModel)
 MAX_BODY = 64 * 1024
 MAX_DEPTH = 32  # our request bodies are flat objects; deeper JSON is refused before parsing
 _NOT_STRUCTURAL = bytes(range(256)).translate(None, b'[]{}"\\')
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:  # PostgreSQL text cannot hold it; no real input carries one
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]  # every free-text field of a request body
 
 
 class ApiError(Exception):
@@ -132,3 +142,20 @@ def int_param(request: Request, name: str, default: int | None, lo: int, hi: int
     if not lo <= v <= hi:
         raise ApiError(400, f"query parameter {name}={v} out of range [{lo}, {hi}]")
     return v
+
+
+class NulGuard:
+    """ASGI middleware: a NUL character in the path or query string is a 400 up front
+    (it would otherwise reach the database as a bound parameter)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = bytes(scope.get("query_string", b"")).lower()
+            if "\x00" in scope["path"] or b"%00" in query or b"\x00" in query:
+                await error(400, "NUL character in the URL path or query string; "
+                                 "remove it")(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

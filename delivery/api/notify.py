@@ -55,9 +55,10 @@ async def _params(request: Request) -> dict[str, str]:
 async def _refusal(ctx: Ctx, params: dict[str, str]) -> Response | None:
     """The reply for a notify that must not be applied (bad form, sign or pid), else None."""
     missing = [f for f in ("trade_no", "out_trade_no", "money", "sign") if not params.get(f)]
-    if missing:
+    nul = sorted(k for k, v in params.items() if "\x00" in k or "\x00" in v)
+    if missing or nul:
         ctx.metrics.notifies.labels(result="malformed").inc()
-        return _fail(400, f"missing {missing}")
+        return _fail(400, f"missing {missing}" if missing else f"NUL character in {nul}")
     order_no, trade_no = params["out_trade_no"][:64], params["trade_no"][:64]
     if not epay.verify(params, ctx.cfg.gateway.key):
         ctx.metrics.notifies.labels(result="bad_sign").inc()

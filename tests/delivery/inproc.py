@@ -72,11 +72,12 @@ class Shop:
 
 
 @contextmanager
-def shop(tmp_path: Path, *, http: httpx.AsyncClient | None = None, **over: Any
-         ) -> Iterator[Shop]:
-    """The service (role `all`) on `tmp_path/shop.sqlite3`; `over` patches the config;
-    `http` replaces its outbound client (e.g. an `httpx.MockTransport` gateway)."""
-    cfg = Config.model_validate(base_config(f"sqlite:///{tmp_path}/shop.sqlite3", **over))
+def shop(tmp_path: Path, *, http: httpx.AsyncClient | None = None, db_url: str | None = None,
+         **over: Any) -> Iterator[Shop]:
+    """The service (role `all`) on `db_url` (default `tmp_path/shop.sqlite3`); `over`
+    patches the config; `http` replaces its outbound client (e.g. a MockTransport gateway)."""
+    url = db_url or f"sqlite:///{tmp_path}/shop.sqlite3"
+    cfg = Config.model_validate(base_config(url, **over))
     db = Db(cfg.db_url)
     db.create_schema()
     clock = Clock()

@@ -93,3 +93,23 @@ def test_unknown_path_and_method_are_json_errors(tmp_path: Path) -> None:
         assert r.status_code == 405 and r.json()["status"] == 405
         assert s.client.get("/healthz").json()["role"] == "all"
         assert s.client.get("/openapi.json").json()["paths"]["/api/orders"]["post"]
+
+
+def test_nul_characters_are_4xx_on_every_database(db_url: str, tmp_path: Path) -> None:
+    """PostgreSQL text cannot hold NUL: it must be refused before any statement runs."""
+    with shop(tmp_path, db_url=db_url) as s:
+        s.import_keys(["K-1"])
+        r = s.client.post("/api/orders", json={"product_id": "steam-50", "quantity": 1,
+                                               "contact": "a\x00b"})
+        assert r.status_code == 422 and "NUL" in r.json()["error"]
+        r = s.admin("POST", "/admin/stock/import", json={"product_id": "steam-50",
+                                                         "codes": ["ok", "x\x00"]})
+        assert r.status_code == 422 and "codes.1" in r.json()["error"]
+        for url in ("/api/orders/a%00b?token=t", "/api/orders/x?token=%00",
+                    "/admin/orders?status=paid%00", "/notify/epay?trade_no=%00"):
+            r = s.admin("GET", url)
+            assert r.status_code == 400 and "NUL" in r.json()["error"], url
+        r = s.client.post("/notify/epay", content=b"trade_no=T%00&out_trade_no=1&money=1&sign=x",
+                          headers={"content-type": "application/x-www-form-urlencoded"})
+        assert r.status_code == 400 and r.text == "fail: NUL character in ['trade_no']"
+        assert s.admin("GET", "/admin/export").json()["orders"] == []
