@@ -46,6 +46,9 @@ def test_bad_order_bodies_are_4xx_json_errors(tmp_path: Path) -> None:
         r = s.client.post("/api/orders", content=huge)
         assert r.status_code == 413 and r.json() == {
             "error": f"request body is {len(huge)} bytes; the limit is 65536", "status": 413}
+        r = s.client.post("/api/orders", content=iter([b"[" * 40_000, b"1" * 40_000]))
+        assert r.status_code == 413 and r.json() == {  # chunked: no Content-Length to check
+            "error": "request body exceeds the limit of 65536 bytes", "status": 413}
         stock = s.admin("GET", "/admin/export").json()["stock"]
         assert stock[0]["available"] == 2  # nothing was reserved by the bad requests
 
