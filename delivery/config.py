@@ -90,6 +90,21 @@ class Alerts(_Strict):
     wecom: str | None = None
 
 
+class Smtp(_Strict):
+    """Mail relay for buyer mails (delivery, delay notice) and admin alert mails.
+    Loopback relays speak plain SMTP; `starttls` upgrades first (real relays)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    host: str = Field("127.0.0.1", min_length=1)
+    port: int = Field(25, ge=1, le=65535)
+    sender: str = Field("shop@example.com", alias="from", min_length=3)
+    admin_to: str | None = None  # alert mails go here too when set
+    starttls: bool = False
+    timeout_s: float = Field(5.0, gt=0, le=300)  # wall seconds, like every network timeout
+    username: str | None = None
+    password: str | None = None
+
+
 class BuyerNotice(_Strict):
     delay_after_s: float = 120.0
     locale: Literal["zh", "en"] = "zh"
@@ -112,7 +127,8 @@ class Config(_Strict):
     risk: Risk = Risk()
     monitor: Monitor = Monitor()
     alerts: Alerts = Alerts()
-    buyer_mail_url: str | None = None
+    buyer_mail_url: str | None = None  # HTTP mail endpoint, used when `smtp` is absent
+    smtp: Smtp | None = None
     buyer_notice: BuyerNotice = BuyerNotice()
     defects: list[str] = []
 

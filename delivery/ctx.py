@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -26,6 +28,11 @@ class Ctx:
     http: httpx.AsyncClient | None = None
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     wake_outbox: asyncio.Event = field(default_factory=asyncio.Event)
+    clock: Callable[[], float] = time.time  # epoch seconds; tests inject a settable clock
+
+    def now(self) -> float:
+        """Business time (epoch s) for every timestamp and deadline the service writes."""
+        return self.clock()
 
     def client(self) -> httpx.AsyncClient:
         if self.http is None:

@@ -15,5 +15,7 @@ def sign(params: Mapping[str, str], key: str) -> str:
 
 
 def verify(params: Mapping[str, str], key: str) -> bool:
+    """Constant-time check; any text (non-ASCII too) is compared as UTF-8 bytes."""
     given = str(params.get("sign", "")).lower()
-    return bool(given) and hmac.compare_digest(given, sign(params, key))
+    return bool(given) and hmac.compare_digest(given.encode("utf-8", "replace"),
+                                               sign(params, key).encode())

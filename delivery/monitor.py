@@ -17,7 +17,6 @@ Each alert is de-duplicated per (rule, window) in the alerts table.
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -25,7 +24,7 @@ from sqlalchemy import Connection, func, select
 from delivery import defects as D
 from delivery.ctx import Ctx, log
 from delivery.db.schema import anomalies, jobs, orders, supplier_calls
-from delivery.notices import send_due
+from delivery.notices import send_delivered, send_due
 from delivery.reconcile import reconcile_once
 from delivery.store import orders as order_store
 from delivery.store.alerts import raise_alert
@@ -74,11 +73,11 @@ def evaluate(conn: Connection, ctx: Ctx, now: float, breakers_open: list[str]) -
     review = _count(conn, orders, orders.c.status == "review")
     if review > m.review_backlog_above:
         fire("review_backlog", "warning", f"{review} orders waiting for review")
-    bad = conn.execute(select(anomalies.c.kind, func.count()).where(anomalies.c.at >= since)
-                       .group_by(anomalies.c.kind)).all()
-    if bad:
+    seen = conn.execute(select(anomalies.c.kind, func.count()).where(anomalies.c.at >= since)
+                        .group_by(anomalies.c.kind)).all()
+    if seen:
         fire("payment_anomaly", "critical",
-             "payment anomalies: " + ", ".join(f"{k}={n}" for k, n in bad))
+             "payment anomalies: " + ", ".join(f"{k}={n}" for k, n in seen))
     for status, rule in (("manual", "manual_escalation"), ("refund_needed", "refund_needed")):
         n = _count(conn, orders, orders.c.status == status)
         if n:
@@ -98,6 +97,7 @@ class Monitor:
     def __init__(self, ctx: Ctx, breakers: Any = None) -> None:
         self.ctx = ctx
         self.breakers = breakers  # the in-process worker's breakers, when there is one
+        self.mailed_up_to = 0  # deliveries.id: delivery mails are queued past this one
 
     def _open_breakers(self) -> list[str]:
         if not self.breakers:
@@ -113,16 +113,21 @@ class Monitor:
                 log.exception("%s pass failed", name)
 
     async def _rules(self) -> None:
-        ctx, now = self.ctx, time.time()
+        ctx = self.ctx
+        now = ctx.now()
         fired = await ctx.db.tx(evaluate, ctx, now, self._open_breakers())
         n = await ctx.db.tx(send_due, ctx, now)
+        last = await ctx.db.tx(send_delivered, ctx, now, self.mailed_up_to)
+        if last != self.mailed_up_to:
+            n, self.mailed_up_to = n + 1, last
         if fired or n:
             ctx.wake_outbox.set()
             if fired:
                 log.warning("alerts fired: %s", ", ".join(fired))
 
     async def _chores(self) -> None:
-        ctx, now = self.ctx, time.time()
+        ctx = self.ctx
+        now = ctx.now()
         await ctx.db.tx(order_store.expire_due, now)
         ctx.metrics.snapshot = await ctx.db.tx(snapshot)
 

@@ -1,13 +1,18 @@
-"""Buyer care: the delay notice (Chinese by default, English available)."""
+"""Buyer mails: the delay notice and, over SMTP, the delivery mail with the codes
+(Chinese by default, English available). Both go through the outbox (kind `mail`):
+over SMTP when `smtp` is configured, else posted to `buyer_mail_url`."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from delivery import defects as D
-from delivery.db.schema import notices, orders
+from delivery import smtp
+from delivery.db.schema import deliveries, notices, orders
 from delivery.store import jobs
 
 if TYPE_CHECKING:
@@ -24,6 +29,14 @@ TEMPLATES = {
            "automatically within {minutes} minutes we will deliver it by hand and may add a "
            "small compensation. We apologise for the inconvenience!"),
 }
+DELIVERED = {
+    "zh": ("您的订单已发货 (订单号:{order_no})",
+           "尊敬的买家您好!您的订单(订单号:{order_no})已自动发货,卡密如下:\n{codes}\n"
+           "感谢您的购买!"),
+    "en": ("Your order {order_no} has been delivered",
+           "Dear customer, your order (order no: {order_no}) has been delivered. "
+           "Your codes:\n{codes}\nThank you for your purchase!"),
+}
 COUPON = {"zh": "\n补偿优惠券:{coupon}", "en": "\nCompensation coupon: {coupon}"}
 WAITING = ("paid", "review", "manual")
 
@@ -36,10 +49,18 @@ def render(locale: str, order_no: str, minutes: int, coupon: str | None) -> tupl
     return subject.format(order_no=order_no), body
 
 
+def mail_payload(ctx: Ctx, mail: dict[str, Any]) -> dict[str, Any]:
+    """The outbox payload for a buyer mail: SMTP when configured, else the HTTP post."""
+    if ctx.cfg.smtp is not None:
+        fields = {k: v for k, v in mail.items() if k not in ("to", "subject", "body")}
+        return smtp.payload([mail["to"]], mail["subject"], mail["body"], **fields)
+    return {"url": ctx.cfg.buyer_mail_url, "body": mail}
+
+
 def send_due(conn: Connection, ctx: Ctx, now: float, limit: int = 200) -> int:
     """Queue a delay notice for every paid-but-undelivered order past the threshold."""
     bn = ctx.cfg.buyer_notice
-    if ctx.defects.on(D.NO_DELAY_NOTICE) or not ctx.cfg.buyer_mail_url:
+    if ctx.defects.on(D.NO_DELAY_NOTICE) or not (ctx.cfg.buyer_mail_url or ctx.cfg.smtp):
         return 0
     cutoff = now - ctx.cfg.wall(bn.delay_after_s)
     noticed = select(notices.c.order_no).where(notices.c.kind == "delay")
@@ -57,5 +78,33 @@ def send_due(conn: Connection, ctx: Ctx, now: float, limit: int = 200) -> int:
             mail["coupon"] = bn.coupon
         conn.execute(insert(notices).values(order_no=order_no, kind="delay", at=now))
         jobs.enqueue(conn, "mail", f"mail:delay:{order_no}", now, order_no=order_no,
-                     payload={"url": ctx.cfg.buyer_mail_url, "body": mail})
+                     payload=mail_payload(ctx, mail))
     return len(rows)
+
+
+def send_delivered(conn: Connection, ctx: Ctx, now: float, after_id: int,
+                   limit: int = 200) -> int:
+    """Over SMTP only: queue the delivery mail (codes in the body) for deliveries with
+    id > `after_id` whose order has none yet (a `delivered` notice row, unique per order,
+    so api processes never mail twice). Returns the highest delivery id looked at."""
+    if ctx.cfg.smtp is None:
+        return after_id
+    noticed = select(notices.c.order_no).where(notices.c.kind == "delivered")
+    rows = conn.execute(
+        select(deliveries.c.id, deliveries.c.order_no, deliveries.c.codes, orders.c.contact)
+        .join(orders, orders.c.order_no == deliveries.c.order_no)
+        .where(deliveries.c.id > after_id, deliveries.c.order_no.not_in(noticed))
+        .order_by(deliveries.c.id).limit(limit)).all()
+    subject_t, body_t = DELIVERED.get(ctx.cfg.buyer_notice.locale, DELIVERED["zh"])
+    for _, order_no, codes, contact in rows:
+        mail = {"to": contact, "order_no": order_no, "kind": "delivery",
+                "subject": subject_t.format(order_no=order_no),
+                "body": body_t.format(order_no=order_no, codes="\n".join(json.loads(codes)))}
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(notices).values(order_no=order_no, kind="delivered", at=now))
+        except IntegrityError:
+            continue  # another api process mailed it
+        jobs.enqueue(conn, "mail", f"mail:delivered:{order_no}", now, order_no=order_no,
+                     payload=mail_payload(ctx, mail))
+    return int(rows[-1][0]) if rows else after_id

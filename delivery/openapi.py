@@ -33,6 +33,27 @@ _OPS: list[tuple[str, str, str, Any, bool]] = [
 ]
 
 
+_STR, _NUM, _INT = {"type": "string"}, {"type": "number"}, {"type": "integer"}
+_NOTIFY = {f: _STR for f in ("pid", "trade_no", "out_trade_no", "type", "name", "money",
+                             "trade_status", "sign", "sign_type")}
+_QUERY: dict[str, dict[str, Any]] = {  # path → query parameters (none required by schema)
+    "/api/orders/{order_no}": {"token": _STR},
+    "/api/orders/{order_no}/cards": {"token": _STR},
+    "/notify/epay": _NOTIFY,
+    "/admin/orders": {"status": _STR, "older_than_s": _NUM, "limit": _INT},
+    "/admin/api-log": {"limit": _INT},
+}
+_FORM = {"application/x-www-form-urlencoded": {"schema": {
+    "type": "object", "properties": _NOTIFY}}}
+
+
+def _parameters(path: str) -> list[dict[str, Any]]:
+    params = [{"name": n, "in": "path", "required": True, "schema": _STR}
+              for n in ("order_no",) if "{" + n + "}" in path]
+    return params + [{"name": n, "in": "query", "required": False, "schema": schema}
+                     for n, schema in _QUERY.get(path, {}).items()]
+
+
 def document() -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for method, path, summary, model, admin in _OPS:
@@ -41,8 +62,9 @@ def document() -> dict[str, Any]:
         if model is not None:
             op["requestBody"] = {"required": True, "content": {
                 "application/json": {"schema": model.model_json_schema()}}}
-        params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-                  for n in ("order_no",) if "{" + n + "}" in path]
+        if method == "post" and path == "/notify/epay":
+            op["requestBody"] = {"required": False, "content": _FORM}
+        params = _parameters(path)
         if params:
             op["parameters"] = params
         if admin:

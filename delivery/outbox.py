@@ -1,15 +1,19 @@
-"""Posts outbox messages (IM alerts, buyer mails) with retries; at-least-once."""
+"""Sends outbox messages with retries, at-least-once: IM alert posts and HTTP buyer
+mails (POST JSON), SMTP mails (buyer delivery / delay notice, admin alert mail).
+
+A temporary failure (network error, HTTP refusal, SMTP 4xx) is retried with backoff;
+an SMTP 5xx is recorded as failed at once (the relay refused the mail for good)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
-import time
 from typing import Any
 
 import httpx
 
+from delivery import smtp
 from delivery.ctx import Ctx, log
 from delivery.store import jobs
 
@@ -27,7 +31,7 @@ class Outbox:
         while True:
             try:
                 batch = await self.ctx.db.tx(jobs.claim, ("alert", "mail"), self.ctx.worker_id,
-                                             time.time(), self.lease_wall, 32)
+                                             self.ctx.now(), self.lease_wall, 32)
                 await asyncio.gather(*(self._send(j) for j in batch))
             except Exception:
                 log.exception("outbox pass failed")
@@ -37,17 +41,32 @@ class Outbox:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.ctx.wake_outbox.wait(), poll)
 
-    async def _send(self, job: dict[str, Any]) -> None:
-        p = json.loads(job["payload"])
-        ok, why, wait_s = False, "", 0.0
+    async def _post(self, p: dict[str, Any]) -> tuple[smtp.Verdict, str, float]:
+        """(verdict, why, retry-after scenario s) of one HTTP post."""
         try:
             r = await self.ctx.client().post(p["url"], json=p["body"], timeout=5.0)
-            ok, why, wait_s = accepted(r)
         except httpx.HTTPError as exc:
-            why = f"{type(exc).__name__}"
-        now = time.time()
-        if ok:
+            return "retry", f"{type(exc).__name__}", 0.0
+        ok, why, wait_s = accepted(r)
+        return ("sent" if ok else "retry"), why, wait_s
+
+    async def _mail(self, mail: dict[str, Any]) -> tuple[smtp.Verdict, str, float]:
+        cfg = self.ctx.cfg.smtp
+        if cfg is None:
+            return "failed", "an SMTP mail was queued but `smtp` is not configured", 0.0
+        out = await asyncio.to_thread(smtp.send, cfg, mail)
+        return out.verdict, out.why, 0.0
+
+    async def _send(self, job: dict[str, Any]) -> None:
+        p = json.loads(job["payload"])
+        verdict, why, wait_s = await (self._mail(p["smtp"]) if "smtp" in p else self._post(p))
+        now = self.ctx.now()
+        if verdict == "sent":
             await self.ctx.db.tx(jobs.finish, job, now)
+        elif verdict == "failed":
+            log.warning("%s job %s (order %s) failed for good: %s", job["kind"], job["id"],
+                        job["order_no"], why)
+            await self.ctx.db.tx(jobs.finish, job, now, "failed")
         elif (job["attempts"] >= MAX_ATTEMPTS
               and now - job["created_at"] > self.ctx.cfg.wall(GIVE_UP_AFTER_S)):
             log.warning("giving up on %s job %s after %d attempts (%s)", job["kind"], job["id"],

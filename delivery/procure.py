@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -64,7 +63,7 @@ class Procurer:
         self.asks = not (d.on(D.REJECT_AFTER_COMMIT_FAILS) or d.on(D.RETRY_STORM))
 
     def order_of_suppliers(self) -> list[str]:
-        names = [n for n in ("primary", "backup") if n in self.clients]
+        names: list[str] = [n for n in ("primary", "backup") if n in self.clients]
         return names[:1] if self.ctx.defects.on(D.NO_FAILOVER) else names
 
     async def suspects(self, order_no: str, names: list[str], reclaimed: bool) -> set[str]:
@@ -182,5 +181,5 @@ class Procurer:
         row = {"order_no": order_no, "supplier": name, "endpoint": r.endpoint,
                "idempotency_key": key, "attempt": attempt, "status": r.status,
                "outcome": r.outcome, "latency_ms": round(r.latency_ms, 3), "error": r.error,
-               "at": time.time()}
+               "at": self.ctx.now()}
         await self.ctx.db.tx(lambda conn: conn.execute(_INSERT_CALL, row))

@@ -4,7 +4,6 @@ late-payment policy of store/payments.py: revived, or refund_needed + alert)."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
@@ -50,7 +49,7 @@ async def reconcile_once(ctx: Ctx) -> int:
     so a payment lost hours ago is still found; a full cycle takes (unpaid orders in
     the horizon) / max_per_tick passes."""
     rc = ctx.cfg.reconcile
-    now = time.time()
+    now = ctx.now()
     oldest, newest = now - ctx.cfg.wall(rc.horizon_s), now - ctx.cfg.wall(rc.after_s)
     cursor = _cursors.get(id(ctx), (0.0, ""))
     todo = await ctx.db.tx(candidates, oldest, newest, cursor, rc.max_per_tick)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from decimal import Decimal
+from typing import Any
 
 from delivery.config import Config
 
@@ -57,7 +58,7 @@ class Risk:
         return "ok"
 
 
-def assess_payment(cfg: Config, order: dict, paid_last_minute: int) -> str:
+def assess_payment(cfg: Config, order: dict[str, Any], paid_last_minute: int) -> str:
     """Payment-time re-check of an order that passed (or was flagged) at order time:
     blacklist (contact, or the buyer IP recorded at order time), amount limit, and the
     velocity of PAID orders per contact (`paid_last_minute` = other orders of this

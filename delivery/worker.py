@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import time
 from typing import Any
 
 from sqlalchemy import Connection
@@ -62,19 +61,19 @@ class Worker:
         if self.batch:
             try:
                 shipped, leased = await ctx.db.tx(batch.claim_and_deliver, ctx.worker_id,
-                                                  time.time(), self.lease_wall, n, self._local_pid)
+                                                  ctx.now(), self.lease_wall, n, self._local_pid)
             except (batch.Conflict, IntegrityError) as exc:
                 log.warning("batch delivery rolled back (%s); per-job path this round", exc)
             else:
                 if shipped:
-                    now = time.time()
+                    now = self.ctx.now()
                     hist, count = ctx.metrics.delivery_latency, ctx.metrics.deliveries
                     for _no, paid_at in shipped:
                         if paid_at:
                             hist.observe(max(0.0, now - paid_at))
                     count.labels(source="local").inc(len(shipped))
                 return leased
-        return await ctx.db.tx(jobs.claim, ("deliver",), ctx.worker_id, time.time(),
+        return await ctx.db.tx(jobs.claim, ("deliver",), ctx.worker_id, self.ctx.now(),
                                self.lease_wall, n)
 
     def _local_pid(self, product_id: str) -> bool:
@@ -88,7 +87,7 @@ class Worker:
             log.exception("delivery job %s (order %s) failed; retrying later", job["id"],
                           job["order_no"])
             with contextlib.suppress(Exception):
-                now = time.time()
+                now = self.ctx.now()
                 await self.ctx.db.tx(jobs.retry_later, job, now, now + self.lease_wall / 4)
 
     async def handle(self, job: dict[str, Any]) -> None:
@@ -99,11 +98,11 @@ class Worker:
             return
         order = await ctx.db.tx(orders.get, job["order_no"])
         if order is None or (order["status"] != "paid" and not force):
-            await ctx.db.tx(jobs.finish, job, time.time())  # delivered another way, or not ours
+            await ctx.db.tx(jobs.finish, job, self.ctx.now())  # delivered another way, or not ours
             return
         product = ctx.cfg.product(order["product_id"])
         if ctx.defects.on(D.ACK_BEFORE_DELIVER):  # bug zoo: ack first, a crash loses it
-            await ctx.db.tx(jobs.finish, job, time.time())
+            await ctx.db.tx(jobs.finish, job, self.ctx.now())
             await asyncio.sleep(0)
         if product is not None and product.kind == "supplier":
             await self._supplier(job, order, product.supplier_sku or product.id, force)
@@ -113,7 +112,7 @@ class Worker:
             await self._local(job, order, force)
 
     def _observe(self, order: dict[str, Any], source: str) -> None:
-        now = time.time()
+        now = self.ctx.now()
         if order.get("paid_at"):
             self.ctx.metrics.delivery_latency.observe(max(0.0, now - order["paid_at"]))
         self.ctx.metrics.deliveries.labels(source=source).inc()
@@ -127,7 +126,7 @@ class Worker:
         seen: dict[str, Any] = {}
 
         def tx(conn: Connection) -> str:
-            now = time.time()
+            now = self.ctx.now()
             o = order if order is not None else orders.get(conn, job["order_no"])
             if o is None or (o["status"] != "paid" and not force):
                 jobs.finish(conn, job, now)
@@ -146,7 +145,7 @@ class Worker:
             if await self.ctx.db.tx(tx) == "delivered":
                 self._observe(seen["order"], "local")
         except (NotDeliverable, IntegrityError):
-            await self.ctx.db.tx(jobs.finish, job, time.time())
+            await self.ctx.db.tx(jobs.finish, job, self.ctx.now())
 
     async def _local_no_cas(self, job: dict[str, Any], order: dict[str, Any]) -> None:
         """Bug zoo (no-key-cas): read free keys, yield, write them without a status check."""
@@ -154,7 +153,7 @@ class Worker:
         await asyncio.sleep(0.002)
 
         def tx(conn: Connection) -> None:
-            now = time.time()
+            now = self.ctx.now()
             if len(picked) < order["quantity"]:
                 deliveries.escalate(conn, self.ctx, order, "no local stock left", now)
             else:
@@ -178,12 +177,12 @@ class Worker:
         if got.unresolved and job["attempts"] < pol.max_attempts:
             # a supplier may hold a committed purchase and could not be asked: buy nowhere
             # else, look again later (bounded by max_attempts claims, then manual)
-            now = time.time()
+            now = self.ctx.now()
             await ctx.db.tx(jobs.retry_later, job, now, now + ctx.cfg.wall(pol.backoff_max_s))
             return
 
         def tx(conn: Connection) -> str:
-            now = time.time()
+            now = self.ctx.now()
             if got.supplier is None:
                 why = ("a supplier may have committed the purchase but could not be asked; "
                        "check it before buying again" if got.unresolved
@@ -199,12 +198,12 @@ class Worker:
             if await ctx.db.tx(tx) == "delivered" and got.supplier:
                 self._observe(order, got.supplier)
         except (NotDeliverable, IntegrityError):
-            await ctx.db.tx(jobs.finish, job, time.time())
+            await ctx.db.tx(jobs.finish, job, self.ctx.now())
 
     async def _heartbeat(self, job: dict[str, Any]) -> None:
         while True:
             await asyncio.sleep(self.lease_wall / 3)
-            if not await self.ctx.db.tx(jobs.renew, job, time.time(), self.lease_wall):
+            if not await self.ctx.db.tx(jobs.renew, job, self.ctx.now(), self.lease_wall):
                 log.warning("lost the lease on job %s (order %s)", job["id"], job["order_no"])
                 return
 

@@ -1,9 +1,9 @@
-"""Buyer API: products, create order (stock reserved), order status, cards by token."""
+"""Buyer API: products, create order (stock reserved), order status, cards by token.
+Handlers read the service state from `app.state` (`ctx`, `risk`)."""
 
 from __future__ import annotations
 
 import hmac
-import time
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from delivery import epay
-from delivery.api.common import ApiError, ok, parse
+from delivery.api.common import ApiError, Text, ctx_of, ok, parse
 from delivery.ctx import Ctx
 from delivery.risk import Risk
 from delivery.store import deliveries, orders, stock
@@ -21,9 +21,9 @@ from delivery.store import deliveries, orders, stock
 
 class OrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    product_id: str = Field(min_length=1, max_length=64)
+    product_id: Text = Field(min_length=1, max_length=64)
     quantity: int = Field(ge=1, le=100, strict=True)
-    contact: str = Field(min_length=1, max_length=200)
+    contact: Text = Field(min_length=1, max_length=200)
 
 
 def pay_params(ctx: Ctx, o: dict[str, Any], name: str) -> dict[str, str]:
@@ -37,75 +37,88 @@ def pay_params(ctx: Ctx, o: dict[str, Any], name: str) -> dict[str, str]:
     return p
 
 
-def routes(ctx: Ctx, risk: Risk) -> list[Route]:
-    async def products(request: Request) -> Response:
-        counts = await ctx.db.tx(stock.stock_table)
-        return ok([{"id": p.id, "name": p.name, "price": f"{p.price:.2f}", "kind": p.kind,
-                    "stock_available": counts.get(p.id, {}).get("available", 0)
-                    if p.kind == "local" else None} for p in ctx.cfg.products])
+async def products(request: Request) -> Response:
+    ctx = ctx_of(request)
+    counts = await ctx.db.tx(stock.stock_table)
+    return ok([{"id": p.id, "name": p.name, "price": f"{p.price:.2f}", "kind": p.kind,
+                "stock_available": counts.get(p.id, {}).get("available", 0)
+                if p.kind == "local" else None} for p in ctx.cfg.products])
 
-    async def create(request: Request) -> Response:
-        body = await parse(request, OrderIn)
-        product = ctx.cfg.product(body.product_id)
-        if product is None:
-            raise ApiError(404, f"unknown product_id {body.product_id!r}; see GET /api/products")
-        ip = request.headers.get("x-buyer-ip") or (request.client.host if request.client else "")
-        amount = (product.price * body.quantity).quantize(Decimal("0.01"))
-        verdict = risk.assess(body.contact, ip[:64], amount)
-        flag = "ok"
-        if verdict != "ok":
-            if risk.mode == "block":
-                raise ApiError(403, f"order refused by risk control ({verdict})")
-            flag = "hold" if risk.mode == "review" else "post_review"
-        now = time.time()
-        try:
-            o = await ctx.db.tx(orders.create, ctx, product, body.quantity, body.contact,
-                                ip[:64], flag, now)
-        except stock.OutOfStock as exc:
-            raise ApiError(409, f"out of stock: product {body.product_id!r} has fewer than "
-                                f"{body.quantity} keys available") from exc
-        params = pay_params(ctx, o, product.name)
-        return ok({"order_no": o["order_no"], "token": o["token"], "amount": o["amount"],
-                   "status": o["status"], "expires_at": o["expires_at"],
-                   "pay_url": ctx.cfg.pay_base.rstrip("/") + "/submit.php",
-                   "pay_params": params}, 201)
 
-    def _get_with_cards(conn: Any, order_no: str) -> dict[str, Any] | None:
-        o = orders.get(conn, order_no)
-        if o is not None and o["status"] == "delivered":
-            d = deliveries.existing(conn, order_no)
-            o = {**o, "cards": d["codes"] if d is not None else None}
-        return o
+def _risk_flag(request: Request, contact: str, ip: str, amount: Decimal, now: float) -> str:
+    """ok | hold | post_review; raises 403 in block mode."""
+    risk: Risk = request.app.state.risk
+    verdict = risk.assess(contact, ip, amount, now)
+    if verdict == "ok":
+        return "ok"
+    if risk.mode == "block":
+        raise ApiError(403, f"order refused by risk control ({verdict})")
+    return "hold" if risk.mode == "review" else "post_review"
 
-    async def _owned(request: Request, *, cards: bool = False) -> dict[str, Any]:
-        order_no = request.path_params["order_no"]
-        token = request.query_params.get("token", "")
-        get = _get_with_cards if cards else orders.get
-        o = await ctx.db.tx(get, order_no) if len(order_no) <= 40 else None
-        if o is None or not token or not hmac.compare_digest(token, o["token"]):
-            raise ApiError(404, f"no order {order_no[:40]!r} for this token; "
-                                "pass ?token= from the order creation reply")
-        return o
 
-    async def status(request: Request) -> Response:
-        o = await _owned(request, cards=True)
-        body = {"order_no": o["order_no"], "status": o["status"], "amount": o["amount"],
-                "paid_at": o["paid_at"], "delivered_at": o["delivered_at"],
-                "delivered": o["status"] == "delivered"}
-        if o.get("cards") is not None:  # delivered: the buyer's last poll is also its fetch
-            body["cards"] = o["cards"]
-        return ok(body)
+async def create(request: Request) -> Response:
+    ctx = ctx_of(request)
+    body = await parse(request, OrderIn)
+    product = ctx.cfg.product(body.product_id)
+    if product is None:
+        raise ApiError(404, f"unknown product_id {body.product_id!r}; see GET /api/products")
+    ip = request.headers.get("x-buyer-ip") or (request.client.host if request.client else "")
+    amount = (product.price * body.quantity).quantize(Decimal("0.01"))
+    now = ctx.now()
+    flag = _risk_flag(request, body.contact, ip[:64], amount, now)
+    try:
+        o = await ctx.db.tx(orders.create, ctx, product, body.quantity, body.contact,
+                            ip[:64], flag, now)
+    except stock.OutOfStock as exc:
+        raise ApiError(409, f"out of stock: product {body.product_id!r} has fewer than "
+                            f"{body.quantity} keys available") from exc
+    params = pay_params(ctx, o, product.name)
+    return ok({"order_no": o["order_no"], "token": o["token"], "amount": o["amount"],
+               "status": o["status"], "expires_at": o["expires_at"],
+               "pay_url": ctx.cfg.pay_base.rstrip("/") + "/submit.php",
+               "pay_params": params}, 201)
 
-    async def cards(request: Request) -> Response:
-        o = await _owned(request)
-        d = await ctx.db.tx(deliveries.existing, o["order_no"])
-        if d is None:
-            raise ApiError(409, f"order {o['order_no']} is {o['status']}, not delivered yet")
-        return ok({"order_no": o["order_no"], "cards": d["codes"]})
 
-    return [
-        Route("/api/products", products, methods=["GET"]),
-        Route("/api/orders", create, methods=["POST"]),
-        Route("/api/orders/{order_no}", status, methods=["GET"]),
-        Route("/api/orders/{order_no}/cards", cards, methods=["GET"]),
-    ]
+def _get_with_cards(conn: Any, order_no: str) -> dict[str, Any] | None:
+    o = orders.get(conn, order_no)
+    if o is not None and o["status"] == "delivered":
+        d = deliveries.existing(conn, order_no)
+        o = {**o, "cards": d["codes"] if d is not None else None}
+    return o
+
+
+async def _owned(request: Request, *, cards: bool = False) -> dict[str, Any]:
+    order_no = request.path_params["order_no"]
+    token = request.query_params.get("token", "")
+    get = _get_with_cards if cards else orders.get
+    o = await ctx_of(request).db.tx(get, order_no) if len(order_no) <= 40 else None
+    if o is None or not token or not hmac.compare_digest(token.encode(), o["token"].encode()):
+        raise ApiError(404, f"no order {order_no[:40]!r} for this token; "
+                            "pass ?token= from the order creation reply")
+    return o
+
+
+async def status(request: Request) -> Response:
+    o = await _owned(request, cards=True)
+    body = {"order_no": o["order_no"], "status": o["status"], "amount": o["amount"],
+            "paid_at": o["paid_at"], "delivered_at": o["delivered_at"],
+            "delivered": o["status"] == "delivered"}
+    if o.get("cards") is not None:  # delivered: the buyer's last poll is also its fetch
+        body["cards"] = o["cards"]
+    return ok(body)
+
+
+async def cards(request: Request) -> Response:
+    o = await _owned(request)
+    d = await ctx_of(request).db.tx(deliveries.existing, o["order_no"])
+    if d is None:
+        raise ApiError(409, f"order {o['order_no']} is {o['status']}, not delivered yet")
+    return ok({"order_no": o["order_no"], "cards": d["codes"]})
+
+
+ROUTES = [
+    Route("/api/products", products, methods=["GET"]),
+    Route("/api/orders", create, methods=["POST"]),
+    Route("/api/orders/{order_no}", status, methods=["GET"]),
+    Route("/api/orders/{order_no}/cards", cards, methods=["GET"]),
+]

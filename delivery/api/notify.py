@@ -1,8 +1,12 @@
-"""epay payment notify: verify sign, pid and amount, then apply in one transaction."""
+"""epay payment notify: verify sign, pid and amount, then apply in one transaction.
+
+The gateway stops retrying when the reply contains `success`; every refusal answers
+`fail: <reason>` (4xx) so it retries, and is logged and recorded as an anomaly.
+"""
 
 from __future__ import annotations
 
-import time
+from urllib.parse import parse_qsl
 
 from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
@@ -10,12 +14,14 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from delivery import epay
-from delivery.api.common import read_body
+from delivery.api.common import ctx_of, read_body
 from delivery.ctx import Ctx, log
 from delivery.store import payments
 
 FIELDS = ("pid", "trade_no", "out_trade_no", "type", "name", "money", "trade_status")
 HANDLED = {"paid", "review", "revived", "refund_needed", "duplicate", "double_payment"}
+REFUSED = {"amount_mismatch": 400, "unknown_order": 404, "trade_no_reused": 409}
+MAX_FORM = 16 * 1024
 
 
 def _fail(status: int, why: str) -> Response:
@@ -26,49 +32,67 @@ async def apply_payment(ctx: Ctx, trade_no: str, order_no: str, money: str) -> s
     """Shared by notify and the reconciler; retries the race on the unique trade_no."""
     for _ in range(5):
         try:
-            return await ctx.db.tx(payments.apply, ctx, trade_no, order_no, money, time.time())
+            return await ctx.db.tx(payments.apply, ctx, trade_no, order_no, money, ctx.now())
         except (IntegrityError, payments.Retry):
             continue  # a concurrent duplicate committed first: the next round sees it
-    return await ctx.db.tx(payments.apply, ctx, trade_no, order_no, money, time.time())
+    return await ctx.db.tx(payments.apply, ctx, trade_no, order_no, money, ctx.now())
 
 
-def routes(ctx: Ctx) -> list[Route]:
-    g = ctx.cfg.gateway
+async def _anomaly(ctx: Ctx, kind: str, order_no: str | None, detail: str) -> None:
+    ctx.metrics.anomalies.labels(kind=kind).inc()
+    await ctx.db.tx(payments.record_anomaly, kind, order_no, detail, ctx.now())
 
-    async def anomaly(kind: str, order_no: str | None, detail: str) -> None:
-        ctx.metrics.anomalies.labels(kind=kind).inc()
-        await ctx.db.tx(payments.record_anomaly, kind, order_no, detail, time.time())
 
-    async def notify(request: Request) -> Response:
-        params = dict(request.query_params)
-        if request.method == "POST":
-            from urllib.parse import parse_qsl
-            raw = await read_body(request, 16 * 1024)
-            params.update(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
-        missing = [f for f in ("trade_no", "out_trade_no", "money", "sign") if not params.get(f)]
-        if missing:
-            ctx.metrics.notifies.labels(result="malformed").inc()
-            return _fail(400, f"missing {missing}")
-        order_no, trade_no = params["out_trade_no"][:64], params["trade_no"][:64]
-        if not epay.verify(params, g.key):
-            ctx.metrics.notifies.labels(result="bad_sign").inc()
-            await anomaly("bad_sign", order_no, f"trade_no={trade_no}")
-            log.warning("notify with a bad signature for order %s", order_no)
-            return _fail(400, "bad signature")
-        if params.get("pid") != g.pid:
-            await anomaly("wrong_pid", order_no, f"pid={params.get('pid')!r}")
-            return _fail(400, "wrong pid")
-        if params.get("trade_status") != "TRADE_SUCCESS":
-            ctx.metrics.notifies.labels(result="not_success").inc()
-            return PlainTextResponse("success")  # nothing to do for unpaid states
-        result = await apply_payment(ctx, trade_no, order_no, params["money"])
-        ctx.metrics.notifies.labels(result=result).inc()
-        if result in ("amount_mismatch", "unknown_order"):
-            ctx.metrics.anomalies.labels(kind=result).inc()
-            log.warning("notify rejected: %s order=%s trade_no=%s", result, order_no, trade_no)
-            return _fail(400 if result == "amount_mismatch" else 404, result)
-        if result in ("paid", "revived"):
-            ctx.wake.set()
-        return PlainTextResponse("success")
+async def _params(request: Request) -> dict[str, str]:
+    """Query string, plus the form body of a POST (undecodable bytes replaced)."""
+    params = dict(request.query_params)
+    if request.method == "POST":
+        raw = await read_body(request, MAX_FORM)
+        params.update(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    return params
 
-    return [Route("/notify/epay", notify, methods=["GET", "POST"])]
+
+async def _refusal(ctx: Ctx, params: dict[str, str]) -> Response | None:
+    """The reply for a notify that must not be applied (bad form, sign or pid), else None."""
+    missing = [f for f in ("trade_no", "out_trade_no", "money", "sign") if not params.get(f)]
+    nul = sorted(k for k, v in params.items() if "\x00" in k or "\x00" in v)
+    if missing or nul:
+        ctx.metrics.notifies.labels(result="malformed").inc()
+        return _fail(400, f"missing {missing}" if missing else f"NUL character in {nul}")
+    order_no, trade_no = params["out_trade_no"][:64], params["trade_no"][:64]
+    if not epay.verify(params, ctx.cfg.gateway.key):
+        ctx.metrics.notifies.labels(result="bad_sign").inc()
+        await _anomaly(ctx, "bad_sign", order_no, f"trade_no={trade_no}")
+        log.warning("notify with a bad signature for order %s", order_no)
+        return _fail(400, "bad signature")
+    if params.get("pid") != ctx.cfg.gateway.pid:
+        await _anomaly(ctx, "wrong_pid", order_no, f"pid={params.get('pid')!r}")
+        return _fail(400, "wrong pid")
+    return None
+
+
+async def notify(request: Request) -> Response:
+    ctx = ctx_of(request)
+    params = await _params(request)
+    refused = await _refusal(ctx, params)
+    if refused is not None:
+        return refused
+    if params.get("trade_status") != "TRADE_SUCCESS":
+        ctx.metrics.notifies.labels(result="not_success").inc()
+        return PlainTextResponse("success")  # nothing to do for unpaid states
+    order_no, trade_no = params["out_trade_no"][:64], params["trade_no"][:64]
+    result = await apply_payment(ctx, trade_no, order_no, params["money"])
+    ctx.metrics.notifies.labels(result=result).inc()
+    if result in REFUSED:
+        ctx.metrics.anomalies.labels(kind=result).inc()
+        why = result
+        if result == "trade_no_reused":
+            why += f" (trade_no {trade_no} already paid another order; {order_no} stays unpaid)"
+        log.warning("notify refused: %s order=%s trade_no=%s", why, order_no, trade_no)
+        return _fail(REFUSED[result], why)
+    if result in ("paid", "revived"):
+        ctx.wake.set()
+    return PlainTextResponse("success")
+
+
+ROUTES = [Route("/notify/epay", notify, methods=["GET", "POST"])]

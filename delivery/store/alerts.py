@@ -1,4 +1,5 @@
-"""Alert rows (one per rule and window) and their outbox posts to IM robots."""
+"""Alert rows (one per rule and window) and their outbox posts to IM robots, plus the
+admin's alert mail over SMTP when `smtp.admin_to` is set."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from delivery import defects as D
+from delivery import smtp
 from delivery.alerts import format_for
 from delivery.db.schema import alerts
 from delivery.store import jobs
@@ -39,9 +41,11 @@ def raise_alert(conn: Connection, ctx: Ctx, rule: str, severity: str, message: s
     channels = [name for name, url in ctx.cfg.alerts.model_dump().items() if url]
     try:
         with conn.begin_nested():
-            alert_id = conn.execute(insert(alerts).values(
+            key = conn.execute(insert(alerts).values(
                 rule=rule, severity=severity, message=message, window_start=ws, at=now,
-                channels=json.dumps(channels))).inserted_primary_key[0]
+                channels=json.dumps(channels))).inserted_primary_key
+            assert key is not None  # an INSERT always has one
+            alert_id = key[0]
     except IntegrityError:
         return False  # another process raised it first
     text = f"[faka-alert] rule={rule} severity={severity}\n{message}"
@@ -49,5 +53,10 @@ def raise_alert(conn: Connection, ctx: Ctx, rule: str, severity: str, message: s
         url = getattr(ctx.cfg.alerts, ch)
         jobs.enqueue(conn, "alert", f"alert:{alert_id}:{ch}:{uuid.uuid4().hex[:6]}", now,
                      payload={"url": url, "body": format_for(ch, text, url), "rule": rule})
+    mail = ctx.cfg.smtp
+    if mail is not None and mail.admin_to:  # the admin's alert mail, besides the IM posts
+        jobs.enqueue(conn, "mail", f"mail:alert:{alert_id}", now, payload=smtp.payload(
+            [mail.admin_to], f"[faka-alert] rule={rule} severity={severity}", text,
+            kind="alert", rule=rule))
     ctx.metrics.alerts.labels(rule=rule).inc()
     return True

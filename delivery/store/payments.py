@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import uuid
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert
 
@@ -61,11 +61,11 @@ def enqueue_delivery(conn: Connection, order_no: str, now: float, *, force: bool
                  payload={"force": True} if force else None)
 
 
-def _paid_status(ctx: Ctx, order: dict) -> str:
+def _paid_status(ctx: Ctx, order: dict[str, Any]) -> str:
     return "review" if order["risk"] == "hold" else "paid"
 
 
-def _risk_at_payment(conn: Connection, ctx: Ctx, order: dict, now: float) -> str:
+def _risk_at_payment(conn: Connection, ctx: Ctx, order: dict[str, Any], now: float) -> str:
     """The order's risk flag after the payment-time check: its own, `hold`,
     `post_review`, or `blocked` (block mode: refund it)."""
     cfg = ctx.cfg
@@ -81,7 +81,7 @@ def _risk_at_payment(conn: Connection, ctx: Ctx, order: dict, now: float) -> str
     return {"block": "blocked", "review": "hold"}.get(cfg.risk.mode, "post_review")
 
 
-def _refuse(conn: Connection, ctx: Ctx, order: dict, trade_no: str, now: float) -> str:
+def _refuse(conn: Connection, ctx: Ctx, order: dict[str, Any], trade_no: str, now: float) -> str:
     order_no = order["order_no"]
     if not orders.set_status(conn, order_no, order["status"], "refund_needed", now,
                              paid_at=now, trade_no=trade_no, risk="blocked"):
@@ -96,7 +96,8 @@ def _refuse(conn: Connection, ctx: Ctx, order: dict, trade_no: str, now: float) 
 def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
           now: float) -> str:
     """Returns one of: paid, review, revived, refund_needed, duplicate, double_payment,
-    unknown_order, amount_mismatch."""
+    unknown_order, amount_mismatch, trade_no_reused (the trade number already paid
+    another order: refused, this order is left as it is)."""
     order = orders.get(conn, order_no)
     if order is None:
         record_anomaly(conn, "unknown_order", order_no, f"trade_no={trade_no}", now)
@@ -110,6 +111,10 @@ def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
                        f"trade_no={trade_no} money={money!r} expected={order['amount']}", now)
         return "amount_mismatch"
     seen = raw.run(conn, _SEEN, (trade_no,)).fetchone()
+    if seen is not None and seen[0] != order_no:
+        record_anomaly(conn, "trade_no_reused", order_no,
+                       f"trade_no={trade_no} already paid order {seen[0]}", now)
+        return "trade_no_reused"
     if seen is not None:
         if ctx.defects.on(D.DUP_NOTIFY_REDELIVER):  # bug zoo: no idempotency on trade_no
             conn.execute(insert(payments).values(trade_no=trade_no, dedupe=uuid.uuid4().hex,
@@ -139,7 +144,8 @@ def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
     return "double_payment"
 
 
-def _late_payment(conn: Connection, ctx: Ctx, order: dict, trade_no: str, now: float) -> str:
+def _late_payment(conn: Connection, ctx: Ctx, order: dict[str, Any], trade_no: str,
+                  now: float) -> str:
     order_no = order["order_no"]
     product = ctx.cfg.product(order["product_id"])
     revivable = product is not None

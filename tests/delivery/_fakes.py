@@ -1,7 +1,8 @@
-"""Helpers shared by the monitor / notices / reconcile / risk / admin tests: IM robot URLs
-on the sink, knobs and ledgers of the real fakes, a service whose stderr goes to a file.
+"""Helpers shared by the delivery tests: IM robot URLs on the sink, knobs and ledgers of
+the real fakes, a service whose stderr goes to a file.
 
-The `sink` and `gateway` fixtures (real fakes at time_scale 600) live in conftest.py.
+The `sink`, `gateway` (real fakes at time_scale 600), `supplier` and `supplier2` (real
+`fakes.supplier`, time_scale 1) fixtures live in conftest.py.
 """
 
 from __future__ import annotations
@@ -26,6 +27,17 @@ def alert_urls(base: str) -> dict[str, str]:
             "wecom": f"{base}/cgi-bin/webhook/send?key=wk"}
 
 
+DOWN = {"error_rate": 1.0, "error_codes": [503]}  # every upstream call answers 503
+UP = {"error_rate": 0.0}
+
+
+def hold_after_commit(seconds: float) -> dict[str, Any]:
+    """Supplier knobs: commit the purchase, then hold the reply `seconds` (scenario s)."""
+    if seconds <= 0:
+        return {"commit_then_timeout": 0.0}
+    return {"commit_then_timeout": 1.0, "commit_timeout_mode": "hold", "hold_s": seconds}
+
+
 def behave(fake: ManagedProcess, **knobs: Any) -> None:
     httpx.put(fake.url + "/_fake/behaviour", json=knobs, timeout=10).raise_for_status()
 
@@ -34,6 +46,10 @@ def ledger(fake: ManagedProcess, kind: str) -> list[dict[str, Any]]:
     r = httpx.get(fake.url + "/_fake/ledger", params={"kind": kind, "limit": 10000}, timeout=10)
     r.raise_for_status()
     return list(r.json()["items"])
+
+
+def purchases(supplier: ManagedProcess) -> list[dict[str, Any]]:
+    return ledger(supplier, "purchases")
 
 
 def messages(sink: ManagedProcess, rule: str | None = None, *,

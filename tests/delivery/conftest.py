@@ -1,4 +1,5 @@
-"""Fixtures: the delivery service as a real process on SQLite or PostgreSQL, and stubs.
+"""Fixtures: the delivery service as a real process on SQLite or PostgreSQL, and the
+real fakes (supplier, payment gateway, IM/mail sink) it talks to.
 
 PostgreSQL tests run whenever 127.0.0.1:5432 answers; with CI=true an
 unreachable server FAILS them; elsewhere they skip with the reason.
@@ -43,19 +44,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         c.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+def supplier_fake(name: str, *args: str) -> ManagedProcess:
+    """A real `fakes.supplier` at time_scale 1 with the credentials `base_config` uses."""
+    return ManagedProcess(name, [sys.executable, "-m", "fakes.supplier", "--port", "0",
+                                 "--name", name, "--api-key", "k", "--api-secret", "s",
+                                 "--seed", "7", *args], cwd=ROOT)
+
+
 @pytest.fixture
-def stub() -> Iterator[ManagedProcess]:
-    p = ManagedProcess("stub", [sys.executable, str(ROOT / "tests/delivery/_supplier_stub.py"),
-                                "--port", "0"], cwd=ROOT)
-    with p:
+def supplier() -> Iterator[ManagedProcess]:
+    with supplier_fake("primary") as p:
         yield p
 
 
 @pytest.fixture
-def stub2() -> Iterator[ManagedProcess]:
-    p = ManagedProcess("stub2", [sys.executable, str(ROOT / "tests/delivery/_supplier_stub.py"),
-                                 "--port", "0"], cwd=ROOT)
-    with p:
+def supplier2() -> Iterator[ManagedProcess]:
+    with supplier_fake("backup") as p:
         yield p
 
 
@@ -159,17 +163,3 @@ def service_factory(tmp_path: Path) -> Iterator[Any]:
     yield make
     for s in started:
         s.close()
-
-
-def wait_until(fn: Any, timeout: float = 20.0, every: float = 0.05) -> Any:
-    """Poll a condition (not readiness: a business outcome) until true or timeout."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        v = fn()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(every)

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.delivery._rawhttp import fire
-from tests.delivery.conftest import ADMIN, ROOT, base_config, notify_params, wait_until
+from tests.delivery.conftest import ADMIN, ROOT, base_config, notify_params
+from tests.waiting import wait_until
 
 BAD_BODIES: list[tuple[str, bytes, int, str]] = [
     ("malformed", b'{"product_id": "steam-50", "quantity": 1,', 400, "malformed JSON"),

@@ -4,15 +4,13 @@ movement, and card codes never in the service's log. Real processes, time_scale 
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from runtime import ManagedProcess
-from tests.delivery._fakes import SCALE, start_logged
-from tests.delivery.conftest import base_config, notify_params, wait_until
+from tests.delivery._fakes import DOWN, SCALE, behave, start_logged
+from tests.delivery.conftest import base_config, notify_params
+from tests.waiting import wait_until
 
 ADMIN_ROUTES = [("GET", "/admin/orders"), ("GET", "/admin/api-log"), ("GET", "/admin/alerts"),
                 ("GET", "/admin/export"), ("POST", "/admin/orders/X/deliver"),
@@ -21,9 +19,9 @@ ADMIN_ROUTES = [("GET", "/admin/orders"), ("GET", "/admin/api-log"), ("GET", "/a
                 ("POST", "/admin/stock/import")]
 
 
-def _cfg(db_url: str, stub: ManagedProcess, **over: Any) -> dict[str, Any]:
+def _cfg(db_url: str, supplier: ManagedProcess, **over: Any) -> dict[str, Any]:
     return base_config(db_url, time_scale=SCALE, order_expiry_s=6000,
-                       suppliers={"primary": {"url": stub.url}},
+                       suppliers={"primary": {"url": supplier.url}},
                        supplier_policy={"timeout_s": 5, "max_attempts": 2,
                                         "backoff_base_s": 1, "backoff_max_s": 2,
                                         "breaker_failures": 50, "breaker_reset_s": 60}, **over)
@@ -35,8 +33,8 @@ def _pay(svc: Any, o: dict[str, Any]) -> None:
 
 
 def test_admin_auth_filters_api_log_refund_import(db_url: str, service_factory: Any,
-                                                  stub: ManagedProcess) -> None:
-    svc = service_factory(_cfg(db_url, stub))
+                                                  supplier: ManagedProcess) -> None:
+    svc = service_factory(_cfg(db_url, supplier))
     for method, path in ADMIN_ROUTES:
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "drill-admin"}):
             r = svc.http.request(method, path, headers=headers)
@@ -53,10 +51,7 @@ def test_admin_auth_filters_api_log_refund_import(db_url: str, service_factory: 
     def listed(**params: Any) -> list[str]:
         return [o["order_no"] for o in
                 svc.admin("GET", "/admin/orders", params=params).json()["orders"]]
-    old = svc.order()
-    time.sleep(0.6)  # 360 scenario seconds
-    new = svc.order()
-    assert listed(older_than_s=240) == [old["order_no"]]  # 240 scenario s = 0.4 wall s
+    old, new = svc.order(), svc.order()  # older_than_s: tests/delivery/api/test_admin.py
     _pay(svc, new)
     wait_until(lambda: svc.export()["deliveries"])
     assert listed() == [old["order_no"], new["order_no"]]
@@ -67,7 +62,7 @@ def test_admin_auth_filters_api_log_refund_import(db_url: str, service_factory: 
     # refund: not from pending_payment or delivered; yes from manual (suppliers failed)
     for o in (old, new):
         assert svc.admin("POST", f"/admin/orders/{o['order_no']}/refund").status_code == 409
-    httpx.put(stub.url + "/_stub/behaviour", json={"down": True}).raise_for_status()
+    behave(supplier, **DOWN)
     sup = svc.order("apple-100")
     _pay(svc, sup)
     wait_until(lambda: {o["order_no"]: o["status"] for o in svc.export()["orders"]}
@@ -93,9 +88,10 @@ def _metric(text: str, name: str, **labels: str) -> float | None:
     return None
 
 
-def test_metrics_move_and_logs_hide_card_codes(tmp_path: Path, stub: ManagedProcess) -> None:
-    httpx.put(stub.url + "/_stub/behaviour", json={"latency_ms": 600}).raise_for_status()
-    cfg = _cfg(f"sqlite:///{tmp_path}/s.sqlite3", stub,
+def test_metrics_move_and_logs_hide_card_codes(tmp_path: Path,
+                                               supplier: ManagedProcess) -> None:
+    behave(supplier, latency_ms=600)
+    cfg = _cfg(f"sqlite:///{tmp_path}/s.sqlite3", supplier,
                worker={"lease_s": 6000, "concurrency": 8, "poll_s": 0.02},
                monitor={"every_s": 6, "low_stock_below": 5})
     svc, log = start_logged(tmp_path, cfg)

@@ -6,7 +6,8 @@ import asyncio
 from typing import Any
 
 from tests.delivery._rawhttp import fire
-from tests.delivery.conftest import ADMIN, base_config, notify_params, wait_until
+from tests.delivery.conftest import ADMIN, base_config, notify_params
+from tests.waiting import wait_until
 
 ALLOW = {"FAKA_DRILL_ALLOW_DEFECTS": "1"}
 

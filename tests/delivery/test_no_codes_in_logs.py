@@ -1,18 +1,22 @@
 """Card codes never reach the service log or the API log, even when a supplier's reply
 is unreadable: a committed purchase whose reply is cut short (the real fakes.supplier
-`malformed`/`truncated` behaviour) or is plain text starting with the codes (stub)."""
+`malformed`/`truncated` behaviour) or is plain text starting with the codes (the stand-in
+`_plaintext_supplier.py`)."""
 
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import pytest
 
 from runtime import ManagedProcess
 from tests.delivery._fakes import behave, ledger, start_logged
-from tests.delivery.conftest import _fake, base_config, notify_params, wait_until
+from tests.delivery.conftest import ROOT, _fake, base_config, notify_params
+from tests.waiting import wait_until
 
 
 def _pay_and_deliver(svc: Any, n: int) -> list[str]:
@@ -54,15 +58,23 @@ def test_truncated_reply_from_fake_supplier(tmp_path: Path) -> None:
             svc.close()
 
 
-def test_plain_text_reply_starting_with_codes(tmp_path: Path, stub: ManagedProcess) -> None:
-    httpx.put(stub.url + "/_stub/behaviour", json={"garbled": True}).raise_for_status()
+@pytest.fixture
+def plaintext_supplier() -> Iterator[ManagedProcess]:
+    with ManagedProcess("plaintext-supplier", [
+            sys.executable, str(ROOT / "tests/delivery/_plaintext_supplier.py"), "--port", "0"],
+            cwd=ROOT) as p:
+        yield p
+
+
+def test_plain_text_reply_starting_with_codes(tmp_path: Path,
+                                              plaintext_supplier: ManagedProcess) -> None:
+    stub = plaintext_supplier
     cfg = base_config(f"sqlite:///{tmp_path}/s.sqlite3", suppliers={"primary": {"url": stub.url}})
     svc, log = start_logged(tmp_path, cfg)
     try:
         codes = _pay_and_deliver(svc, 2)
-        bought = [c for p in httpx.get(stub.url + "/_stub/ledger").json()["purchases"]
-                  for c in p.get("codes", [])]
-        assert sorted(codes) == sorted(bought)  # delivered through the by-downstream lookup
+        bought = sorted({c for p in ledger(stub, "purchases") for c in p["codes"]})
+        assert sorted(codes) == bought  # delivered through the by-downstream lookup
         bad = _assert_nowhere(svc, log, bought)
         assert "text/plain" in bad[0]["error"]
     finally:

@@ -8,7 +8,8 @@ from collections import Counter
 from typing import Any
 
 from tests.delivery._rawhttp import fire
-from tests.delivery.conftest import KEY, base_config, notify_params, wait_until
+from tests.delivery.conftest import KEY, base_config, notify_params
+from tests.waiting import wait_until
 
 
 def _fire(url: str, reqs: list[dict[str, Any]]) -> list[tuple[int, Any]]:

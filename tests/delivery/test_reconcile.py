@@ -4,13 +4,16 @@ lost is found through api.php?act=order and delivered; an unpaid one is left alo
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from runtime import ManagedProcess
 from tests.delivery._fakes import SCALE, behave, ledger
-from tests.delivery.conftest import base_config, notify_params, wait_until
+from tests.delivery.conftest import base_config, notify_params
+from tests.delivery.inproc import shop
+from tests.waiting import wait_until
 
 
 def _at_gateway(gateway: ManagedProcess, o: dict[str, Any]) -> str:
@@ -45,7 +48,7 @@ def test_lost_notify_reconciled_unpaid_left_alone(db_url: str, service_factory: 
     wait_until(lambda: status(paid) == "delivered", timeout=10)
     assert time.time() - t_paid < 5  # reconcile.after_s 60 + every_s 30 = 0.15 wall s
     assert [n["outcome"] for n in ledger(gateway, "notifies")] == ["lost"]
-    time.sleep(0.3)  # several more reconcile passes
+    # applied once however many passes run: test_reconciler_applies_once_and_asks_only_…
     ex = svc.export()
     assert [(p["order_no"], p["trade_no"]) for p in ex["payments"]] == [(paid["order_no"],
                                                                          trade_no)]
@@ -101,3 +104,41 @@ def test_lost_notify_after_expiry_reconciled(db_url: str, service_factory: Any,
     assert [a for a in ex["alerts"] if a["rule"] == "refund_needed"]
     assert sorted(d["order_no"] for d in ex["deliveries"]) == sorted(
         [revived["order_no"], taker["order_no"]])
+
+
+def test_reconciler_applies_once_and_asks_only_inside_its_window(tmp_path: Path) -> None:
+    """In process, a literal gateway (httpx.MockTransport) and the injected clock: a lost
+    payment is applied once however many passes run; an order is asked about only between
+    `after_s` and `horizon_s` of age."""
+    paid_at_gateway: dict[str, str] = {}
+    asked: list[str] = []
+
+    def gateway(request: httpx.Request) -> httpx.Response:
+        no = request.url.params["out_trade_no"]
+        asked.append(no)
+        if no in paid_at_gateway:
+            return httpx.Response(200, json={"code": 1, "status": 1, "out_trade_no": no,
+                                             "trade_no": paid_at_gateway[no], "money": "50.00"})
+        return httpx.Response(200, json={"code": 1, "status": 0, "out_trade_no": no})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(gateway))
+    rc = {"after_s": 60, "every_s": 0.05, "horizon_s": 3600}
+    with shop(tmp_path, http=client, order_expiry_s=6000, reconcile=rc) as s:
+        s.import_keys(["K-1", "K-2", "K-3"])
+        paid, unpaid = s.order(), s.order()
+        paid_at_gateway[paid["order_no"]] = "T-LOST"
+        assert asked == []  # younger than after_s
+        s.clock.advance(61)
+        wait_until(lambda: s.status(paid)["delivered"], timeout=10, what="reconciled, delivered")
+        wait_until(lambda: asked.count(unpaid["order_no"]) >= 3, timeout=10,
+                   what="more passes over the unpaid order")
+        ex = s.admin("GET", "/admin/export").json()
+        assert [(p["order_no"], p["trade_no"]) for p in ex["payments"]] == [
+            (paid["order_no"], "T-LOST")]
+        assert s.status(unpaid)["status"] == "pending_payment"
+        s.clock.advance(3600)  # now older than horizon_s: no longer asked about
+        seen = len(asked)
+        s.order()  # a fresh order, and a mark after which the reconciler has passed again
+        s.clock.advance(61)
+        wait_until(lambda: len(asked) > seen, timeout=10, what="a pass asking the new order")
+        assert unpaid["order_no"] not in asked[seen:]

@@ -1,21 +1,24 @@
-"""Risk control at order time, real processes: block (403 with the reason), review (paid
+"""Risk control at order time: block (403 with the reason), review (paid
 order held; approve → delivered, reject → refund_needed (+ alert) then refunded),
 pass_then_review."""
 
 from __future__ import annotations
 
-import time
+from pathlib import Path
 from typing import Any
 
 from tests.delivery._fakes import SCALE
-from tests.delivery.conftest import base_config, notify_params, wait_until
+from tests.delivery.conftest import base_config, notify_params
+from tests.delivery.inproc import Shop, shop
+from tests.waiting import wait_until
 
 RISKY = "risky@x.cn"
 
 
 def _post(svc: Any, contact: str, ip: str | None = None, qty: int = 1) -> Any:
     headers = {"X-Buyer-IP": ip} if ip else {}
-    return svc.http.post("/api/orders", headers=headers,
+    http = svc.client if isinstance(svc, Shop) else svc.http
+    return http.post("/api/orders", headers=headers,
                          json={"product_id": "steam-50", "quantity": qty, "contact": contact})
 
 
@@ -24,29 +27,27 @@ def _refused(r: Any, reason: str) -> None:
     assert r.json() == {"error": f"order refused by risk control ({reason})", "status": 403}
 
 
-def test_block_mode_limits_velocity_blacklist(service_factory: Any, tmp_path: Any) -> None:
-    # time_scale 60: the velocity minute lasts 1 wall second
+def test_block_mode_limits_velocity_blacklist(tmp_path: Path) -> None:
+    """In process: the velocity minute passes on the service clock, not the test's."""
     risk = {"mode": "block", "max_amount": "100.00", "per_contact_per_min": 2,
             "per_ip_per_min": 3, "blacklist": ["bad@x.cn", "10.6.6.6"]}
-    svc = service_factory(base_config(f"sqlite:///{tmp_path}/s.sqlite3", time_scale=60,
-                                      risk=risk))
-    svc.import_keys(20)
-    _refused(_post(svc, "big@x.cn", "10.0.0.1", qty=3), "amount_limit")  # 150.00 > 100.00
-    assert _post(svc, "two@x.cn", "10.0.0.2", qty=2).status_code == 201  # 100.00 is allowed
-    _refused(_post(svc, "bad@x.cn", "10.0.0.3"), "blacklist")
-    _refused(_post(svc, "ok@x.cn", "10.6.6.6"), "blacklist")
-    # per contact: 2 a minute, from different addresses
-    assert [_post(svc, "c@x.cn", f"10.1.0.{i}").status_code for i in range(2)] == [201, 201]
-    _refused(_post(svc, "c@x.cn", "10.1.0.9"), "contact_velocity")
-    # per IP (X-Buyer-IP): 3 a minute, different contacts
-    assert [_post(svc, f"u{i}@x.cn", "10.2.0.1").status_code for i in range(3)] == [201] * 3
-    t_full = time.time()
-    _refused(_post(svc, "u9@x.cn", "10.2.0.1"), "ip_velocity")
-    ex = svc.export()
-    assert len(ex["orders"]) == 6 and ex["stock"][0]["reserved"] == 7  # refused: nothing held
-    time.sleep(max(0.0, t_full + 1.1 - time.time()))  # the scenario minute has passed
-    assert _post(svc, "u10@x.cn", "10.2.0.1").status_code == 201
-    assert _post(svc, "c@x.cn", "10.1.0.10").status_code == 201
+    with shop(tmp_path, risk=risk) as svc:
+        svc.import_keys([f"K-{i}" for i in range(20)])
+        _refused(_post(svc, "big@x.cn", "10.0.0.1", qty=3), "amount_limit")  # 150.00 > 100.00
+        assert _post(svc, "two@x.cn", "10.0.0.2", qty=2).status_code == 201  # 100.00 allowed
+        _refused(_post(svc, "bad@x.cn", "10.0.0.3"), "blacklist")
+        _refused(_post(svc, "ok@x.cn", "10.6.6.6"), "blacklist")
+        # per contact: 2 a minute, from different addresses
+        assert [_post(svc, "c@x.cn", f"10.1.0.{i}").status_code for i in range(2)] == [201] * 2
+        _refused(_post(svc, "c@x.cn", "10.1.0.9"), "contact_velocity")
+        # per IP (X-Buyer-IP): 3 a minute, different contacts
+        assert [_post(svc, f"u{i}@x.cn", "10.2.0.1").status_code for i in range(3)] == [201] * 3
+        _refused(_post(svc, "u9@x.cn", "10.2.0.1"), "ip_velocity")
+        ex = svc.admin("GET", "/admin/export").json()
+        assert len(ex["orders"]) == 6 and ex["stock"][0]["reserved"] == 7  # refused: none held
+        svc.clock.advance(61)  # the minute has passed
+        assert _post(svc, "u10@x.cn", "10.2.0.1").status_code == 201
+        assert _post(svc, "c@x.cn", "10.1.0.10").status_code == 201
 
 
 def _pay(svc: Any, contact: str) -> dict[str, Any]:
@@ -70,7 +71,6 @@ def test_review_mode_holds_then_approve_or_reject(db_url: str, service_factory: 
     def statuses() -> dict[str, str]:
         return {o["order_no"]: o["status"] for o in svc.export()["orders"]}
     wait_until(lambda: statuses()[clean["order_no"]] == "delivered")
-    time.sleep(0.1)
     assert [statuses()[o["order_no"]] for o in held] == ["review"] * 3
     assert [d["order_no"] for d in svc.export()["deliveries"]] == [clean["order_no"]]
     listed = svc.admin("GET", "/admin/orders", params={"status": "review"}).json()["orders"]

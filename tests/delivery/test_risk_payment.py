@@ -2,29 +2,36 @@
 restarted with a stricter risk config (blacklisted contact / order-time IP, lower amount
 limit), then paid: block → refund_needed + alert (keys released, nothing delivered, the
 notify still answers `success` and stays idempotent), review → held, pass_then_review →
-delivered and flagged. Velocity of paid orders per contact in block mode."""
+delivered and flagged. Velocity of paid orders per contact in block mode (in process,
+injected clock)."""
 
 from __future__ import annotations
 
-import time
+from pathlib import Path
 from typing import Any
 
 from tests.delivery._fakes import SCALE
-from tests.delivery.conftest import base_config, notify_params, wait_until
+from tests.delivery.conftest import base_config, notify_params
+from tests.delivery.inproc import Shop, shop
+from tests.waiting import wait_until
 
 LATE = "late@x.cn"  # blacklisted after the orders were placed
 BAD_IP = "10.9.9.9"
 
 
+def _http(svc: Any) -> Any:
+    return svc.client if isinstance(svc, Shop) else svc.http
+
+
 def _order(svc: Any, contact: str, ip: str, qty: int = 1) -> dict[str, Any]:
-    r = svc.http.post("/api/orders", headers={"X-Buyer-IP": ip},
+    r = _http(svc).post("/api/orders", headers={"X-Buyer-IP": ip},
                       json={"product_id": "steam-50", "quantity": qty, "contact": contact})
     assert r.status_code == 201, r.text
     return dict(r.json())
 
 
 def _notify(svc: Any, o: dict[str, Any]) -> str:
-    r = svc.http.get("/notify/epay", params=notify_params(o["order_no"], o["amount"]))
+    r = _http(svc).get("/notify/epay", params=notify_params(o["order_no"], o["amount"]))
     return f"{r.status_code} {r.text}"
 
 
@@ -81,19 +88,18 @@ def test_payment_time_risk_per_mode(db_url: str, service_factory: Any) -> None:
     assert len(svc.export()["deliveries"]) == 2
 
 
-def test_paid_velocity_per_contact(service_factory: Any, tmp_path: Any) -> None:
-    # time_scale 60: the scenario minute is 1 wall second; one PAID order a minute per contact
+def test_paid_velocity_per_contact(tmp_path: Path) -> None:
+    """In process: one PAID order a scenario minute per contact; the order-time minute
+    passes on the service clock."""
     risk = {"mode": "block", "per_contact_per_min": 1}
-    svc = service_factory(base_config(f"sqlite:///{tmp_path}/s.sqlite3", time_scale=60,
-                                      order_expiry_s=6000, risk=risk))
-    svc.import_keys(5)
-    first, other = _order(svc, "v@x.cn", "10.0.0.1"), _order(svc, "w@x.cn", "10.0.0.2")
-    t0 = time.time()
-    time.sleep(max(0.0, t0 + 1.05 - time.time()))  # the order-time minute has passed
-    second = _order(svc, "v@x.cn", "10.0.0.3")  # allowed at order time
-    assert [_notify(svc, o) for o in (first, other, second)] == ["200 success"] * 3
-    rows = _rows(svc)
-    assert rows[second["order_no"]]["status"] == "refund_needed"  # 2 paid within a minute
-    assert rows[second["order_no"]]["risk"] == "blocked"
-    wait_until(lambda: {_rows(svc)[o["order_no"]]["status"] for o in (first, other)}
-               == {"delivered"})
+    with shop(tmp_path, order_expiry_s=6000, risk=risk) as svc:
+        svc.import_keys([f"K-{i}" for i in range(5)])
+        first, other = _order(svc, "v@x.cn", "10.0.0.1"), _order(svc, "w@x.cn", "10.0.0.2")
+        svc.clock.advance(61)  # the order-time minute has passed
+        second = _order(svc, "v@x.cn", "10.0.0.3")  # allowed at order time
+        assert [_notify(svc, o) for o in (first, other, second)] == ["200 success"] * 3
+        rows = _rows(svc)
+        assert rows[second["order_no"]]["status"] == "refund_needed"  # 2 paid within a minute
+        assert rows[second["order_no"]]["risk"] == "blocked"
+        wait_until(lambda: {_rows(svc)[o["order_no"]]["status"] for o in (first, other)}
+                   == {"delivered"}, timeout=10, what="the other two delivered")

@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from runtime import ManagedProcess
-from tests.delivery.conftest import ROOT, base_config, notify_params, wait_until
+from tests.delivery.conftest import ROOT, base_config, notify_params
+from tests.waiting import wait_until
 
 
 def _supplier(name: str, behaviour: dict[str, Any]) -> ManagedProcess:
