@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="every scenario with title and tags")
     p = sub.add_parser("validate", help="check a scenario file")
     p.add_argument("scenario", nargs="+")
+    p.add_argument("--db", default=_env("db"),
+                   help="the shop database the drill will use (a db-link fault needs PostgreSQL)")
     p = sub.add_parser("run", epilog=EXIT_CODES, formatter_class=raw,
                        help="run one drill")
     p.add_argument("scenario")

@@ -24,7 +24,7 @@ def _err(text: str) -> None:
 
 
 def _load(name: str, args: argparse.Namespace) -> Scenario:
-    return load_scenario(name, **scenario_overrides(args))
+    return load_scenario(name, db_url=args.db, **scenario_overrides(args))
 
 
 def _run_one(scenario: Scenario, opts: RunOptions) -> tuple[int, Path]:
@@ -51,7 +51,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     code = ExitCode.PASSED
     for name in args.scenario:
         try:
-            s = load_scenario(name)
+            s = load_scenario(name, db_url=args.db)
         except ScenarioError as exc:
             print(exc, file=sys.stderr)
             code = ExitCode.USAGE

@@ -12,11 +12,12 @@ from the start of the load phase.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from drill.components import FAKES, LINKS, WORKER, service_components
-from drill.errors import ScenarioError
+from drill.components import DB, FAKES, LINKS, WORKER, service_components
+from drill.scenario.knobs import knob_problems
 
 if TYPE_CHECKING:
     from drill.scenario import Fault, Scenario
@@ -61,45 +62,90 @@ def family(target: str, workers: int) -> str | None:
     return None
 
 
-def _check(i: int, f: Fault, workers: int, duration: float) -> str | None:
-    where = f"faults[{i}]"
+MAX_TOXIC_MS = 24 * 3600 * 1000
+# attribute -> (minimum, maximum); all are integers, as in Toxiproxy (int64)
+TOXIC_RANGES: dict[str, tuple[int, int]] = {
+    "latency": (0, MAX_TOXIC_MS), "jitter": (0, MAX_TOXIC_MS), "rate": (0, 10**9),
+    "timeout": (0, MAX_TOXIC_MS), "average_size": (1, 10**9), "size_variation": (0, 10**9),
+    "delay": (0, MAX_TOXIC_MS), "bytes": (0, 10**12),
+}
+
+
+def _target_problem(where: str, f: Fault, workers: int, db_url: str | None) -> str | None:
     fam = family(f.target, workers)
     if fam is None:
         known = ", ".join((*LINKS, *process_targets(workers)))
         hint = " (kill a worker only with [service] workers >= 1)" if WORKER in f.target else ""
         return f"{where}.target = {f.target!r} is unknown; known: {known}{hint}"
+    if f.target == DB and not (db_url or "").startswith("postgresql"):
+        return (f"{where}.target = 'db': the db link exists only when the shop runs on "
+                "PostgreSQL; run with --db postgresql+psycopg://postgres@127.0.0.1:5432/test "
+                "or drop this fault")
     kinds: tuple[str, ...] = LINK_KINDS if fam == "link" else PROCESS_KINDS
     if fam == "process" and f.target in FAKES:
         kinds = (*kinds, "behaviour")
     if f.kind not in kinds:
         return (f"{where}.kind = {f.kind!r} does not apply to {f.target}; "
                 f"use one of {', '.join(kinds)}")
-    allowed: tuple[str, ...] = ()
-    if f.kind in TOXIC_ATTRIBUTES:
-        allowed = TOXIC_ATTRIBUTES[f.kind] + TOXIC_OPTIONS
-    if f.kind != "behaviour":
-        extra = sorted(set(f.params) - set(allowed))
-        if extra:
-            return (f"{where}.params has unknown key {extra[0]!r} for {f.kind}; "
-                    f"allowed: {', '.join(allowed) or 'none'}")
-    if f.kind == "behaviour" and not f.params:
-        return f"{where}.params is empty; give the fake's knobs, e.g. {{latency_ms = 200}}"
-    stream = f.params.get("stream", "downstream")
-    if stream not in ("upstream", "downstream"):
-        return f"{where}.params.stream = {stream!r}; use 'upstream' or 'downstream'"
-    if f.at >= duration:
-        return (f"{where}.at = {f.at:g}s is not before the load ends ({duration:g}s); "
-                "move it earlier or lengthen [load] duration")
     return None
 
 
-def validate_faults(scenario: Scenario) -> None:
-    problems = [
-        p for i, f in enumerate(scenario.faults)
-        if (p := _check(i, f, scenario.service.workers, scenario.load.duration)) is not None
-    ]
-    if problems:
-        raise ScenarioError(scenario.path or scenario.name, problems)
+def _toxic_value(where: str, name: str, value: Any) -> str | None:
+    if name == "stream":
+        ok = value in ("upstream", "downstream")
+        return None if ok else f"{where}.stream = {value!r}; use 'upstream' or 'downstream'"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return f"{where}.{name} = {value!r} is not a finite number"
+    if name == "toxicity":
+        return None if 0 <= value <= 1 else f"{where}.toxicity = {value!r} is not within 0..1"
+    low, high = TOXIC_RANGES[name]
+    if not float(value).is_integer():
+        return f"{where}.{name} = {value!r} is not a whole number (Toxiproxy takes integers)"
+    if not low <= value <= high:
+        return f"{where}.{name} = {value!r} is outside {low}..{high}"
+    return None
+
+
+def _params_problems(where: str, f: Fault) -> list[str]:
+    if f.kind == "behaviour":
+        if not f.params:
+            return [f"{where} is empty; give the fake's knobs, e.g. {{latency_ms = 200}}"]
+        return knob_problems(f.target, f.params, where)
+    allowed = (*TOXIC_ATTRIBUTES.get(f.kind, ()), *TOXIC_OPTIONS) if f.kind in TOXIC_ATTRIBUTES \
+        else ()
+    extra = sorted(set(f.params) - set(allowed))
+    if extra:
+        return [f"{where} has unknown key {extra[0]!r} for {f.kind}; "
+                f"allowed: {', '.join(allowed) or 'none'}"]
+    return [p for name, value in f.params.items() if (p := _toxic_value(where, name, value))]
+
+
+def _window_problem(where: str, f: Fault, duration: float) -> str | None:
+    if f.at >= duration:
+        return (f"{where}.at = {f.at:g}s is not before the load ends ({duration:g}s); "
+                "move it earlier or lengthen [load] duration")
+    end = f.end
+    if end is not None and end > duration:
+        field = "until" if f.until is not None else "for"
+        return (f"{where}.{field}: the fault would heal at {end:g}s, after the load ends "
+                f"({duration:g}s); shorten it, or leave out for/until to heal at the end")
+    return None
+
+
+def fault_problems(scenario: Scenario, *, db_url: str | None = None) -> list[str]:
+    """Every problem of the `[[faults]]` timeline, each naming its field; [] when it is sound."""
+    out: list[str] = []
+    workers, duration = scenario.service.workers, scenario.load.duration
+    for i, f in enumerate(scenario.faults):
+        where = f"faults[{i}]"
+        target = _target_problem(where, f, workers, db_url)
+        if target:
+            out.append(target)
+            continue
+        out += _params_problems(f"{where}.params", f)
+        if window := _window_problem(where, f, duration):
+            out.append(window)
+    return out
 
 
 def plan(faults: tuple[Fault, ...] | list[Fault], load_duration: float) -> list[FaultStep]:

@@ -6,14 +6,18 @@ Every problem is reported as
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from drill.errors import ScenarioError
 from drill.scenario.model import Scenario
+from drill.scenario.rules import scenario_problems
+from drill.scenario.service import FIELD_MARK
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -30,26 +34,64 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
-def _problems(exc: ValidationError, data: dict[str, Any]) -> list[str]:
-    out = []
+def _message(err: ErrorDetails) -> str:
+    kind, value = err["type"], err.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key; remove it or fix its spelling (see scenarios/README.md)"
+    if kind == "missing":
+        return "is required; add it"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if kind.endswith("_type") and isinstance(value, str):
+        return f"{msg}; it is a quoted string: write the value without quotes"
+    if kind.endswith("_type") and isinstance(value, bool):
+        return f"{msg}; true/false is not a number"
+    return msg
+
+
+def _problem(err: ErrorDetails) -> str:
+    where, value = _loc(tuple(err["loc"])), err.get("input")
+    msg = _message(err)
+    if msg.startswith(FIELD_MARK):          # a cross-field rule naming its own field
+        field, _, rest = msg[1:].partition(FIELD_MARK)
+        prefix = "" if where == "(top level)" else f"{where}."
+        return f"{prefix}{field}{rest}"
+    shown = "" if isinstance(value, dict) or err["type"] == "missing" else f" = {value!r}"
+    return f"{where}{shown}: {msg}"
+
+
+def _problems(exc: ValidationError) -> list[str]:
     errors = exc.errors()
-    for err in errors:
-        loc = tuple(err["loc"])
-        if err["type"] == "too_short" and any(
-            len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == loc for e in errors
-        ):
-            continue  # the items themselves are reported
-        where = _loc(loc)
-        value = err.get("input")
-        shown = "" if isinstance(value, dict) or err["type"] == "missing" else f" = {value!r}"
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key; remove it or fix its spelling (see scenarios/README.md)"
-        elif err["type"] == "missing":
-            msg = "is required; add it"
-        else:
-            msg = str(err["msg"]).removeprefix("Value error, ")
-        out.append(f"{where}{shown}: {msg}")
-    return out
+    return [_problem(err) for err in errors if not (
+        err["type"] == "too_short" and any(  # the items themselves are reported
+            len(e["loc"]) > len(err["loc"]) and e["loc"][: len(err["loc"])] == err["loc"]
+            for e in errors))]
+
+
+def _tuples(value: Any) -> Any:
+    """TOML arrays as tuples (strict mode takes only tuples for tuple fields)."""
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _tuples(v) for k, v in value.items()}
+    return value
+
+
+def _read(path: Path) -> dict[str, Any]:
+    raw = path.read_bytes()
+    if raw.startswith(codecs.BOM_UTF8):
+        raise ScenarioError(str(path), [
+            "starts with a UTF-8 BOM (byte-order mark), which TOML does not allow; save the "
+            "file as UTF-8 without BOM (editors call it 'UTF-8', not 'UTF-8 with BOM')"])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(str(path), [
+            f"is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as "
+            "UTF-8 (a GBK or Latin-1 file must be converted)"]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(str(path), [f"not valid TOML: {exc}"]) from None
 
 
 def resolve(name_or_path: str) -> Path:
@@ -60,27 +102,31 @@ def resolve(name_or_path: str) -> Path:
     return SCENARIO_DIR / f"{name_or_path}.toml"
 
 
-def load_scenario(name_or_path: str, **overrides: Any) -> Scenario:
-    """Read, validate (also the fault timeline) and return the scenario; overrides win."""
+def load_scenario(name_or_path: str, *, db_url: str | None = None,
+                  **overrides: Any) -> Scenario:
+    """Read, validate everything (also knobs and the fault timeline) and return the scenario.
+
+    `db_url` is the shop database the run will use: faults on the `db` link need
+    one the proxy can stand in front of (PostgreSQL). Overrides win over the file.
+    """
     path = resolve(name_or_path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = _read(path)
     except FileNotFoundError:
         known = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
         raise ScenarioError(str(path), [f"no such file; known scenarios: {known}"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ScenarioError(str(path), [f"cannot read: {exc}"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(str(path), [f"not valid TOML: {exc}"]) from None
+    data = _tuples(data)
     data.update({k: v for k, v in overrides.items() if v is not None})
     data.update(name=path.stem, path=str(path))
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(str(path), _problems(exc, data)) from None
-    from drill.faults.plan import validate_faults  # the timeline knows its targets
-
-    validate_faults(scenario)
+        raise ScenarioError(str(path), _problems(exc)) from None
+    problems = scenario_problems(scenario, db_url=db_url)
+    if problems:
+        raise ScenarioError(str(path), problems)
     return scenario
 
 

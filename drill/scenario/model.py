@@ -25,10 +25,21 @@ from pydantic import (
     model_validator,
 )
 
-from drill.scenario.service import Service, Strict
+from drill.scenario.service import (
+    AtLeastOne,
+    Count,
+    Money,
+    Positive,
+    Service,
+    Strict,
+    field_problem,
+)
 from drill.scenario.units import parse_duration, parse_threshold
 
 Wall = Annotated[float, BeforeValidator(parse_duration)]
+PositiveWall = Annotated[float, BeforeValidator(parse_duration), Field(gt=0)]
+Probability = Annotated[float, Field(ge=0, le=1)]
+DAY_S = 24 * 3600.0
 CHECK_IDS = (
     "no-loss", "no-duplicate", "no-oversell", "no-double-purchase", "latency", "retries",
     "failover", "alerts", "buyer-notice", "thresholds",
@@ -48,7 +59,7 @@ STATUSES = (
 class Product(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str = ""
-    price: Decimal = Field(Decimal("10.00"), gt=0, decimal_places=2)
+    price: Money = Decimal("10.00")
     kind: Literal["local", "supplier"] = "local"
     stock: int = Field(0, ge=0, le=1_000_000)   # local: codes generated and imported
     sku: str | None = None                       # supplier: the supplier's sku (default: id)
@@ -56,13 +67,14 @@ class Product(Strict):
     @model_validator(mode="after")
     def _kind_fields(self) -> Product:
         if self.kind == "supplier" and self.stock:
-            raise ValueError("stock is for local products; supplier stock goes in [suppliers.*]")
+            raise ValueError("stock is for local products; supplier stock goes in "
+                             "[suppliers.*] stock = { sku = units }")
         return self
 
 
 class SupplierSpec(Strict):
     # sku -> units; default 100000 for every supplier product
-    stock: dict[str, int] = Field(default_factory=dict)
+    stock: dict[str, Count] = Field(default_factory=dict)
     semantics: Literal["replay", "reject"] = "replay"
     behaviour: dict[str, Any] = Field(default_factory=dict)   # fakes.supplier knobs at start
 
@@ -73,7 +85,7 @@ class FakeSpec(Strict):
 
 
 class Spike(Strict):
-    multiplier: float = Field(10.0, gt=0)
+    multiplier: Positive = 10.0
     at: Wall = 0.0
     for_: Wall = Field(0.0, alias="for")
 
@@ -81,32 +93,34 @@ class Spike(Strict):
 class Load(Strict):
     shape: Literal["constant", "flash_sale", "steps", "arrival_rate"] = "constant"
     users: int = Field(10, ge=1, le=5000)
-    spawn_rate: float = Field(10.0, gt=0)
-    rate: float = Field(0.0, ge=0)
-    duration: Wall = 20.0
+    spawn_rate: Positive = 10.0
+    rate: Annotated[float, Field(ge=0)] = 0.0
+    duration: PositiveWall = 20.0
     spike: Spike = Spike()
     steps: tuple[tuple[Wall, float], ...] = ()
-    max_orders: int = Field(100_000, ge=1)
+    max_orders: AtLeastOne = 100_000
     quantity: int = Field(1, ge=1, le=100)
-    pay_probability: float = Field(1.0, ge=0, le=1)
+    pay_probability: Probability = 1.0
     contacts: int = Field(0, ge=0)
-    poll_timeout: Wall = 30.0
-    poll_interval: Wall = 0.2
+    poll_timeout: PositiveWall = 30.0
+    poll_interval: PositiveWall = 0.2
     processes: int = Field(1, ge=1, le=16)
     products: tuple[str, ...] = ()               # default: every catalogue product
 
     @model_validator(mode="after")
     def _shape_fields(self) -> Load:
         if self.shape == "arrival_rate" and self.rate <= 0:
-            raise ValueError("shape 'arrival_rate' needs rate > 0 (orders per second)")
+            raise field_problem("rate", f"= {self.rate:g}: shape 'arrival_rate' needs rate > 0 "
+                                "(orders per second)")
         if self.shape == "steps" and not self.steps:
-            raise ValueError('shape \'steps\' needs steps = [["0s", 5], ["10s", 20], ...]')
+            raise field_problem("steps", 'is missing: shape \'steps\' needs steps = '
+                                '[["0s", 5], ["10s", 20], ...]')
         return self
 
 
 class Fault(Strict):
     at: Wall
-    for_: Wall | None = Field(None, alias="for")
+    for_: PositiveWall | None = Field(None, alias="for")
     until: Wall | None = None
     target: str
     kind: str
@@ -117,7 +131,8 @@ class Fault(Strict):
         if self.for_ is not None and self.until is not None:
             raise ValueError("give either 'for' or 'until', not both")
         if self.until is not None and self.until <= self.at:
-            raise ValueError(f"until ({self.until}s) must be after at ({self.at}s)")
+            raise field_problem("until", f"= {self.until:g}s is not after at ({self.at:g}s); "
+                                "a fault heals after it is injected")
         return self
 
     @property
@@ -133,8 +148,8 @@ class Operator(Strict):
 
     enabled: bool = False
     start: Wall = 0.0
-    every: Wall = 1.0
-    older_than_s: float = Field(30.0, ge=0)     # scenario seconds, as the admin API takes it
+    every: PositiveWall = 1.0
+    older_than_s: Annotated[float, Field(ge=0)] = 30.0  # scenario seconds, as the admin API
     max_actions: int = Field(200, ge=1)
     repeat: int = Field(1, ge=1, le=5)          # POSTs per order: a double click is 2
 
@@ -183,11 +198,12 @@ def _known(values: tuple[str, ...], known: tuple[str, ...], what: str) -> tuple[
 
 
 class Scenario(Strict):
-    title: str
+    title: str = Field(min_length=1)
     description: str = ""
     tags: tuple[str, ...] = ()
     time_scale: float = Field(1.0, gt=0, le=100_000)
     seed: int = 0
+    allow_long: bool = False                     # opt in to durations over 24 h (soaks)
     catalogue: tuple[Product, ...] = Field(min_length=1)
     suppliers: dict[Literal["primary", "backup"], SupplierSpec] = Field(default_factory=dict)
     gateway: FakeSpec = FakeSpec()
@@ -204,8 +220,22 @@ class Scenario(Strict):
     def _products(self) -> Scenario:
         ids = [p.id for p in self.catalogue]
         if len(set(ids)) != len(ids):
-            raise ValueError(f"catalogue has duplicate product ids: {ids}")
+            raise field_problem("catalogue", f"has duplicate product ids: {ids}; give each "
+                                "product its own id")
         for pid in self.load.products:
             if pid not in ids:
-                raise ValueError(f"load.products names {pid!r}, not in the catalogue ({ids})")
+                raise field_problem("load.products", f"names {pid!r}, not in the catalogue "
+                                    f"({', '.join(ids)})")
+        self._bounded()
         return self
+
+    def _bounded(self) -> None:
+        """Every drill stops by itself within a day unless the file opts in (allow_long)."""
+        if self.allow_long:
+            return
+        for path, seconds in (("load.duration", self.load.duration),
+                              ("load.poll_timeout", self.load.poll_timeout),
+                              ("expect.settle", self.expect.settle)):
+            if seconds > DAY_S:
+                raise field_problem(path, f"= {seconds:g}s is over 24 h; a drill must end by "
+                                    "itself: shorten it, or set allow_long = true for a soak")

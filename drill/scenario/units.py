@@ -7,6 +7,7 @@ the same thing in the file, in spec.json and in the report.
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 from collections.abc import Callable
@@ -26,6 +27,7 @@ METRICS = (
     "delivery_p99_s", "orders_per_s", "dropped_arrivals", "error_rate",
 )
 TIME_METRICS = ("delivery_p50_s", "delivery_p95_s", "delivery_p99_s")
+RATIO_METRICS = ("error_rate",)
 
 
 def parse_duration(value: object) -> float:
@@ -33,6 +35,8 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a duration; write e.g. \"20s\", \"2m\" or 15")
     if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a finite duration; write e.g. \"20s\" or 15")
         if value < 0:
             raise ValueError(f"{value!r} is negative; durations are >= 0")
         return float(value)
@@ -65,6 +69,9 @@ def parse_threshold(text: str) -> tuple[str, str, float]:
     metric = metric_name(m.group(1))
     value, unit = float(m.group(3)), m.group(4)
     if unit == "%":
+        if metric not in RATIO_METRICS:
+            raise ValueError(f"{text!r}: {metric} is not a ratio, so '%' does not apply; "
+                             f"'%' is for {', '.join(RATIO_METRICS)}")
         value /= 100.0
     elif unit is not None:
         if metric not in TIME_METRICS:

@@ -31,7 +31,7 @@ def test_overlapping_faults_interleave_and_heals_win_ties() -> None:
 
 
 def test_every_fault_has_exactly_one_inject_and_one_heal() -> None:
-    faults = [F(i % 7, **{"for": i % 3}) for i in range(12)]
+    faults = [F(i % 7, **{"for": i % 3 + 1}) for i in range(12)]
     steps = plan(faults, 30)
     for i in range(12):
         mine = [s.action for s in steps if s.index == i]

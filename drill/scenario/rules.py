@@ -1,0 +1,25 @@
+"""Rules across a scenario's tables, checked once the model is valid; each names its field.
+
+The model (model.py) checks types and ranges field by field; these rules need
+the whole file or the run's options: the fakes' knobs, and the fault timeline
+against the stack the run will really have (a `db` fault needs PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from drill.components import GATEWAY, SINK, supplier_component
+from drill.faults.plan import fault_problems
+from drill.scenario.knobs import knob_problems
+from drill.scenario.model import Scenario
+
+__all__ = ["scenario_problems"]
+
+
+def scenario_problems(scenario: Scenario, *, db_url: str | None = None) -> list[str]:
+    """What is wrong with a model-valid scenario for a run on `db_url`; [] when nothing."""
+    out = knob_problems(GATEWAY, scenario.gateway.behaviour, "gateway.behaviour")
+    out += knob_problems(SINK, scenario.sink.behaviour, "sink.behaviour")
+    for name, spec in scenario.suppliers.items():
+        out += knob_problems(supplier_component(name), spec.behaviour,
+                             f"suppliers.{name}.behaviour")
+    return out + fault_problems(scenario, db_url=db_url)
