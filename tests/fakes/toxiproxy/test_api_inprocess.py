@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from fakes.toxiproxy import Api, ProxyCollection
+from tests.fakes.toxiproxy.helpers import ODD_NAMES
 
 pytestmark = pytest.mark.anyio
 
@@ -147,11 +148,6 @@ async def test_unaddressable_toxic_name_is_refused(api: httpx.AsyncClient) -> No
     resp = await api.post("/proxies/p/toxics", json={"type": "noop", "name": "x" * 300})
     assert resp.status_code == 400
     assert error_of(resp).startswith("invalid name: toxic name 300 bytes long")
-
-
-ODD_NAMES = ["x" * 255, "é" * 127, "with space", "q?uery", "hash#tag", "per%cent", "per%2Fcent",
-             "plus+sign", "semi;colon", "quote\"s", "<html>&", "emoji😀", "中文名", "...", ".a",
-             "~tilde", "a:b@c", "\u2028sep", "back\\slash"]
 
 
 async def test_every_accepted_proxy_can_be_fetched_and_deleted(api: httpx.AsyncClient) -> None:
