@@ -39,6 +39,11 @@ _TOXIC_PARAM = {"name": "toxic", "in": "path", "required": True,
 _SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error", "status"], "properties": {
         "error": {"type": "string"}, "status": {"type": "integer"}}},
+    "PopulateError": {"type": "object", "required": ["error", "status", "proxies"],
+                      "properties": {
+                          "error": {"type": "string"}, "status": {"type": "integer"},
+                          "proxies": {"type": "array", "nullable": True,
+                                      "items": _ref("Proxy")}}},
     "Proxy": {"type": "object", "required": ["name", "listen", "upstream", "enabled", "toxics"],
               "properties": {
                   "name": {"type": "string"}, "listen": {"type": "string"},
@@ -133,7 +138,9 @@ def _server_routes(metrics: bool) -> dict[str, Any]:
                 "201": _json({"type": "object", "properties": {"proxies": {
                     "type": "array", "nullable": True, "items": _ref("Proxy")}}},
                     "the proxies, in order"),
-                **_errors("400", "413", "500")}}},
+                **{code: _json(_ref("PopulateError"), "error plus the proxies applied")
+                   for code in ("400", "500")},
+                **_errors("413")}}},
         "/openapi.json": {"get": {"operationId": "openapi", "responses": {
             "200": _json({"type": "object"}, "this document")}}},
     }

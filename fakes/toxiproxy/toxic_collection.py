@@ -2,9 +2,10 @@
 
 Mirrors Go's `ToxicCollection`.  The check order of `add_json` is part of the
 API (body 400, stream 400, default name, type 400, duplicate 409, attributes
-400).  Every change is pushed synchronously to each open connection's link
-for that direction, so it applies to live traffic at once and the API never
-waits on a data path.
+400); our name rule (names.py) is checked between type and duplicate.
+Every change is pushed synchronously to each open connection's link for that
+direction, so it applies to live traffic at once and the API never waits on a
+data path.
 """
 
 from __future__ import annotations

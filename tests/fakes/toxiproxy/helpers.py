@@ -22,6 +22,10 @@ from collections.abc import Callable
 from typing import Any
 
 HANG = 5.0  # seconds: tells "it happened" from "it never will"
+# Valid but awkward proxy/toxic names: each must be creatable, fetchable and deletable.
+ODD_NAMES = ["x" * 255, "é" * 127, "with space", "q?uery", "hash#tag", "per%cent", "per%2Fcent",
+             "plus+sign", "semi;colon", "quote\"s", "<html>&", "emoji😀", "中文名", "...", ".a",
+             "~tilde", "a:b@c", "\u2028sep", "back\\slash"]
 
 
 class TcpServer:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+from urllib.parse import quote
 
+import httpx
 import pytest
 from toxiproxy import Toxiproxy
 from toxiproxy.exceptions import InvalidToxic, NotFound, ProxyExists
 
-from tests.fakes.toxiproxy.helpers import Http, TcpServer, is_listening
+from tests.fakes.toxiproxy.helpers import ODD_NAMES, Http, TcpServer, is_listening
 
 ERR_CT = "text/plain; charset=utf-8"
 
@@ -268,3 +270,15 @@ def test_python_client_round_trip(client: Toxiproxy, echo: TcpServer) -> None:
     proxy.destroy()
     with pytest.raises(NotFound):
         proxy.destroy()
+
+
+def test_odd_names_round_trip_through_the_real_server(http: Http) -> None:
+    """Through uvicorn's path decoding: every accepted name can be fetched and deleted."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{http.port}") as api:
+        for name in ODD_NAMES:
+            body = {"name": name, "listen": "127.0.0.1:0", "upstream": "127.0.0.1:9"}
+            assert api.post("/proxies", json=body).status_code == 201, name
+            path = f"/proxies/{quote(name, safe='')}"
+            assert api.get(path).json()["name"] == name
+            assert api.delete(path).status_code == 204, name
+        assert api.get("/proxies").json() == {}

@@ -7,15 +7,19 @@ listen on 127.0.0.1 and are stopped afterwards.  The real-process tier
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import socket
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 import pytest
 
 from fakes.toxiproxy import Api, ProxyCollection
+from tests.fakes.toxiproxy.helpers import HANG, ODD_NAMES
 
 pytestmark = pytest.mark.anyio
 
@@ -149,11 +153,6 @@ async def test_unaddressable_toxic_name_is_refused(api: httpx.AsyncClient) -> No
     assert error_of(resp).startswith("invalid name: toxic name 300 bytes long")
 
 
-ODD_NAMES = ["x" * 255, "é" * 127, "with space", "q?uery", "hash#tag", "per%cent", "per%2Fcent",
-             "plus+sign", "semi;colon", "quote\"s", "<html>&", "emoji😀", "中文名", "...", ".a",
-             "~tilde", "a:b@c", "\u2028sep", "back\\slash"]
-
-
 async def test_every_accepted_proxy_can_be_fetched_and_deleted(api: httpx.AsyncClient) -> None:
     for name in ODD_NAMES:
         resp = await api.post("/proxies", json={**PROXY, "name": name})
@@ -197,3 +196,25 @@ async def test_handler_timeout_answers_503_and_the_handler_runs_on() -> None:
             assert list(collection.proxies) == ["p"]
     for proxy in collection.proxies.values():
         proxy.stop()
+
+
+async def test_a_slow_lookup_does_not_stall_the_server(
+    api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The listen host is resolved off the event loop: other requests are served meanwhile."""
+    loop = asyncio.get_running_loop()
+    asked, answer = asyncio.Event(), asyncio.Event()
+
+    async def slow_getaddrinfo(host: str, port: int, **_kw: object) -> list[Any]:
+        asked.set()
+        await answer.wait()
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(loop, "getaddrinfo", slow_getaddrinfo)
+    create = asyncio.ensure_future(
+        api.post("/proxies", json={**PROXY, "listen": "slow.invalid:0"}))
+    await asyncio.wait_for(asked.wait(), HANG)
+    assert (await api.get("/version")).status_code == 200  # served while the lookup waits
+    answer.set()
+    resp = await asyncio.wait_for(create, HANG)
+    assert resp.status_code == 201 and resp.json()["listen"].startswith("127.0.0.1:")

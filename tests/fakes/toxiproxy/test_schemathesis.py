@@ -1,5 +1,8 @@
 """Property-based fuzzing of the real server from its own OpenAPI document: 0 server errors.
 
+Besides "no 5xx", every response must conform to the document (status code,
+content type, body schema), which keeps `openapi.py` honest.
+
 Schemathesis generates valid and invalid requests for every operation in
 ``GET /openapi.json`` (examples, coverage and fuzzing phases; fuzzing bounded by
 `MAX_EXAMPLES` per operation).  Before each example the server holds exactly
@@ -18,13 +21,20 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import Case
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from fakes.toxiproxy.api import VERSION
 from fakes.toxiproxy.openapi import openapi_document
 from runtime import ManagedProcess
 
 MAX_EXAMPLES = 10
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
 DOCUMENT = openapi_document(VERSION, metrics=False)
 # Loaded from the same dict the server serves (checked below): schemathesis'
 # lazy fixture loader (`schemathesis.pytest.from_fixture`) breaks under pytest 9.
@@ -66,4 +76,4 @@ def start_from_one_proxy(api: httpx.Client) -> None:
                                  HealthCheck.filter_too_much])
 def test_no_input_gives_a_server_error(case: Case, api: httpx.Client) -> None:
     start_from_one_proxy(api)
-    case.call_and_validate(base_url=str(api.base_url).rstrip("/"), checks=[not_a_server_error])
+    case.call_and_validate(base_url=str(api.base_url).rstrip("/"), checks=CHECKS)
