@@ -13,6 +13,7 @@ from pathlib import Path
 from drill.checks import (
     alerts,
     buyer_notice,
+    completion,
     failover,
     latency,
     no_double_purchase,
@@ -32,7 +33,7 @@ Checker = Callable[[Sources, CheckSpec], Verdict]
 CHECKERS: dict[str, Checker] = {
     m.ID: m.check
     for m in (no_loss, no_duplicate, no_oversell, no_double_purchase, latency, retries,
-              failover, alerts, buyer_notice, thresholds)
+              failover, alerts, buyer_notice, thresholds, completion)
 }
 assert set(CHECKERS) == set(CHECK_IDS)
 

@@ -28,6 +28,7 @@ def check_spec(scenario: Scenario) -> CheckSpec:
         notice_after_s=notice_after,
         time_scale=scenario.time_scale,
         expected_unresolved=tuple(exp.unresolved),
+        min_completion=exp.min_completion,
         alert_window_s=(scenario.service.monitor.window_s or ALERT_WINDOW_DEFAULT_S)
         / scenario.time_scale,
     )

@@ -55,6 +55,7 @@ class CheckSpec:
     expected_unresolved: tuple[str, ...] = ()  # statuses accepted at the end
     alert_window_s: float | None = None  # wall seconds; a rule fires at most once per window
     alert_within_s: float | None = None  # wall seconds from the first fault: detection deadline
+    min_completion: float = 0.9  # orders created / planned arrivals (the drill happened)
 
     def __post_init__(self) -> None:
         unknown = [c for c in self.checks if c not in CHECK_IDS]

@@ -42,7 +42,7 @@ Probability = Annotated[float, Field(ge=0, le=1)]
 DAY_S = 24 * 3600.0
 CHECK_IDS = (
     "no-loss", "no-duplicate", "no-oversell", "no-double-purchase", "latency", "retries",
-    "failover", "alerts", "buyer-notice", "thresholds",
+    "failover", "alerts", "buyer-notice", "thresholds", "completion",
 )
 ALERT_RULES = (
     "stuck_paid_orders", "supplier_health", "low_stock", "review_backlog", "payment_anomaly",
@@ -166,6 +166,7 @@ class Expect(Strict):
     buyer_notice: bool = False
     unresolved: tuple[str, ...] = ()
     settle: Wall = 30.0
+    min_completion: Probability = 0.9            # orders created / planned arrivals
 
     @field_validator("thresholds")
     @classmethod
