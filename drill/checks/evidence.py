@@ -38,6 +38,7 @@ class BuyerOrder:
     paid_seen_at: float | None = None
     trade_no: str | None = None
     delivered_seen_at: float | None = None
+    reported_delivered_at: float | None = None  # the shop's delivered_at, as told to the buyer
     terminal: tuple[float, str] | None = None  # (when, status) seen by the buyer
     fetches: list[tuple[float, str, list[str]]] = field(default_factory=list)  # time, type, cards
 
@@ -54,6 +55,12 @@ class BuyerOrder:
         if self.delivered_seen_at is not None:
             times.append(self.delivered_seen_at)
         return min(times, default=None)
+
+    def delivered_at(self) -> float | None:
+        """Best outside estimate of the delivery: the shop's stamp told to the buyer, capped by
+        the buyer's own first sighting."""
+        stamps = [t for t in (self.reported_delivered_at, self.goods_seen_at()) if t]
+        return min(stamps, default=None)
 
 
 def is_snooper(op: Record) -> bool:
@@ -133,6 +140,7 @@ def _feed(o: BuyerOrder, op: Record, value: Record) -> None:
     elif f == "await_delivery" and kind == "ok":
         if o.delivered_seen_at is None or t < o.delivered_seen_at:
             o.delivered_seen_at = t
+        o.reported_delivered_at = as_float(value.get("delivered_at")) or o.reported_delivered_at
     elif f == "await_delivery" and kind == "fail" and str(value.get("status")) in TERMINAL:
         o.terminal = o.terminal or (t, str(value.get("status")))
     elif f == "fetch_card" and kind in ("ok", "fail", "info"):

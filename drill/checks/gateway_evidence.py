@@ -94,9 +94,11 @@ def fault_windows(src: Sources) -> list[FaultWindow]:
     return sorted(out)
 
 
-def fault_at(t: float, windows: list[FaultWindow], slack_s: float = 0.0) -> str | None:
-    """The target of a fault in effect at t (or healed less than slack_s before), if any."""
+def fault_at(t: float, windows: list[FaultWindow], slack_s: float = 0.0,
+             on: tuple[str, ...] = ()) -> str | None:
+    """The target of a fault in effect within slack_s of t (only targets naming one of `on`,
+    when given), if any."""
     for begin, end, target in windows:
-        if begin <= t <= end + slack_s:
+        if begin - slack_s <= t <= end + slack_s and (not on or any(w in target for w in on)):
             return target
     return None

@@ -1,0 +1,173 @@
+"""messages: alerts count once a robot accepted them; delay notices go exactly to late buyers.
+
+Alerts: the IM sink records every post, accepted or not. A rule fired only
+when some robot *accepted* a post carrying `[faka-alert] rule=<id>`; a post a
+robot throttled (or refused, `outcome` other than accepted) must be retried
+until one lands on that robot, before the run ends and, when the spec sets
+`alert_retry_within_s`, within that many seconds; an expected rule must be
+accepted within `alert_within_s` of the first fault. Notices: with the
+scenario's `notice_after_s`, every buyer whose order took longer (paid at the
+gateway → delivered as the buyer was told, or never) gets exactly one delay
+notice, never before the limit, never after the goods.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from drill.checks.alerts import RULE_RE
+from drill.checks.buyer_notice import grace
+from drill.checks.evidence import as_float, buyer_orders, end_time
+from drill.checks.gateway_evidence import fault_windows, payments_by_order
+from drill.checks.orders import example
+from drill.checks.sources import Record, Sources
+from drill.checks.spec import CheckSpec
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, merge_ok
+
+ID = "messages"
+NOTICE_KINDS = frozenset({"delay_notice", "delay"})
+Post = tuple[float, bool]  # (at, accepted)
+
+
+def landed(m: Record) -> bool:
+    """Did the robot accept this post? (`outcome` when the sink records it, else `throttled`)."""
+    if m.get("outcome") is not None:
+        return str(m["outcome"]) in ("accepted", "ok")
+    return not m.get("throttled") and not m.get("error")
+
+
+def posts(src: Sources) -> dict[tuple[str, str, str], list[Post]]:
+    """(rule, channel, robot) -> its posts in time order."""
+    out: dict[tuple[str, str, str], list[Post]] = defaultdict(list)
+    for m in src.messages or []:
+        found = RULE_RE.search(str(m.get("text", "")))
+        if found:
+            key = (found.group(1), str(m.get("channel")), str(m.get("robot")))
+            out[key].append((as_float(m.get("at")) or 0.0, landed(m)))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+Finding = tuple[str, str | None]  # (reason, rule it is about)
+
+
+def refused_unretried(by_key: dict[tuple[str, str, str], list[Post]],
+                      retry_within: float | None) -> list[Finding]:
+    """Posts a robot refused that were never retried until it accepted one (in time)."""
+    out: list[Finding] = []
+    for (rule, channel, robot), items in sorted(by_key.items()):
+        refused = [at for at, ok in items if not ok]
+        if not refused:
+            continue
+        after = [at for at, ok in items if ok and at >= refused[-1]]
+        where = f"alert {rule!r} to {channel}/{robot}"
+        if not after:
+            out.append((f"{where} was refused {len(refused)}x (last at {refused[-1]:.3f}) and "
+                        "never retried until accepted", rule))
+        elif retry_within is not None and after[0] - refused[0] > retry_within:
+            out.append((f"{where} landed {after[0] - refused[0]:.2f} s after its first refused "
+                        f"post (limit {retry_within:g} s)", rule))
+    return out
+
+
+def first_accepted(by_key: dict[tuple[str, str, str], list[Post]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for (rule, _channel, _robot), items in by_key.items():
+        for at, ok in items:
+            if ok:
+                out[rule] = min(out.get(rule, at), at)
+    return out
+
+
+def alert_problems(src: Sources, spec: CheckSpec) -> tuple[list[Finding], dict[str, float]]:
+    """Refused posts never retried to acceptance, and expected rules never accepted in time;
+    with each rule's first accepted post."""
+    by_key = posts(src)
+    problems = refused_unretried(by_key, as_float(getattr(spec, "alert_retry_within_s", None)))
+    first_ok = first_accepted(by_key)
+    windows = fault_windows(src)
+    ref = windows[0][0] if windows else as_float((src.load or {}).get("started_at"))
+    for rule in spec.expect_alerts:
+        if rule not in first_ok:
+            problems.append((f"expected alert {rule!r} was never accepted by any robot", rule))
+        elif spec.alert_within_s is not None and ref is not None \
+                and first_ok[rule] - ref > spec.alert_within_s:
+            problems.append((f"expected alert {rule!r} first accepted {first_ok[rule] - ref:.2f} "
+                             f"s after the first fault (deadline {spec.alert_within_s:g} s)", rule))
+    return problems, first_ok
+
+
+def alert_example(src: Sources, reason: str, rule: str | None) -> dict[str, object]:
+    sent = [m for m in src.messages or [] if rule and f"rule={rule}" in str(m.get("text", ""))]
+    return {"order_no": None, "rule": rule, "reason": reason, "messages": sent[:10]}
+
+
+def notice_problem(notices: list[float], paid_at: float, delivered: float | None, end: float,
+                   limit: float) -> str | None:
+    """Why this order's delay notices are wrong, or None."""
+    slack = grace(limit)
+    took = (delivered or end) - paid_at
+    if len(notices) > 1:
+        return f"{len(notices)} delay notices to one buyer (exactly one expected)"
+    if not notices:
+        if took > limit + slack:
+            return f"took {took:.2f} s (limit {limit:g} s + {slack:g} s grace), never told"
+        return None
+    sent = notices[0] - paid_at
+    if sent < limit - slack:
+        return f"told of a delay {sent:.2f} s after payment, before the {limit:g} s limit"
+    if delivered is not None and notices[0] > delivered + slack:
+        return f"told of a delay {notices[0] - delivered:.2f} s after the goods were delivered"
+    return None
+
+
+def notice_problems(src: Sources, limit: float) -> tuple[list[tuple[str, str]], int]:
+    """(order_no, reason) for wrong notices, and how many orders were late."""
+    notices: dict[str, list[float]] = defaultdict(list)
+    for m in src.mails or []:
+        if m.get("kind") in NOTICE_KINDS:
+            notices[str(m.get("order_no"))].append(as_float(m.get("at")) or 0.0)
+    pays, buyers, end = payments_by_order(src), buyer_orders(src), end_time(src)
+    bad, late = [], 0
+    for no in sorted(set(notices) | set(pays)):
+        paid_at = as_float((pays.get(no) or {}).get("paid_at"))
+        if paid_at is None:
+            if notices.get(no):
+                bad.append((no, "delay notice for an order the gateway never saw paid"))
+            continue
+        b = buyers.get(no)
+        delivered = b.delivered_at() if b is not None else None
+        late += (delivered or end) - paid_at > limit
+        why = notice_problem(sorted(notices.get(no, [])), paid_at, delivered, end, limit)
+        if why:
+            bad.append((no, why))
+    return bad, late
+
+
+def check(src: Sources, spec: CheckSpec) -> Verdict:
+    parts: list[bool | None] = []
+    details: list[str] = []
+    counts: dict[str, object] = {}
+    examples: list[dict[str, object]] = []
+    if src.messages is None:
+        parts.append(None)
+        details.append("alerts not judged: the IM sink ledger is missing")
+    else:
+        problems, first_ok = alert_problems(src, spec)
+        counts.update(rules_accepted=sorted(first_ok), alert_problems=len(problems),
+                      posts_refused=sum(1 for m in src.messages if not landed(m)))
+        parts.append(not problems)
+        details += [why for why, _rule in problems[:5]] or [
+            f"alerts: {len(first_ok)} rules accepted, every refused post retried until it landed"]
+        examples += [alert_example(src, why, rule) for why, rule in problems]
+    limit = spec.notice_after_s
+    if limit is None or src.mails is None or src.payments is None:
+        parts.append(None)
+        details.append("delay notices not judged: needs the scenario's notice_after_s, the "
+                       "sink mail ledger and the gateway ledger")
+    else:
+        bad, late = notice_problems(src, limit)
+        counts.update(late_orders=late, wrong_notices=len(bad))
+        parts.append(not bad)
+        details.append(f"{len(bad)} orders with wrong delay notices ({late} late)")
+        examples += [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]]
+    return Verdict(ID, merge_ok(parts), "; ".join(details), examples, counts)
