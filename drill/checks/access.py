@@ -13,7 +13,9 @@ without the admin token, recording what the shop answered like any op:
 
 Any card in a snooper's answer, any 2xx on a cards route, any 2xx admin
 answer is a finding; the evidence names the real order a leaked card belongs
-to. An order's status shown without its token is counted, not judged.
+to. An order's status shown without its token is counted, not judged. The
+`snoop_*` names keep snooper answers out of the buyer views (`orders.order_index`
+would take a `fetch_card` op as the victim's own fetch).
 """
 
 from __future__ import annotations
@@ -40,11 +42,11 @@ def leak(op: Record, owner_of: dict[str, str]) -> str | None:
         return f"a snooper saw {len(cards)} cards by {how}{whose}"
     if op.get("type") != "ok":
         return None
-    if f == "snoop_admin":
+    if "admin" in f:
         items = as_int(value.get("admin_items"))
         return f"an admin route answered {value.get('status', '2xx')} to a snooper by {how}" + (
             f" with {items} items" if items is not None else "")
-    if f == "snoop_cards":
+    if f in ("snoop_cards", "fetch_card"):
         return f"a cards route answered {value.get('status', '2xx')} to a snooper by {how}"
     return None
 

@@ -113,15 +113,18 @@ def buyer_orders(src: Sources) -> dict[str, BuyerOrder]:
     out: dict[str, BuyerOrder] = {}
     asked: dict[str, int | None] = {}  # process -> quantity of its pending create
     default_qty = plan_quantity(src)
-    for op in real_buyer_ops(src):
+    for op in src.history or []:
         proc, value = str(op.get("process")), op.get("value") or {}
-        if op.get("f") == "create_order" and op.get("type") == "invoke":
-            asked[proc] = as_int(value.get("quantity"))
+        if op.get("type") == "invoke":  # only a create's invoke says something (the quantity)
+            if op.get("f") == "create_order" and value.get("quantity") is not None:
+                asked[proc] = as_int(value.get("quantity"))
             continue
         no = value.get("order_no")
-        if not no:
+        if not no or proc == "nemesis" or proc.startswith(SNOOPER_PREFIX):
             continue
-        o = out.setdefault(str(no), BuyerOrder(str(no), proc))
+        o = out.get(str(no))
+        if o is None:
+            o = out[str(no)] = BuyerOrder(str(no), proc)
         _feed(o, op, value)
         if o.quantity is None:
             o.quantity = asked.get(proc) or default_qty
@@ -150,6 +153,9 @@ def _feed(o: BuyerOrder, op: Record, value: Record) -> None:
 
 def catalogue_reads(src: Sources) -> list[tuple[float, bool, dict[str, Record]]]:
     """Every catalogue read buyers made: (time, final?, product id -> product), in time order."""
+    cached = src.cache.get("evidence.catalogue")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     reads = []
     for op in src.history or []:
         if op.get("f") != "list_products" or op.get("type") != "ok" or is_snooper(op):
@@ -158,7 +164,9 @@ def catalogue_reads(src: Sources) -> list[tuple[float, bool, dict[str, Record]]]
         products = {str(p.get("id")): p for p in value.get("products") or []
                     if isinstance(p, dict)}
         reads.append((as_float(op.get("time")) or 0.0, bool(value.get("final")), products))
-    return sorted(reads, key=lambda r: r[0])
+    reads.sort(key=lambda r: r[0])
+    src.cache["evidence.catalogue"] = reads
+    return reads
 
 
 def prices(src: Sources, spec: Any) -> dict[str, Decimal]:

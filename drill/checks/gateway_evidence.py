@@ -32,12 +32,10 @@ def adversarial_kind(n: Record) -> str | None:
     """Why this notify must be refused, or None when it carries no such mark."""
     if n.get("adversarial"):
         return str(n["adversarial"])
-    parts = set(str(n.get("variant") or "").split("+"))
-    if "bad_sign" in parts or n.get("signed") is False:
+    variant = str(n.get("variant") or "")  # a "+"-join of fixed names
+    if "bad_sign" in variant or n.get("signed") is False:
         return "bad_sign"
-    if "amount_off" in parts:
-        return "amount_off"
-    return None
+    return "amount_off" if "amount_off" in variant else None
 
 
 def is_genuine(n: Record) -> bool:

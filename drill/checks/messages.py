@@ -158,7 +158,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         parts.append(not problems)
         details += [why for why, _rule in problems[:5]] or [
             f"alerts: {len(first_ok)} rules accepted, every refused post retried until it landed"]
-        examples += [alert_example(src, why, rule) for why, rule in problems]
+        examples += [alert_example(src, why, rule) for why, rule in problems[:MAX_EXAMPLES]]
     limit = spec.notice_after_s
     if limit is None or src.mails is None or src.payments is None:
         parts.append(None)

@@ -13,7 +13,9 @@ every earlier order could hold is a finding on its own.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from drill.checks.buyer_notice import grace
@@ -23,6 +25,7 @@ from drill.checks.evidence import (
     as_int,
     buyer_orders,
     catalogue_reads,
+    plan_quantity,
     real_buyer_ops,
     sold_out_refusals,
 )
@@ -102,25 +105,46 @@ def product_examples(src: Sources, pid: str, t: float, why: str) -> dict[str, An
                                    for no in pending]}
 
 
-def refused_while_free(src: Sources, local: dict[str, set[str]]) -> list[dict[str, Any]]:
-    """Evidence of sold-out refusals the books cannot explain: more keys were imported than
-    every order created before the refusal could hold."""
-    buyers = list(buyer_orders(src).values())
-    out = []
+def held_before(src: Sources, local: dict[str, set[str]]
+                ) -> dict[str, tuple[list[float], list[int]]]:
+    """product -> (creation times sorted, running units created up to each): the most keys
+    orders could hold at any moment (bisect the time)."""
+    fallback = plan_quantity(src) or 1
+    created: dict[str, list[tuple[float, int]]] = {pid: [] for pid in local}
+    for b in buyer_orders(src).values():
+        if b.product_id in created and b.created_at is not None:
+            created[b.product_id].append((b.created_at, b.quantity or fallback))
+    out = {}
+    for pid, items in created.items():
+        items.sort()
+        out[pid] = ([t for t, _q in items], list(accumulate(q for _t, q in items)))
+    return out
+
+
+def refused_while_free(src: Sources, local: dict[str, set[str]]
+                       ) -> tuple[int, list[dict[str, Any]]]:
+    """Sold-out refusals the books cannot explain (more keys imported than every order created
+    before could hold): how many, and the evidence of the first MAX_EXAMPLES."""
+    held = held_before(src, local)
+    found = 0
+    out: list[dict[str, Any]] = []
     for t, pid, qty, op in sold_out_refusals(src):
         if pid not in local or qty is None:
             continue
-        held = sum(qty if b.quantity is None else b.quantity for b in buyers
-                   if b.product_id == pid and b.created_at is not None and b.created_at <= t)
-        free = len(local[pid]) - held
-        if free >= qty:
+        times, units = held[pid]
+        n = bisect_right(times, t)
+        free = len(local[pid]) - (units[n - 1] if n else 0)
+        if free < qty:
+            continue
+        found += 1
+        if len(out) < MAX_EXAMPLES:
             proc = str(op.get("process"))
             out.append({"order_no": None, "process": proc, "product_id": pid,
                         "reason": f"refused {qty} × {pid} as sold out at {t:.3f} while at least "
                                   f"{free} of {len(local[pid])} keys were free",
                         "history": [o for o in real_buyer_ops(src) if o.get("process") == proc],
                         "catalogue_reads": [r for r in catalogue_reads(src) if r[0] <= t][-2:]})
-    return out
+    return found, out
 
 
 def check(src: Sources, spec: CheckSpec) -> Verdict:
@@ -130,12 +154,12 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     local = {str(p): {str(c) for c in codes} for p, codes in (src.stock.get("local") or {}).items()}
     if not local:
         return Verdict(ID, True, "no locally stocked product in this run")
-    refused = refused_while_free(src, local)
+    found, refused = refused_while_free(src, local)
     read = final_read(src)
     expiry = as_float(getattr(spec, "order_expiry_s", None))
     books = balances(src, local, read, expiry) if read else []
     broken = [(b, why) for b in books if (why := b.problem())]
-    counts = {"refused_sold_out_while_free": len(refused), "products_balanced": len(books),
+    counts = {"refused_sold_out_while_free": found, "products_balanced": len(books),
               "books": {b.product_id: {"imported": b.imported, "delivered": b.delivered,
                                        "available": b.available, "reserved": b.reserved,
                                        "live_units": b.live_units} for b in books}}
