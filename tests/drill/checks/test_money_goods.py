@@ -74,8 +74,13 @@ def test_prices_come_from_the_spec_catalogue_or_buyers_catalogue_reads() -> None
     class PricedSpec(CheckSpec):
         prices: dict[str, str] = field(default_factory=lambda: {"steam-50": "50.00"})
 
+    @dataclass(frozen=True)
+    class PairSpec(CheckSpec):  # hashable, as a JSON round trip gives it back
+        prices: tuple[tuple[str, str], ...] = (("steam-50", "50.00"),)
+
     src = sources(history=bought("A", 100.0), payments=[paid("A", 100.03)], load=ONE_EACH)
     assert money_goods.check(src, PricedSpec()).ok is True
+    assert money_goods.check(src, PairSpec()).ok is True
     read = op("buyer-A", "ok", "list_products", 99.0,
               products=[{"id": "steam-50", "price": "50.00", "stock_available": 3}])
     src = sources(history=[read, *bought("A", 100.0)], payments=[paid("A", 100.03)],
