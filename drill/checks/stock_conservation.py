@@ -29,7 +29,7 @@ from drill.checks.evidence import (
     real_buyer_ops,
     sold_out_refusals,
 )
-from drill.checks.orders import example
+from drill.checks.orders import example, order_index
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -97,12 +97,21 @@ def balances(src: Sources, local: dict[str, set[str]], read: tuple[float, dict[s
 
 
 def product_examples(src: Sources, pid: str, t: float, why: str) -> dict[str, Any]:
-    """The product's finding with the stories of up to three orders not delivered by t."""
-    pending = [b.order_no for b in sorted(buyer_orders(src).values(), key=lambda b: b.order_no)
+    """The product's finding with the stories of up to three orders not delivered by t and,
+    when the export is there, three whose recorded deliveries hold codes their buyer never saw
+    (where burned keys usually went)."""
+    buyers = sorted(buyer_orders(src).values(), key=lambda b: b.order_no)
+    pending = [b.order_no for b in buyers
                if b.product_id == pid and (b.goods_seen_at() or t + 1) > t][:3]
+    recorded = order_index(src) if src.export is not None else {}
+    burned = [b.order_no for b in buyers if b.product_id == pid and b.order_no in recorded
+              and {c for d in recorded[b.order_no].deliveries for c in d.get("codes") or []}
+              - b.codes()][:3]
     return {"order_no": None, "product_id": pid, "reason": why,
             "undelivered_orders": [example(src, no, "not delivered at the final catalogue read")
-                                   for no in pending]}
+                                   for no in pending],
+            "orders_with_unseen_codes": [example(src, no, "the shop recorded codes for it that "
+                                                 "its buyer never saw") for no in burned]}
 
 
 def held_before(src: Sources, local: dict[str, set[str]]

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from drill.checks import CheckSpec, Verdict, stock_conservation
-from tests.checks.ops import bought, op, sources
+from tests.checks.ops import bought, delivery, export, op, order, sources
 from tests.drill.checks.literal import ONE_EACH, catalogue
 
 SPEC = CheckSpec()
@@ -72,3 +72,15 @@ def test_without_a_catalogue_read_or_stock_the_verdict_is_unknown() -> None:
     v = _judge(SOLD_TWO)
     assert v.ok is None and "no catalogue read" in v.detail
     assert stock_conservation.check(sources(history=SOLD_TWO), SPEC).ok is None
+
+
+def test_a_key_burned_by_a_second_delivery_leaks_and_the_export_shows_where() -> None:
+    # the buyer of A saw K1; the shop delivered again on a duplicate notify and burned K3
+    burned = export([order("A", "delivered"), order("B", "delivered")],
+                    [delivery("A", ["K1"]), delivery("A", ["K3"]), delivery("B", ["K2"])])
+    src = sources(history=[*SOLD_TWO, catalogue(40.0, final=True, steam_50=1)], stock=STOCK,
+                  load=ONE_EACH, export=burned)
+    v = stock_conservation.check(src, SPEC)
+    assert v.ok is False and "1 keys leaked" in v.detail
+    (story,) = v.examples[0]["orders_with_unseen_codes"]
+    assert story["order_no"] == "A" and len(story["deliveries"]) == 2
