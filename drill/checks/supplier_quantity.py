@@ -64,6 +64,9 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         return Verdict(ID, None, f"{counts['unjudged']} purchases could not be judged: no order "
                        "quantity (history or load plan) or no quantity in the supplier ledger",
                        [], counts)
+    if not counts["requests"]:
+        return Verdict(ID, True, "no supplier purchases in this run (the ledgers are empty)",
+                       [], counts)
     return Verdict(ID, True, f"{counts['requests']} supplier requests for "
                    f"{counts['orders_purchased']} orders each asked for the quantity ordered",
                    [], counts)

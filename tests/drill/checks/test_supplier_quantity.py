@@ -44,3 +44,9 @@ def test_missing_ledgers_or_quantities_are_unknown() -> None:
     ledger = {"primary": [purchase("S", 1.0, ["X1"])]}
     v = supplier_quantity.check(sources(history=bought("S", 0.5), purchases=ledger), SPEC)
     assert v.ok is None and v.counts["unjudged"] == 1
+
+
+def test_empty_ledgers_say_nothing_was_bought() -> None:
+    v = supplier_quantity.check(sources(history=bought("A", 0.5), purchases={"primary": []},
+                                        load=ONE_EACH), SPEC)
+    assert v.ok is True and "no supplier purchases" in v.detail
