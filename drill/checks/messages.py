@@ -19,7 +19,7 @@ from drill.checks.alerts import RULE_RE
 from drill.checks.buyer_notice import grace
 from drill.checks.evidence import as_float, buyer_orders, end_time
 from drill.checks.gateway_evidence import fault_windows, payments_by_order
-from drill.checks.orders import example
+from drill.checks.orders import example, order_index
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, merge_ok
@@ -120,13 +120,24 @@ def notice_problem(notices: list[float], paid_at: float, delivered: float | None
     return None
 
 
+def delivery_times(src: Sources) -> dict[str, float]:
+    """order_no -> when it was delivered: as its buyer was told, else (enrichment, for a buyer
+    whose polling gave up) the export's own stamp."""
+    out = {no: at for no, b in buyer_orders(src).items() if (at := b.delivered_at()) is not None}
+    if src.export is not None:
+        for no, o in order_index(src).items():
+            if no not in out and o.export_delivered_at:
+                out[no] = o.export_delivered_at
+    return out
+
+
 def notice_problems(src: Sources, limit: float) -> tuple[list[tuple[str, str]], int]:
     """(order_no, reason) for wrong notices, and how many orders were late."""
     notices: dict[str, list[float]] = defaultdict(list)
     for m in src.mails or []:
         if m.get("kind") in NOTICE_KINDS:
             notices[str(m.get("order_no"))].append(as_float(m.get("at")) or 0.0)
-    pays, buyers, end = payments_by_order(src), buyer_orders(src), end_time(src)
+    pays, delivered_at, end = payments_by_order(src), delivery_times(src), end_time(src)
     bad, late = [], 0
     for no in sorted(set(notices) | set(pays)):
         paid_at = as_float((pays.get(no) or {}).get("paid_at"))
@@ -134,8 +145,7 @@ def notice_problems(src: Sources, limit: float) -> tuple[list[tuple[str, str]], 
             if notices.get(no):
                 bad.append((no, "delay notice for an order the gateway never saw paid"))
             continue
-        b = buyers.get(no)
-        delivered = b.delivered_at() if b is not None else None
+        delivered = delivered_at.get(no)
         late += (delivered or end) - paid_at > limit
         why = notice_problem(sorted(notices.get(no, [])), paid_at, delivered, end, limit)
         if why:

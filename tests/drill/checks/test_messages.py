@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from drill.checks import CheckSpec, Verdict, messages
-from tests.checks.ops import bought, paid, sources
+from tests.checks.ops import bought, export, order, paid, sources
 from tests.drill.checks.literal import fault
 
 FAULTS = [fault(10.0, "inject", "supplier_primary"), fault(30.0, "heal", "supplier_primary")]
@@ -90,3 +90,13 @@ def test_missing_double_early_and_needless_notices_fail() -> None:
 
 def test_missing_sink_ledgers_are_unknown() -> None:
     assert messages.check(sources(), SLOW).ok is None
+
+
+def test_the_export_stamp_stands_in_for_a_buyer_who_gave_up_polling() -> None:
+    gave_up = bought("G", 100.0, delivered=False)  # the shop delivered fast; the poll timed out
+    src = sources(messages=[], mails=[], history=gave_up, payments=[paid("G", 100.03)],
+                  meta={"ended_at": 200.0}, export=export([order("G", "delivered", 100.5)]))
+    assert messages.check(src, SLOW).ok is True
+    blind = sources(messages=[], mails=[], history=gave_up, payments=[paid("G", 100.03)],
+                    meta={"ended_at": 200.0})
+    assert "never told" in messages.check(blind, SLOW).examples[0]["reason"]
