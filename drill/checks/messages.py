@@ -7,8 +7,9 @@ until one lands on that robot, before the run ends and, when the spec sets
 `alert_retry_within_s`, within that many seconds; an expected rule must be
 accepted within `alert_within_s` of the first fault. Notices: with the
 scenario's `notice_after_s`, every buyer whose order took longer (paid at the
-gateway → delivered as the buyer was told, or never) gets exactly one delay
-notice, never before the limit, never after the goods.
+gateway → delivered as the buyer was told, or by the export's stamp when the
+buyer gave up polling, or never) gets exactly one delay notice, never before
+the limit, never after the goods.
 """
 
 from __future__ import annotations
