@@ -84,10 +84,10 @@ def _notify_note(attempts: list[Record]) -> str:
 
 
 def check(src: Sources, spec: CheckSpec) -> Verdict:
-    if src.payments is None:
-        return missing(ID, "the gateway payments ledger")
-    if src.history is None and src.purchases is None and src.mails is None:
-        return missing(ID, "every record of goods (buyer history, supplier ledgers, mail sink)")
+    if src.payments is None or src.history is None:
+        needed = (("the gateway payments ledger", src.payments), ("the buyer history",
+                                                                  src.history))
+        return missing(ID, *[name for name, value in needed if value is None])
     buyers, price_of = buyer_orders(src), prices(src, spec)
     pays, notes = payments_by_order(src), notifies_by_order(src)
     counts = dict.fromkeys(("orders_with_goods", "paid_in_full", "confirmed_by_notify",

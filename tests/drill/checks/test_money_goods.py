@@ -93,4 +93,6 @@ def test_without_prices_or_ledgers_the_verdict_is_unknown() -> None:
     v = money_goods.check(no_price, SPEC)
     assert v.ok is None and "no price" in v.detail
     assert money_goods.check(sources(history=bought("A", 1.0)), SPEC).ok is None
-    assert money_goods.check(sources(payments=[paid("A", 1.0)]), SPEC).ok is None
+    v = money_goods.check(sources(payments=[paid("A", 1.0)],
+                                  purchases={"primary": [purchase("A", 2.0, ["X1"])]}), SPEC)
+    assert v.ok is None and "the buyer history" in v.detail  # what buyers saw is the main record
