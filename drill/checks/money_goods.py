@@ -92,9 +92,12 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     pays, notes = payments_by_order(src), notifies_by_order(src)
     counts = dict.fromkeys(("orders_with_goods", "paid_in_full", "confirmed_by_notify",
                             "amount_not_judged", "unknown_order", "unpaid", "before_payment",
-                            "underpaid", "amount_mismatch"), 0)
+                            "underpaid", "amount_mismatch", "unmapped"), 0)
     bad: list[tuple[str, str]] = []
     for no, at in sorted(goods_times(src).items()):
+        if no not in pays and no not in buyers and no not in notes:
+            counts["unmapped"] += 1  # a supplier's downstream number we cannot tie to an order
+            continue
         counts["orders_with_goods"] += 1
         want = expected_amount(buyers.get(no), price_of)
         wrong = judge(at, pays.get(no), want)
@@ -109,10 +112,12 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         return Verdict(ID, False, f"{len(bad)} of {counts['orders_with_goods']} orders got goods "
                        "without full payment at the gateway first",
                        [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
-    if counts["amount_not_judged"]:
+    if counts["amount_not_judged"] or counts["unmapped"]:
         return Verdict(ID, None, f"{counts['amount_not_judged']} paid orders with goods could not "
-                       "be checked for the full amount: no price (scenario catalogue or a buyer's "
-                       "catalogue read) or no quantity for them", [], counts)
+                       "be checked for the full amount (no price in the scenario catalogue or a "
+                       "buyer's catalogue read, or no quantity), and goods went out under "
+                       f"{counts['unmapped']} numbers no buyer, payment or notify knows (supplier "
+                       "downstream numbers not tied to an order)", [], counts)
     return Verdict(ID, True, f"all {counts['orders_with_goods']} orders with goods were paid in "
                    f"full at the gateway before the goods ({counts['confirmed_by_notify']} "
                    "acknowledged on a genuine notify)", [], counts)

@@ -39,6 +39,13 @@ def test_goods_for_an_order_the_gateway_never_heard_of_fail() -> None:
     assert "no payment for this order" in v.examples[0]["reason"]
 
 
+def test_a_supplier_number_nobody_can_tie_to_an_order_is_unknown_not_a_finding() -> None:
+    src = sources(history=bought("A", 100.0), payments=[paid("A", 100.03)], load=ONE_EACH,
+                  meta=PRICES, purchases={"primary": [purchase("key-7f3a", 101.0, ["X1"])]})
+    v = money_goods.check(src, SPEC)
+    assert v.ok is None and v.counts["unmapped"] == 1 and v.counts["paid_in_full"] == 1
+
+
 def test_a_charge_below_price_times_quantity_is_underpaid() -> None:
     cheap = dict(paid("A", 100.03), money="0.01")
     src = sources(history=bought("A", 100.0), payments=[cheap], notifies=[], load=ONE_EACH,
