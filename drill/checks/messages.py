@@ -9,7 +9,8 @@ accepted within `alert_within_s` of the first fault. Notices: with the
 scenario's `notice_after_s`, every buyer whose order took longer (paid at the
 gateway → delivered as the buyer was told, or by the export's stamp when the
 buyer gave up polling, or never) gets exactly one delay notice, never before
-the limit, never after the goods.
+the limit, never after the goods; without it only "at most one notice a buyer"
+and "never to an unpaid order" are judged and the verdict stays unknown.
 """
 
 from __future__ import annotations
@@ -103,12 +104,15 @@ def alert_example(src: Sources, reason: str, rule: str | None) -> dict[str, obje
 
 
 def notice_problem(notices: list[float], paid_at: float, delivered: float | None, end: float,
-                   limit: float) -> str | None:
-    """Why this order's delay notices are wrong, or None."""
-    slack = grace(limit)
-    took = (delivered or end) - paid_at
+                   limit: float | None) -> str | None:
+    """Why this order's delay notices are wrong, or None (with no known limit, only the
+    number of notices is judged)."""
     if len(notices) > 1:
         return f"{len(notices)} delay notices to one buyer (exactly one expected)"
+    if limit is None:
+        return None
+    slack = grace(limit)
+    took = (delivered or end) - paid_at
     if not notices:
         if took > limit + slack:
             return f"took {took:.2f} s (limit {limit:g} s + {slack:g} s grace), never told"
@@ -132,7 +136,7 @@ def delivery_times(src: Sources) -> dict[str, float]:
     return out
 
 
-def notice_problems(src: Sources, limit: float) -> tuple[list[tuple[str, str]], int]:
+def notice_problems(src: Sources, limit: float | None) -> tuple[list[tuple[str, str]], int]:
     """(order_no, reason) for wrong notices, and how many orders were late."""
     notices: dict[str, list[float]] = defaultdict(list)
     for m in src.mails or []:
@@ -147,7 +151,7 @@ def notice_problems(src: Sources, limit: float) -> tuple[list[tuple[str, str]], 
                 bad.append((no, "delay notice for an order the gateway never saw paid"))
             continue
         delivered = delivered_at.get(no)
-        late += (delivered or end) - paid_at > limit
+        late += limit is not None and (delivered or end) - paid_at > limit
         why = notice_problem(sorted(notices.get(no, [])), paid_at, delivered, end, limit)
         if why:
             bad.append((no, why))
@@ -171,14 +175,16 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
             f"alerts: {len(first_ok)} rules accepted, every refused post retried until it landed"]
         examples += [alert_example(src, why, rule) for why, rule in problems[:MAX_EXAMPLES]]
     limit = spec.notice_after_s
-    if limit is None or src.mails is None or src.payments is None:
+    if src.mails is None or src.payments is None:
         parts.append(None)
-        details.append("delay notices not judged: needs the scenario's notice_after_s, the "
-                       "sink mail ledger and the gateway ledger")
+        details.append("delay notices not judged: the sink mail ledger or the gateway ledger "
+                       "is missing")
     else:
         bad, late = notice_problems(src, limit)
         counts.update(late_orders=late, wrong_notices=len(bad))
-        parts.append(not bad)
-        details.append(f"{len(bad)} orders with wrong delay notices ({late} late)")
+        parts.append(False if bad else (True if limit is not None else None))
+        details.append(f"{len(bad)} orders with wrong delay notices ({late} late)" + (
+            "" if limit is not None else "; who was late is not judged: the scenario gives "
+            "no notice_after_s"))
         examples += [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]]
     return Verdict(ID, merge_ok(parts), "; ".join(details), examples, counts)

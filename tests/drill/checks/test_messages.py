@@ -1,3 +1,4 @@
+import dataclasses
 from dataclasses import dataclass
 
 from drill.checks import CheckSpec, Verdict, messages
@@ -25,7 +26,7 @@ def test_an_alert_accepted_in_time_passes_and_throttled_retries_count_once_lande
     v = alerts_only([post("supplier_health", 12.0, throttled=True), post("supplier_health", 15.0)])
     assert v.counts["rules_accepted"] == ["supplier_health"] and v.counts["alert_problems"] == 0
     assert v.ok is None  # the notice half had nothing to judge with
-    assert "delay notices not judged" in v.detail
+    assert "delay notices not judged: the sink mail ledger" in v.detail
 
 
 def test_an_alert_only_ever_throttled_never_fired() -> None:
@@ -100,3 +101,12 @@ def test_the_export_stamp_stands_in_for_a_buyer_who_gave_up_polling() -> None:
     blind = sources(messages=[], mails=[], history=gave_up, payments=[paid("G", 100.03)],
                     meta={"ended_at": 200.0})
     assert "never told" in messages.check(blind, SLOW).examples[0]["reason"]
+
+
+def test_without_a_limit_only_double_notices_and_unpaid_ones_are_judged() -> None:
+    src = sources(messages=[], mails=[notice("F", 100.2)], history=bought("F", 100.0),
+                  payments=[paid("F", 100.03)], meta={"ended_at": 200.0})
+    v = messages.check(src, CheckSpec())
+    assert v.ok is None and "no notice_after_s" in v.detail
+    twice = dataclasses.replace(src, mails=[notice("F", 100.2), notice("F", 100.3)])
+    assert messages.check(twice, CheckSpec()).ok is False
