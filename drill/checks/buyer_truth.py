@@ -1,0 +1,119 @@
+"""buyer-truth: "delivered" means the cards are there: exactly `quantity`, real, the buyer's own.
+
+Judged on what the shop answered each buyer (the history), never on what it
+meant to answer: an order shown `delivered` must let its buyer see exactly
+`quantity` distinct codes, the same on every fetch; each code was imported for
+the product (stock.json) or issued by a supplier (its ledger); no code is shown
+to two orders' buyers. A card fetch that fails after `delivered` is a finding,
+not an error-rate blip; so is `delivered` with nothing to show.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from drill.checks.evidence import BuyerOrder, buyer_orders
+from drill.checks.orders import example
+from drill.checks.sources import Sources
+from drill.checks.spec import CheckSpec
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
+
+ID = "buyer-truth"
+
+
+def supplier_codes(src: Sources) -> set[str] | None:
+    """Every code a supplier's ledger says it handed out; None when no ledger was collected."""
+    if src.codes is None and src.purchases is None:
+        return None
+    issued = {str(c.get("code")) for items in (src.codes or {}).values() for c in items}
+    return issued | {str(code) for _n, p in src.all_purchases() for code in p.get("codes") or []}
+
+
+def local_codes(src: Sources) -> dict[str, set[str]] | None:
+    if src.stock is None:
+        return None
+    return {str(pid): {str(c) for c in codes} for pid, codes in
+            (src.stock.get("local") or {}).items()}
+
+
+def told_delivered(b: BuyerOrder) -> bool:
+    return b.delivered_seen_at is not None or bool(b.cards_seen)
+
+
+def fetch_problems(b: BuyerOrder) -> list[str]:
+    """What is wrong with the cards the buyer could see after being told `delivered`."""
+    after = b.delivered_seen_at if b.delivered_seen_at is not None else float("-inf")
+    failed = [kind for t, kind, _c in b.fetches if kind != "ok" and t >= after]
+    shown = [cards for cards in b.cards_seen if cards]
+    out = []
+    if not shown:
+        out.append("told delivered, then the card fetch failed" if failed else
+                   "told delivered but shown no card at all")
+    elif "fail" in failed:
+        out.append("a card fetch was refused after the order was shown delivered")
+    if len({frozenset(c) for c in shown}) > 1:
+        out.append("different fetches showed different cards")
+    for cards in shown[:1]:
+        if b.quantity is not None and (len(cards) != b.quantity or len(set(cards)) != len(cards)):
+            out.append(f"shown {len(cards)} codes ({len(set(cards))} distinct) for quantity "
+                       f"{b.quantity}")
+    return out
+
+
+def origin_problems(b: BuyerOrder, local: dict[str, set[str]] | None,
+                    issued: set[str] | None) -> tuple[list[str], int]:
+    """Codes neither imported for the product nor issued by a supplier; and how many codes
+    could not be traced because a needed source is missing."""
+    imported = (local or {}).get(b.product_id or "")
+    if imported is None and local:
+        imported = set().union(*local.values())
+    out, untraced = [], 0
+    for code in sorted(b.codes()):
+        if (imported and code in imported) or (issued is not None and code in issued):
+            continue
+        if local is None or issued is None:
+            untraced += 1
+        else:
+            out.append(f"code {code} was neither imported nor issued by a supplier")
+    return out, untraced
+
+
+def check(src: Sources, spec: CheckSpec) -> Verdict:
+    if src.history is None:
+        return missing(ID, "the buyer history")
+    local, issued = local_codes(src), supplier_codes(src)
+    holders: dict[str, set[str]] = defaultdict(set)
+    bad: list[tuple[str, str]] = []
+    counts = dict.fromkeys(("told_delivered", "true", "quantity_unknown", "codes_untraced",
+                            "shared_codes", "fetch_failed_after_delivered"), 0)
+    for b in sorted(buyer_orders(src).values(), key=lambda b: b.order_no):
+        if not told_delivered(b):
+            continue
+        counts["told_delivered"] += 1
+        counts["quantity_unknown"] += b.quantity is None
+        for code in b.codes():
+            holders[code].add(b.order_no)
+        problems = fetch_problems(b)
+        counts["fetch_failed_after_delivered"] += any("fetch" in p for p in problems[:1])
+        wrong_origin, untraced = origin_problems(b, local, issued)
+        counts["codes_untraced"] += untraced
+        problems += wrong_origin[:3]
+        if problems:
+            bad.append((b.order_no, "; ".join(problems)))
+        else:
+            counts["true"] += 1
+    shared = {code: nos for code, nos in holders.items() if len(nos) > 1}
+    counts["shared_codes"] = len(shared)
+    bad += [(no, f"code {code} was also shown to {sorted(nos - {no})}")
+            for code, nos in sorted(shared.items()) for no in sorted(nos)]
+    if bad:
+        flagged = len({no for no, _ in bad})
+        return Verdict(ID, False, f"{flagged} of {counts['told_delivered']} orders shown delivered "
+                       "were not truly delivered to their buyer",
+                       [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
+    if counts["quantity_unknown"] or counts["codes_untraced"]:
+        return Verdict(ID, None, f"cannot judge fully: {counts['quantity_unknown']} orders "
+                       f"without a known quantity, {counts['codes_untraced']} codes untraceable "
+                       "(stock.json or supplier ledgers missing)", [], counts)
+    return Verdict(ID, True, f"all {counts['told_delivered']} orders shown delivered showed their "
+                   "buyer exactly their own real codes", [], counts)

@@ -1,0 +1,218 @@
+"""What buyers saw, order by order, from the history alone (no export).
+
+The checkers of issue 11 must judge from outside records; `orders.order_index`
+mixes in the export and counts every process with an order number as that
+order's buyer. This view keeps only real buyers (snoopers are judged apart by
+`access`), remembers *when* each thing was seen and what the buyer asked for
+(product, quantity), and reads the catalogue as buyers saw it.
+
+Record fields it reads that the load may not emit yet (documented for it):
+- `create_order` invoke/ok `value.quantity` (else load.json `plan.quantity`);
+- `list_products` ok ops, `value.products = [{"id", "price", "stock_available"}]`,
+  `value.final = true` on the read taken after the settle;
+- `create_order` fail `value.status` 409 with an "out of stock"/"sold out" error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from drill.checks.sources import Record, Sources
+
+SNOOPER_PREFIX = "snooper"
+TERMINAL = frozenset({"expired", "refunded", "rejected", "refund_needed", "cancelled"})
+SOLD_OUT_WORDS = ("out of stock", "sold out", "insufficient stock", "库存不足", "售罄")
+
+
+@dataclass(slots=True)
+class BuyerOrder:
+    """One order as its buyer lived it; times are the buyer's wall clock (slots: a million
+    orders fit in memory)."""
+
+    order_no: str
+    process: str
+    product_id: str | None = None
+    quantity: int | None = None
+    created_at: float | None = None
+    paid_seen_at: float | None = None
+    trade_no: str | None = None
+    delivered_seen_at: float | None = None
+    reported_delivered_at: float | None = None  # the shop's delivered_at, as told to the buyer
+    terminal: tuple[float, str] | None = None  # (when, status) seen by the buyer
+    fetches: list[tuple[float, str, list[str]]] = field(default_factory=list)  # time, type, cards
+
+    @property
+    def cards_seen(self) -> list[list[str]]:
+        return [cards for _t, kind, cards in self.fetches if kind == "ok"]
+
+    def codes(self) -> set[str]:
+        return {c for cards in self.cards_seen for c in cards}
+
+    def goods_seen_at(self) -> float | None:
+        """When the buyer first saw goods: the delivered status or a fetch with cards."""
+        times = [t for t, kind, cards in self.fetches if kind == "ok" and cards]
+        if self.delivered_seen_at is not None:
+            times.append(self.delivered_seen_at)
+        return min(times, default=None)
+
+    def delivered_at(self) -> float | None:
+        """Best outside estimate of the delivery: the shop's stamp told to the buyer, capped by
+        the buyer's own first sighting."""
+        stamps = [t for t in (self.reported_delivered_at, self.goods_seen_at()) if t]
+        return min(stamps, default=None)
+
+
+def is_snooper(op: Record) -> bool:
+    return str(op.get("process", "")).startswith(SNOOPER_PREFIX)
+
+
+def real_buyer_ops(src: Sources) -> list[Record]:
+    return [op for op in src.buyer_ops() if not is_snooper(op)]
+
+
+def snooper_ops(src: Sources) -> list[Record]:
+    return [op for op in src.history or [] if is_snooper(op)]
+
+
+def as_int(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def as_float(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def money(value: Any) -> Decimal | None:
+    """A money amount as Decimal to the cent, None when absent or not a number."""
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def plan_quantity(src: Sources) -> int | None:
+    """The quantity the load asked for every order (load.json's plan), if recorded."""
+    plan = (src.load or {}).get("plan")
+    return as_int(plan.get("quantity")) if isinstance(plan, dict) else None
+
+
+def buyer_orders(src: Sources) -> dict[str, BuyerOrder]:
+    """order_no -> BuyerOrder from real buyers' ops, memoised on the Sources."""
+    cached = src.cache.get("evidence.buyers")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    out: dict[str, BuyerOrder] = {}
+    asked: dict[str, int | None] = {}  # process -> quantity of its pending create
+    default_qty = plan_quantity(src)
+    for op in src.history or []:
+        proc, value = str(op.get("process")), op.get("value") or {}
+        if op.get("type") == "invoke":  # only a create's invoke says something (the quantity)
+            if op.get("f") == "create_order" and value.get("quantity") is not None:
+                asked[proc] = as_int(value.get("quantity"))
+            continue
+        no = value.get("order_no")
+        if not no or proc == "nemesis" or proc.startswith(SNOOPER_PREFIX):
+            continue
+        o = out.get(str(no))
+        if o is None:
+            o = out[str(no)] = BuyerOrder(str(no), proc)
+        _feed(o, op, value)
+        if o.quantity is None:
+            o.quantity = asked.get(proc) or default_qty
+    src.cache["evidence.buyers"] = out
+    return out
+
+
+def _feed(o: BuyerOrder, op: Record, value: Record) -> None:
+    kind, f, t = op.get("type"), op.get("f"), as_float(op.get("time")) or 0.0
+    if f == "create_order" and kind == "ok":
+        o.product_id = value.get("product_id") or o.product_id
+        o.quantity = as_int(value.get("quantity")) or o.quantity
+        o.created_at = t
+    elif f == "pay" and kind == "ok":
+        o.paid_seen_at, o.trade_no = t, value.get("trade_no") or o.trade_no
+    elif f == "await_delivery" and kind == "ok":
+        if o.delivered_seen_at is None or t < o.delivered_seen_at:
+            o.delivered_seen_at = t
+        o.reported_delivered_at = as_float(value.get("delivered_at")) or o.reported_delivered_at
+    elif f == "await_delivery" and kind == "fail" and str(value.get("status")) in TERMINAL:
+        o.terminal = o.terminal or (t, str(value.get("status")))
+    elif f == "fetch_card" and kind in ("ok", "fail", "info"):
+        cards = value.get("cards") if kind == "ok" else None
+        o.fetches.append((t, str(kind), [str(c) for c in cards or []]))
+
+
+def catalogue_reads(src: Sources) -> list[tuple[float, bool, dict[str, Record]]]:
+    """Every catalogue read buyers made: (time, final?, product id -> product), in time order."""
+    cached = src.cache.get("evidence.catalogue")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    reads = []
+    for op in src.history or []:
+        if op.get("f") != "list_products" or op.get("type") != "ok" or is_snooper(op):
+            continue
+        value = op.get("value") or {}
+        products = {str(p.get("id")): p for p in value.get("products") or []
+                    if isinstance(p, dict)}
+        reads.append((as_float(op.get("time")) or 0.0, bool(value.get("final")), products))
+    reads.sort(key=lambda r: r[0])
+    src.cache["evidence.catalogue"] = reads
+    return reads
+
+
+def prices(src: Sources, spec: Any) -> dict[str, Decimal]:
+    """product id -> unit price: the scenario's catalogue first (spec.prices, else meta.json
+    `prices`), then the prices buyers saw in catalogue reads."""
+    out: dict[str, Decimal] = {}
+    for _t, _final, products in catalogue_reads(src):
+        for pid, p in products.items():
+            price = money(p.get("price"))
+            if price is not None:
+                out.setdefault(pid, price)
+    declared = getattr(spec, "prices", None) or src.meta.get("prices") or {}
+    items = declared.items() if isinstance(declared, dict) else declared
+    for pid, value in items:
+        price = money(value)
+        if price is not None:
+            out[str(pid)] = price
+    return out
+
+
+def sold_out_refusals(src: Sources) -> list[tuple[float, str, int | None, Record]]:
+    """Buyers refused an order because the shop said the product was sold out:
+    (time, product, quantity asked, op)."""
+    out = []
+    asked: dict[str, int | None] = {}
+    for op in real_buyer_ops(src):
+        value, proc = op.get("value") or {}, str(op.get("process"))
+        if op.get("f") != "create_order":
+            continue
+        if op.get("type") == "invoke":
+            asked[proc] = as_int(value.get("quantity"))
+            continue
+        error = str(value.get("error", "")).lower()
+        if op.get("type") == "fail" and (as_int(value.get("status")) == 409
+                                         or any(w in error for w in SOLD_OUT_WORDS)):
+            qty = asked.get(proc) or plan_quantity(src)
+            out.append((as_float(op.get("time")) or 0.0, str(value.get("product_id")), qty, op))
+    return out
+
+
+def end_time(src: Sources) -> float:
+    """The end of the observed run: meta.json's ended_at, else the last thing anyone saw."""
+    ended = as_float(src.meta.get("ended_at"))
+    if ended:
+        return ended
+    times = [as_float(op.get("time")) or 0.0 for op in src.history or []]
+    times += [as_float(n.get("at")) or 0.0 for n in src.notifies or []]
+    return max(times, default=0.0)

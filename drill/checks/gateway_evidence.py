@@ -1,0 +1,102 @@
+"""What the gateway ledger says about each notify, and when faults were in effect.
+
+A notify attempt is *genuine* when the gateway sent it for a real payment with
+its own valid signature (first try, retry or duplicate): the shop must accept
+it. It is *adversarial* when the gateway sent it on purpose to be refused.
+The gateway fake marks adversarial notifies with a field on the notify record:
+
+    "adversarial": "underpaid" | "overpaid" | "bad_sign" | "missing_sign"
+                   | "missing_sign_type" | "other_trade_no" | "unknown_order"
+                   | "not_success" | "wrong_pid" | "replay_other_order"
+
+with `out_trade_no` the order the notify was aimed at (whose notify_url it
+hit, the order a shop falling for it would credit). Older ledgers without the
+field: a `bad_sign` or `amount_off` variant (or `signed: false`) is adversarial;
+`replay` and a lone `missing_sign_type` carry no requirement either way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from drill.checks.evidence import as_float, as_int
+from drill.checks.sources import Record, Sources
+
+GENUINE_VARIANTS = frozenset({"normal", "duplicate", "duplicate_delayed", "retry"})
+DEFAULT_REPLY_DEADLINE_S = 5.0  # CONTRACTS §2: the gateway's answer_timeout_s default
+
+FaultWindow = tuple[float, float, str]  # (injected at, healed at or +inf, target)
+
+
+def adversarial_kind(n: Record) -> str | None:
+    """Why this notify must be refused, or None when it carries no such mark."""
+    if n.get("adversarial"):
+        return str(n["adversarial"])
+    variant = str(n.get("variant") or "")  # a "+"-join of fixed names
+    if "bad_sign" in variant or n.get("signed") is False:
+        return "bad_sign"
+    return "amount_off" if "amount_off" in variant else None
+
+
+def is_genuine(n: Record) -> bool:
+    """A notify the shop must answer `success`: sent, unmarked, signed, a plain variant."""
+    if adversarial_kind(n) is not None or n.get("outcome") == "lost":
+        return False
+    if (as_int(n.get("attempt")) or 0) < 1:
+        return False
+    return str(n.get("variant") or "normal") in GENUINE_VARIANTS
+
+
+def accepted(n: Record) -> bool:
+    return n.get("outcome") == "success"
+
+
+def reply_deadline_s(spec: object) -> float:
+    value = as_float(getattr(spec, "notify_reply_within_s", None))
+    return value if value is not None else DEFAULT_REPLY_DEADLINE_S
+
+
+def answered_in_time(n: Record, deadline_s: float) -> bool:
+    latency = as_float(n.get("latency_ms"))
+    return accepted(n) and (latency is None or latency <= deadline_s * 1000.0)
+
+
+def notifies_by_order(src: Sources) -> dict[str, list[Record]]:
+    """out_trade_no -> its notify attempts in time order."""
+    out: dict[str, list[Record]] = defaultdict(list)
+    for n in src.notifies or []:
+        out[str(n.get("out_trade_no"))].append(n)
+    for items in out.values():
+        items.sort(key=lambda n: as_float(n.get("at")) or 0.0)
+    return dict(out)
+
+
+def payments_by_order(src: Sources) -> dict[str, Record]:
+    return {str(p.get("out_trade_no")): p for p in src.payments or [] if p.get("out_trade_no")}
+
+
+def fault_windows(src: Sources) -> list[FaultWindow]:
+    """Every fault that took effect, from its injection to its heal (or the end)."""
+    started: dict[str, tuple[float, str]] = {}
+    out: list[FaultWindow] = []
+    for f in src.faults or []:
+        at, fid = as_float(f.get("at")), str(f.get("fault_id") or f.get("target"))
+        if at is None:
+            continue
+        if f.get("action") == "inject" and f.get("ok", True):
+            started[fid] = (at, str(f.get("target", "")))
+        elif f.get("action") == "heal" and fid in started:
+            begin, target = started.pop(fid)
+            out.append((begin, at, target))
+    out += [(begin, float("inf"), target) for begin, target in started.values()]
+    return sorted(out)
+
+
+def fault_at(t: float, windows: list[FaultWindow], slack_s: float = 0.0,
+             on: tuple[str, ...] = ()) -> str | None:
+    """The target of a fault in effect within slack_s of t (only targets naming one of `on`,
+    when given), if any."""
+    for begin, end, target in windows:
+        if begin - slack_s <= t <= end + slack_s and (not on or any(w in target for w in on)):
+            return target
+    return None

@@ -1,0 +1,105 @@
+"""gateway-protocol: the shop answers the gateway as the epay protocol demands.
+
+Every genuine notify attempt (first, retry or duplicate; see gateway_evidence)
+is answered `success` within the gateway's reply deadline (spec
+`notify_reply_within_s`, default 5 s), and every notify the gateway sent to be
+refused is not answered `success`. A shop that answers `fail` to a duplicate,
+or to a retry after it already delivered, shows up here as the gateway's
+retry chain running on. Attempts made while a fault on the notify path (the
+gateway→shop link, the shop's processes, its database) was in effect are
+excused: the shop could not have answered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from drill.checks.evidence import as_float, buyer_orders
+from drill.checks.gateway_evidence import (
+    accepted,
+    adversarial_kind,
+    answered_in_time,
+    fault_at,
+    fault_windows,
+    is_genuine,
+    reply_deadline_s,
+)
+from drill.checks.orders import example
+from drill.checks.sources import Record, Sources
+from drill.checks.spec import CheckSpec
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
+
+ID = "gateway-protocol"
+NOTIFY_PATH = ("gateway_notify", "worker", "service", "api", "db", "shop")
+
+
+def genuine_problem(n: Record, deadline_s: float, goods_at: float | None) -> str:
+    """Why this genuine attempt was not a timely `success`."""
+    at, attempt = as_float(n.get("at")) or 0.0, n.get("attempt")
+    outcome, variant = n.get("outcome"), str(n.get("variant") or "normal")
+    if accepted(n):
+        return (f"answered success after {n.get('latency_ms')} ms, past the {deadline_s:g} s "
+                f"reply deadline (attempt {attempt})")
+    said = f"answered {outcome!r} (HTTP {n.get('http_status')}, reply {n.get('reply')!r})"
+    if variant.startswith("duplicate"):
+        return f"{said} to a genuine duplicate notify"
+    if goods_at is not None and goods_at <= at:
+        return (f"{said} to attempt {attempt} after the buyer already had the goods: the "
+                "gateway's retry chain runs on")
+    return f"{said} to a genuine notify (attempt {attempt})"
+
+
+def chain_counts(notifies: list[Record]) -> dict[str, int]:
+    """Per payment retry chain (variant normal): how many, acknowledged, longest."""
+    chains: dict[str, list[Record]] = defaultdict(list)
+    for n in notifies:
+        if is_genuine(n) and str(n.get("variant") or "normal") == "normal":
+            chains[str(n.get("trade_no"))].append(n)
+    return {"chains": len(chains),
+            "chains_acknowledged": sum(any(accepted(n) for n in c) for c in chains.values()),
+            "longest_chain": max((len(c) for c in chains.values()), default=0)}
+
+
+def check(src: Sources, spec: CheckSpec) -> Verdict:
+    if src.notifies is None:
+        return missing(ID, "the gateway notify ledger")
+    deadline = reply_deadline_s(spec)
+    windows = fault_windows(src)
+    goods = {no: b.goods_seen_at() for no, b in buyer_orders(src).items()}
+    counts = dict.fromkeys(("genuine", "genuine_answered", "excused_during_fault", "unjudged",
+                            "adversarial", "adversarial_refused"), 0)
+    bad: list[tuple[str, str]] = []
+    for n in sorted(src.notifies, key=lambda n: as_float(n.get("at")) or 0.0):
+        no, kind = str(n.get("out_trade_no")), adversarial_kind(n)
+        if kind is not None:
+            counts["adversarial"] += 1
+            if accepted(n):
+                bad.append((no, f"answered success to a notify that must be refused ({kind}, "
+                            f"variant {n.get('variant')})"))
+            else:
+                counts["adversarial_refused"] += 1
+            continue
+        if not is_genuine(n):
+            continue
+        counts["genuine"] += 1
+        if answered_in_time(n, deadline):
+            counts["genuine_answered"] += 1
+        elif fault_at(as_float(n.get("at")) or 0.0, windows, deadline, NOTIFY_PATH):
+            counts["excused_during_fault"] += 1
+        elif src.faults is None:
+            counts["unjudged"] += 1
+        else:
+            bad.append((no, genuine_problem(n, deadline, goods.get(no))))
+    counts.update(chain_counts(src.notifies))
+    if bad:
+        orders = len({no for no, _ in bad})
+        return Verdict(ID, False, f"{len(bad)} notify answers broke the gateway protocol "
+                       f"({orders} orders)",
+                       [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
+    if counts["unjudged"]:
+        return Verdict(ID, None, f"{counts['unjudged']} genuine notifies were not answered success "
+                       "in time and faults.jsonl is missing, so it is unknown whether a fault "
+                       "excused them", [], counts)
+    return Verdict(ID, True, f"{counts['genuine_answered']} genuine notifies answered success in "
+                   f"time ({counts['excused_during_fault']} excused during faults); "
+                   f"{counts['adversarial_refused']} must-refuse notifies refused", [], counts)

@@ -1,0 +1,190 @@
+"""messages: alerts count once a robot accepted them; delay notices go exactly to late buyers.
+
+Alerts: the IM sink records every post, accepted or not. A rule fired only
+when some robot *accepted* a post carrying `[faka-alert] rule=<id>`; a post a
+robot throttled (or refused, `outcome` other than accepted) must be retried
+until one lands on that robot, before the run ends and, when the spec sets
+`alert_retry_within_s`, within that many seconds; an expected rule must be
+accepted within `alert_within_s` of the first fault. Notices: with the
+scenario's `notice_after_s`, every buyer whose order took longer (paid at the
+gateway → delivered as the buyer was told, or by the export's stamp when the
+buyer gave up polling, or never) gets exactly one delay notice, never before
+the limit, never after the goods; without it only "at most one notice a buyer"
+and "never to an unpaid order" are judged and the verdict stays unknown.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from drill.checks.alerts import RULE_RE
+from drill.checks.buyer_notice import grace
+from drill.checks.evidence import as_float, buyer_orders, end_time
+from drill.checks.gateway_evidence import fault_windows, payments_by_order
+from drill.checks.orders import example, order_index
+from drill.checks.sources import Record, Sources
+from drill.checks.spec import CheckSpec
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, merge_ok
+
+ID = "messages"
+NOTICE_KINDS = frozenset({"delay_notice", "delay"})
+Post = tuple[float, bool]  # (at, accepted)
+
+
+def landed(m: Record) -> bool:
+    """Did the robot accept this post? (`outcome` when the sink records it, else `throttled`)."""
+    if m.get("outcome") is not None:
+        return str(m["outcome"]) in ("accepted", "ok")
+    return not m.get("throttled") and not m.get("error")
+
+
+def posts(src: Sources) -> dict[tuple[str, str, str], list[Post]]:
+    """(rule, channel, robot) -> its posts in time order."""
+    out: dict[tuple[str, str, str], list[Post]] = defaultdict(list)
+    for m in src.messages or []:
+        found = RULE_RE.search(str(m.get("text", "")))
+        if found:
+            key = (found.group(1), str(m.get("channel")), str(m.get("robot")))
+            out[key].append((as_float(m.get("at")) or 0.0, landed(m)))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+Finding = tuple[str, str | None]  # (reason, rule it is about)
+
+
+def refused_unretried(by_key: dict[tuple[str, str, str], list[Post]],
+                      retry_within: float | None) -> list[Finding]:
+    """Posts a robot refused that were never retried until it accepted one (in time)."""
+    out: list[Finding] = []
+    for (rule, channel, robot), items in sorted(by_key.items()):
+        refused = [at for at, ok in items if not ok]
+        if not refused:
+            continue
+        after = [at for at, ok in items if ok and at >= refused[-1]]
+        where = f"alert {rule!r} to {channel}/{robot}"
+        if not after:
+            out.append((f"{where} was refused {len(refused)}x (last at {refused[-1]:.3f}) and "
+                        "never retried until accepted", rule))
+        elif retry_within is not None and after[0] - refused[0] > retry_within:
+            out.append((f"{where} landed {after[0] - refused[0]:.2f} s after its first refused "
+                        f"post (limit {retry_within:g} s)", rule))
+    return out
+
+
+def first_accepted(by_key: dict[tuple[str, str, str], list[Post]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for (rule, _channel, _robot), items in by_key.items():
+        for at, ok in items:
+            if ok:
+                out[rule] = min(out.get(rule, at), at)
+    return out
+
+
+def alert_problems(src: Sources, spec: CheckSpec) -> tuple[list[Finding], dict[str, float]]:
+    """Refused posts never retried to acceptance, and expected rules never accepted in time;
+    with each rule's first accepted post."""
+    by_key = posts(src)
+    problems = refused_unretried(by_key, as_float(getattr(spec, "alert_retry_within_s", None)))
+    first_ok = first_accepted(by_key)
+    windows = fault_windows(src)
+    ref = windows[0][0] if windows else as_float((src.load or {}).get("started_at"))
+    for rule in spec.expect_alerts:
+        if rule not in first_ok:
+            problems.append((f"expected alert {rule!r} was never accepted by any robot", rule))
+        elif spec.alert_within_s is not None and ref is not None \
+                and first_ok[rule] - ref > spec.alert_within_s:
+            problems.append((f"expected alert {rule!r} first accepted {first_ok[rule] - ref:.2f} "
+                             f"s after the first fault (deadline {spec.alert_within_s:g} s)", rule))
+    return problems, first_ok
+
+
+def alert_example(src: Sources, reason: str, rule: str | None) -> dict[str, object]:
+    sent = [m for m in src.messages or [] if rule and f"rule={rule}" in str(m.get("text", ""))]
+    return {"order_no": None, "rule": rule, "reason": reason, "messages": sent[:10]}
+
+
+def notice_problem(notices: list[float], paid_at: float, delivered: float | None, end: float,
+                   limit: float | None) -> str | None:
+    """Why this order's delay notices are wrong, or None (with no known limit, only the
+    number of notices is judged)."""
+    if len(notices) > 1:
+        return f"{len(notices)} delay notices to one buyer (exactly one expected)"
+    if limit is None:
+        return None
+    slack = grace(limit)
+    took = (delivered or end) - paid_at
+    if not notices:
+        if took > limit + slack:
+            return f"took {took:.2f} s (limit {limit:g} s + {slack:g} s grace), never told"
+        return None
+    sent = notices[0] - paid_at
+    if sent < limit - slack:
+        return f"told of a delay {sent:.2f} s after payment, before the {limit:g} s limit"
+    if delivered is not None and notices[0] > delivered + slack:
+        return f"told of a delay {notices[0] - delivered:.2f} s after the goods were delivered"
+    return None
+
+
+def delivery_times(src: Sources) -> dict[str, float]:
+    """order_no -> when it was delivered: as its buyer was told, else (enrichment, for a buyer
+    whose polling gave up) the export's own stamp."""
+    out = {no: at for no, b in buyer_orders(src).items() if (at := b.delivered_at()) is not None}
+    if src.export is not None:
+        for no, o in order_index(src).items():
+            if no not in out and o.export_delivered_at:
+                out[no] = o.export_delivered_at
+    return out
+
+
+def notice_problems(src: Sources, limit: float | None) -> tuple[list[tuple[str, str]], int]:
+    """(order_no, reason) for wrong notices, and how many orders were late."""
+    notices: dict[str, list[float]] = defaultdict(list)
+    for m in src.mails or []:
+        if m.get("kind") in NOTICE_KINDS:
+            notices[str(m.get("order_no"))].append(as_float(m.get("at")) or 0.0)
+    pays, delivered_at, end = payments_by_order(src), delivery_times(src), end_time(src)
+    bad, late = [], 0
+    for no in sorted(set(notices) | set(pays)):
+        paid_at = as_float((pays.get(no) or {}).get("paid_at"))
+        if paid_at is None:
+            if notices.get(no):
+                bad.append((no, "delay notice for an order the gateway never saw paid"))
+            continue
+        delivered = delivered_at.get(no)
+        late += limit is not None and (delivered or end) - paid_at > limit
+        why = notice_problem(sorted(notices.get(no, [])), paid_at, delivered, end, limit)
+        if why:
+            bad.append((no, why))
+    return bad, late
+
+
+def check(src: Sources, spec: CheckSpec) -> Verdict:
+    parts: list[bool | None] = []
+    details: list[str] = []
+    counts: dict[str, object] = {}
+    examples: list[dict[str, object]] = []
+    if src.messages is None:
+        parts.append(None)
+        details.append("alerts not judged: the IM sink ledger is missing")
+    else:
+        problems, first_ok = alert_problems(src, spec)
+        counts.update(rules_accepted=sorted(first_ok), alert_problems=len(problems),
+                      posts_refused=sum(1 for m in src.messages if not landed(m)))
+        parts.append(not problems)
+        details += [why for why, _rule in problems[:5]] or [
+            f"alerts: {len(first_ok)} rules accepted, every refused post retried until it landed"]
+        examples += [alert_example(src, why, rule) for why, rule in problems[:MAX_EXAMPLES]]
+    limit = spec.notice_after_s
+    if src.mails is None or src.payments is None:
+        parts.append(None)
+        details.append("delay notices not judged: the sink mail ledger or the gateway ledger "
+                       "is missing")
+    else:
+        bad, late = notice_problems(src, limit)
+        counts.update(late_orders=late, wrong_notices=len(bad))
+        parts.append(False if bad else (True if limit is not None else None))
+        details.append(f"{len(bad)} orders with wrong delay notices ({late} late)" + (
+            "" if limit is not None else "; who was late is not judged: the scenario gives "
+            "no notice_after_s"))
+        examples += [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]]
+    return Verdict(ID, merge_ok(parts), "; ".join(details), examples, counts)

@@ -1,0 +1,187 @@
+"""stock-conservation: keys imported = delivered + available + reserved for live orders.
+
+From outside records: the keys imported per product (stock.json), the codes
+buyers were shown (history), the stock the catalogue showed buyers in its
+final read after the settle (`list_products` with `final: true`, else the
+last read). What is neither delivered nor available must be held by orders
+still alive at that read (created, not delivered, not seen expired/refunded,
+and, when the scenario gives `order_expiry_s`, unpaid orders not yet past it):
+fewer keys than that means stock that does not exist is on sale, more means
+keys leaked. A buyer refused "sold out" while more keys were imported than
+every earlier order could hold is a finding on its own.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any
+
+from drill.checks.buyer_notice import grace
+from drill.checks.evidence import (
+    BuyerOrder,
+    as_float,
+    as_int,
+    buyer_orders,
+    catalogue_reads,
+    plan_quantity,
+    real_buyer_ops,
+    sold_out_refusals,
+)
+from drill.checks.orders import example, order_index
+from drill.checks.sources import Record, Sources
+from drill.checks.spec import CheckSpec
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
+
+ID = "stock-conservation"
+
+
+@dataclass(frozen=True)
+class Balance:
+    """One product's books at the final catalogue read."""
+
+    product_id: str
+    imported: int
+    delivered: int
+    available: int
+    live_units: int
+
+    @property
+    def reserved(self) -> int:
+        return self.imported - self.delivered - self.available
+
+    def problem(self) -> str | None:
+        books = (f"{self.imported} imported, {self.delivered} delivered, {self.available} "
+                 f"available, {self.live_units} units held by live orders")
+        if self.reserved < 0:
+            return f"{self.product_id}: {-self.reserved} keys more on sale than exist ({books})"
+        if self.reserved > self.live_units:
+            return (f"{self.product_id}: {self.reserved - self.live_units} keys leaked: neither "
+                    f"delivered, available nor held by a live order ({books})")
+        return None
+
+
+def final_read(src: Sources) -> tuple[float, dict[str, Record]] | None:
+    reads = catalogue_reads(src)
+    finals = [r for r in reads if r[1]] or reads
+    return (finals[-1][0], finals[-1][2]) if finals else None
+
+
+def alive_at(b: BuyerOrder, t: float, expiry_s: float | None) -> bool:
+    """Could this order rightly hold keys at t (as its buyer last saw it before t)?"""
+    if b.created_at is None or b.created_at > t:
+        return False
+    goods = b.goods_seen_at()
+    if (goods is not None and goods <= t) or (b.terminal is not None and b.terminal[0] <= t):
+        return False
+    if expiry_s is not None and b.paid_seen_at is None:
+        return t - b.created_at <= expiry_s + grace(expiry_s)
+    return True
+
+
+def balances(src: Sources, local: dict[str, set[str]], read: tuple[float, dict[str, Record]],
+             expiry_s: float | None) -> list[Balance]:
+    t, shown = read
+    buyers = [b for b in buyer_orders(src).values() if b.product_id in local]
+    out = []
+    for pid, keys in sorted(local.items()):
+        available = as_int((shown.get(pid) or {}).get("stock_available"))
+        if available is None:
+            continue
+        mine = [b for b in buyers if b.product_id == pid]
+        delivered = {c for b in mine if (b.goods_seen_at() or t + 1) <= t for c in b.codes()}
+        live = sum(b.quantity or 1 for b in mine if alive_at(b, t, expiry_s))
+        out.append(Balance(pid, len(keys), len(delivered & keys), available, live))
+    return out
+
+
+def product_examples(src: Sources, pid: str, t: float, why: str) -> dict[str, Any]:
+    """The product's finding with the stories of up to three orders not delivered by t and,
+    when the export is there, three whose recorded deliveries hold codes their buyer never saw
+    (where burned keys usually went)."""
+    buyers = sorted(buyer_orders(src).values(), key=lambda b: b.order_no)
+    pending = [b.order_no for b in buyers
+               if b.product_id == pid and (b.goods_seen_at() or t + 1) > t][:3]
+    recorded = order_index(src) if src.export is not None else {}
+    burned = [b.order_no for b in buyers if b.product_id == pid and b.order_no in recorded
+              and {c for d in recorded[b.order_no].deliveries for c in d.get("codes") or []}
+              - b.codes()][:3]
+    return {"order_no": None, "product_id": pid, "reason": why,
+            "undelivered_orders": [example(src, no, "not delivered at the final catalogue read")
+                                   for no in pending],
+            "orders_with_unseen_codes": [example(src, no, "the shop recorded codes for it that "
+                                                 "its buyer never saw") for no in burned]}
+
+
+def held_before(src: Sources, local: dict[str, set[str]]
+                ) -> dict[str, tuple[list[float], list[int]]]:
+    """product -> (creation times sorted, running units created up to each): the most keys
+    orders could hold at any moment (bisect the time)."""
+    fallback = plan_quantity(src) or 1
+    created: dict[str, list[tuple[float, int]]] = {pid: [] for pid in local}
+    for b in buyer_orders(src).values():
+        if b.product_id in created and b.created_at is not None:
+            created[b.product_id].append((b.created_at, b.quantity or fallback))
+    out = {}
+    for pid, items in created.items():
+        items.sort()
+        out[pid] = ([t for t, _q in items], list(accumulate(q for _t, q in items)))
+    return out
+
+
+def refused_while_free(src: Sources, local: dict[str, set[str]]
+                       ) -> tuple[int, list[dict[str, Any]]]:
+    """Sold-out refusals the books cannot explain (more keys imported than every order created
+    before could hold): how many, and the evidence of the first MAX_EXAMPLES."""
+    held = held_before(src, local)
+    found = 0
+    out: list[dict[str, Any]] = []
+    for t, pid, qty, op in sold_out_refusals(src):
+        if pid not in local or qty is None:
+            continue
+        times, units = held[pid]
+        n = bisect_right(times, t)
+        free = len(local[pid]) - (units[n - 1] if n else 0)
+        if free < qty:
+            continue
+        found += 1
+        if len(out) < MAX_EXAMPLES:
+            proc = str(op.get("process"))
+            out.append({"order_no": None, "process": proc, "product_id": pid,
+                        "reason": f"refused {qty} × {pid} as sold out at {t:.3f} while at least "
+                                  f"{free} of {len(local[pid])} keys were free",
+                        "history": [o for o in real_buyer_ops(src) if o.get("process") == proc],
+                        "catalogue_reads": [r for r in catalogue_reads(src) if r[0] <= t][-2:]})
+    return found, out
+
+
+def check(src: Sources, spec: CheckSpec) -> Verdict:
+    if src.stock is None or src.history is None:
+        needed = (("stock.json", src.stock), ("the buyer history", src.history))
+        return missing(ID, *[name for name, value in needed if value is None])
+    local = {str(p): {str(c) for c in codes} for p, codes in (src.stock.get("local") or {}).items()}
+    if not local:
+        return Verdict(ID, True, "no locally stocked product in this run")
+    found, refused = refused_while_free(src, local)
+    read = final_read(src)
+    expiry = as_float(getattr(spec, "order_expiry_s", None))
+    books = balances(src, local, read, expiry) if read else []
+    broken = [(b, why) for b in books if (why := b.problem())]
+    counts = {"refused_sold_out_while_free": found, "products_balanced": len(books),
+              "books": {b.product_id: {"imported": b.imported, "delivered": b.delivered,
+                                       "available": b.available, "reserved": b.reserved,
+                                       "live_units": b.live_units} for b in books}}
+    examples = [product_examples(src, b.product_id, read[0], why)
+                for b, why in broken if read is not None]
+    examples += refused
+    if broken or refused:
+        detail = "; ".join([why for _b, why in broken[:3]] + [r["reason"] for r in refused[:1]])
+        return Verdict(ID, False, f"stock not conserved: {detail}", examples[:MAX_EXAMPLES],
+                       counts)
+    if read is None or len(books) < len(local):
+        return Verdict(ID, None, "cannot balance the books: no catalogue read (list_products "
+                       "with stock_available) after the settle for every stocked product", [],
+                       counts)
+    return Verdict(ID, True, f"{len(books)} products balance: imported = delivered + available + "
+                   "reserved for live orders; no sold-out refusal while keys were free", [], counts)

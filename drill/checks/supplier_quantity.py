@@ -1,0 +1,72 @@
+"""supplier-quantity: each supplier purchase asks for the quantity the buyer ordered.
+
+Besides at-most-once (no-double-purchase), a purchase must ask for what was
+sold: the order's quantity (what the buyer asked for, in the history or the
+load's plan), or after a partial fulfilment exactly the units still missing.
+Asking for one unit of a three-key order, or for three of a one-key order,
+is what a shop that drops or hard-codes `quantity` sends.
+"""
+
+from __future__ import annotations
+
+from drill.checks.evidence import as_float, as_int, buyer_orders, plan_quantity
+from drill.checks.no_double_purchase import effective
+from drill.checks.orders import example, group_purchases
+from drill.checks.sources import Record, Sources
+from drill.checks.spec import CheckSpec
+from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
+
+ID = "supplier-quantity"
+
+
+def ask_problems(ordered: int, items: list[tuple[str, Record]]) -> tuple[list[str], int]:
+    """Requests that asked for neither the order's quantity nor what was still missing;
+    and how many requests carried no quantity at all."""
+    received, out, unjudged = 0, [], 0
+    for name, p in sorted(items, key=lambda item: as_float(item[1].get("at")) or 0.0):
+        asked = as_int(p.get("quantity"))
+        if asked is None:
+            unjudged += 1
+        elif asked not in (ordered, ordered - received):
+            already = f", {received} already received" if received else ""
+            out.append(f"asked {name} for {asked} units of {p.get('sku')} at {p.get('at')} "
+                       f"(ordered {ordered}{already})")
+        if effective(p):
+            received += len(p.get("codes") or [])
+    return out, unjudged
+
+
+def check(src: Sources, spec: CheckSpec) -> Verdict:
+    if src.purchases is None:
+        return missing(ID, "supplier purchase ledgers")
+    buyers, default = buyer_orders(src), plan_quantity(src)
+    counts = dict.fromkeys(("orders_purchased", "requests", "orders_wrong_quantity",
+                            "unjudged"), 0)
+    bad: list[tuple[str, str]] = []
+    for order_no, items in sorted(group_purchases(src).items()):
+        counts["orders_purchased"] += 1
+        counts["requests"] += len(items)
+        b = buyers.get(order_no)
+        ordered = b.quantity if b is not None and b.quantity is not None else default
+        if ordered is None:
+            counts["unjudged"] += 1
+            continue
+        problems, unjudged = ask_problems(ordered, items)
+        counts["unjudged"] += unjudged
+        if problems:
+            counts["orders_wrong_quantity"] += 1
+            bad.append((order_no, "; ".join(problems[:3])))
+    if bad:
+        return Verdict(ID, False, f"{len(bad)} of {counts['orders_purchased']} orders were bought "
+                       "from suppliers in the wrong quantity",
+                       [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
+    if counts["unjudged"]:
+        return Verdict(ID, None, f"{counts['unjudged']} purchases could not be judged: no order "
+                       "quantity (history or load plan) or no quantity in the supplier ledger",
+                       [], counts)
+    if not counts["requests"]:
+        return Verdict(ID, True, "no supplier purchases in this run (the ledgers are empty)",
+                       [], counts)
+    return Verdict(ID, True, f"{counts['requests']} supplier requests for "
+                   f"{counts['orders_purchased']} orders each asked for the quantity ordered",
+                   [], counts)

@@ -1,0 +1,45 @@
+from drill.checks import CheckSpec, access
+from tests.checks.ops import bought, sources
+from tests.drill.checks.literal import snoop
+
+SPEC = CheckSpec()
+BUYERS = bought("A", 1.0, ["K1"]) + bought("B", 1.0, ["K2"])
+
+
+def refused(n: int, f: str, t: float, **value: object) -> dict:
+    return snoop(n, "fail", f, t, status=403, **value)
+
+
+def test_snoopers_refused_everywhere_pass() -> None:
+    ops = [refused(1, "snoop_cards", 2.0, order_no="A", how="no_token"),
+           refused(1, "snoop_cards", 2.1, order_no="B", how="wrong_token"),
+           refused(2, "snoop_admin", 2.2, how="admin_no_token", route="/admin/export"),
+           snoop(2, "ok", "snoop_order", 2.3, order_no="A", how="neighbour", status=200)]
+    v = access.check(sources(history=BUYERS + ops), SPEC)
+    assert v.ok is True, v.detail
+    assert v.counts["refused"] == 3 and v.counts["order_status_disclosed"] == 1
+
+
+def test_a_card_seen_by_a_snooper_fails_naming_the_real_order() -> None:
+    seen = snoop(1, "ok", "snoop_order", 2.0, order_no="B", how="neighbour", status=200,
+                 cards=["K2"])
+    v = access.check(sources(history=[*BUYERS, seen]), SPEC)
+    assert v.ok is False and v.counts["leaks"] == 1
+    ex = v.examples[0]
+    assert ex["order_no"] == "B" and "(cards of order B)" in ex["reason"]
+    assert ex["snooper_op"] == seen and ex["history"][0]["process"] == "buyer-B"
+
+
+def test_admin_data_or_a_cards_route_opened_without_a_token_fails() -> None:
+    admin = snoop(2, "ok", "snoop_admin", 2.0, how="admin_no_token", route="/admin/orders",
+                  status=200, admin_items=40)
+    v = access.check(sources(history=[*BUYERS, admin]), SPEC)
+    assert v.ok is False and "admin route answered 200 to a snooper" in v.examples[0]["reason"]
+    assert v.examples[0]["order_no"] is None
+    empty = snoop(1, "ok", "snoop_cards", 2.0, order_no="A", how="no_token", status=200, cards=[])
+    assert access.check(sources(history=[*BUYERS, empty]), SPEC).ok is False
+
+
+def test_no_snoopers_or_no_history_is_unknown() -> None:
+    assert access.check(sources(history=BUYERS), SPEC).ok is None
+    assert access.check(sources(), SPEC).ok is None

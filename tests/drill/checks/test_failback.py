@@ -1,0 +1,54 @@
+from dataclasses import dataclass
+
+from drill.checks import CheckSpec, Verdict, failback
+from tests.checks.ops import sources
+from tests.drill.checks.literal import fault, purchase
+
+
+@dataclass(frozen=True)
+class Spec(CheckSpec):  # the field the lead adds to CheckSpec
+    failback_within_s: float = 5.0
+
+
+OUTAGE = [fault(10.0, "inject", "supplier_primary"), fault(20.0, "heal", "supplier_primary")]
+
+
+def _judge(primary: list, backup: list, faults: list | None = None) -> Verdict:
+    return failback.check(sources(faults=OUTAGE if faults is None else faults,
+                                  purchases={"primary": primary, "backup": backup}), Spec())
+
+
+def test_traffic_returns_to_the_primary_within_the_window() -> None:
+    v = _judge(primary=[purchase("A", 5.0, ["P1"]), purchase("D", 23.0, ["P2"]),
+                        purchase("E", 30.0, ["P3"])],
+               backup=[purchase("B", 12.0, ["B1"]), purchase("C", 21.0, ["B2"])])
+    assert v.ok is True, v.detail
+    assert v.counts["first_primary_sale_after_s"] == 3.0
+
+
+def test_an_order_the_primary_refused_first_may_still_go_to_the_backup() -> None:
+    refused = purchase("F", 30.0, [], outcome="insufficient_stock")
+    v = _judge(primary=[purchase("D", 23.0, ["P2"]), refused],
+               backup=[purchase("F", 30.5, ["B3"])])
+    assert v.ok is True, v.detail
+
+
+def test_a_primary_idle_after_recovery_fails() -> None:
+    v = _judge(primary=[purchase("A", 5.0, ["P1"])],
+               backup=[purchase("C", 21.0, ["B2"]), purchase("D", 30.0, ["B3"])])
+    assert v.ok is False and "sold again never" in v.detail
+    assert [e["order_no"] for e in v.examples] == ["D"]
+    v = _judge(primary=[purchase("D", 28.0, ["P2"])], backup=[])
+    assert v.ok is False and "only 8.00 s" in v.detail
+
+
+def test_backup_sales_long_after_recovery_fail_even_when_the_primary_sells_too() -> None:
+    v = _judge(primary=[purchase("D", 22.0, ["P2"])], backup=[purchase("E", 40.0, ["B4"])])
+    assert v.ok is False and v.counts["backup_sales_after_window"] == 1
+
+
+def test_no_expectation_passes_missing_sources_and_no_heal_are_unknown() -> None:
+    assert failback.check(sources(), CheckSpec()).ok is True
+    assert failback.check(sources(faults=OUTAGE), Spec()).ok is None
+    assert _judge([purchase("D", 22.0, ["P2"])], [], faults=[]).ok is None
+    assert _judge([purchase("A", 5.0, ["P1"])], []).ok is None  # no traffic after the heal

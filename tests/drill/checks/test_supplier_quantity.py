@@ -1,0 +1,52 @@
+from drill.checks import CheckSpec, supplier_quantity
+from tests.checks.ops import bought, sources
+from tests.drill.checks.literal import ONE_EACH, purchase
+
+SPEC = CheckSpec()
+THREE = {"plan": {"quantity": 3}}
+
+
+def test_purchases_asking_for_the_ordered_quantity_pass() -> None:
+    ledger = {"primary": [purchase("S", 1.0, ["X1", "X2", "X3"], quantity=3)]}
+    v = supplier_quantity.check(sources(history=bought("S", 0.5, product="apple-100"),
+                                        purchases=ledger, load=THREE), SPEC)
+    assert v.ok is True, v.detail
+    assert v.counts["requests"] == 1
+
+
+def test_a_top_up_after_a_partial_fulfilment_asks_for_the_rest() -> None:
+    ledger = {"primary": [purchase("S", 1.0, ["X1"], quantity=3),
+                          purchase("S-2", 2.0, ["X2", "X3"], quantity=2)]}
+    v = supplier_quantity.check(sources(history=bought("S", 0.5, product="apple-100"),
+                                        purchases=ledger, load=THREE), SPEC)
+    assert v.ok is True, v.detail
+
+
+def test_a_purchase_for_one_unit_of_a_three_key_order_fails() -> None:
+    ledger = {"backup": [purchase("S", 1.0, ["X1"], quantity=1)]}
+    v = supplier_quantity.check(sources(history=bought("S", 0.5, product="apple-100"),
+                                        purchases=ledger, load=THREE), SPEC)
+    assert v.ok is False and v.counts["orders_wrong_quantity"] == 1
+    ex = v.examples[0]
+    assert "asked backup for 1 units of apple-100" in ex["reason"] and "(ordered 3)" in ex["reason"]
+    assert ex["supplier_purchases"][0]["supplier"] == "backup"
+
+
+def test_asking_for_more_than_ordered_fails() -> None:
+    ledger = {"primary": [purchase("S", 1.0, ["X1", "X2"], quantity=2)]}
+    v = supplier_quantity.check(sources(history=bought("S", 0.5, product="apple-100"),
+                                        purchases=ledger, load=ONE_EACH), SPEC)
+    assert v.ok is False
+
+
+def test_missing_ledgers_or_quantities_are_unknown() -> None:
+    assert supplier_quantity.check(sources(history=bought("S", 0.5)), SPEC).ok is None
+    ledger = {"primary": [purchase("S", 1.0, ["X1"])]}
+    v = supplier_quantity.check(sources(history=bought("S", 0.5), purchases=ledger), SPEC)
+    assert v.ok is None and v.counts["unjudged"] == 1
+
+
+def test_empty_ledgers_say_nothing_was_bought() -> None:
+    v = supplier_quantity.check(sources(history=bought("A", 0.5), purchases={"primary": []},
+                                        load=ONE_EACH), SPEC)
+    assert v.ok is True and "no supplier purchases" in v.detail
