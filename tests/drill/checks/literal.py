@@ -1,11 +1,11 @@
 """More literal builders for the issue-11 checker tests (gateway notifies, catalogue reads,
-supplier purchases, snooper ops); the buyer flows come from tests.checks.ops."""
+supplier purchases, snooper ops); the buyer flows come from tests.drill.checks.ops."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.checks.ops import op
+from tests.drill.checks.ops import op
 
 ONE_EACH = {"plan": {"quantity": 1}}  # load.json: every order asks for one unit
 PRICES = {"prices": {"steam-50": "50.00", "apple-100": "100.00"}}  # meta.json catalogue

@@ -1,5 +1,5 @@
 from drill.checks import CheckSpec, access
-from tests.checks.ops import bought, sources
+from tests.drill.checks.ops import bought, sources
 from tests.drill.checks.literal import snoop
 
 SPEC = CheckSpec()

@@ -1,5 +1,5 @@
 from drill.checks import CheckSpec, Verdict, buyer_truth
-from tests.checks.ops import bought, op, sources
+from tests.drill.checks.ops import bought, op, sources
 from tests.drill.checks.literal import ONE_EACH
 
 SPEC = CheckSpec()

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from drill.checks import CheckSpec, Verdict, failback
-from tests.checks.ops import sources
+from tests.drill.checks.ops import sources
 from tests.drill.checks.literal import fault, purchase
 
 

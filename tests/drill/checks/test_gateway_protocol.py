@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from drill.checks import CheckSpec, gateway_protocol
-from tests.checks.ops import bought, sources
+from tests.drill.checks.ops import bought, sources
 from tests.drill.checks.literal import fault, notify
 
 SPEC = CheckSpec()

@@ -2,7 +2,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from drill.checks import CheckSpec, Verdict, messages
-from tests.checks.ops import bought, export, order, paid, sources
+from tests.drill.checks.ops import bought, export, order, paid, sources
 from tests.drill.checks.literal import fault
 
 FAULTS = [fault(10.0, "inject", "supplier_primary"), fault(30.0, "heal", "supplier_primary")]

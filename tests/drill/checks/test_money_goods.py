@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 
 from drill.checks import CheckSpec, money_goods
-from tests.checks.ops import bought, op, paid, sources
+from tests.drill.checks.ops import bought, op, paid, sources
 from tests.drill.checks.literal import ONE_EACH, PRICES, notify, purchase, unpaid
 
 SPEC = CheckSpec()

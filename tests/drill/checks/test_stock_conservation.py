@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from drill.checks import CheckSpec, Verdict, stock_conservation
-from tests.checks.ops import bought, delivery, export, op, order, sources
+from tests.drill.checks.ops import bought, delivery, export, op, order, sources
 from tests.drill.checks.literal import ONE_EACH, catalogue
 
 SPEC = CheckSpec()

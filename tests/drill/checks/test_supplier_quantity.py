@@ -1,5 +1,5 @@
 from drill.checks import CheckSpec, supplier_quantity
-from tests.checks.ops import bought, sources
+from tests.drill.checks.ops import bought, sources
 from tests.drill.checks.literal import ONE_EACH, purchase
 
 SPEC = CheckSpec()
