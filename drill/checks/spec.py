@@ -56,6 +56,11 @@ class CheckSpec:
     alert_window_s: float | None = None  # wall seconds; a rule fires at most once per window
     alert_within_s: float | None = None  # wall seconds from the first fault: detection deadline
     min_completion: float = 0.9  # orders created / planned arrivals (the drill happened)
+    prices: tuple[tuple[str, str], ...] = ()  # product id -> unit price ("50.00"), catalogue
+    notify_reply_within_s: float = 5.0  # wall seconds the gateway waits for the shop's reply
+    order_expiry_s: float | None = None  # wall seconds an unpaid order holds its keys
+    alert_retry_within_s: float | None = None  # wall seconds to land a throttled alert
+    failback_within_s: float | None = None  # wall seconds: primary sells again after a heal
 
     def __post_init__(self) -> None:
         unknown = [c for c in self.checks if c not in CHECK_IDS]
@@ -79,6 +84,8 @@ class CheckSpec:
         for key in ("checks", "expect_alerts", "expected_unresolved"):
             if key in data:
                 data[key] = tuple(data[key])
+        if "prices" in data:
+            data["prices"] = tuple((str(k), str(v)) for k, v in data["prices"])
         if "thresholds" in data:
             data["thresholds"] = tuple(_threshold(t) for t in data["thresholds"])
         return cls(**data)
