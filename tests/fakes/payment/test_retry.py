@@ -11,9 +11,9 @@ from tests.waiting import wait_until
 
 
 def _attempts(gateway: str, order: str, n: int) -> list[dict[str, object]]:
-    def ready() -> list[dict[str, object]] | None:
+    def ready() -> list[dict[str, object]]:
         items = [i for i in ledger(gateway, "notifies") if i["out_trade_no"] == order]
-        return items if len(items) >= n else None
+        return items if len(items) >= n else []
     got = wait_until(ready, timeout=8.0, what=f"{n} attempts for {order}")
     return sorted(got, key=lambda i: int(str(i["attempt"])))
 
