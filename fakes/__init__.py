@@ -5,7 +5,7 @@ and the embedded Toxiproxy, each a package started as ``python -m fakes.NAME``.
 publishes as ``fakes.payment.KNOBS``, ``fakes.supplier.KNOBS`` and ``fakes.sink.KNOBS``.
 """
 
-from fakes._common.behaviour import BehaviourError, Knob, KnobKind, knob_table, validate_patch
+from fakes._knobs import BehaviourError, Knob, KnobKind, knob_table, validate_patch
 
 __all__ = [
     "BehaviourError",

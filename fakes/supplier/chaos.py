@@ -42,21 +42,28 @@ def err(status: int, code: str, message: str) -> JSONResponse:
                         status_code=status)
 
 
-async def latency(state: SupplierState) -> None:
+def draw_latency_ms(state: SupplierState) -> float:
+    """This call's latency (scenario ms) from the latency knobs and the seeded stream."""
     b = state.behaviour
     base, jitter = b["latency_ms"], b["latency_jitter_ms"]
     if base <= 0 and jitter <= 0:
-        return
+        return 0.0
     rng = state.rng("latency")
     dist = b["latency_dist"]
-    ms = base
+    ms: float = base
     if jitter > 0 and dist == "uniform":
         ms += rng.uniform(0, jitter)
     elif jitter > 0 and dist == "normal":
         ms = max(0.0, rng.gauss(base, jitter))
     elif jitter > 0 and dist == "exponential":
         ms += rng.expovariate(1.0 / jitter)
-    await asyncio.sleep(state.wall_ms(ms))
+    return ms
+
+
+async def latency(state: SupplierState) -> None:
+    ms = draw_latency_ms(state)
+    if ms > 0:
+        await asyncio.sleep(state.wall_ms(ms))
 
 
 def injected_error(state: SupplierState) -> Response | None:

@@ -54,11 +54,11 @@ def behave(url: str, **knobs: Any) -> dict[str, Any]:
     return dict(resp.json()["behaviour"])
 
 
-def at_least(fetch: Callable[[], list[Any]], n: int) -> Callable[[], list[Any] | None]:
-    """A `wait_until` check: the fetched list once it holds at least `n` items."""
-    def check() -> list[Any] | None:
+def at_least(fetch: Callable[[], list[Any]], n: int) -> Callable[[], list[Any]]:
+    """A `wait_until` check: the fetched list once it holds at least `n` items (else [])."""
+    def check() -> list[Any]:
         items = fetch()
-        return items if len(items) >= n else None
+        return items if len(items) >= n else []
     return check
 
 

@@ -135,7 +135,7 @@ def test_garbage_after_data_is_still_recorded_not_a_crash(sink: Sink) -> None:
     assert sink.client.get("/_fake/ledger", params={"kind": "mails"}).status_code == 200
 
 
-def test_a_real_sink_reports_its_smtp_port_in_ready() -> None:
+def test_a_real_sink_reports_its_smtp_port_in_ready_and_greylists() -> None:
     root = Path(__file__).resolve().parents[3]
     proc = ManagedProcess("sink-smtp", [sys.executable, "-m", "fakes.sink", "--port", "0",
                                         "--time-scale", "600"], cwd=root)
@@ -149,5 +149,14 @@ def test_a_real_sink_reports_its_smtp_port_in_ready() -> None:
         items = httpx.get(proc.url + "/_fake/ledger", params={"kind": "mails"}).json()["items"]
         assert [(m["via"], m["order_no"], m["attachments"]) for m in items] == [
             ("smtp", "R-1", ["keys.txt"])]
+        httpx.put(proc.url + "/_fake/behaviour", json={"smtp_greylist": True}).raise_for_status()
+        late = delivery_mail("R-2")
+        late.replace_header("From", "alerts@example.com")
+        with pytest.raises(smtplib.SMTPSenderRefused) as refused:
+            send(port, late)
+        assert refused.value.smtp_code == 451
+        send(port, late)
+        stats = httpx.get(proc.url + "/_fake/stats").json()
+        assert stats["smtp_mails"] == 2 and stats["ledger"]["smtp_refusals"] == 1
     finally:
         proc.stop()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import statistics
 import time
 
 import httpx
@@ -18,18 +17,12 @@ def _stock(base: str, sku: str = "apple-100") -> dict[str, int]:
     return dict(httpx.get(base + "/_fake/stock").json()["stock"][sku])
 
 
-def test_latency_fixed_and_distributed(primary: str) -> None:
+def test_latency_holds_the_reply(primary: str) -> None:
+    """The sleep really happens on a real server (the draws are proven in test_inprocess)."""
     behave(primary, latency_ms=150.0, latency_dist="fixed")
     t0 = time.perf_counter()
-    buy(primary, "L-1")
+    assert buy(primary, "L-1").status_code == 200
     assert time.perf_counter() - t0 >= 0.15
-    behave(primary, latency_ms=20.0, latency_jitter_ms=80.0, latency_dist="uniform")
-    spent = []
-    for i in range(8):
-        t0 = time.perf_counter()
-        buy(primary, f"L-u{i}")
-        spent.append(time.perf_counter() - t0)
-    assert min(spent) >= 0.02 and statistics.pstdev(spent) > 0.005
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 429])

@@ -4,6 +4,7 @@ input answered with a 4xx, never a 500 (non-ASCII HMAC headers included)."""
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from fakes.supplier import SupplierState, make_app, sign_headers
 from fakes.supplier.auth import HEADER_KEY, HEADER_SIG, HEADER_TS
+from fakes.supplier.chaos import draw_latency_ms
 from tests.fakes._inprocess import AppThread
 
 ORDERS = "/api/v1/upstream/orders"
@@ -84,3 +86,18 @@ def test_control_queries_are_bounded(client: AppThread) -> None:
     for params in ({"offset": "9" * 5000}, {"limit": "１"}, {"kind": "\x00" * 10}):
         resp = client.get("/_fake/ledger", params=params)
         assert resp.status_code == 400 and resp.json()["status"] == 400
+
+
+@pytest.mark.parametrize(("dist", "low", "high"), [("fixed", 20.0, 20.0),
+                                                   ("uniform", 20.0, 100.0),
+                                                   ("exponential", 20.0, float("inf")),
+                                                   ("normal", 0.0, float("inf"))])
+def test_latency_draws_follow_the_distribution(dist: str, low: float, high: float) -> None:
+    state = SupplierState("p", "k", "s", 11, 1.0, "replay", {}, {
+        "latency_ms": 20.0, "latency_jitter_ms": 0.0 if dist == "fixed" else 80.0,
+        "latency_dist": dist})
+    draws = [draw_latency_ms(state) for _ in range(200)]
+    assert all(low <= d <= high for d in draws)
+    assert (statistics.pstdev(draws) == 0.0) == (dist == "fixed")
+    state.reset()
+    assert [draw_latency_ms(state) for _ in range(200)] == draws  # seeded
