@@ -12,28 +12,38 @@ from pathlib import Path
 
 from drill.checks import (
     alerts,
+    access,
     buyer_notice,
+    buyer_truth,
     completion,
+    failback,
     failover,
+    gateway_protocol,
     latency,
+    messages,
+    money_goods,
     no_double_purchase,
     no_duplicate,
     no_loss,
     no_oversell,
     retries,
+    stock_conservation,
+    supplier_quantity,
     thresholds,
 )
 from drill.checks.sources import Sources, load_sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import Verdict
-from drill.scenario import CHECK_IDS
+from drill.scenario import CHECK_IDS, DEFAULT_CHECKS
 
 Checker = Callable[[Sources, CheckSpec], Verdict]
 
 CHECKERS: dict[str, Checker] = {
     m.ID: m.check
     for m in (no_loss, no_duplicate, no_oversell, no_double_purchase, latency, retries,
-              failover, alerts, buyer_notice, thresholds, completion)
+              failover, alerts, buyer_notice, thresholds, completion, money_goods, buyer_truth,
+              gateway_protocol, supplier_quantity, failback, stock_conservation, messages,
+              access)
 }
 assert set(CHECKERS) == set(CHECK_IDS)
 
@@ -41,7 +51,7 @@ assert set(CHECKERS) == set(CHECK_IDS)
 def check_ids(spec: CheckSpec) -> list[str]:
     """The checks to run: spec.checks (all when empty), plus `thresholds` whenever the
     spec has non-latency thresholds, so a limit is never silently ignored."""
-    ids = list(spec.checks or CHECK_IDS)
+    ids = list(spec.checks or DEFAULT_CHECKS)
     if "thresholds" not in ids and any(not latency.is_latency(t) for t in spec.thresholds):
         ids.append("thresholds")
     if "latency" not in ids and any(latency.is_latency(t) for t in spec.thresholds):

@@ -179,7 +179,7 @@ def prices(src: Sources, spec: Any) -> dict[str, Decimal]:
             price = money(p.get("price"))
             if price is not None:
                 out.setdefault(pid, price)
-    declared = getattr(spec, "prices", None) or src.meta.get("prices") or {}
+    declared = spec.prices or src.meta.get("prices") or {}
     items = declared.items() if isinstance(declared, dict) else declared
     for pid, value in items:
         price = money(value)

@@ -32,7 +32,7 @@ def primary_healed_at(src: Sources) -> float | None:
 
 
 def check(src: Sources, spec: CheckSpec) -> Verdict:
-    window = as_float(getattr(spec, "failback_within_s", None))
+    window = spec.failback_within_s
     if window is None:
         return Verdict(ID, True, "no failback expectation in this scenario")
     if src.faults is None or src.purchases is None:

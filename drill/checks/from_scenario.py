@@ -7,6 +7,9 @@ from drill.scenario import Scenario
 
 BUYER_NOTICE_DEFAULT_S = 120.0
 ALERT_WINDOW_DEFAULT_S = 600.0   # delivery's monitor.window_s default (CONTRACTS §1)
+ORDER_EXPIRY_DEFAULT_S = 300.0   # delivery's order_expiry_s default (CONTRACTS §1)
+BREAKER_RESET_DEFAULT_S = 30.0   # delivery's supplier_policy.breaker_reset_s default
+GATEWAY_ANSWER_DEFAULT_S = 5.0   # fakes.payment knob answer_timeout_s (wall seconds)
 
 
 def check_spec(scenario: Scenario) -> CheckSpec:
@@ -29,6 +32,13 @@ def check_spec(scenario: Scenario) -> CheckSpec:
         time_scale=scenario.time_scale,
         expected_unresolved=tuple(exp.unresolved),
         min_completion=exp.min_completion,
+        prices=tuple((p.id, str(p.price)) for p in scenario.catalogue),
+        notify_reply_within_s=float(scenario.gateway.behaviour.get(
+            "answer_timeout_s", GATEWAY_ANSWER_DEFAULT_S)),
+        order_expiry_s=(scenario.service.order_expiry_s or ORDER_EXPIRY_DEFAULT_S)
+        / scenario.time_scale,
+        failback_within_s=(scenario.service.supplier_policy.breaker_reset_s
+                           or BREAKER_RESET_DEFAULT_S) / scenario.time_scale,
         alert_window_s=(scenario.service.monitor.window_s or ALERT_WINDOW_DEFAULT_S)
         / scenario.time_scale,
     )

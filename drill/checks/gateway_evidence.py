@@ -21,9 +21,10 @@ from collections import defaultdict
 
 from drill.checks.evidence import as_float, as_int
 from drill.checks.sources import Record, Sources
+from drill.checks.spec import CheckSpec
 
 GENUINE_VARIANTS = frozenset({"normal", "duplicate", "duplicate_delayed", "retry"})
-DEFAULT_REPLY_DEADLINE_S = 5.0  # CONTRACTS §2: the gateway's answer_timeout_s default
+
 
 FaultWindow = tuple[float, float, str]  # (injected at, healed at or +inf, target)
 
@@ -51,9 +52,8 @@ def accepted(n: Record) -> bool:
     return n.get("outcome") == "success"
 
 
-def reply_deadline_s(spec: object) -> float:
-    value = as_float(getattr(spec, "notify_reply_within_s", None))
-    return value if value is not None else DEFAULT_REPLY_DEADLINE_S
+def reply_deadline_s(spec: CheckSpec) -> float:
+    return spec.notify_reply_within_s
 
 
 def answered_in_time(n: Record, deadline_s: float) -> bool:

@@ -84,7 +84,7 @@ def alert_problems(src: Sources, spec: CheckSpec) -> tuple[list[Finding], dict[s
     """Refused posts never retried to acceptance, and expected rules never accepted in time;
     with each rule's first accepted post."""
     by_key = posts(src)
-    problems = refused_unretried(by_key, as_float(getattr(spec, "alert_retry_within_s", None)))
+    problems = refused_unretried(by_key, spec.alert_retry_within_s)
     first_ok = first_accepted(by_key)
     windows = fault_windows(src)
     ref = windows[0][0] if windows else as_float((src.load or {}).get("started_at"))

@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from drill.scenario import CHECK_IDS
+from drill.scenario import CHECK_IDS, DEFAULT_CHECKS
 from drill.scenario.units import OPS, parse_threshold
 
 
@@ -43,7 +43,7 @@ class Threshold:
 class CheckSpec:
     """Expectations for one run (CONTRACTS §8). Durations are wall seconds."""
 
-    checks: tuple[str, ...] = CHECK_IDS
+    checks: tuple[str, ...] = DEFAULT_CHECKS
     thresholds: tuple[Threshold, ...] = ()
     expect_alerts: tuple[str, ...] = ()  # rule ids that must fire
     quiet_alerts: bool = True  # no rule outside expect_alerts may fire

@@ -21,7 +21,6 @@ from typing import Any
 from drill.checks.buyer_notice import grace
 from drill.checks.evidence import (
     BuyerOrder,
-    as_float,
     as_int,
     buyer_orders,
     catalogue_reads,
@@ -165,7 +164,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         return Verdict(ID, True, "no locally stocked product in this run")
     found, refused = refused_while_free(src, local)
     read = final_read(src)
-    expiry = as_float(getattr(spec, "order_expiry_s", None))
+    expiry = spec.order_expiry_s
     books = balances(src, local, read, expiry) if read else []
     broken = [(b, why) for b in books if (why := b.problem())]
     counts = {"refused_sold_out_while_free": found, "products_balanced": len(books),

@@ -4,6 +4,8 @@ from drill.scenario.files import SCENARIO_DIR, list_scenarios, load_scenario, re
 from drill.scenario.model import (
     ALERT_RULES,
     CHECK_IDS,
+    DEFAULT_CHECKS,
+    OPT_IN_CHECKS,
     STATUSES,
     Expect,
     FakeSpec,
@@ -19,10 +21,12 @@ from drill.scenario.units import parse_duration, parse_threshold
 __all__ = [
     "ALERT_RULES",
     "CHECK_IDS",
+    "DEFAULT_CHECKS",
     "Expect",
     "FakeSpec",
     "Fault",
     "Load",
+    "OPT_IN_CHECKS",
     "Operator",
     "Product",
     "SCENARIO_DIR",
