@@ -42,6 +42,7 @@ from drill.report import write_reports
 from drill.run_meta import new_run_dir, run_meta
 from drill.scenario import Scenario
 from drill.stack import ADMIN_TOKEN, Stack, StackOptions, admin_headers, seed_stock
+from drill.stack.processes import refuse_bad_targets
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Run:
     def __init__(self, scenario: Scenario, opts: RunOptions) -> None:
         self.scenario, self.opts = scenario, opts
         self.events = Events()
+        refuse_bad_targets(opts.db, opts.toxiproxy, opts.allow_non_loopback)  # before any folder
         self.run_dir = new_run_dir(opts.out, scenario.name or "drill")
         self.stack = Stack(scenario, StackOptions(
             self.run_dir, db=opts.db, toxiproxy=opts.toxiproxy,

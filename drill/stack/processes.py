@@ -73,6 +73,31 @@ def _parallel(fn: Any, items: list[Any]) -> list[BaseException]:
     return errors
 
 
+def db_target(db: str | None, allow_non_loopback: bool) -> tuple[str, str | None]:
+    """("sqlite" | "postgresql", the PostgreSQL host:port to proxy) of a `--db` option;
+    a bad scheme or a host off loopback (without opt-in) is refused here, before any start."""
+    if not db:
+        return "sqlite", None
+    scheme = db.split(":", 1)[0]
+    if not scheme.startswith(("postgresql", "sqlite")):
+        raise StackError(f"--db {db!r}: use postgresql+psycopg://… or sqlite:///…")
+    if not scheme.startswith("postgresql"):
+        return "sqlite", None
+    host = urlsplit(db).hostname or "127.0.0.1"
+    try:
+        ensure_loopback(host, allow=allow_non_loopback, what="--db host")
+    except NonLoopbackError as exc:
+        raise TargetError(str(exc)) from None
+    return "postgresql", f"{host}:{urlsplit(db).port or 5432}"
+
+
+def refuse_bad_targets(db: str | None, toxiproxy: str | None, allow_non_loopback: bool) -> None:
+    """Raise `StackError`/`TargetError` for a `--db`/`--toxiproxy` the stack would refuse, so a
+    run can refuse before it makes its folder."""
+    db_target(db, allow_non_loopback)
+    choose_toxiproxy(toxiproxy, allow_non_loopback=allow_non_loopback)
+
+
 class Stack:
     def __init__(self, scenario: Scenario, opts: StackOptions) -> None:
         self.scenario, self.opts = scenario, opts
@@ -83,21 +108,10 @@ class Stack:
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="spawn")
         self.toxiproxy: ToxiproxyClient | None = None
         self.toxiproxy_info: dict[str, Any] = {}
-        self.db_kind = "sqlite"
-        self._db_upstream: str | None = None
         self.db_schema: str | None = None
-        if opts.db:
-            scheme = opts.db.split(":", 1)[0]
-            if not scheme.startswith(("postgresql", "sqlite")):
-                raise StackError(f"--db {opts.db!r}: use postgresql+psycopg://… or sqlite:///…")
-            if scheme.startswith("postgresql"):
-                self.db_kind = "postgresql"
-                host = urlsplit(opts.db).hostname or "127.0.0.1"
-                try:
-                    ensure_loopback(host, allow=opts.allow_non_loopback, what="--db host")
-                except NonLoopbackError as exc:
-                    raise TargetError(str(exc)) from None
-                self._db_upstream = f"{host}:{urlsplit(opts.db).port or 5432}"
+        self.db_kind, self._db_upstream = db_target(opts.db, opts.allow_non_loopback)
+        self.toxiproxy_choice = choose_toxiproxy(opts.toxiproxy,
+                                                 allow_non_loopback=opts.allow_non_loopback)
 
     # -- facts ---------------------------------------------------------------
     @property
@@ -154,8 +168,7 @@ class Stack:
         return proc
 
     def _start_toxiproxy(self) -> None:
-        choice = choose_toxiproxy(self.opts.toxiproxy,
-                                  allow_non_loopback=self.opts.allow_non_loopback)
+        choice = self.toxiproxy_choice
         proc = toxiproxy_process(choice, self.logs)
         if proc is not None:
             self.components[TOXIPROXY] = proc

@@ -50,6 +50,16 @@ def test_unknown_scenario_exits_2() -> None:
     assert r.returncode == 2 and "known scenarios" in r.stderr
 
 
+@pytest.mark.parametrize("option", [
+    ("--db", "postgresql+psycopg://postgres@10.1.2.3:5432/test"),
+    ("--toxiproxy", "http://10.1.2.3:8474")])
+def test_a_non_loopback_target_exits_2_before_any_folder_or_process(
+        option: tuple[str, str], tmp_path: Path) -> None:
+    r = harness("run", "smoke", *option, "--out", str(tmp_path))
+    assert r.returncode == 2 and "allow-non-loopback" in r.stderr, r.stderr
+    assert not tmp_path.exists() or not any(tmp_path.iterdir()), "no run folder is made"
+
+
 def test_list_shows_every_scenario_with_tags() -> None:
     r = harness("list")
     assert r.returncode == 0
