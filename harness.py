@@ -126,7 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     _bootstrap()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.verb == "test":    # everything after `test` that is not ours goes to pytest
+        args.pytest_args = [*rest, *args.pytest_args]
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.verb == "test":
         from devtools.gates import run_tests
 
