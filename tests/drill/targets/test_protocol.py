@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import pytest
 
@@ -30,26 +30,10 @@ from drill.targets import (
     shipped_targets,
 )
 from fakes.payment import epay
+from tests.drill.targets.scripted import Scripted
 
 GW = Gateway(url="http://127.0.0.1:1", pid="1001", key="k", public_url="http://127.0.0.1:2")
 WORLD = World(GW)
-
-
-class Scripted:
-    """An HttpClient answering from a list of literal replies, recording each request."""
-
-    def __init__(self, *replies: HttpReply) -> None:
-        self.replies, self.calls = list(replies), []  # type: list[HttpReply], list[tuple[str, str]]
-
-    def get(self, url: str, *, params: Mapping[str, str] | None = None,
-            headers: Mapping[str, str] | None = None, name: str | None = None) -> HttpReply:
-        self.calls.append(("GET", url))
-        return self.replies.pop(0)
-
-    def post(self, url: str, *, json: Any = None, form: Mapping[str, str] | None = None,
-             headers: Mapping[str, str] | None = None, name: str | None = None) -> HttpReply:
-        self.calls.append(("POST", url))
-        return self.replies.pop(0)
 
 
 def test_all_lists_exactly_the_public_names_sorted() -> None:
@@ -87,7 +71,7 @@ def test_browser_form_payment_reads_json_or_an_html_redirect() -> None:
     json_reply = HttpReply(200, '{"code": 1, "trade_no": "T1"}')
     http = Scripted(json_reply, HttpReply(200, "{}"))
     assert pay_at_gateway(http, GW, start) == "T1"
-    assert http.calls[-1] == ("POST", "http://127.0.0.1:2/pay/T1")
+    assert http.calls[-1][:2] == ("POST", "http://127.0.0.1:2/pay/T1")
     html = "<script>window.location.href='http://127.0.0.1:2/pay/T2';</script>"
     assert pay_at_gateway(Scripted(HttpReply(200, html), HttpReply(200, "{}")), GW, start) == "T2"
     with pytest.raises(StepFailed, match="refused"):
