@@ -17,7 +17,7 @@ from drill.targets._abilities import BUYER_STEPS, Ability, missing
 from drill.targets._adapter import TargetAdapter
 from drill.targets._gateway import gateway_payment, pay_at_gateway, signed_notify
 from drill.targets._http import HttpClient, HttpxClient
-from drill.targets._report import ConformanceReport, Probe, ability_lines
+from drill.targets._report import ConformanceReport, Probe, Verdict, ability_lines
 from drill.targets._steps import CatalogueItem, Order, OrderState, StepError
 from drill.targets._stranger import stranger_read
 from drill.targets._world import World
@@ -39,9 +39,8 @@ class _Run:
     cards: tuple[str, ...] = ()
     stock_before: int | None = None
 
-    def add(self, name: str, verdict: str, en: str, zh: str, **evidence: Any) -> None:
-        assert verdict in ("pass", "fail", "unknown")
-        self.probes.append(Probe(name, verdict, en, zh, evidence))  # type: ignore[arg-type]
+    def add(self, name: str, verdict: Verdict, en: str, zh: str, **evidence: Any) -> None:
+        self.probes.append(Probe(name, verdict, en, zh, evidence))
 
     def stock(self, product_id: str) -> int | None:
         if not self.adapter.has(Ability.STOCK_COUNT):
@@ -56,18 +55,17 @@ def check_target(adapter: TargetAdapter, world: World, *, product: CatalogueItem
                  http: HttpClient | None = None, timeout_s: float = 30.0,
                  sleep: Sleep = time.sleep) -> ConformanceReport:
     """Probe the shop behind `adapter`; `product` (with fresh codes) is set up first if it can."""
-    own = HttpxClient() if http is None else None
-    run = _Run(adapter, world, http or own or HttpxClient(), timeout_s, sleep)
-    try:
-        product_id = _prepare(run, product)
-        if product_id is not None:
-            _purchase(run, product_id, product)
-            _stock_probe(run, product_id)
-            _duplicate_notify(run, product_id)
-            stranger_read(run)
-    finally:
-        if own is not None:
-            own.close()
+    if http is None:
+        with HttpxClient() as own:
+            return check_target(adapter, world, product=product, http=own,
+                                timeout_s=timeout_s, sleep=sleep)
+    run = _Run(adapter, world, http, timeout_s, sleep)
+    product_id = _prepare(run, product)
+    if product_id is not None:
+        _purchase(run, product_id, product)
+        _stock_probe(run, product_id)
+        _duplicate_notify(run, product_id)
+        stranger_read(run)
     return ConformanceReport(adapter.name, adapter.base_url, ability_lines(adapter),
                              tuple(run.probes))
 
@@ -160,7 +158,7 @@ def _stock_probe(run: _Run, product_id: str) -> None:
         return
     after = run.stock(product_id)
     expected = run.stock_before - len(run.cards)
-    verdict = "pass" if after == expected else "fail"
+    verdict: Verdict = "pass" if after == expected else "fail"
     run.add("stock_count", verdict, f"stock {run.stock_before} before, {after} after one "
             f"delivered card (expected {expected})", f"库存购买前 {run.stock_before}, 购买后 "
             f"{after} (应为 {expected})", before=run.stock_before, after=after)
@@ -175,7 +173,6 @@ def _duplicate_notify(run: _Run, product_id: str) -> None:
     try:
         payment = gateway_payment(run.http, run.world.gateway, run.trade_no)
     except StepError as exc:
-        payment = None
         run.add("duplicate_notify", "unknown", f"gateway ledger unreadable: {exc}",
                 f"无法读取支付网关记录: {exc}")
         return

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from drill.targets._abilities import Ability
 from drill.targets._adapter import TargetAdapter
 from drill.targets._http import HttpClient
+from drill.targets._report import Verdict
 from drill.targets._steps import Order, StepError, StepFailed
 
 FORGED = "forged-token-0000"
@@ -18,7 +19,7 @@ class _Run(Protocol):
     order: Order | None
     cards: tuple[str, ...]
 
-    def add(self, name: str, verdict: str, en: str, zh: str, **evidence: object) -> None: ...
+    def add(self, name: str, verdict: Verdict, en: str, zh: str, **evidence: Any) -> None: ...
 
 
 def _attempt(run: _Run, order: Order) -> tuple[str, str]:
