@@ -9,6 +9,7 @@ that `skeleton_source` hands to `target new`.
 from drill.targets._abilities import Ability, NotifyShape, PayShape, missing
 from drill.targets._adapter import TargetAdapter
 from drill.targets._check import check_target
+from drill.targets._cli import exit_code, list_targets, new_target, run_check
 from drill.targets._gateway import epay_sign, gateway_payment, pay_at_gateway, signed_notify
 from drill.targets._http import HttpClient, HttpReply, HttpxClient
 from drill.targets._registry import (
@@ -19,6 +20,7 @@ from drill.targets._registry import (
 )
 from drill.targets._report import AbilityLine, ConformanceReport, Probe
 from drill.targets._scaffold import skeleton_source
+from drill.targets._session import SessionClient
 from drill.targets._steps import (
     AdminOrder,
     CatalogueItem,
@@ -55,6 +57,7 @@ __all__ = [
     "PaymentStart",
     "Probe",
     "Product",
+    "SessionClient",
     "StepError",
     "StepFailed",
     "StepUnknown",
@@ -65,12 +68,16 @@ __all__ = [
     "adapter_class",
     "check_target",
     "epay_sign",
+    "exit_code",
     "gateway_payment",
+    "list_targets",
     "make_adapter",
     "missing",
+    "new_target",
     "op_type_of",
     "pay_at_gateway",
     "refuse",
+    "run_check",
     "shipped_targets",
     "signed_notify",
     "skeleton_source",

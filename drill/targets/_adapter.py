@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from drill.targets._abilities import Ability, NotifyShape, PayShape
+from drill.targets._abilities import Ability, NotifyShape, PayShape, missing
 from drill.targets._http import HttpClient
 from drill.targets._steps import (
     AdminOrder,
@@ -66,6 +66,10 @@ class TargetAdapter:
 
     def has(self, *needed: Ability) -> bool:
         return all(a in self.abilities for a in needed)
+
+    def why_not(self, *needed: Ability) -> str | None:
+        """None when every needed ability is declared; else the reason, for an *unknown*."""
+        return missing(self.abilities, needed, self.reasons)
 
     def _lacks(self, ability: Ability) -> NotSupported:
         why = self.reasons.get(ability, f"{self.name} does not implement it")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from drill.targets._abilities import BUYER_STEPS, Ability, missing
+from drill.targets._abilities import BUYER_STEPS, Ability
 from drill.targets._adapter import TargetAdapter
 from drill.targets._gateway import gateway_payment, pay_at_gateway, signed_notify
 from drill.targets._http import HttpClient, HttpxClient
@@ -72,7 +72,7 @@ def check_target(adapter: TargetAdapter, world: World, *, product: CatalogueItem
 
 def _prepare(run: _Run, product: CatalogueItem | None) -> str | None:
     """Set the probe product up (when asked and able) or pick one in stock; its id."""
-    a, why = run.adapter, missing(run.adapter.abilities, BUYER_STEPS, run.adapter.reasons)
+    a, why = run.adapter, run.adapter.why_not(*BUYER_STEPS)
     if why is not None:
         run.add("purchase", "unknown", f"cannot buy: {why}", f"无法下单购买: {why}")
         return None
@@ -148,7 +148,7 @@ def _purchase(run: _Run, product_id: str, product: CatalogueItem | None) -> None
 
 def _stock_probe(run: _Run, product_id: str) -> None:
     if run.stock_before is None:
-        why = missing(run.adapter.abilities, [Ability.STOCK_COUNT], run.adapter.reasons)
+        why = run.adapter.why_not(Ability.STOCK_COUNT)
         run.add("stock_count", "unknown", f"no exact stock count: {why or 'not readable'}",
                 f"无法读取精确库存: {why or '读取失败'}")
         return
