@@ -10,6 +10,7 @@ from drill.targets import (
     Ability,
     HttpxClient,
     OrderState,
+    OrderStatus,
     PayShape,
     StepFailed,
     pay_at_gateway,
@@ -34,8 +35,12 @@ def test_one_purchase_end_to_end_through_the_adapter_steps(shop: Shop, http: Htt
     assert start.fields["notify_url"] == shop.world.shop_url_for_gateway + "/notify/epay"
 
     trade_no = pay_at_gateway(http, shop.world.gateway, start)  # the gateway then notifies
-    status = wait_until(lambda: (s := shop_.poll_status(http, order)).state
-                        is OrderState.DELIVERED and s, timeout=20, what="order delivered")
+    def delivered() -> OrderStatus | None:
+        s = shop_.poll_status(http, order)
+        return s if s.state is OrderState.DELIVERED else None
+
+    status = wait_until(delivered, timeout=20, what="order delivered")
+    assert status is not None
     cards = shop_.read_cards(http, order)
     assert len(cards) == 1 and cards[0] in item.codes and status.cards == cards
     assert shop_.stock(http, PRODUCT) == 1
