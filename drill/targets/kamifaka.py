@@ -19,7 +19,7 @@ import string
 import time
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from drill.targets._abilities import Ability, PayShape
 from drill.targets._adapter import TargetAdapter
@@ -37,6 +37,7 @@ from drill.targets._steps import (
     StepUnknown,
     refuse,
 )
+from drill.targets._world import World
 
 _B36 = string.digits + string.ascii_lowercase
 MANUAL = "手工发货，请主动联系客服"
@@ -73,8 +74,8 @@ class KamifakaAdapter(TargetAdapter):
         "category": "category of products created by setup (default 激活码)",
     }
 
-    def __init__(self, base_url: str, world: Any, options: Mapping[str, str] | None = None
-                 ) -> None:
+    def __init__(self, base_url: str, world: World,
+                 options: Mapping[str, str] | None = None) -> None:
         super().__init__(base_url, world, options)
         self.payment = self.opts.get("payment", "易支付支付宝")
         self.admin = KamifakaAdmin(self.base_url, self.opts.get("admin_email", "admin@qq.com"),
@@ -96,7 +97,7 @@ class KamifakaAdapter(TargetAdapter):
 
     def import_cards(self, http: HttpClient, product_id: str, codes: Sequence[str]) -> int:
         self.admin.import_cards(http, product_id, codes)
-        return len(set(codes))
+        return len(set(codes))  # kamiFaka does not say how many were new; these were sent
 
     def setup_channels(self, http: HttpClient) -> list[str]:
         base = self.world.shop_url_for_gateway or self.base_url
