@@ -1,8 +1,10 @@
 """`HttpClient` over any requests-like session (Locust's FastHttpSession, requests, httpx).
 
 The session needs `get(url, headers=, name=)` and `post(url, data=|json=,
-headers=, name=)` (the `name` keyword only when `pass_name`) returning an
-object with `status_code`, `text` and `headers`. Query strings are encoded
+headers=, name=)` (the `name` keyword only when `pass_name`: the step's name,
+else the URL path) returning an object with `status_code`, `text` and
+optionally `headers` — Locust's FastHttpSession and drill.load's LeanClient
+both fit. Query strings are encoded
 here, so the session need not accept `params`. Whatever the session raises
 (or a status 0 it reports, as FastHttpSession does on connection errors)
 becomes `HttpReply(0, error=...)`: an unknown outcome, never an exception.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from drill.targets._http import HttpReply
 
@@ -20,7 +22,7 @@ _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class SessionClient:
-    """Wrap `session`; `pass_name=True` forwards `name=` for Locust's request statistics."""
+    """Wrap `session`; `pass_name=True` (Locust sessions) forwards `name=` for request stats."""
 
     def __init__(self, session: Any, *, pass_name: bool = False) -> None:
         self.session, self.pass_name = session, pass_name
@@ -42,13 +44,14 @@ class SessionClient:
         return self._call("post", url, name, **kw)
 
     def _call(self, method: str, url: str, name: str | None, **kw: Any) -> HttpReply:
-        if self.pass_name and name:
-            kw["name"] = name
+        if self.pass_name:
+            kw["name"] = name or urlsplit(url).path
         try:
             resp = getattr(self.session, method)(url, **kw)
             status = int(resp.status_code or 0)
             text = str(resp.text or "") if status else ""
-            headers = {str(k): str(v) for k, v in dict(resp.headers or {}).items()}
+            raw_headers = getattr(resp, "headers", None) or {}  # LeanResponse has none
+            headers = {str(k): str(v) for k, v in dict(raw_headers).items()}
         except Exception as exc:  # the session's own transport errors: outcome unknown
             return HttpReply(0, error=f"{type(exc).__name__}: {exc}")
         error = "" if status else str(getattr(resp, "error", "") or "no HTTP answer")

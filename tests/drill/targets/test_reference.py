@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +20,7 @@ from drill.targets import (
     pay_at_gateway,
 )
 from drill.targets.reference import ReferenceAdapter
-from tests.drill.targets.conftest import PRODUCT, Shop, probe_item
+from tests.drill.targets.conftest import PRODUCT, ROOT, Shop, probe_item
 from tests.waiting import wait_until
 
 
@@ -76,3 +80,19 @@ def test_declared_abilities_say_why_channels_are_missing() -> None:
     assert Ability.SETUP_CHANNELS not in ReferenceAdapter.abilities
     assert "config file" in ReferenceAdapter.reasons[Ability.SETUP_CHANNELS]
     assert ReferenceAdapter.abilities >= {Ability.ADMIN_DELIVER, Ability.ORDER_SECRET}
+
+
+def test_the_same_adapter_runs_inside_locust_users(shop: Shop, http: HttpxClient) -> None:
+    """SessionClient over Locust's FastHttpSession, in a subprocess (Locust patches gevent)."""
+    codes = probe_item(2).codes
+    ReferenceAdapter(shop.url, shop.world).import_cards(http, PRODUCT, codes)
+    gw = shop.world.gateway
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("_locust_buyers.py")), "--shop", shop.url,
+         "--gateway", gw.url, "--pid", gw.pid, "--key", gw.key, "--product", PRODUCT,
+         "--target", "reference", "--orders", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    cards = [r.get("cards") for r in data["results"]]
+    assert sorted(cards) == sorted(codes), data  # each buyer got one imported key
+    assert data["requests"] >= 2 * 5  # create, submit, pay, polls, cards: counted by Locust

@@ -60,6 +60,19 @@ def test_session_client_encodes_queries_and_forms_and_passes_names() -> None:
     assert kw["data"] == "k=v%26w" and kw["headers"]["Content-Type"].endswith("urlencoded")
 
 
+class NoHeaders:
+    """Like drill.load's LeanResponse: no headers attribute."""
+
+    status_code, text = 201, '{"order_no": "A1"}'
+
+
+def test_a_lean_client_without_headers_and_with_required_names_fits() -> None:
+    session = Session(NoHeaders())  # type: ignore[arg-type]
+    reply = SessionClient(session, pass_name=True).post("http://h/api/orders", json={})
+    assert (reply.status, reply.json(), dict(reply.headers)) == (201, {"order_no": "A1"}, {})
+    assert session.calls[0][2]["name"] == "/api/orders"
+
+
 @pytest.mark.parametrize("resp", [Resp(0, None, error="ConnectionRefusedError"),
                                   ConnectionResetError("reset by peer")])
 def test_transport_failures_become_unknown_replies(resp: Resp | Exception) -> None:
