@@ -1,9 +1,10 @@
 """Run a target adapter's buyer steps inside real Locust users (FastHttpSession, gevent).
 
 A helper the tests start as a subprocess (Locust monkey-patches on import, so
-never inside pytest): `N` purchases through `SessionClient(self.client)`,
-then one JSON line on stdout with each purchase's op types and Locust's own
-request count, proving the same adapter code runs in the load generator.
+never inside pytest): `--orders` purchases by `--users` concurrent users
+through `SessionClient(self.client)`, then one JSON line on stdout with each
+purchase's outcome and Locust's own request count, proving the same adapter
+code runs in the load generator.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from drill.targets import (
 
 ARGS = argparse.Namespace()
 RESULTS: list[dict[str, str]] = []
+STARTED = [0]
 
 
 def purchase(client: SessionClient) -> dict[str, str]:
@@ -57,8 +59,9 @@ class Buyer(FastHttpUser):
 
     @task
     def buy(self) -> None:
-        if len(RESULTS) >= ARGS.orders:
+        if STARTED[0] >= ARGS.orders:
             raise StopUser()
+        STARTED[0] += 1
         RESULTS.append(purchase(SessionClient(self.client, pass_name=True)))
 
 
@@ -67,11 +70,12 @@ def main() -> None:
     for flag in ("--shop", "--gateway", "--pid", "--key", "--product", "--target"):
         p.add_argument(flag, required=True)
     p.add_argument("--orders", type=int, default=2)
+    p.add_argument("--users", type=int, default=1)
     p.parse_args(namespace=ARGS)
     users: list[type[User]] = [Buyer]
     env = Environment(user_classes=users)
     runner = env.create_local_runner()
-    runner.start(1, spawn_rate=1)
+    runner.start(ARGS.users, spawn_rate=ARGS.users)
     with gevent.Timeout(60, False):
         while len(RESULTS) < ARGS.orders:
             gevent.sleep(0.05)
