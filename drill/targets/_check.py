@@ -124,9 +124,10 @@ def _purchase(run: _Run, product_id: str, product: CatalogueItem | None) -> None
         run.trade_no = pay_at_gateway(run.http, run.world.gateway, start)
         state, raw = _await_delivery(run, order)
         if state != OrderState.DELIVERED.value:
-            run.add("purchase", "fail", f"paid order {order.order_no} not delivered within "
-                    f"{run.timeout_s:g} s (last status {raw!r})",
-                    f"已支付订单 {order.order_no} 在 {run.timeout_s:g} 秒内未发货 (状态 {raw!r})",
+            within = "" if state == OrderState.CLOSED.value else f" within {run.timeout_s:g} s"
+            run.add("purchase", "fail", f"paid order {order.order_no} was not delivered"
+                    f"{within} (last status {raw!r})",
+                    f"已支付订单 {order.order_no} 未发货 (状态 {raw!r})",
                     order_no=order.order_no, trade_no=run.trade_no, status=raw)
             return
         run.cards = a.read_cards(run.http, order)
