@@ -24,6 +24,7 @@ from typing import ClassVar
 
 from drill.targets import (
     Ability,
+    HttpClient,
     Order,
     OrderState,
     OrderStatus,
@@ -34,7 +35,6 @@ from drill.targets import (
     TargetAdapter,
     refuse,
 )
-from drill.targets import HttpClient as Http
 
 
 class SkeletonAdapter(TargetAdapter):
@@ -54,7 +54,7 @@ class SkeletonAdapter(TargetAdapter):
     pay_shape: ClassVar[PayShape] = PayShape.BROWSER_FORM
     notify_path: ClassVar[str] = "/notify/epay"  # TODO: your notify route; may use {order_no}
 
-    def list_products(self, http: Http) -> list[Product]:
+    def list_products(self, http: HttpClient) -> list[Product]:
         # TODO: your product list route and field names.
         r = http.get(self.url("/api/products"), name="list_products")
         rows = r.json() if r.status == 200 else None
@@ -63,14 +63,14 @@ class SkeletonAdapter(TargetAdapter):
         return [Product(str(p["id"]), str(p["name"]), Decimal(str(p["price"])),
                         p.get("stock_available")) for p in rows]
 
-    def stock(self, http: Http, product_id: str) -> int:
+    def stock(self, http: HttpClient, product_id: str) -> int:
         # TODO: where your shop shows the exact number of unsold keys.
         for p in self.list_products(http):
             if p.id == product_id and p.stock is not None:
                 return p.stock
         raise StepFailed("stock", f"no stock count for {product_id!r}")
 
-    def create_order(self, http: Http, product_id: str, quantity: int, contact: str,
+    def create_order(self, http: HttpClient, product_id: str, quantity: int, contact: str,
                      *, buyer_ip: str | None = None) -> Order:
         # TODO: your order route; keep what later steps need in `secret` and `extra`.
         r = http.post(self.url("/api/orders"), name="create_order",
@@ -82,12 +82,12 @@ class SkeletonAdapter(TargetAdapter):
                      secret=str(body["token"]),
                      extra={"pay_url": body["pay_url"], "pay_params": body["pay_params"]})
 
-    def start_payment(self, http: Http, order: Order) -> PaymentStart:
+    def start_payment(self, http: HttpClient, order: Order) -> PaymentStart:
         # TODO: the signed form (BROWSER_FORM) or the pay URL your server got (SERVER_SUBMIT).
         fields = {str(k): str(v) for k, v in dict(order.extra["pay_params"]).items()}
         return PaymentStart(order.order_no, self.pay_shape, str(order.extra["pay_url"]), fields)
 
-    def poll_status(self, http: Http, order: Order) -> OrderStatus:
+    def poll_status(self, http: HttpClient, order: Order) -> OrderStatus:
         # TODO: your status route and the words your shop uses for each state.
         r = http.get(self.url(f"/api/orders/{order.order_no}"),
                      params={"token": order.secret or ""}, name="/api/orders/[no]")
@@ -99,7 +99,7 @@ class SkeletonAdapter(TargetAdapter):
                  "delivered": OrderState.DELIVERED}.get(raw, OrderState.UNKNOWN)
         return OrderStatus(order.order_no, state, raw)
 
-    def read_cards(self, http: Http, order: Order) -> tuple[str, ...]:
+    def read_cards(self, http: HttpClient, order: Order) -> tuple[str, ...]:
         # TODO: where the buyer reads the delivered card keys.
         r = http.get(self.url(f"/api/orders/{order.order_no}/cards"),
                      params={"token": order.secret or ""}, name="/api/orders/[no]/cards")
