@@ -10,6 +10,7 @@ from drill.targets._abilities import Ability, NotifyShape, PayShape, missing
 from drill.targets._adapter import TargetAdapter
 from drill.targets._check import check_target
 from drill.targets._cli import exit_code, list_targets, new_target, run_check
+from drill.targets._flow import Buy, FlowOutcome, Record, buyer_flow
 from drill.targets._gateway import epay_sign, gateway_payment, pay_at_gateway, signed_notify
 from drill.targets._http import HttpClient, HttpReply, HttpxClient
 from drill.targets._registry import (
@@ -42,8 +43,10 @@ __all__ = [
     "Ability",
     "AbilityLine",
     "AdminOrder",
+    "Buy",
     "CatalogueItem",
     "ConformanceReport",
+    "FlowOutcome",
     "Gateway",
     "HttpClient",
     "HttpReply",
@@ -57,6 +60,7 @@ __all__ = [
     "PaymentStart",
     "Probe",
     "Product",
+    "Record",
     "SessionClient",
     "StepError",
     "StepFailed",
@@ -66,6 +70,7 @@ __all__ = [
     "TargetNotFound",
     "World",
     "adapter_class",
+    "buyer_flow",
     "check_target",
     "epay_sign",
     "exit_code",
