@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 import gevent
 from locust import User, task
@@ -19,15 +20,7 @@ from locust.contrib.fasthttp import FastHttpUser
 from locust.env import Environment
 from locust.exception import StopUser
 
-from drill.targets import (
-    Gateway,
-    OrderState,
-    SessionClient,
-    World,
-    make_adapter,
-    op_type_of,
-    pay_at_gateway,
-)
+from drill.targets import Buy, Gateway, SessionClient, World, buyer_flow, make_adapter
 
 ARGS = argparse.Namespace()
 RESULTS: list[dict[str, str]] = []
@@ -35,23 +28,22 @@ STARTED = [0]
 
 
 def purchase(client: SessionClient) -> dict[str, str]:
-    """One buyer flow; each step's Jepsen op type (and the cards at the end)."""
+    """One `buyer_flow`; the last op per step, and the cards the buyer fetched."""
     world = World(Gateway(url=ARGS.gateway, pid=ARGS.pid, key=ARGS.key))
     shop = make_adapter(ARGS.target, ARGS.shop, world)
-    ops: dict[str, str] = {}
-    try:
-        order = shop.create_order(client, ARGS.product, 1, "locust@example.com")
-        ops["create_order"] = "ok"
-        pay_at_gateway(client, world.gateway, shop.start_payment(client, order))
-        ops["pay"] = "ok"
-        for _ in range(200):  # bounded: 200 polls of 50 ms
-            if shop.poll_status(client, order).state is OrderState.DELIVERED:
-                break
-            gevent.sleep(0.05)
-        ops["cards"] = ",".join(shop.read_cards(client, order))
-    except Exception as exc:
-        ops["error"] = f"{op_type_of(exc)}: {exc}"
-    return ops
+    seen: dict[str, str] = {}
+
+    def record(type_: str, f: str, value: dict[str, Any], at: float | None = None) -> None:
+        seen[f] = type_
+        if f == "fetch_card" and type_ == "ok":
+            seen["cards"] = ",".join(value["cards"])
+        if "error" in value:
+            seen["error"] = f"{type_}: {f}: {value['error']}"
+
+    buyer_flow(shop, client, world.gateway, Buy(ARGS.product, 1, "locust@example.com",
+                                                poll_timeout_s=10, poll_interval_s=0.05),
+               record, sleep=gevent.sleep)
+    return seen
 
 
 class Buyer(FastHttpUser):
