@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -25,7 +26,12 @@ def _from_file(path: Path) -> type[TargetAdapter]:
     if spec is None or spec.loader is None:
         raise TargetNotFound(f"cannot import {path} as a Python module")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.modules[spec.name] = module  # dataclasses and typing look the module up by name
+    try:
+        spec.loader.exec_module(module)
+    except Exception:
+        del sys.modules[spec.name]
+        raise
     found = [v for v in vars(module).values() if isinstance(v, type)
              and issubclass(v, TargetAdapter) and v is not TargetAdapter
              and v.__module__ == module.__name__]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Mapping
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -103,3 +104,14 @@ def test_registry_knows_the_shipped_targets_and_says_where_it_looked() -> None:
     assert [n for n, _ in shipped_targets()] == ["kamifaka", "reference"]
     with pytest.raises(TargetNotFound, match=r"targets/nope\.py"):
         adapter_class("nope")
+
+
+def test_a_user_adapter_file_may_use_dataclasses(tmp_path: Path) -> None:
+    path = tmp_path / "with_dc.py"
+    path.write_text(
+        "from __future__ import annotations\n"
+        "from dataclasses import dataclass\n"
+        "from drill.targets import TargetAdapter\n\n"
+        "@dataclass(frozen=True)\nclass Note:\n    text: str\n\n"
+        "class WithDc(TargetAdapter):\n    name = 'with_dc'\n", encoding="utf-8")
+    assert adapter_class(str(path)).__name__ == "WithDc"
