@@ -16,9 +16,9 @@ from drill.targets import (
     buyer_flow,
 )
 from drill.targets.reference import ReferenceAdapter
+from tests.drill.targets.canned import WORLD, CannedShop
 from tests.drill.targets.conftest import PRODUCT, Shop, probe_item
 from tests.drill.targets.scripted import Scripted
-from tests.drill.targets.test_check_literal import WORLD, CannedShop
 
 Op = tuple[str, str, dict[str, Any]]
 
