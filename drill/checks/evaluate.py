@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from drill.checks import (
-    alerts,
     access,
+    alerts,
     buyer_notice,
     buyer_truth,
     completion,

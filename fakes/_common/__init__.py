@@ -24,7 +24,7 @@ from fakes._common.ledger import Ledger
 from fakes._common.openapi import describe
 from fakes._common.rng import Streams
 
-__all__ = [  # noqa: RUF022 (plain sorted(), which the exported-members test checks)
+__all__ = [
     "BadRequest",
     "Behaviour",
     "BehaviourError",

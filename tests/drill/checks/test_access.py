@@ -1,6 +1,6 @@
 from drill.checks import CheckSpec, access
-from tests.drill.checks.ops import bought, sources
 from tests.drill.checks.literal import snoop
+from tests.drill.checks.ops import bought, sources
 
 SPEC = CheckSpec()
 BUYERS = bought("A", 1.0, ["K1"]) + bought("B", 1.0, ["K2"])

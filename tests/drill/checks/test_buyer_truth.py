@@ -1,6 +1,6 @@
 from drill.checks import CheckSpec, Verdict, buyer_truth
-from tests.drill.checks.ops import bought, op, sources
 from tests.drill.checks.literal import ONE_EACH
+from tests.drill.checks.ops import bought, op, sources
 
 SPEC = CheckSpec()
 STOCK = {"local": {"steam-50": ["K1", "K2", "K3", "K4"]}, "supplier": {}}

@@ -1,8 +1,8 @@
 from dataclasses import dataclass
 
 from drill.checks import CheckSpec, Verdict, failback
-from tests.drill.checks.ops import sources
 from tests.drill.checks.literal import fault, purchase
+from tests.drill.checks.ops import sources
 
 
 @dataclass(frozen=True)

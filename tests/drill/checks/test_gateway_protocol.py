@@ -1,8 +1,8 @@
 from dataclasses import dataclass
 
 from drill.checks import CheckSpec, gateway_protocol
-from tests.drill.checks.ops import bought, sources
 from tests.drill.checks.literal import fault, notify
+from tests.drill.checks.ops import bought, sources
 
 SPEC = CheckSpec()
 

@@ -2,8 +2,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from drill.checks import CheckSpec, Verdict, messages
-from tests.drill.checks.ops import bought, export, order, paid, sources
 from tests.drill.checks.literal import fault
+from tests.drill.checks.ops import bought, export, order, paid, sources
 
 FAULTS = [fault(10.0, "inject", "supplier_primary"), fault(30.0, "heal", "supplier_primary")]
 EXPECT = CheckSpec(expect_alerts=("supplier_health",), alert_within_s=10.0)

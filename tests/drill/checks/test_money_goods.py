@@ -1,8 +1,8 @@
 from dataclasses import dataclass, field
 
 from drill.checks import CheckSpec, money_goods
-from tests.drill.checks.ops import bought, op, paid, sources
 from tests.drill.checks.literal import ONE_EACH, PRICES, notify, purchase, unpaid
+from tests.drill.checks.ops import bought, op, paid, sources
 
 SPEC = CheckSpec()
 

@@ -1,8 +1,8 @@
 from dataclasses import dataclass
 
 from drill.checks import CheckSpec, Verdict, stock_conservation
-from tests.drill.checks.ops import bought, delivery, export, op, order, sources
 from tests.drill.checks.literal import ONE_EACH, catalogue
+from tests.drill.checks.ops import bought, delivery, export, op, order, sources
 
 SPEC = CheckSpec()
 STOCK = {"local": {"steam-50": ["K1", "K2", "K3", "K4"]}, "supplier": {}}

@@ -1,6 +1,6 @@
 from drill.checks import CheckSpec, supplier_quantity
-from tests.drill.checks.ops import bought, sources
 from tests.drill.checks.literal import ONE_EACH, purchase
+from tests.drill.checks.ops import bought, sources
 
 SPEC = CheckSpec()
 THREE = {"plan": {"quantity": 3}}
