@@ -46,4 +46,7 @@ KNOBS: Mapping[str, Knob] = MappingProxyType({
                          "unchanged, to this payment's notify_url"),
     "missing_sign_type": Knob(0.0, "prob", "omit sign_type (like BEpusdt)"),
     "notify_method": Knob("GET", "choice", "HTTP method of notifies", ("GET", "POST")),
+    "submit_reply": Knob("json", "choice", "reply shape of /submit.php: json (our buyers) or "
+                         "html like real epay's page, which kamiFaka's server parses",
+                         ("json", "html")),
 })

@@ -9,11 +9,12 @@ Real endpoints answer in epay's own shapes (``{"code": 1|-1, "msg": ...}``, HTTP
 from __future__ import annotations
 
 import time
+from html import escape
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from fakes._common import describe, json_error, read_body, try_json
@@ -64,35 +65,50 @@ def _notify_url_problem(url: str, state: GatewayState) -> str | None:
     return None
 
 
-@describe(query=CREATE_FIELDS["properties"], form=CREATE_FIELDS, body=CREATE_FIELDS)
-async def create(request: Request) -> Response:
-    """Create a payment (epay submit.php / mapi.php fields, MD5-signed)."""
+async def _create_payment(request: Request) -> dict[str, Any] | str:
+    """The payment the signed fields ask for (new or the same one again), or why not."""
     state: GatewayState = request.app.state.gateway
     f = await _fields(request)
     missing = [k for k in REQUIRED if not f.get(k)]
     if missing:
-        return _fail(f"缺少参数 {','.join(missing)} (missing fields)")
+        return f"缺少参数 {','.join(missing)} (missing fields)"
     if f["pid"] != state.merchant.pid:
-        return _fail("商户不存在 (unknown pid)")
+        return "商户不存在 (unknown pid)"
     if not epay.verify(f, state.merchant.key):
-        return _fail("签名错误")
+        return "签名错误"
     if f["type"] not in epay.PAY_TYPES:
-        return _fail(f"支付方式不存在 (type must be one of {list(epay.PAY_TYPES)})")
+        return f"支付方式不存在 (type must be one of {list(epay.PAY_TYPES)})"
     money = epay.parse_money(f["money"])
     if money is None:
-        return _fail("金额不合法 (money must be a positive amount with 2 decimals)")
+        return "金额不合法 (money must be a positive amount with 2 decimals)"
     if (problem := _notify_url_problem(f["notify_url"], state)) is not None:
-        return _fail(problem)
+        return problem
     existing = state.by_out.get(f["out_trade_no"])
-    if existing is not None:
-        if existing["money"] != epay.money_str(money):
-            return _fail("订单号已存在 (out_trade_no reused with another amount)")
-        payment = existing
-    else:
-        payment = state.create(f, money)
+    if existing is None:
+        return state.create(f, money)
+    if existing["money"] != epay.money_str(money):
+        return "订单号已存在 (out_trade_no reused with another amount)"
+    return existing
+
+
+@describe(query=CREATE_FIELDS["properties"], form=CREATE_FIELDS, body=CREATE_FIELDS)
+async def create(request: Request) -> Response:
+    """Create a payment (epay submit.php / mapi.php fields, MD5-signed).
+
+    mapi.php answers JSON; submit.php too, unless the `submit_reply` knob is
+    `html`: then it answers like real epay's page, a script that sends the
+    browser to the pay URL (shops such as kamiFaka parse it server-side).
+    """
+    state: GatewayState = request.app.state.gateway
+    payment = await _create_payment(request)
+    html = request.url.path.endswith("/submit.php") and state.behaviour["submit_reply"] == "html"
+    if isinstance(payment, str):
+        return HTMLResponse(f"<h3>{escape(payment)}</h3>") if html else _fail(payment)
+    payurl = f"{request.base_url}pay/{payment['trade_no']}"
+    if html:
+        return HTMLResponse(f"<script>window.location.href='{escape(payurl)}';</script>")
     return JSONResponse({"code": 1, "msg": "ok", "trade_no": payment["trade_no"],
-                         "out_trade_no": payment["out_trade_no"],
-                         "payurl": f"{request.base_url}pay/{payment['trade_no']}"})
+                         "out_trade_no": payment["out_trade_no"], "payurl": payurl})
 
 
 async def pay(request: Request) -> Response:

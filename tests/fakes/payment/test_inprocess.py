@@ -61,3 +61,21 @@ def test_hostile_bodies_never_give_a_500(raw: bytes) -> None:
                 codes.append(resp.status_code)
         return codes
     assert all(code < 500 for code in run(scenario()))
+
+
+def test_submit_php_answers_an_html_redirect_like_real_epay_when_asked() -> None:
+    gw = Gateway()
+
+    async def scenario() -> tuple[str, str, str, str]:
+        fields = create_fields("O-h", "http://127.0.0.1:9/n")
+        as_json = (await gw.client.post("/submit.php", data=fields)).text
+        await gw.client.put("/_fake/behaviour", json={"submit_reply": "html"})
+        page = (await gw.client.post("/submit.php", data=fields)).text
+        api = (await gw.client.post("/mapi.php", data=fields)).text
+        bad = (await gw.client.post("/submit.php", data={**fields, "sign": "x"})).text
+        return as_json, page, api, bad
+    as_json, page, api, bad = run(scenario())
+    assert '"payurl"' in as_json and '"payurl"' in api          # JSON unless asked, mapi always
+    assert page.startswith("<script>window.location.href='http://") and "/pay/" in page
+    assert page.endswith("';</script>")
+    assert bad == "<h3>签名错误</h3>"
