@@ -40,13 +40,11 @@ def test_lost_notify_reconciled_unpaid_left_alone(db_url: str, service_factory: 
     _at_gateway(gateway, unpaid)
     r = httpx.post(f"{gateway.url}/pay/{trade_no}", timeout=10)
     assert r.json()["status"] == "paid"
-    t_paid = time.time()
 
     def status(o: dict[str, Any]) -> str:
         return str(svc.http.get(f"/api/orders/{o['order_no']}", params={"token": o["token"]})
                    .json()["status"])
     wait_until(lambda: status(paid) == "delivered", timeout=10)
-    assert time.time() - t_paid < 5  # reconcile.after_s 60 + every_s 30 = 0.15 wall s
     assert [n["outcome"] for n in ledger(gateway, "notifies")] == ["lost"]
     # applied once however many passes run: test_reconciler_applies_once_and_asks_only_…
     ex = svc.export()
