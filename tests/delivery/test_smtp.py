@@ -17,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from tests.delivery.conftest import base_config, notify_params
 from tests.delivery.inproc import shop
 from tests.waiting import wait_until
 
@@ -190,3 +191,19 @@ def test_a_slow_relay_does_not_stall_the_service(tmp_path: Path,
         mails.release.set()  # let the relay (and a stalled loop, if any) go on
         assert not stalled, "the service stalled while an SMTP send was in flight"
         wait_until(lambda: len(mails.of_kind("delivery")) == 2, timeout=10, what="both mails")
+
+
+def test_real_process_mails_over_smtp(db_url: str, service_factory: Any,
+                                      relay: tuple[Relay, int]) -> None:
+    """`python -m delivery` with an `smtp` section (SQLite and PostgreSQL)."""
+    mails, port = relay
+    svc = service_factory(base_config(db_url, smtp=smtp_config(port),
+                                      buyer_notice={"locale": "en"}))
+    [code] = svc.import_keys(1)
+    o = svc.order(contact="proc@example.com")
+    r = svc.http.get("/notify/epay", params=notify_params(o["order_no"], o["amount"]))
+    assert r.text == "success"
+    [msg] = wait_until(lambda: mails.of_kind("delivery"), timeout=10, what="delivery mail")
+    assert msg["To"] == "proc@example.com"
+    assert msg["Subject"] == f"Your order {o['order_no']} has been delivered"
+    assert code in body(msg) and o["order_no"] in body(msg)
