@@ -20,7 +20,7 @@ ALLOW_DEFECTS_ENV = "FAKA_DRILL_ALLOW_DEFECTS"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Gateway(_Strict):
@@ -94,7 +94,8 @@ class Smtp(_Strict):
     """Mail relay for buyer mails (delivery, delay notice) and admin alert mails.
     Loopback relays speak plain SMTP; `starttls` upgrades first (real relays)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False,
+                              populate_by_name=True)
     host: str = Field("127.0.0.1", min_length=1)
     port: int = Field(25, ge=1, le=65535)
     sender: str = Field("shop@example.com", alias="from", min_length=3)

@@ -1,9 +1,10 @@
-"""The reconciler against the real payment gateway fake: a paid order whose notify was
-lost is found through api.php?act=order and delivered; an unpaid one is left alone."""
+"""The reconciler. Against the real payment gateway fake: a paid order whose notify was
+lost is found through api.php?act=order and delivered; an unpaid one is left alone. In
+process (a literal MockTransport gateway, the injected clock): late payments after expiry,
+applied once, asked about only inside the after_s..horizon_s window."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import httpx
 
 from runtime import ManagedProcess
 from tests.delivery._fakes import SCALE, behave, ledger
-from tests.delivery.conftest import base_config, notify_params
+from tests.delivery.conftest import base_config
 from tests.delivery.inproc import shop
 from tests.waiting import wait_until
 
@@ -40,13 +41,11 @@ def test_lost_notify_reconciled_unpaid_left_alone(db_url: str, service_factory: 
     _at_gateway(gateway, unpaid)
     r = httpx.post(f"{gateway.url}/pay/{trade_no}", timeout=10)
     assert r.json()["status"] == "paid"
-    t_paid = time.time()
 
     def status(o: dict[str, Any]) -> str:
         return str(svc.http.get(f"/api/orders/{o['order_no']}", params={"token": o["token"]})
                    .json()["status"])
     wait_until(lambda: status(paid) == "delivered", timeout=10)
-    assert time.time() - t_paid < 5  # reconcile.after_s 60 + every_s 30 = 0.15 wall s
     assert [n["outcome"] for n in ledger(gateway, "notifies")] == ["lost"]
     # applied once however many passes run: test_reconciler_applies_once_and_asks_only_…
     ex = svc.export()
@@ -58,58 +57,46 @@ def test_lost_notify_reconciled_unpaid_left_alone(db_url: str, service_factory: 
     assert cards.status_code == 200 and len(cards.json()["cards"]) == 1
 
 
-def test_lost_notify_after_expiry_reconciled(db_url: str, service_factory: Any,
-                                             gateway: ManagedProcess) -> None:
-    """Paid at the gateway long after the order expired (far past the old reconcile window
-    order_expiry + 5·after_s) and the notify is lost: the reconciler still finds it. The
-    late-payment policy applies: revived and delivered while stock is there, else
-    refund_needed + alert."""
-    behave(gateway, lost=1.0)
-    cfg = base_config(db_url, time_scale=SCALE, order_expiry_s=60,  # 0.1 wall s
-                      public_base_url="http://127.0.0.1:9",
-                      gateway={"url": gateway.url, "pid": "1001", "key": "merchantkey"},
-                      gateway_public_url=gateway.url,
-                      reconcile={"after_s": 60, "every_s": 30, "max_per_tick": 2})
-    svc = service_factory(cfg)
-    svc.import_keys(1)
-    revived = svc.order(contact="late@x.cn")
-    trade_revived = _at_gateway(gateway, revived)
-    t0 = time.time()
-
-    def status(o: dict[str, Any]) -> str:
-        return str(svc.http.get(f"/api/orders/{o['order_no']}", params={"token": o["token"]})
-                   .json()["status"])
-    wait_until(lambda: status(revived) == "expired", timeout=10)  # its key is released
-    gone = svc.order(contact="gone@x.cn")  # takes the only key, then expires too
-    trade_gone = _at_gateway(gateway, gone)
-    wait_until(lambda: status(gone) == "expired", timeout=10)
-    taker = svc.order(contact="taker@x.cn")  # the key goes to a buyer who pays in time
-    assert svc.http.get("/notify/epay", params=notify_params(taker["order_no"], "50.00")).text \
-        == "success"
-    wait_until(lambda: status(taker) == "delivered", timeout=10)
-    for i in range(3):  # unpaid expired orders the round-robin reconciler must walk past
-        o = svc.order("apple-100", contact=f"idle{i}@x.cn")  # supplier stock: no key held
-        wait_until(lambda o=o: status(o) == "expired", timeout=10)
-    svc.import_keys(1, prefix="R")  # stock for the revived order
-    # the old window (created within expiry + 5·after = 0.6 wall s) has long passed
-    time.sleep(max(0.0, t0 + 1.0 - time.time()))
-    for trade_no in (trade_revived, trade_gone):
-        assert httpx.post(f"{gateway.url}/pay/{trade_no}", timeout=10).json()["status"] == "paid"
-    wait_until(lambda: status(revived) == "delivered", timeout=10)
-    wait_until(lambda: status(gone) == "refund_needed", timeout=10)
-    assert {n["outcome"] for n in ledger(gateway, "notifies")} == {"lost"}
-    ex = svc.export()
-    assert sorted(p["trade_no"] for p in ex["payments"]) == sorted(
-        [trade_revived, trade_gone, f"T{taker['order_no']}"])
-    assert [a for a in ex["alerts"] if a["rule"] == "refund_needed"]
-    assert sorted(d["order_no"] for d in ex["deliveries"]) == sorted(
-        [revived["order_no"], taker["order_no"]])
+def test_lost_notify_after_expiry_reconciled(db_url: str, tmp_path: Path) -> None:
+    """In process (literal gateway, injected clock): paid at the gateway long after the
+    order expired (far past the old reconcile window order_expiry + 5·after_s) and the
+    notify is lost: the reconciler still finds it. The late-payment policy applies:
+    revived and delivered while stock is there, else refund_needed + alert."""
+    client, paid_at_gateway, _ = _literal_gateway()
+    rc = {"after_s": 60, "every_s": 0.05, "max_per_tick": 2}
+    with shop(tmp_path, http=client, db_url=db_url, order_expiry_s=60, reconcile=rc) as s:
+        def expire(*orders: dict[str, Any]) -> None:
+            s.clock.advance(61)
+            for o in orders:
+                wait_until(lambda o=o: s.status(o)["status"] == "expired", timeout=10,
+                           what=f"order {o['order_no']} expired")
+        s.import_keys(["K-1"])
+        revived = s.order(contact="late@x.cn")
+        expire(revived)  # its key is released
+        gone = s.order(contact="gone@x.cn")  # takes the only key, then expires too
+        expire(gone)
+        taker = s.order(contact="taker@x.cn")  # the key goes to a buyer who pays in time
+        assert s.pay(taker).text == "success"
+        wait_until(lambda: s.status(taker)["delivered"], timeout=10, what="taker delivered")
+        # unpaid expired orders the round-robin reconciler must walk past
+        expire(*[s.order("apple-100", contact=f"idle{i}@x.cn") for i in range(3)])
+        s.import_keys(["R-1"])  # stock for the revived order
+        s.clock.advance(3600)  # the old window has long passed
+        paid_at_gateway.update({revived["order_no"]: "T-REVIVED", gone["order_no"]: "T-GONE"})
+        wait_until(lambda: s.status(revived)["delivered"], timeout=10, what="revived")
+        wait_until(lambda: s.status(gone)["status"] == "refund_needed", timeout=10,
+                   what="gone → refund_needed")
+        ex = s.admin("GET", "/admin/export").json()
+        assert sorted(p["trade_no"] for p in ex["payments"]) == sorted(
+            ["T-REVIVED", "T-GONE", f"T{taker['order_no']}"])
+        assert [a for a in ex["alerts"] if a["rule"] == "refund_needed"]
+        assert sorted(d["order_no"] for d in ex["deliveries"]) == sorted(
+            [revived["order_no"], taker["order_no"]])
 
 
-def test_reconciler_applies_once_and_asks_only_inside_its_window(tmp_path: Path) -> None:
-    """In process, a literal gateway (httpx.MockTransport) and the injected clock: a lost
-    payment is applied once however many passes run; an order is asked about only between
-    `after_s` and `horizon_s` of age."""
+def _literal_gateway() -> tuple[httpx.AsyncClient, dict[str, str], list[str]]:
+    """An epay `api.php?act=order` answering from a dict (out_trade_no → trade_no, money
+    50.00); every order asked about is appended to the list."""
     paid_at_gateway: dict[str, str] = {}
     asked: list[str] = []
 
@@ -120,8 +107,14 @@ def test_reconciler_applies_once_and_asks_only_inside_its_window(tmp_path: Path)
             return httpx.Response(200, json={"code": 1, "status": 1, "out_trade_no": no,
                                              "trade_no": paid_at_gateway[no], "money": "50.00"})
         return httpx.Response(200, json={"code": 1, "status": 0, "out_trade_no": no})
+    return httpx.AsyncClient(transport=httpx.MockTransport(gateway)), paid_at_gateway, asked
 
-    client = httpx.AsyncClient(transport=httpx.MockTransport(gateway))
+
+def test_reconciler_applies_once_and_asks_only_inside_its_window(tmp_path: Path) -> None:
+    """In process, a literal gateway (httpx.MockTransport) and the injected clock: a lost
+    payment is applied once however many passes run; an order is asked about only between
+    `after_s` and `horizon_s` of age."""
+    client, paid_at_gateway, asked = _literal_gateway()
     rc = {"after_s": 60, "every_s": 0.05, "horizon_s": 3600}
     with shop(tmp_path, http=client, order_expiry_s=6000, reconcile=rc) as s:
         s.import_keys(["K-1", "K-2", "K-3"])

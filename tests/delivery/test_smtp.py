@@ -3,8 +3,10 @@ and delay notice, the admin's alert mail; a 4xx is retried, a 5xx recorded as fa
 
 from __future__ import annotations
 
+import asyncio
 import email
 import logging
+import threading
 from collections.abc import Iterator
 from email import policy
 from email.message import EmailMessage
@@ -15,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from tests.delivery.conftest import base_config, notify_params
 from tests.delivery.inproc import shop
 from tests.waiting import wait_until
 
@@ -29,6 +32,9 @@ class Relay:
         self.rcpt_attempts: dict[str, int] = {}
         self.refuse: list[str] = []
         self.reject: dict[str, str] = {}
+        self.in_data = threading.Event()  # a DATA phase has begun
+        self.release = threading.Event()  # DATA answers only once this is set
+        self.release.set()
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:
@@ -41,6 +47,9 @@ class Relay:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.in_data.set()
+        while not self.release.is_set():  # a slow relay (the relay's own loop keeps running)
+            await asyncio.sleep(0.01)
         assert isinstance(envelope.content, bytes)
         msg = email.message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(msg, EmailMessage)
@@ -155,3 +164,46 @@ def test_4xx_is_retried_and_5xx_recorded_as_failed(
         wait_until(lambda: len(mails.of_kind("delivery")) == 2, timeout=10,
                    what="a later mail (the outbox passed again)")
         assert mails.rcpt_attempts["gone@example.com"] == 1
+
+
+def test_a_slow_relay_does_not_stall_the_service(tmp_path: Path,
+                                                 relay: tuple[Relay, int]) -> None:
+    """SMTP runs in a thread: while the relay sits on DATA (and the client would wait up
+    to its 60 s timeout), the API still answers and the worker still delivers."""
+    mails, port = relay
+    mails.release.clear()
+    with shop(tmp_path, smtp={**smtp_config(port), "timeout_s": 60}) as s:
+        s.import_keys(["K-1", "K-2"])
+        first = s.order()
+        s.pay(first)
+        assert mails.in_data.wait(timeout=10), "the delivery mail never reached DATA"
+        done: list[dict[str, object]] = []
+
+        def buy_and_pay() -> None:
+            second = s.order()
+            assert s.pay(second).text == "success"
+            done.append(wait_until(lambda: s.status(second)["delivered"] and second,
+                                   timeout=10, what="second delivered"))
+        buyer = threading.Thread(target=buy_and_pay, daemon=True)
+        buyer.start()
+        buyer.join(timeout=15)
+        stalled = not done
+        mails.release.set()  # let the relay (and a stalled loop, if any) go on
+        assert not stalled, "the service stalled while an SMTP send was in flight"
+        wait_until(lambda: len(mails.of_kind("delivery")) == 2, timeout=10, what="both mails")
+
+
+def test_real_process_mails_over_smtp(db_url: str, service_factory: Any,
+                                      relay: tuple[Relay, int]) -> None:
+    """`python -m delivery` with an `smtp` section (SQLite and PostgreSQL)."""
+    mails, port = relay
+    svc = service_factory(base_config(db_url, smtp=smtp_config(port),
+                                      buyer_notice={"locale": "en"}))
+    [code] = svc.import_keys(1)
+    o = svc.order(contact="proc@example.com")
+    r = svc.http.get("/notify/epay", params=notify_params(o["order_no"], o["amount"]))
+    assert r.text == "success"
+    [msg] = wait_until(lambda: mails.of_kind("delivery"), timeout=10, what="delivery mail")
+    assert msg["To"] == "proc@example.com"
+    assert msg["Subject"] == f"Your order {o['order_no']} has been delivered"
+    assert code in body(msg) and o["order_no"] in body(msg)

@@ -45,7 +45,6 @@ def test_bad_sign_pid_amount_and_form_change_nothing(tmp_path: Path) -> None:
         good = notify_params(o["order_no"], o["amount"])
         cases = [
             ({**good, "sign": "签名" * 8}, 400, "bad signature"),  # non-ASCII sign
-            ({**good, "sign": "\x00" * 32}, 400, "bad signature"),
             ({**good, "money": "0.01"}, 400, "bad signature"),  # signed for 50.00
             (notify_params(o["order_no"], "0.01"), 400, "amount_mismatch"),
             (notify_params(o["order_no"], "NaN"), 400, "amount_mismatch"),
