@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from delivery.api import admin, buyer, notify
+from delivery.backoffice import routes as backoffice_routes
 from delivery.api.common import ApiError, error, require_admin
 from delivery.ctx import Ctx, log
 from delivery.monitor import Monitor
@@ -41,6 +42,7 @@ def build_app(ctx: Ctx, role: str = "all") -> Starlette:
                          Route("/openapi.json", openapi_json)]
     if role != "worker":
         routes += buyer.routes(ctx, Risk(ctx.cfg)) + notify.routes(ctx) + admin.routes(ctx)
+        routes += backoffice_routes(ctx)  # the merchant back office, /backoffice/ + /admin/audit
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
