@@ -26,9 +26,9 @@ def test_manual_delivery_twice_delivers_once_and_says_so(shop: Shop) -> None:
     assert len(ex["deliveries"]) == 1 and ex["stock"][0]["delivered"] == 1
     done = [(a["action"], a["outcome"], a["operator"]) for a in shop.audit(order_no=no)
             if a["action"] == "deliver"]
-    assert done == [("deliver", "done", "小王"), ("deliver", "noop", "小王")] + [
-        ("deliver", "noop", "小王")]
-    first_row = [a for a in shop.audit(order_no=no) if a["action"] == "deliver"][0]
+    assert done == [("deliver", "done", "小王"), ("deliver", "noop", "小王"),
+                    ("deliver", "noop", "小王")]
+    first_row = next(a for a in shop.audit(order_no=no) if a["action"] == "deliver")
     assert codes[0] not in str(first_row)  # codes are masked in the audit log
     assert first_row["detail"]["codes"][0].startswith(codes[0][:3])
 
@@ -38,7 +38,7 @@ def test_delivery_of_an_unpaid_order_is_refused_and_audited(shop: Shop) -> None:
     r = shop.post(f"/orders/{no}/deliver")
     assert r.status_code == 409 and "操作被拒绝" in r.text and "pending_payment" in r.text
     assert shop.export()["deliveries"] == []
-    row = [a for a in shop.audit(order_no=no) if a["action"] == "deliver"][0]
+    row = next(a for a in shop.audit(order_no=no) if a["action"] == "deliver")
     assert row["outcome"] == "refused" and "pending_payment" in row["detail"]["error"]
     r = shop.post("/orders/nope123/deliver")
     assert r.status_code == 404 and "订单 nope123 不存在" in r.text
