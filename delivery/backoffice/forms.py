@@ -31,9 +31,11 @@ class FormError(Exception):
 
 async def read(request: Request, limit: int = MAX_FORM_BYTES) -> dict[str, str]:
     """The form as text fields; Refused on an oversized or unreadable body or a bad CSRF token."""
-    declared = request.headers.get("content-length", "0")
-    if not declared.isdigit() or int(declared) > limit:
-        raise Refused(413, "err.bad_request", reason=f"Content-Length {declared!r} > {limit}")
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isdigit():
+        raise Refused(411, "err.bad_request", reason="a form needs a Content-Length header")
+    if int(declared) > limit:
+        raise Refused(413, "err.bad_request", reason=f"the form is {declared} bytes > {limit}")
     try:
         form: FormData = await request.form(max_files=0, max_fields=64, max_part_size=limit)
     except Exception as exc:  # multipart/urlencoded parser errors of every kind

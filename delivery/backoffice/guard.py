@@ -49,7 +49,7 @@ async def login(request: Request) -> Response:
         return page(request, "login.html", exc.status, error=t(lang, exc.key, **exc.params))
     token = form.get("token", "")
     good = bool(token) and hmac.compare_digest(token.encode(), ctx.cfg.admin_token.encode())
-    out = Outcome("login", None, DONE if good else REFUSED, "nav.orders", {},
+    out = Outcome("login", None, DONE if good else REFUSED, "login.submit", {},
                   {} if good else {"error": "wrong admin token"})
     await ctx.db.tx(audit.record, name, out, time.time())
     if not good:

@@ -34,6 +34,9 @@ def test_the_notice_form_starts_from_the_shops_template(shop_factory: ShopFactor
     r = s.client.get(f"{BO}/notices?order_no=abc")
     assert "{order_no}" in r.text and "{minutes}" in r.text and "补偿优惠券:{coupon}" in r.text
     assert 'value="abc"' in r.text and 'id="target-one" checked' in r.text
+    en = s.client.get(f"{BO}/notices?lang=en").text
+    assert "Dear customer" in en and "within {minutes} minutes" in en
+    assert "Compensation coupon: {coupon}" in en and 'value="SORRY5"' in en
 
 
 def test_notice_to_all_delayed_orders_once_each(shop_factory: ShopFactory,

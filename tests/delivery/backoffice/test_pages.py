@@ -7,7 +7,7 @@ import re
 import time
 from html import unescape
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 
 from delivery.db.schema import anomalies, supplier_calls
 from tests.delivery.backoffice.conftest import BO, Shop, ShopFactory
@@ -58,12 +58,12 @@ def test_stock_page_marks_products_under_the_low_stock_line(shop_factory: ShopFa
 def test_api_log_shows_supplier_errors_and_rejected_notifies(shop: Shop) -> None:
     now = time.time()
 
-    def tx(conn: object) -> None:
-        conn.execute(insert(supplier_calls).values(  # type: ignore[attr-defined]
+    def tx(conn: Connection) -> None:
+        conn.execute(insert(supplier_calls).values(
             order_no="o1", supplier="primary", endpoint="POST /api/buy", attempt=2,
             status=503, outcome="error", latency_ms=12.5, error="HTTP 503 upstream down",
             at=now))
-        conn.execute(insert(anomalies).values(  # type: ignore[attr-defined]
+        conn.execute(insert(anomalies).values(
             kind="bad_sign", order_no="o2", detail="sign mismatch", at=now))
     shop.ctx.db.tx_sync(tx)
     paid = shop.order()
