@@ -115,8 +115,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "The shop has no buyer_mail_url configured; buyer mail cannot be sent"),
     "err.no_delivery": ("订单 {order_no} 还没有发货记录,无法重发",
                         "Order {order_no} has no delivery to resend"),
-    "err.state": ("订单 {order_no} 当前状态为 {state},不能执行 {action}",
-                  "Order {order_no} is {state}; cannot {action}"),
+    "err.state": ("订单 {order_no} 当前状态为 {state},不能执行「{action}」",
+                  "Order {order_no} is {state}; cannot do '{action}'"),
     "err.no_product": ("没有本地库存商品 {product}", "No local-stock product {product}"),
 }
 
@@ -145,8 +145,11 @@ def lang_of(request: Request) -> str:
 
 
 def t(lang: str, key: str, **params: Any) -> str:
+    """The message in the language; an `action` parameter is shown by its button label."""
     zh, en = MESSAGES.get(key, (key, key))
     text = en if lang == "en" else zh
+    if isinstance(params.get("action"), str) and f"act.{params['action']}" in MESSAGES:
+        params["action"] = t(lang, f"act.{params['action']}")
     return text.format(**params) if params else text
 
 

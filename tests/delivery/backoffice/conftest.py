@@ -95,10 +95,9 @@ ShopFactory = Callable[..., Shop]
 def shop_factory(tmp_path: Path) -> Iterator[ShopFactory]:
     clients: list[TestClient] = []
 
-    def make(**over: Any) -> Shop:
-        cfg = Config.model_validate(base_config(
-            f"sqlite:///{tmp_path}/shop-{uuid.uuid4().hex[:6]}.sqlite3",
-            **{"time_scale": 10.0, **over}))
+    def make(db_url: str | None = None, **over: Any) -> Shop:
+        url = db_url or f"sqlite:///{tmp_path}/shop-{uuid.uuid4().hex[:6]}.sqlite3"
+        cfg = Config.model_validate(base_config(url, **{"time_scale": 10.0, **over}))
         db = Db(cfg.db_url)
         db.create_schema()
         ctx = Ctx(cfg=cfg, db=db, defects=Defects(cfg.defects), metrics=Metrics())

@@ -33,6 +33,19 @@ def test_manual_delivery_twice_delivers_once_and_says_so(shop: Shop) -> None:
     assert first_row["detail"]["codes"][0].startswith(codes[0][:3])
 
 
+def test_manual_delivery_is_idempotent_on_both_databases(db_url: str,
+                                                         shop_factory: ShopFactory) -> None:
+    s = shop_factory(db_url=db_url)
+    s.import_keys(3)
+    s.login()
+    no = s.order()
+    assert "已发货" in s.post(f"/orders/{no}/deliver").text
+    assert "本次未做任何操作" in s.post(f"/orders/{no}/deliver").text
+    assert len(s.export()["deliveries"]) == 1
+    assert [a["outcome"] for a in s.audit(order_no=no) if a["action"] == "deliver"] == [
+        "done", "noop"]
+
+
 def test_delivery_of_an_unpaid_order_is_refused_and_audited(shop: Shop) -> None:
     no = shop.order(paid=False)
     r = shop.post(f"/orders/{no}/deliver")
@@ -62,13 +75,13 @@ def test_refund_releases_the_keys_and_cannot_repeat(shop: Shop) -> None:
     ex = shop.export()
     assert ex["orders"][0]["status"] == "refunded" and ex["stock"][0]["reserved"] == 0
     r = shop.post(f"/orders/{no}/refund?lang=en")
-    assert r.status_code == 409 and "is refunded; cannot refund" in r.text
+    assert r.status_code == 409 and "is refunded; cannot do 'Refund'" in unescape(r.text)
 
 
 def test_retry_requeues_only_manual_orders(shop: Shop) -> None:
     no = shop.order()
     r = shop.post(f"/orders/{no}/retry")
-    assert r.status_code == 409 and "当前状态为 paid" in r.text
+    assert r.status_code == 409 and "当前状态为 paid,不能执行「重新发货(重新排队)」" in r.text
 
 
 def test_review_approve_and_reject(shop_factory: ShopFactory) -> None:
