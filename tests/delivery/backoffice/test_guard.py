@@ -10,6 +10,8 @@ from tests.delivery.backoffice.conftest import BO, ShopFactory, csrf_of
 
 def test_pages_need_a_login_and_the_right_token(shop_factory: ShopFactory) -> None:
     s = shop_factory()
+    r = s.client.get("/backoffice")
+    assert r.status_code == 200 and "登录商户后台" in r.text  # → /backoffice/ → orders → login
     for path in ("/orders", "/stock", "/api-log", "/review", "/notices", "/audit", "/orders/x"):
         r = s.client.get(BO + path, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == f"{BO}/login", path
