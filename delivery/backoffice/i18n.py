@@ -83,6 +83,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notice.delayed": ("所有延迟订单(已付款未发货且等待超过)",
                        "All delayed orders (paid, waiting over)"),
     "coupon.code": ("优惠券码", "Coupon code"),
+    "unit.min": ("分钟", "min"),
     # outcomes
     "out.delivered": ("已发货,卡密:{codes}", "Delivered codes: {codes}"),
     "out.already": ("该订单已于 {at} 发货(来源 {source}),本次未做任何操作;卡密:{codes}",
