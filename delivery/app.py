@@ -15,8 +15,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from delivery.api import admin, buyer, notify
-from delivery.backoffice import routes as backoffice_routes
 from delivery.api.common import ApiError, error, require_admin
+from delivery.backoffice import routes as backoffice_routes
 from delivery.ctx import Ctx, log
 from delivery.monitor import Monitor
 from delivery.openapi import document
