@@ -3,6 +3,8 @@ oversized or garbled bodies, odd order numbers. Each answer says what was wrong.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.delivery.backoffice.conftest import BO, Shop
 
 
@@ -21,7 +23,7 @@ def test_csrf_is_required_on_every_post(shop: Shop) -> None:
 
 def test_no_500_on_odd_requests(shop: Shop) -> None:
     token = shop.csrf()
-    cases = [
+    cases: list[tuple[str, str, dict[str, Any], int, str]] = [
         ("GET", f"{BO}/nope", {}, 404, "页面不存在"),
         ("DELETE", f"{BO}/orders", {}, 405, "不支持的请求方法 DELETE"),
         ("POST", f"{BO}/orders/x/explode", {"data": {"csrf": token}}, 404, "页面不存在"),

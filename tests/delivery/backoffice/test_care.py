@@ -24,8 +24,10 @@ def mailed_shop(shop_factory: ShopFactory, sink: ManagedProcess) -> Shop:
 
 
 def mails(sink: ManagedProcess, n: int) -> list[dict[str, Any]]:
-    return wait_until(lambda: (m := ledger(sink, "mails")) and len(m) >= n and m,
-                      timeout=20, what=f"{n} buyer mails in the sink")
+    def enough() -> list[dict[str, Any]]:
+        got = ledger(sink, "mails")
+        return got if len(got) >= n else []
+    return wait_until(enough, timeout=20, what=f"{n} buyer mails in the sink")
 
 
 def test_the_notice_form_starts_from_the_shops_template(shop_factory: ShopFactory,
