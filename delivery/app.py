@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from delivery.api import admin, buyer, notify
 from delivery.api.common import ApiError, NulGuard, ctx_of, error
+from delivery.backoffice import routes as backoffice_routes
 from delivery.ctx import Ctx, log
 from delivery.monitor import Monitor
 from delivery.openapi import document
@@ -93,6 +94,7 @@ def build_app(ctx: Ctx, role: str = "all") -> Starlette:
                                Route("/openapi.json", openapi_json)]
     if role != "worker":
         routes += buyer.ROUTES + notify.ROUTES + admin.ROUTES
+        routes += backoffice_routes(ctx)  # the merchant back office, /backoffice/ + /admin/audit
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(NulGuard),
                                 Middleware(admin.AdminGuard, token=ctx.cfg.admin_token)],

@@ -139,3 +139,15 @@ anomalies = Table(
     Column("at", Float, nullable=False),
 )
 Index("ix_anomalies_at", anomalies.c.at)
+
+audit_log = Table(  # the back office's operator actions (who, when, what, which order, outcome)
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("operator", String(64), nullable=False),
+    Column("action", String(24), nullable=False),
+    Column("order_no", String(40)),
+    Column("outcome", String(12), nullable=False),  # done | noop | refused
+    Column("detail", Text, nullable=False),  # JSON object
+)
+Index("ix_audit_at", audit_log.c.at)
