@@ -156,9 +156,51 @@ def cmd_capacity(args: argparse.Namespace) -> int:
     return steps[-1].exit_code
 
 
+def _target_options(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise DrillError(f"--target-option {pair!r} is not KEY=VALUE (e.g. admin_token=abc)")
+        out[key] = value
+    return out
+
+
+def cmd_target(args: argparse.Namespace) -> int:
+    """`target list | new NAME | check NAME --url URL`: adapters for the user's own shop."""
+    from drill import targets
+    from drill.errors import TargetError
+    from drill.stack.credentials import GATEWAY_KEY, GATEWAY_PID
+    from runtime.loopback import NonLoopbackError, ensure_loopback
+
+    if args.action == "list":
+        for name, title in targets.list_targets():
+            print(f"{name:14} {title}")
+        return ExitCode.PASSED
+    if args.action == "new":
+        path = targets.new_target(args.name)
+        print(f"wrote {path}; fill in the TODOs, then: python3 harness.py target check "
+              f"{args.name} --url http://127.0.0.1:PORT --gateway-url http://127.0.0.1:PORT")
+        return ExitCode.PASSED
+    if not args.url or not args.gateway_url:
+        raise DrillError("target check needs --url (the shop) and --gateway-url (the fake epay "
+                         "gateway the shop is configured with; `harness.py serve` starts one)")
+    for what, url in (("--url", args.url), ("--gateway-url", args.gateway_url)):
+        try:
+            ensure_loopback(url, allow=args.allow_non_loopback, what=f"target check {what}")
+        except NonLoopbackError as exc:
+            raise TargetError(str(exc)) from None
+    world = targets.World(targets.Gateway(args.gateway_url, args.pid or GATEWAY_PID,
+                                          args.key or GATEWAY_KEY))
+    report = targets.run_check(args.name, args.url, world, _target_options(args.target_option))
+    print(report.render(args.lang))
+    code = targets.exit_code(report)
+    return {0: ExitCode.PASSED, 1: ExitCode.FAILED}.get(code, ExitCode.INCONCLUSIVE)
+
+
 COMMANDS = {"list": cmd_list, "validate": cmd_validate, "run": cmd_run, "suite": cmd_suite,
             "serve": cmd_serve, "check": cmd_check, "defects": cmd_defects, "zoo": cmd_zoo,
-            "capacity": cmd_capacity}
+            "capacity": cmd_capacity, "target": cmd_target}
 
 
 def dispatch(args: argparse.Namespace) -> int:
