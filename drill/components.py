@@ -15,8 +15,9 @@ SUPPLIER_LINKS = {name: f"supplier_{name}" for name in SUPPLIERS}   # service ->
 GATEWAY_QUERY = "gateway_query"     # service -> gateway (order query)
 GATEWAY_NOTIFY = "gateway_notify"   # gateway -> service (payment notify)
 IM = "im"                           # service -> sink (alerts, mails)
+SMTP = "smtp"                       # service -> sink's SMTP relay ([sink] smtp = true)
 DB = "db"                           # service -> PostgreSQL
-LINKS = (*SUPPLIER_LINKS.values(), GATEWAY_NOTIFY, GATEWAY_QUERY, IM, DB)
+LINKS = (*SUPPLIER_LINKS.values(), GATEWAY_NOTIFY, GATEWAY_QUERY, IM, SMTP, DB)
 
 # The delivery service: one `service`, or one `api` plus `worker-1..N`.
 SERVICE, API, WORKER = "service", "api", "worker"

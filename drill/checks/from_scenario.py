@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from drill.checks.spec import CheckSpec, Threshold
+from drill.components import SUPPLIER_LINKS, supplier_component
 from drill.scenario import Scenario
 
 BUYER_NOTICE_DEFAULT_S = 120.0
@@ -10,6 +11,15 @@ ALERT_WINDOW_DEFAULT_S = 600.0   # delivery's monitor.window_s default (CONTRACT
 ORDER_EXPIRY_DEFAULT_S = 300.0   # delivery's order_expiry_s default (CONTRACTS §1)
 BREAKER_RESET_DEFAULT_S = 30.0   # delivery's supplier_policy.breaker_reset_s default
 GATEWAY_ANSWER_DEFAULT_S = 5.0   # fakes.payment knob answer_timeout_s (wall seconds)
+
+
+def _failback_within(scenario: Scenario) -> float | None:
+    """The breaker's reset window in wall seconds, when a fault hits the primary supplier."""
+    primary = (SUPPLIER_LINKS["primary"], supplier_component("primary"))
+    if not any(f.target in primary for f in scenario.faults):
+        return None
+    reset = scenario.service.supplier_policy.breaker_reset_s or BREAKER_RESET_DEFAULT_S
+    return reset / scenario.time_scale
 
 
 def check_spec(scenario: Scenario) -> CheckSpec:
@@ -37,8 +47,7 @@ def check_spec(scenario: Scenario) -> CheckSpec:
             "answer_timeout_s", GATEWAY_ANSWER_DEFAULT_S)),
         order_expiry_s=(scenario.service.order_expiry_s or ORDER_EXPIRY_DEFAULT_S)
         / scenario.time_scale,
-        failback_within_s=(scenario.service.supplier_policy.breaker_reset_s
-                           or BREAKER_RESET_DEFAULT_S) / scenario.time_scale,
+        failback_within_s=_failback_within(scenario),
         alert_window_s=(scenario.service.monitor.window_s or ALERT_WINDOW_DEFAULT_S)
         / scenario.time_scale,
     )

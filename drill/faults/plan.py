@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from drill.components import DB, FAKES, LINKS, WORKER, service_components
+from drill.components import DB, FAKES, LINKS, SMTP, WORKER, service_components
 from drill.scenario.knobs import knob_problems
 
 if TYPE_CHECKING:
@@ -71,7 +71,8 @@ TOXIC_RANGES: dict[str, tuple[int, int]] = {
 }
 
 
-def _target_problem(where: str, f: Fault, workers: int, db_url: str | None) -> str | None:
+def _target_problem(where: str, f: Fault, workers: int, db_url: str | None,
+                    smtp: bool) -> str | None:
     fam = family(f.target, workers)
     if fam is None:
         known = ", ".join((*LINKS, *process_targets(workers)))
@@ -81,6 +82,9 @@ def _target_problem(where: str, f: Fault, workers: int, db_url: str | None) -> s
         return (f"{where}.target = 'db': the db link exists only when the shop runs on "
                 "PostgreSQL; run with --db postgresql+psycopg://postgres@127.0.0.1:5432/test "
                 "or drop this fault")
+    if f.target == SMTP and not smtp:
+        return (f"{where}.target = 'smtp': the smtp link exists only when the shop mails over "
+                "SMTP; set [sink] smtp = true or drop this fault")
     kinds: tuple[str, ...] = LINK_KINDS if fam == "link" else PROCESS_KINDS
     if fam == "process" and f.target in FAKES:
         kinds = (*kinds, "behaviour")
@@ -138,7 +142,7 @@ def fault_problems(scenario: Scenario, *, db_url: str | None = None) -> list[str
     workers, duration = scenario.service.workers, scenario.load.duration
     for i, f in enumerate(scenario.faults):
         where = f"faults[{i}]"
-        target = _target_problem(where, f, workers, db_url)
+        target = _target_problem(where, f, workers, db_url, scenario.sink.smtp)
         if target:
             out.append(target)
             continue

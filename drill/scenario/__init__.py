@@ -14,6 +14,7 @@ from drill.scenario.model import (
     Operator,
     Product,
     Scenario,
+    SinkSpec,
     SupplierSpec,
 )
 from drill.scenario.units import parse_duration, parse_threshold
@@ -32,6 +33,7 @@ __all__ = [
     "SCENARIO_DIR",
     "STATUSES",
     "Scenario",
+    "SinkSpec",
     "SupplierSpec",
     "list_scenarios",
     "load_scenario",

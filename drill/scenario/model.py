@@ -90,6 +90,11 @@ class FakeSpec(Strict):
     schedule: Literal["epay", "alipay", "wechat"] | None = None
 
 
+class SinkSpec(Strict):
+    behaviour: dict[str, Any] = Field(default_factory=dict)
+    smtp: bool = False      # the shop mails (delivery, delay notices, alerts) over SMTP
+
+
 class Spike(Strict):
     multiplier: Positive = 10.0
     at: Wall = 0.0
@@ -214,7 +219,7 @@ class Scenario(Strict):
     catalogue: tuple[Product, ...] = Field(min_length=1)
     suppliers: dict[Literal["primary", "backup"], SupplierSpec] = Field(default_factory=dict)
     gateway: FakeSpec = FakeSpec()
-    sink: FakeSpec = FakeSpec()
+    sink: SinkSpec = SinkSpec()
     service: Service = Service()
     load: Load = Load()
     faults: tuple[Fault, ...] = ()

@@ -26,6 +26,7 @@ from drill.components import (
     IM,
     SERVICE,
     SINK,
+    SMTP,
     SUPPLIER_LINKS,
     SUPPLIERS,
     TOXIPROXY,
@@ -209,6 +210,9 @@ class Stack:
             toxi.create(SUPPLIER_LINKS[name], hostport[supplier_component(name)])
         toxi.create(GATEWAY_QUERY, hostport[GATEWAY])
         toxi.create(IM, hostport[SINK])
+        smtp = ""
+        if self.scenario.sink.smtp:
+            smtp = toxi.create(SMTP, f"127.0.0.1:{self.components[SINK].ready['smtp_port']}")
         toxi.create(GATEWAY_NOTIFY, hostport[GATEWAY])      # repointed once the service runs
         db_url = f"sqlite:///{(self.opts.run_dir / 'shop.sqlite3').resolve()}"
         if self.opts.db and self.db_kind == "sqlite":
@@ -227,7 +231,7 @@ class Stack:
             gateway_query_url=toxi.url_of(GATEWAY_QUERY),
             gateway_public_url=self.url(GATEWAY),
             suppliers={n: toxi.url_of(SUPPLIER_LINKS[n]) for n in SUPPLIERS},
-            im_url=toxi.url_of(IM), db_url=db_url)
+            im_url=toxi.url_of(IM), db_url=db_url, smtp=smtp)
         cfg = service_config(self.scenario, urls, defects=self.opts.defects)
         cfg_path = self.opts.run_dir / "config" / "service.json"
         cfg_path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from drill.scenario import Scenario, SupplierSpec
 from drill.stack.credentials import ADMIN_TOKEN, GATEWAY_KEY, GATEWAY_PID, supplier_credentials
 
 DEFAULT_SUPPLIER_STOCK = 100_000
+SHOP_MAIL, OPS_MAIL = "shop@drill.example", "ops@drill.example"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class ServiceUrls:
     suppliers: dict[str, str] = field(default_factory=dict)
     im_url: str = ""                        # service -> sink
     db_url: str = ""
+    smtp: str = ""                          # service -> sink's SMTP relay, host:port
 
 
 def supplier_spec(scenario: Scenario, name: str) -> SupplierSpec:
@@ -70,6 +72,10 @@ def service_config(
         "buyer_mail_url": f"{im}/mail/send",
         "defects": sorted(set(svc.defects) | set(defects)),
     }
+    if urls.smtp:
+        host, _, port = urls.smtp.rpartition(":")
+        cfg["smtp"] = {"host": host, "port": int(port), "from": SHOP_MAIL, "admin_to": OPS_MAIL,
+                       "starttls": False, "timeout_s": 5}
     if svc.order_expiry_s is not None:
         cfg["order_expiry_s"] = svc.order_expiry_s
     for section in ("supplier_policy", "worker", "reconcile", "risk", "monitor", "buyer_notice"):

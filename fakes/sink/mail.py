@@ -22,7 +22,7 @@ from fakes.sink.state import SinkState
 MAIL_BODY: dict[str, Any] = {"type": "object", "properties": {
     "to": {"type": "string"}, "order_no": {"type": "string"}, "kind": {"type": "string"},
     "subject": {"type": "string"}, "body": {"type": "string"}, "coupon": {"type": "string"}}}
-KIND_HEADER, ORDER_HEADER = "X-Faka-Kind", "X-Faka-Order-No"
+KIND_HEADER, ORDER_HEADER = "X-Mail-Kind", "X-Order-No"  # as the reference shop sends them
 
 
 @describe(body=MAIL_BODY)

@@ -52,8 +52,8 @@ def delivery_mail(order_no: str = "O-1") -> EmailMessage:
     msg["From"] = "shop@example.com"
     msg["To"] = "buyer@example.com"
     msg["Subject"] = "您的订单已发货 / delivered"
-    msg["X-Faka-Kind"] = "delivery"
-    msg["X-Faka-Order-No"] = order_no
+    msg["X-Mail-Kind"] = "delivery"
+    msg["X-Order-No"] = order_no
     msg.set_content("卡密 / your key: XAAAA-BBBB\n")
     msg.add_attachment(b"XAAAA-BBBB\n", maintype="text", subtype="plain",
                        filename="keys.txt")
