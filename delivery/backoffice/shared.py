@@ -1,9 +1,8 @@
-"""The admin actions whose logic lives inside `delivery/api/admin.py`'s route closures,
-as plain functions over one connection, so the back office calls the same steps.
+"""The admin API's steps the back office reuses: one place for each action's logic.
 
-Each mirrors its admin route exactly (same store calls, same states); once admin.py's
-handlers are module-level, they should call these (one place for the logic).
-Manual delivery needs no copy: `delivery.api.admin.manual_deliver` is already shared.
+Thin names over `delivery.api.admin`'s transaction functions, so a click in the
+back office and a POST to the admin API change an order in exactly the same way.
+Manual delivery is `delivery.api.admin.manual_deliver` itself.
 """
 
 from __future__ import annotations
@@ -12,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from delivery.store import deliveries, jobs, orders, payments, stock
-from delivery.store.alerts import raise_alert
+from delivery.api.admin import REFUNDABLE, decide_review, mark_refunded, requeue_manual
+from delivery.store import deliveries
 
 if TYPE_CHECKING:
     from delivery.ctx import Ctx
 
-REFUNDABLE = ("paid", "manual", "review", "refund_needed", "rejected")
+__all__ = ["REFUNDABLE", "refund_order", "resend_codes", "retry_order", "review_order"]
 
 
 def resend_codes(conn: Connection, order_no: str) -> dict[str, Any] | None:
@@ -28,34 +27,15 @@ def resend_codes(conn: Connection, order_no: str) -> dict[str, Any] | None:
 
 def retry_order(conn: Connection, order_no: str, now: float) -> bool:
     """POST …/retry: a `manual` order back to `paid`, re-queued (suppliers asked first)."""
-    if not orders.set_status(conn, order_no, "manual", "paid", now):
-        return False
-    jobs.enqueue(conn, "deliver", f"deliver:{order_no}:retry:{now}", now, order_no=order_no,
-                 payload={"resume": True})
-    return True
+    return requeue_manual(conn, order_no, now)
 
 
 def refund_order(conn: Connection, order_no: str, now: float) -> bool:
     """POST …/refund: → `refunded`, reserved keys released, open jobs closed."""
-    if not orders.set_status(conn, order_no, REFUNDABLE, "refunded", now):
-        return False
-    stock.release(conn, order_no, now)
-    jobs.close_for_order(conn, order_no, now)
-    return True
+    return mark_refunded(conn, order_no, now) is not None
 
 
 def review_order(conn: Connection, ctx: Ctx, order_no: str, approve: bool, now: float
                  ) -> str | None:
-    """POST …/review: approve → `paid` and queued; reject → `refund_needed` + alert,
-    keys released. None when the order is not waiting for review."""
-    if approve:
-        if not orders.set_status(conn, order_no, "review", "paid", now):
-            return None
-        payments.enqueue_delivery(conn, order_no, now)
-        return "paid"
-    if not orders.set_status(conn, order_no, "review", "refund_needed", now):
-        return None
-    stock.release(conn, order_no, now)
-    raise_alert(conn, ctx, "refund_needed", "warning",
-                f"order {order_no} rejected in review after payment; refund it", now)
-    return "refund_needed"
+    """POST …/review: approve → `paid` and queued; reject → `refund_needed` + alert."""
+    return decide_review(conn, ctx, order_no, approve, now)
