@@ -38,7 +38,7 @@ def test_no_500_on_odd_requests(shop: Shop) -> None:
         ("POST", f"{BO}/notices", {"json": {"csrf": token}}, 403, "CSRF"),
         ("POST", f"{BO}/notices", {"content": iter([b"csrf=", token.encode()]), "headers": {
             "content-type": "application/x-www-form-urlencoded"}}, 411, "Content-Length"),
-        ("GET", f"{BO}/orders?group=%00&older=1e9", {}, 400, "NUL character"),  # the shop-wide guard
+        ("GET", f"{BO}/orders?group=%00&older=1e9", {}, 400, "NUL character"),  # shop-wide guard
         ("POST", f"{BO}/orders/x/deliver", {"data": {"csrf": token, "x" * 10: "y" * 10_000}},
          404, "订单 x 不存在"),
     ]
