@@ -14,12 +14,14 @@ GATEWAY_ANSWER_DEFAULT_S = 5.0   # fakes.payment knob answer_timeout_s (wall sec
 
 
 def _failback_within(scenario: Scenario) -> float | None:
-    """The breaker's reset window in wall seconds, when a fault hits the primary supplier."""
+    """The breaker's reset window in wall seconds, when a fault on the primary supplier heals
+    early enough in the load for traffic to come back within that window (else: not judged)."""
     primary = (SUPPLIER_LINKS["primary"], supplier_component("primary"))
-    if not any(f.target in primary for f in scenario.faults):
-        return None
     reset = scenario.service.supplier_policy.breaker_reset_s or BREAKER_RESET_DEFAULT_S
-    return reset / scenario.time_scale
+    window = reset / scenario.time_scale
+    duration = scenario.load.duration
+    healed = [f.end for f in scenario.faults if f.target in primary and f.end is not None]
+    return window if any(end + window < duration for end in healed) else None
 
 
 def check_spec(scenario: Scenario) -> CheckSpec:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.drill.checks.literal import notify
 from tests.drill.checks.ops import bought, delivery, export, order, paid
 
 T0 = 1_700_000_000.0
@@ -41,7 +42,8 @@ def write_run(run: Path, *, partial: bool = False, lose_one: bool = False) -> Pa
     led = run / "ledgers"
     payments = [paid(no, T0 + i * 0.5 + 0.03) for i, no in enumerate(nos)]
     _jsonl(led / "gateway-payments.jsonl", payments)
-    _jsonl(led / "gateway-notifies.jsonl", [])
+    _jsonl(led / "gateway-notifies.jsonl",
+           [notify(no, T0 + i * 0.5 + 0.04) for i, no in enumerate(nos)])
     _jsonl(led / "supplier-primary-purchases.jsonl", [
         {"downstream_order_no": "O000", "sku": "s", "quantity": 1, "at": T0 + 0.1, "outcome": "ok",
          "codes": ["S0"], "http_status": 200, "replayed": False}])
@@ -67,5 +69,6 @@ def write_run(run: Path, *, partial: bool = False, lose_one: bool = False) -> Pa
                                                 "supplier": {"primary": {"s": 10}}}))
     (run / "load.json").write_text(json.dumps({"planned_arrivals": 10, "started": 10, "dropped": 0,
                                                "processes": 1, "shape": "constant",
+                                               "plan": {"quantity": 1},
                                                "started_at": T0, "locust_stats": {}}))
     return run
