@@ -31,6 +31,7 @@ from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
 
 from drill.load.buyer import run_flow
+from drill.load.distributed import on_master_init, ship_counts, shipper, ships_ops
 from drill.load.lean import LeanClient
 from drill.load.mix import choose
 from drill.load.op_recorder import OpRecorder
@@ -50,6 +51,7 @@ class _Proc:
     """Per-process state (each Locust worker is its own forked process)."""
 
     history: OpRecorder | None = None
+    runner: Any = None
     started = 0
     dropped = 0
     planned = 0
@@ -61,7 +63,8 @@ class _Proc:
 
 def _writer() -> OpRecorder:
     if _Proc.history is None:
-        _Proc.history = OpRecorder(OUT_DIR)
+        sink = shipper(_Proc.runner) if ships_ops() and _Proc.runner is not None else None
+        _Proc.history = OpRecorder(OUT_DIR, sink=sink)
         _Proc.rng = random.Random(f"{PLAN.seed}-{os.getpid()}")
         gevent.spawn(_flusher)
     return _Proc.history
@@ -78,10 +81,19 @@ def _write_counts() -> None:
     if _Proc.history is None:
         return
     _Proc.history.close()
+    counts = {"started": _Proc.started, "dropped": _Proc.dropped, "planned": _Proc.planned}
+    if _Proc.history.sink is not None:
+        ship_counts(_Proc.runner, counts)
+        return
     path = os.path.join(OUT_DIR, f"counts-{os.getpid()}.json")
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump({"started": _Proc.started, "dropped": _Proc.dropped,
-                   "planned": _Proc.planned}, fh)
+        json.dump(counts, fh)
+
+
+@events.init.add_listener  # type: ignore[untyped-decorator]  # locust's hooks: no hints
+def _on_init(environment: Any, **_: Any) -> None:
+    _Proc.runner = environment.runner
+    on_master_init(environment.runner, OUT_DIR)
 
 
 @events.quitting.add_listener  # type: ignore[untyped-decorator]  # locust's hooks: no hints

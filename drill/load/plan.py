@@ -96,9 +96,22 @@ class LoadPlan:
         return self.poll_timeout_s + 10.0 + late
 
     @property
+    def remote_workers(self) -> int:
+        """Master/worker workers that join from other machines (not started by LoadRun)."""
+        local = self.workers if self.local_workers is None else self.local_workers
+        return self.workers - local
+
+    @property
+    def join_wait_s(self) -> float:
+        """How long the master waits for its workers to connect before the load starts."""
+        if not self.workers:
+            return 0.0
+        return 120.0 if self.remote_workers else 30.0
+
+    @property
     def hard_deadline_s(self) -> float:
         """After this many wall seconds the runner kills Locust outright."""
-        return self.duration_s + self.drain_s + 15.0
+        return self.duration_s + self.drain_s + 15.0 + self.join_wait_s
 
     # -- JSON ---------------------------------------------------------------
     def to_json(self) -> str:

@@ -29,15 +29,17 @@ ORDER = "/api/orders/{order_no}"
 CARDS = "/api/orders/{order_no}/cards"
 ADMIN_ROUTES = ("/admin/orders", "/admin/alerts")
 _HEX = "0123456789abcdef"
+_ALPHABETS = (string.digits, string.ascii_lowercase, string.ascii_uppercase)
 
 
 def neighbour(order_no: str) -> str:
-    """The order number one step on in its last character (digit, hex or letter): what a
-    buyer who reads its own number would try next."""
+    """The order number one step on in its last character (hex when its tail is hex, else
+    digit or letter): what a buyer who reads its own number would try next."""
     if not order_no:
         return "1"
     last = order_no[-1]
-    for alphabet in (string.digits, _HEX, string.ascii_lowercase, string.ascii_uppercase):
+    hex_tail = any(c in "abcdef" for c in order_no[-8:])
+    for alphabet in ((_HEX,) if hex_tail else ()) + _ALPHABETS:
         if last in alphabet:
             return order_no[:-1] + alphabet[(alphabet.index(last) + 1) % len(alphabet)]
     return order_no + "1"
@@ -51,7 +53,7 @@ def guessed(order_no: str, rng: random.Random) -> str:
 
 
 def _redraw(c: str, rng: random.Random) -> str:
-    for alphabet in (string.digits, _HEX, string.ascii_lowercase, string.ascii_uppercase):
+    for alphabet in _ALPHABETS:
         if c in alphabet:
             return rng.choice(alphabet)
     return c
