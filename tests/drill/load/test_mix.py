@@ -44,11 +44,11 @@ def test_default_plan_is_the_old_happy_buyer() -> None:
 def test_plan_refuses_a_bad_mix() -> None:
     with pytest.raises(ValueError, match="quantity_mix"):
         LoadPlan(**BASE, quantity_mix=((0, 1.0),))
-    with pytest.raises(ValueError, match="snoopers=1.5 must be within"):
+    with pytest.raises(ValueError, match=r"snoopers=1\.5 must be within"):
         LoadPlan(**BASE, snoopers=1.5)
     with pytest.raises(ValueError, match="either processes"):
         LoadPlan(**BASE, workers=2, processes=2)
-    with pytest.raises(ValueError, match="local_workers=3"):
+    with pytest.raises(ValueError, match="local_workers=3 must"):
         LoadPlan(**BASE, workers=2, local_workers=3)
     plan = LoadPlan(**BASE, quantity_mix=MIX, workers=3, local_workers=1)
     assert LoadPlan.from_json(plan.to_json()) == plan
