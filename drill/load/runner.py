@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
+from drill.errors import LoadError
 from drill.history import count_ops
 from drill.load.distributed import MASTER_FILE
 from drill.load.plan import LoadPlan, planned_arrivals
@@ -126,15 +127,15 @@ class LoadRun:
         self._watchdog.start()
 
     def _start_workers(self, env: dict[str, str], root: str) -> None:
-        """Wait for the master's master.json (its bound port), then start the local workers
-        in the master's process group (so stop() and the watchdog reach them too)."""
+        """Wait for the master's master.json (its bound port), then start the local workers,
+        each in its own session like the master (stop() and the watchdog signal them all)."""
         assert self.popen is not None
         announced = self.work / MASTER_FILE
         deadline = time.monotonic() + MASTER_READY_S
         while not announced.exists():
             if self.popen.poll() is not None or time.monotonic() > deadline:
                 self._hard_kill()
-                raise RuntimeError(
+                raise LoadError(
                     f"the Locust master did not announce its port in {announced} within "
                     f"{MASTER_READY_S:.0f} s (exit code {self.popen.poll()}); see "
                     f"{self.run_dir / 'logs' / 'locust.log'}")
@@ -144,7 +145,7 @@ class LoadRun:
         for _ in range(local):
             self.workers.append(subprocess.Popen(
                 self.worker_argv(), stdin=subprocess.DEVNULL, stdout=self._log,
-                stderr=subprocess.STDOUT, env=env, cwd=root, process_group=self.popen.pid,
+                stderr=subprocess.STDOUT, env=env, cwd=root, start_new_session=True,
                 preexec_fn=die_with_parent()))
 
     def _reap_workers(self, grace_s: float) -> None:
@@ -195,8 +196,9 @@ class LoadRun:
     # -- internals -------------------------------------------------------------
     def _signal(self, sig: int) -> None:
         assert self.popen is not None
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.popen.pid, sig)  # our own session: locust and its forked workers
+        for proc in [self.popen, *self.workers]:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, sig)  # its own session: locust and its forked children
 
     def _hard_kill(self) -> None:
         if self.popen is not None and self.popen.poll() is None:
