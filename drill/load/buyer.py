@@ -120,11 +120,18 @@ def run_flow(
     if fire is not None:
         fire("order_delivered", (result.delivered_at - intended_at) * 1000.0, None)
         fire("paid_to_delivered", (result.delivered_at - paid_seen) * 1000.0, None)
+    _fetch_cards(client, plan, history, proc, order_no, token, shown)
+    return result
 
+
+def _fetch_cards(client: Any, plan: LoadPlan, history: OpRecorder, proc: str, order_no: str,
+                 token: str, shown: list[Any] | None) -> None:
+    """Record what the buyer was given: the cards the status reply carried, or a fetch."""
+    op = history.op
     op(proc, "invoke", "fetch_card", {"order_no": order_no})
     if shown is not None:  # the status reply carried the cards: that was the fetch
         op(proc, "ok", "fetch_card", {"order_no": order_no, "cards": shown})
-        return result
+        return
     r = client.get(f"{plan.service_url}/api/orders/{order_no}/cards?token={token}",
                    name="/api/orders/[no]/cards")
     cards = _json(r).get("cards") if r.status_code == 200 else None
@@ -133,7 +140,6 @@ def run_flow(
     else:
         kind = _failure(r.status_code)
         op(proc, kind, "fetch_card", {"order_no": order_no, "error": _error(r)})
-    return result
 
 
 def _wait_for_expiry(plan: LoadPlan, body: dict[str, Any]) -> dict[str, Any]:
