@@ -33,7 +33,7 @@ from locust.exception import StopUser
 from drill.load.buyer import run_flow
 from drill.load.distributed import on_master_init, ship_counts, shipper, ships_ops
 from drill.load.lean import LeanClient
-from drill.load.mix import choose
+from drill.load.mix import choose, snooper_due
 from drill.load.op_recorder import OpRecorder
 from drill.load.plan import LoadPlan, arrival_offsets, rate_at, users_at
 from drill.load.snooper import Victim, run_snooper
@@ -143,7 +143,7 @@ def _start_one(user: FastHttpUser, intended_at: float) -> None:
                       buyer_ip=buyer_ip, choice=choice, intended_at=intended_at, fire=fire)
     if result.order_no and result.token:
         _Proc.victims.append((result.order_no, result.token))
-    if choice.snoop and _Proc.victims:
+    if _Proc.victims and snooper_due(seq, PLAN.snoopers, _Proc.snoopers):
         _Proc.snoopers += 1
         run_snooper(client, PLAN.service_url, _writer(), f"snooper-{pid}-{_Proc.snoopers}",
                     list(_Proc.victims), rng)

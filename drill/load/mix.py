@@ -9,6 +9,7 @@ the same crowd every run and the mix can be tested without a shop.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from itertools import accumulate
@@ -21,13 +22,11 @@ Pays = Literal["now", "late", "never"]
 
 @dataclass(frozen=True, slots=True)
 class BuyerChoice:
-    """What one buyer will do: how many keys, whether it browses, when it pays, whether a
-    snooper follows it."""
+    """What one buyer will do: how many keys, whether it browses, when it pays."""
 
     quantity: int = 1
     browse: bool = False
     pays: Pays = "now"
-    snoop: bool = False
 
 
 def pick_quantity(mix: tuple[tuple[int, float], ...], fallback: int, u: float) -> int:
@@ -40,10 +39,19 @@ def pick_quantity(mix: tuple[tuple[int, float], ...], fallback: int, u: float) -
 
 
 def choose(plan: LoadPlan, rng: random.Random) -> BuyerChoice:
-    """Draw one buyer; always five draws from `rng`, so one choice never shifts the next."""
-    u_qty, u_browse, u_pay, u_late, u_snoop = (rng.random() for _ in range(5))
+    """Draw one buyer; always four draws from `rng`, so one choice never shifts the next."""
+    u_qty, u_browse, u_pay, u_late = (rng.random() for _ in range(4))
     pays: Pays = "never"
     if u_pay < plan.pay_probability:
         pays = "late" if u_late < plan.late_payers else "now"
     return BuyerChoice(quantity=pick_quantity(plan.quantity_mix, plan.quantity, u_qty),
-                       browse=u_browse < plan.browse, pays=pays, snoop=u_snoop < plan.snoopers)
+                       browse=u_browse < plan.browse, pays=pays)
+
+
+def snooper_due(seq: int, share: float, made: int) -> bool:
+    """Does a snooper follow this process's `seq`-th buyer (1-based)? The first chance in
+    every process, then evenly every 1/share-th buyer: not a coin toss, so a short drill
+    never ends with no snooper and the access check with nothing to judge."""
+    if share <= 0:
+        return False
+    return made == 0 or math.floor(seq * share) > math.floor((seq - 1) * share)

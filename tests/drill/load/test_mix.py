@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from drill.load import LoadPlan
-from drill.load.mix import BuyerChoice, choose, pick_quantity
+from drill.load.mix import BuyerChoice, choose, pick_quantity, snooper_due
 
 BASE = {"service_url": "http://127.0.0.1:1", "gateway_url": "http://127.0.0.1:2",
         "products": ("steam-50",)}
@@ -32,9 +32,19 @@ def test_choose_is_seeded_and_matches_the_shares() -> None:
     assert qty[1] / 20_000 == pytest.approx(0.8, abs=0.02)
     assert qty[3] / 20_000 == pytest.approx(0.05, abs=0.01)
     assert sum(c.browse for c in crowd) / 20_000 == pytest.approx(0.25, abs=0.02)
-    assert sum(c.snoop for c in crowd) / 20_000 == pytest.approx(0.02, abs=0.005)
     assert pays["never"] / 20_000 == pytest.approx(0.1, abs=0.01)
     assert pays["late"] / 20_000 == pytest.approx(0.9 * 0.1, abs=0.01)
+
+
+def test_snoopers_come_first_then_evenly() -> None:
+    made, due = 0, []
+    for seq in range(1, 201):
+        if snooper_due(seq, 0.02, made):
+            made += 1
+            due.append(seq)
+    assert due == [1, 50, 100, 150, 200]
+    assert snooper_due(7, 0.02, 0), "no snooper yet (the first buyer had no order): try again"
+    assert not any(snooper_due(seq, 0.0, 0) for seq in range(1, 50))
 
 
 def test_default_plan_is_the_old_happy_buyer() -> None:
