@@ -64,7 +64,8 @@ class LoadRun:
         self._watchdog: threading.Timer | None = None
         self.workers: list[subprocess.Popen[bytes]] = []
         self.master_port: int | None = None
-        self.master_host, self._bind_port = _master_bind(allow_non_loopback)
+        self.master_host, self._bind_port = (_master_bind(allow_non_loopback) if plan.workers
+                                             else ("127.0.0.1", 0))
 
     # -- lifecycle -------------------------------------------------------------
     def argv(self) -> list[str]:
