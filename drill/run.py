@@ -34,7 +34,7 @@ from drill.events import Events
 from drill.faults.executor import FaultExecutor
 from drill.faults.plan import plan as plan_faults
 from drill.history import HistoryWriter, merge_histories
-from drill.load import LoadRun
+from drill.load import LoadRun, record_final_catalogue
 from drill.load.from_scenario import load_plan
 from drill.operator_bot import OperatorBot
 from drill.options import RunOptions
@@ -134,6 +134,8 @@ class Run:
         self._load()
         self.set_phase("drain")
         self._drain()
+        record_final_catalogue(self.stack.service_url,
+                               lambda op: self.events.op_recorded.fire(op=op))
         self.set_phase("collect")
         collect(self.run_dir, CollectTargets(
             service_url=self.stack.service_url, admin_token=ADMIN_TOKEN,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drill.checks.evidence import real_buyer_ops
 from drill.checks.orders import order_index
 from drill.checks.sources import Sources
 from drill.percentile import percentile
@@ -43,7 +44,7 @@ def latencies(src: Sources) -> dict[str, float]:
 
 def compute_metrics(src: Sources) -> dict[str, Any]:
     idx = order_index(src)
-    buyer = src.buyer_ops()
+    buyer = real_buyer_ops(src)  # a snooper refused is the shop doing right, not an error
     created = sum(1 for op in buyer if op.get("f") == "create_order" and op.get("type") == "ok")
     if not buyer and src.export_list("orders") is not None:
         created = len(src.export_list("orders") or [])

@@ -1,4 +1,4 @@
-"""One buyer's order flow, recorded as Jepsen ops: create → pay → await → fetch.
+"""One buyer's order flow, recorded as Jepsen ops: [browse →] create → pay → await → fetch.
 
 Kept apart from the locustfile so the flow is the same in the closed model
 (one Locust user loops over it) and the open model (a scheduler spawns one
@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 import gevent
 
 from drill.history import OpType
+from drill.load.catalogue import read_catalogue
+from drill.load.mix import BuyerChoice
 from drill.load.op_recorder import OpRecorder
 from drill.load.plan import LoadPlan
 
@@ -27,6 +29,7 @@ from drill.load.plan import LoadPlan
 # refund_needed: money taken but the shop refused (risk, expired and sold out) —
 # a human refunds; waiting longer would only burn the buyer's poll budget.
 TERMINAL_NOT_DELIVERED = frozenset({"expired", "refunded", "rejected", "refund_needed"})
+LATE_BY_S = 1.0
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -35,6 +38,7 @@ class FlowResult:
     """What the scheduler/statistics need from one flow."""
 
     order_no: str | None = None
+    token: str | None = None
     delivered_at: float | None = None  # wall time the buyer first saw `delivered`
 
 
@@ -74,31 +78,37 @@ def run_flow(
     product: str,
     contact: str,
     buyer_ip: str,
-    pay: bool,
+    choice: BuyerChoice,
     intended_at: float,
     fire: Callable[[str, float, BaseException | None], None] | None = None,
 ) -> FlowResult:
-    """Run one order flow; every step is bounded by plan.poll_timeout_s or the client's timeout."""
+    """Run one order flow; every step is bounded by plan.poll_timeout_s, the client's timeout
+    or (a late payer's wait) plan.late_wait_max_s."""
     result = FlowResult()
     op = history.op
-    req = {"product_id": product, "quantity": plan.quantity, "contact": contact}
-    op(proc, "invoke", "create_order", {"product_id": product, "intended_at": intended_at})
+    if choice.browse:
+        read_catalogue(client, plan.service_url, history, proc)
+    qty = choice.quantity
+    req = {"product_id": product, "quantity": qty, "contact": contact}
+    op(proc, "invoke", "create_order", {"product_id": product, "quantity": qty,
+                                         "intended_at": intended_at})
     r = client.post(f"{plan.service_url}/api/orders", json=req, name="create_order",
                     headers={"X-Buyer-IP": buyer_ip})
     body = _json(r)
     if r.status_code != 201 or "order_no" not in body:
         kind = _failure(r.status_code)
-        op(proc, kind, "create_order", {"product_id": product, "error": _error(r),
-                                         "status": r.status_code})
+        op(proc, kind, "create_order", {"product_id": product, "quantity": qty,
+                                         "error": _error(r), "status": r.status_code})
         return result
     order_no, token = str(body["order_no"]), str(body.get("token", ""))
-    result.order_no = order_no
+    result.order_no, result.token = order_no, token
     op(proc, "ok", "create_order", {"order_no": order_no, "product_id": product,
-                                     "amount": body.get("amount")})
-    if not pay:
+                                     "quantity": qty, "amount": body.get("amount"),
+                                     "expires_at": body.get("expires_at")})
+    if choice.pays == "never":
         return result
-
-    trade_no = _pay(client, plan, history, proc, order_no, body)
+    late = _wait_for_expiry(plan, body) if choice.pays == "late" else None
+    trade_no = _pay(client, plan, history, proc, order_no, body, late)
     if trade_no is None:
         return result
     paid_seen = time.time()
@@ -110,11 +120,18 @@ def run_flow(
     if fire is not None:
         fire("order_delivered", (result.delivered_at - intended_at) * 1000.0, None)
         fire("paid_to_delivered", (result.delivered_at - paid_seen) * 1000.0, None)
+    _fetch_cards(client, plan, history, proc, order_no, token, shown)
+    return result
 
+
+def _fetch_cards(client: Any, plan: LoadPlan, history: OpRecorder, proc: str, order_no: str,
+                 token: str, shown: list[Any] | None) -> None:
+    """Record what the buyer was given: the cards the status reply carried, or a fetch."""
+    op = history.op
     op(proc, "invoke", "fetch_card", {"order_no": order_no})
     if shown is not None:  # the status reply carried the cards: that was the fetch
         op(proc, "ok", "fetch_card", {"order_no": order_no, "cards": shown})
-        return result
+        return
     r = client.get(f"{plan.service_url}/api/orders/{order_no}/cards?token={token}",
                    name="/api/orders/[no]/cards")
     cards = _json(r).get("cards") if r.status_code == 200 else None
@@ -123,14 +140,28 @@ def run_flow(
     else:
         kind = _failure(r.status_code)
         op(proc, kind, "fetch_card", {"order_no": order_no, "error": _error(r)})
-    return result
+
+
+def _wait_for_expiry(plan: LoadPlan, body: dict[str, Any]) -> dict[str, Any]:
+    """A late payer walks away and comes back after the order expired (expires_at, wall
+    epoch, from the create reply, plus LATE_BY_S for the shop's expiry sweep), waiting at
+    most plan.late_wait_max_s; what it waited for goes into its pay op."""
+    now = time.time()
+    try:
+        expires_at = float(body.get("expires_at") or 0.0)
+    except (TypeError, ValueError):
+        expires_at = 0.0
+    wait = max(0.0, min(plan.late_wait_max_s, expires_at + LATE_BY_S - now)) if expires_at else 0.0
+    gevent.sleep(wait)
+    return {"late": True, "expires_at": expires_at or None,
+            "after_expiry": bool(expires_at) and time.time() > expires_at}
 
 
 def _pay(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
-         order_no: str, body: dict[str, Any]) -> str | None:
+         order_no: str, body: dict[str, Any], late: dict[str, Any] | None = None) -> str | None:
     """Create the payment at the gateway (submit.php) and pay it; the trade_no or None."""
     op = history.op
-    op(proc, "invoke", "pay", {"order_no": order_no})
+    op(proc, "invoke", "pay", {"order_no": order_no, **(late or {})})
     pay_url = str(body.get("pay_url") or f"{plan.gateway_url.rstrip('/')}/submit.php")
     params = body.get("pay_params") or {}
     r = client.post(pay_url, data=urlencode(params), headers=_FORM, name="gateway_submit")

@@ -30,4 +30,11 @@ def load_plan(scenario: Scenario, service_url: str, gateway_url: str) -> LoadPla
         poll_interval_s=load.poll_interval,
         seed=scenario.seed,
         processes=load.processes,
+        quantity_mix=load.quantities,
+        browse=load.browse,
+        snoopers=load.snoopers,
+        late_payers=load.late_payers,
+        late_wait_max_s=load.late_wait_max,
+        workers=load.workers,
+        local_workers=load.local_workers,
     )

@@ -21,7 +21,8 @@ import math
 import os
 import random
 import time
-from typing import Any
+from collections import deque
+from typing import Any, ClassVar
 
 import gevent
 from gevent.pool import Pool
@@ -30,9 +31,12 @@ from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
 
 from drill.load.buyer import run_flow
+from drill.load.distributed import on_master_init, ship_counts, shipper, ships_ops
 from drill.load.lean import LeanClient
+from drill.load.mix import choose, snooper_due
 from drill.load.op_recorder import OpRecorder
 from drill.load.plan import LoadPlan, arrival_offsets, rate_at, users_at
+from drill.load.snooper import Victim, run_snooper
 from runtime.orphans import tie_forked_children
 
 # Locust imports this file before it forks --processes workers: each dies with its master.
@@ -47,16 +51,20 @@ class _Proc:
     """Per-process state (each Locust worker is its own forked process)."""
 
     history: OpRecorder | None = None
+    runner: Any = None
     started = 0
     dropped = 0
     planned = 0
     seq = 0
+    snoopers = 0
     rng = random.Random(PLAN.seed)
+    victims: ClassVar[deque[Victim]] = deque(maxlen=32)  # recent orders a snooper may aim at
 
 
 def _writer() -> OpRecorder:
     if _Proc.history is None:
-        _Proc.history = OpRecorder(OUT_DIR)
+        sink = shipper(_Proc.runner) if ships_ops() and _Proc.runner is not None else None
+        _Proc.history = OpRecorder(OUT_DIR, sink=sink)
         _Proc.rng = random.Random(f"{PLAN.seed}-{os.getpid()}")
         gevent.spawn(_flusher)
     return _Proc.history
@@ -73,10 +81,19 @@ def _write_counts() -> None:
     if _Proc.history is None:
         return
     _Proc.history.close()
+    counts = {"started": _Proc.started, "dropped": _Proc.dropped, "planned": _Proc.planned}
+    if _Proc.history.sink is not None:
+        ship_counts(_Proc.runner, counts)
+        return
     path = os.path.join(OUT_DIR, f"counts-{os.getpid()}.json")
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump({"started": _Proc.started, "dropped": _Proc.dropped,
-                   "planned": _Proc.planned}, fh)
+        json.dump(counts, fh)
+
+
+@events.init.add_listener  # type: ignore[untyped-decorator]  # locust's hooks: no hints
+def _on_init(environment: Any, **_: Any) -> None:
+    _Proc.runner = environment.runner
+    on_master_init(environment.runner, OUT_DIR)
 
 
 @events.quitting.add_listener  # type: ignore[untyped-decorator]  # locust's hooks: no hints
@@ -90,7 +107,7 @@ def _on_test_stop(environment: Any, **_: Any) -> None:
 
 
 def _per_process_quota() -> int:
-    return math.ceil(PLAN.max_orders / max(1, PLAN.processes))
+    return math.ceil(PLAN.max_orders / max(1, PLAN.shares))
 
 
 def _cheap_client(user: FastHttpUser, concurrency: int) -> None:
@@ -119,10 +136,17 @@ def _start_one(user: FastHttpUser, intended_at: float) -> None:
             request_type="FLOW", name=name, response_time=ms, response_length=0, exception=exc,
             context={})
 
-    run_flow(getattr(user, "lean", None) or user.client, PLAN, _writer(), f"buyer-{pid}-{seq}",
-             product=PLAN.products[seq % len(PLAN.products)], contact=contact,
-             buyer_ip=buyer_ip, pay=rng.random() < PLAN.pay_probability,
-             intended_at=intended_at, fire=fire)
+    client = getattr(user, "lean", None) or user.client
+    choice = choose(PLAN, rng)
+    result = run_flow(client, PLAN, _writer(), f"buyer-{pid}-{seq}",
+                      product=PLAN.products[seq % len(PLAN.products)], contact=contact,
+                      buyer_ip=buyer_ip, choice=choice, intended_at=intended_at, fire=fire)
+    if result.order_no and result.token:
+        _Proc.victims.append((result.order_no, result.token))
+    if _Proc.victims and snooper_due(seq, PLAN.snoopers, _Proc.snoopers):
+        _Proc.snoopers += 1
+        run_snooper(client, PLAN.service_url, _writer(), f"snooper-{pid}-{_Proc.snoopers}",
+                    list(_Proc.victims), rng)
 
 
 if not PLAN.open_model:
@@ -160,7 +184,7 @@ else:
 
     def _max_in_flight() -> int:
         peak = max(rate_at(PLAN, t / 10.0) for t in range(int(PLAN.duration_s * 10) + 1))
-        per_proc = peak / PLAN.processes
+        per_proc = peak / PLAN.shares
         return int(min(MAX_IN_FLIGHT_CAP, max(PLAN.users, math.ceil(per_proc * 2.0))))
 
     class ArrivalScheduler(FastHttpUser):
@@ -178,8 +202,8 @@ else:
         @task
         def schedule(self) -> None:
             runner = self.environment.runner
-            share = int(getattr(runner, "worker_index", 0) or 0) % PLAN.processes
-            offsets = arrival_offsets(PLAN, share, PLAN.processes)[: _per_process_quota()]
+            share = int(getattr(runner, "worker_index", 0) or 0) % PLAN.shares
+            offsets = arrival_offsets(PLAN, share, PLAN.shares)[: _per_process_quota()]
             _Proc.planned = len(offsets)
             pool = Pool(size=self.concurrency)
             start = time.time()

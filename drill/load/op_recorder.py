@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,11 +19,15 @@ from drill.history import Op, OpType
 
 
 class OpRecorder:
-    """Appends `Op`s to `dir/history-<pid>.jsonl` (drill.history.merge_histories folds it in)."""
+    """Appends `Op`s to `dir/history-<pid>.jsonl` (drill.history.merge_histories folds it in),
+    or hands each flushed batch of lines to `sink` (a worker on another machine ships them to
+    the Locust master: drill/load/distributed.py)."""
 
-    def __init__(self, directory: str | Path, *, flush_every: int = 256) -> None:
+    def __init__(self, directory: str | Path, *, flush_every: int = 256,
+                 sink: Callable[[list[str]], None] | None = None) -> None:
         self.path = Path(directory) / f"history-{os.getpid()}.jsonl"
         self.flush_every = flush_every
+        self.sink = sink
         self._buf: list[str] = []
         self._fh: IO[str] | None = None
 
@@ -34,6 +39,10 @@ class OpRecorder:
 
     def flush(self) -> None:
         if not self._buf:
+            return
+        if self.sink is not None:
+            lines, self._buf = self._buf, []
+            self.sink(lines)
             return
         if self._fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)

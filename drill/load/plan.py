@@ -41,6 +41,16 @@ class LoadPlan:
     poll_interval_s: float = 0.2
     seed: int = 0
     processes: int = 1
+    # Who the buyers are (drill/load/mix.py draws one BuyerChoice per buyer from these):
+    quantity_mix: tuple[tuple[int, float], ...] = ()  # (quantity, weight); () = `quantity`
+    browse: float = 0.0  # share of buyers who read the catalogue before ordering
+    snoopers: float = 0.0  # share of buyers followed by a snooper (drill/load/snooper.py)
+    late_payers: float = 0.0  # share of paying buyers who pay only after the order expired
+    late_wait_max_s: float = 30.0  # a late payer waits at most this long for the expiry
+    # Locust master/worker: > 0 runs a master expecting this many workers; `local_workers`
+    # of them (default all) the runner starts here, the rest join from other machines.
+    workers: int = 0
+    local_workers: int | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -56,8 +66,14 @@ class LoadPlan:
             problems.append(f"processes={self.processes} must be >= 1")
         if self.max_orders < 0 or self.quantity < 1:
             problems.append("max_orders must be >= 0 and quantity >= 1")
-        if not 0.0 <= self.pay_probability <= 1.0:
-            problems.append(f"pay_probability={self.pay_probability} must be within [0, 1]")
+        for name in ("pay_probability", "browse", "snoopers", "late_payers"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                problems.append(f"{name}={getattr(self, name)} must be within [0, 1]")
+        problems += _distribution_problems(self)
+        if any(q < 1 or w < 0 for q, w in self.quantity_mix) or (
+                self.quantity_mix and sum(w for _q, w in self.quantity_mix) <= 0):
+            problems.append(f"quantity_mix={list(self.quantity_mix)} needs [quantity >= 1, "
+                            "weight >= 0] pairs with a positive total weight")
         if problems:
             raise ValueError("LoadPlan: " + "; ".join(problems))
 
@@ -68,14 +84,34 @@ class LoadPlan:
         return self.shape == "arrival_rate" or (self.shape == "flash_sale" and self.rate > 0)
 
     @property
+    def shares(self) -> int:
+        """How many Locust worker processes split the load (each takes one share)."""
+        return self.workers if self.workers > 0 else self.processes
+
+    @property
     def drain_s(self) -> float:
-        """How long in-flight flows may run past the end of arrivals."""
-        return self.poll_timeout_s + 10.0
+        """How long in-flight flows may run past the end of arrivals (a late payer first
+        waits out its order's expiry)."""
+        late = self.late_wait_max_s if self.late_payers > 0 else 0.0
+        return self.poll_timeout_s + 10.0 + late
+
+    @property
+    def remote_workers(self) -> int:
+        """Master/worker workers that join from other machines (not started by LoadRun)."""
+        local = self.workers if self.local_workers is None else self.local_workers
+        return self.workers - local
+
+    @property
+    def join_wait_s(self) -> float:
+        """How long the master waits for its workers to connect before the load starts."""
+        if not self.workers:
+            return 0.0
+        return 120.0 if self.remote_workers else 30.0
 
     @property
     def hard_deadline_s(self) -> float:
         """After this many wall seconds the runner kills Locust outright."""
-        return self.duration_s + self.drain_s + 15.0
+        return self.duration_s + self.drain_s + 15.0 + self.join_wait_s
 
     # -- JSON ---------------------------------------------------------------
     def to_json(self) -> str:
@@ -90,11 +126,24 @@ class LoadPlan:
             raise ValueError(f"LoadPlan JSON has unknown keys {unknown} (known: {sorted(known)})")
         raw["products"] = tuple(raw.get("products", ()))
         raw["steps"] = tuple((float(a), float(b)) for a, b in raw.get("steps", ()))
+        raw["quantity_mix"] = tuple((int(q), float(w)) for q, w in raw.get("quantity_mix", ()))
         return cls(**raw)
 
     @classmethod
     def load(cls, path: str | Path) -> LoadPlan:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def _distribution_problems(plan: LoadPlan) -> list[str]:
+    out = []
+    if plan.workers < 0 or (plan.workers and plan.processes > 1):
+        out.append(f"workers={plan.workers} with processes={plan.processes}: give workers >= 0, "
+                   "and either processes (one box, Locust --processes) or workers "
+                   "(master/worker), not both")
+    local = plan.local_workers
+    if local is not None and not 0 <= local <= plan.workers:
+        out.append(f"local_workers={local} must be within [0, workers={plan.workers}]")
+    return out
 
 
 # -- pure shape arithmetic ------------------------------------------------------

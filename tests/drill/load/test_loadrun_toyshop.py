@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,16 +10,6 @@ import pytest
 from drill.history import merge_histories
 from drill.load import LoadPlan, LoadRun
 from runtime import ManagedProcess
-
-TOYSHOP = Path(__file__).with_name("toyshop.py")
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedProcess]:
-    log = tmp_path_factory.mktemp("toyshop") / "toyshop.log"
-    with ManagedProcess("toyshop", [sys.executable, str(TOYSHOP), "--port", "0"],
-                        log_path=log) as proc:
-        yield proc
 
 
 def _ops(run_dir: Path) -> list[dict]:

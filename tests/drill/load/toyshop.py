@@ -3,7 +3,8 @@
 Why: the locustfile's flow and LoadRun's bookkeeping are testable against a
 real HTTP server on loopback before (and independently of) delivery/ and
 fakes/. Orders are delivered `--deliver-after` seconds after payment; product
-`never` is never delivered (so poll timeouts become `info` ops).
+`never` is never delivered (so poll timeouts become `info` ops); orders of `quick`
+expire 0.3 s after creation (for late payers); card routes check the token.
 
     python tests/drill/load/toyshop.py --port 0 [--deliver-after 0.05]
 """
@@ -48,7 +49,9 @@ def make_app(deliver_after: float) -> Starlette:
         if not base["url"]:
             base["url"] = str(request.base_url).rstrip("/")
         return JSONResponse({"order_no": no, "token": "tok" + no, "amount": "1.00",
-                             "status": "pending_payment", "expires_at": time.time() + 300,
+                             "status": "pending_payment",
+                             "expires_at": time.time() + (0.3 if body["product_id"] == "quick"
+                                                          else 300),
                              "pay_url": base["url"] + "/submit.php",
                              "pay_params": {"out_trade_no": no, "money": "1.00", "pid": "1001"}},
                             201)
@@ -77,13 +80,19 @@ def make_app(deliver_after: float) -> Starlette:
                              "paid_at": o["paid_at"],
                              "delivered_at": o["delivered_at"], "delivered": st == "delivered"})
 
+    async def products(request: Request) -> JSONResponse:
+        return JSONResponse([{"id": "p1", "price": "1.00", "stock_available": 1000 - len(orders)}])
+
     async def cards(request: Request) -> JSONResponse:
         no = request.path_params["no"]
+        if request.query_params.get("token") != "tok" + no or no not in orders:
+            return JSONResponse({"error": "not found"}, 404)
         if status_of(orders[no]) != "delivered":
             return JSONResponse({"error": "not delivered"}, 409)
         return JSONResponse({"order_no": no, "cards": [f"CARD-{no}"]})
 
     return Starlette(routes=[
+        Route("/api/products", products),
         Route("/api/orders", create, methods=["POST"]),
         Route("/submit.php", submit, methods=["POST"]),
         Route("/pay/{trade_no}", pay, methods=["POST"]),

@@ -1,0 +1,57 @@
+"""Who a buyer is: one seeded draw per arrival from the plan's buyer mix (pure, no Locust).
+
+Real shops see more than the happy path: some buyers look at the catalogue
+first, order several keys at once, walk away without paying, or come back
+and pay after the order expired; a few poke at other people's orders. The
+draw is a pure function of the plan and a `random.Random`, so a seed gives
+the same crowd every run and the mix can be tested without a shop.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Literal
+
+from drill.load.plan import LoadPlan
+
+Pays = Literal["now", "late", "never"]
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerChoice:
+    """What one buyer will do: how many keys, whether it browses, when it pays."""
+
+    quantity: int = 1
+    browse: bool = False
+    pays: Pays = "now"
+
+
+def pick_quantity(mix: tuple[tuple[int, float], ...], fallback: int, u: float) -> int:
+    """The quantity whose cumulative weight first exceeds `u` × total (u in [0, 1))."""
+    if not mix:
+        return fallback
+    bounds = list(accumulate(w for _q, w in mix))
+    target = u * bounds[-1]
+    return next((q for (q, _w), b in zip(mix, bounds, strict=True) if target < b), mix[-1][0])
+
+
+def choose(plan: LoadPlan, rng: random.Random) -> BuyerChoice:
+    """Draw one buyer; always four draws from `rng`, so one choice never shifts the next."""
+    u_qty, u_browse, u_pay, u_late = (rng.random() for _ in range(4))
+    pays: Pays = "never"
+    if u_pay < plan.pay_probability:
+        pays = "late" if u_late < plan.late_payers else "now"
+    return BuyerChoice(quantity=pick_quantity(plan.quantity_mix, plan.quantity, u_qty),
+                       browse=u_browse < plan.browse, pays=pays)
+
+
+def snooper_due(seq: int, share: float, made: int) -> bool:
+    """Does a snooper follow this process's `seq`-th buyer (1-based)? The first chance in
+    every process, then evenly every 1/share-th buyer: not a coin toss, so a short drill
+    never ends with no snooper and the access check with nothing to judge."""
+    if share <= 0:
+        return False
+    return made == 0 or math.floor(seq * share) > math.floor((seq - 1) * share)

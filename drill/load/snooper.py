@@ -1,0 +1,120 @@
+"""A snooper: someone who tries to see orders, cards and admin data that are not theirs.
+
+Why: "who may see what" (drill/checks/access.py) is judged from what the shop
+answered people who must be refused. A snooper follows a small share of real
+buyers (plan.snoopers) and knows only what a buyer could: order numbers and
+tokens of recent orders it has seen. It sends GETs only, so the shop's state
+(stock, orders) is unchanged. Every attempt is one invoke + completion:
+
+    process "snooper-<pid>-<n>", f snoop_order | snoop_cards | snoop_admin,
+    type ok (2xx) | fail (4xx) | info (5xx, timeout),
+    value {"order_no"?, "how", "route", "status", "cards"?, "admin_items"?}
+
+Runs inside Locust; no Locust or gevent import.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from drill.history import OpType
+from drill.load.op_recorder import OpRecorder
+
+Victim = tuple[str, str]  # (order_no, token) of an order a buyer created
+ORDER = "/api/orders/{order_no}"
+CARDS = "/api/orders/{order_no}/cards"
+ADMIN_ROUTES = ("/admin/orders", "/admin/alerts")
+_HEX = "0123456789abcdef"
+_ALPHABETS = (string.digits, string.ascii_lowercase, string.ascii_uppercase)
+
+
+def neighbour(order_no: str) -> str:
+    """The order number one step on in its last character (hex when its tail is hex, else
+    digit or letter): what a buyer who reads its own number would try next."""
+    if not order_no:
+        return "1"
+    last = order_no[-1]
+    hex_tail = any(c in "abcdef" for c in order_no[-8:])
+    for alphabet in ((_HEX,) if hex_tail else ()) + _ALPHABETS:
+        if last in alphabet:
+            return order_no[:-1] + alphabet[(alphabet.index(last) + 1) % len(alphabet)]
+    return order_no + "1"
+
+
+def guessed(order_no: str, rng: random.Random) -> str:
+    """A number of the same shape: the same leading half, the rest redrawn per character."""
+    keep = len(order_no) // 2
+    out = [order_no[i] if i < keep else _redraw(c, rng) for i, c in enumerate(order_no)]
+    return "".join(out) or "1"
+
+
+def _redraw(c: str, rng: random.Random) -> str:
+    for alphabet in _ALPHABETS:
+        if c in alphabet:
+            return rng.choice(alphabet)
+    return c
+
+
+def attempts(victims: Sequence[Victim], rng: random.Random
+             ) -> Iterator[tuple[str, str, str, str | None, dict[str, str]]]:
+    """(f, how, route, order_no, query/header params) for one snooper's tries."""
+    no, token = victims[-1]
+    other = next((t for n, t in reversed(victims) if n != no), None)
+    yield "snoop_order", "no_token", ORDER, no, {}
+    yield "snoop_cards", "no_token", CARDS, no, {}
+    yield "snoop_cards", "wrong_token", CARDS, no, {"token": "".join(rng.choices(_HEX, k=32))}
+    if other is not None:
+        yield "snoop_cards", "other_token", CARDS, no, {"token": other}
+    yield "snoop_cards", "neighbour", CARDS, neighbour(no), {"token": token}
+    yield "snoop_order", "guessed", ORDER, guessed(no, rng), {"token": token}
+    for route in ADMIN_ROUTES:
+        yield "snoop_admin", "admin_no_token", route, None, {}
+    yield "snoop_admin", "admin_wrong_token", ADMIN_ROUTES[0], None, {"bearer": token}
+
+
+def run_snooper(client: Any, service_url: str, history: OpRecorder, proc: str,
+                victims: Sequence[Victim], rng: random.Random) -> int:
+    """Try every attempt once against `victims` (the newest is the target); how many were
+    made (0 without a victim)."""
+    if not victims:
+        return 0
+    base, made = service_url.rstrip("/"), 0
+    for f, how, route, no, params in attempts(victims, rng):
+        path = route.format(order_no=no) if no is not None else route
+        query = f"?token={params['token']}" if "token" in params else ""
+        headers = {"Authorization": f"Bearer {params['bearer']}"} if "bearer" in params else None
+        value: dict[str, Any] = {"how": how, "route": route}
+        if no is not None:
+            value["order_no"] = no
+        history.op(proc, "invoke", f, dict(value))
+        r = client.get(base + path + query, name=f"snoop {route}", headers=headers)
+        type_, seen = answer(int(r.status_code or 0), getattr(r, "content", None) or b"",
+                             admin=no is None)
+        history.op(proc, type_, f, {**value, "status": int(r.status_code or 0), **seen})
+        made += 1
+    return made
+
+
+def answer(status: int, content: bytes, *, admin: bool) -> tuple[OpType, dict[str, Any]]:
+    """The op type for a status, and the cards (or, on an admin route, how many items) the
+    body carried."""
+    type_: OpType = "ok" if 200 <= status < 300 else (
+        "fail" if 400 <= status < 500 else "info")
+    if type_ != "ok":
+        return type_, {}
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return type_, {}
+    seen: dict[str, Any] = {}
+    if isinstance(body, dict) and isinstance(body.get("cards"), list):
+        seen["cards"] = [str(c) for c in body["cards"]]
+    if admin:
+        lists = [body] if isinstance(body, list) else [
+            v for v in body.values() if isinstance(v, list)] if isinstance(body, dict) else []
+        seen["admin_items"] = len(lists[0]) if lists else 0
+    return type_, seen

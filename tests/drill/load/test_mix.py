@@ -1,0 +1,65 @@
+"""The buyer mix: seeded draws of quantity, browsing, paying late or never, snooping."""
+
+import random
+from collections import Counter
+
+import pytest
+
+from drill.load import LoadPlan
+from drill.load.mix import BuyerChoice, choose, pick_quantity, snooper_due
+
+BASE = {"service_url": "http://127.0.0.1:1", "gateway_url": "http://127.0.0.1:2",
+        "products": ("steam-50",)}
+MIX = ((1, 0.8), (2, 0.15), (3, 0.05))
+
+
+def test_pick_quantity_follows_cumulative_weights() -> None:
+    assert [pick_quantity(MIX, 1, u) for u in (0.0, 0.79, 0.8, 0.94, 0.96, 0.999)] == [
+        1, 1, 2, 2, 3, 3]
+    assert pick_quantity((), 4, 0.5) == 4, "no mix: always the plan's quantity"
+    assert pick_quantity(((2, 0.0), (5, 1.0)), 1, 0.0) == 5, "a zero weight is never drawn"
+
+
+def test_choose_is_seeded_and_matches_the_shares() -> None:
+    plan = LoadPlan(**BASE, quantity_mix=MIX, browse=0.25, snoopers=0.02,
+                    pay_probability=0.9, late_payers=0.1)
+    first = [choose(plan, random.Random(7)) for _ in range(3)]
+    assert first == [choose(plan, random.Random(7)) for _ in range(3)]
+    rng = random.Random(1)
+    crowd = [choose(plan, rng) for _ in range(20_000)]
+    qty = Counter(c.quantity for c in crowd)
+    pays = Counter(c.pays for c in crowd)
+    assert qty[1] / 20_000 == pytest.approx(0.8, abs=0.02)
+    assert qty[3] / 20_000 == pytest.approx(0.05, abs=0.01)
+    assert sum(c.browse for c in crowd) / 20_000 == pytest.approx(0.25, abs=0.02)
+    assert pays["never"] / 20_000 == pytest.approx(0.1, abs=0.01)
+    assert pays["late"] / 20_000 == pytest.approx(0.9 * 0.1, abs=0.01)
+
+
+def test_snoopers_come_first_then_evenly() -> None:
+    made, due = 0, []
+    for seq in range(1, 201):
+        if snooper_due(seq, 0.02, made):
+            made += 1
+            due.append(seq)
+    assert due == [1, 50, 100, 150, 200]
+    assert snooper_due(7, 0.02, 0), "no snooper yet (the first buyer had no order): try again"
+    assert not any(snooper_due(seq, 0.0, 0) for seq in range(1, 50))
+
+
+def test_default_plan_is_the_old_happy_buyer() -> None:
+    assert choose(LoadPlan(**BASE, quantity=2), random.Random(0)) == BuyerChoice(quantity=2)
+
+
+def test_plan_refuses_a_bad_mix() -> None:
+    with pytest.raises(ValueError, match="quantity_mix"):
+        LoadPlan(**BASE, quantity_mix=((0, 1.0),))
+    with pytest.raises(ValueError, match=r"snoopers=1\.5 must be within"):
+        LoadPlan(**BASE, snoopers=1.5)
+    with pytest.raises(ValueError, match="either processes"):
+        LoadPlan(**BASE, workers=2, processes=2)
+    with pytest.raises(ValueError, match="local_workers=3 must"):
+        LoadPlan(**BASE, workers=2, local_workers=3)
+    plan = LoadPlan(**BASE, quantity_mix=MIX, workers=3, local_workers=1)
+    assert LoadPlan.from_json(plan.to_json()) == plan
+    assert (plan.shares, plan.remote_workers) == (3, 2)

@@ -1,0 +1,40 @@
+"""The snooper's guesses and how it records the shop's answers (no shop: literal data)."""
+
+import random
+
+from drill.load.snooper import ADMIN_ROUTES, answer, attempts, guessed, neighbour
+
+
+def test_neighbour_steps_the_last_character() -> None:
+    assert neighbour("T00000001") == "T00000002"
+    assert neighbour("1764633600123abcdef9") == "1764633600123abcdefa"  # digit 9 -> hex a
+    assert neighbour("1764633600123abcdeff") == "1764633600123abcdef0"
+    assert neighbour("T00000009") == "T00000000" and neighbour("ab-z") == "ab-a"
+    assert neighbour("x-") == "x-1" and neighbour("") == "1"
+
+
+def test_guessed_keeps_the_shape() -> None:
+    g = guessed("1764633600123abcdef0", random.Random(3))
+    assert len(g) == 20 and g[:10] == "1764633600" and g != "1764633600123abcdef0"
+
+
+def test_attempts_cover_every_means() -> None:
+    victims = [("T1", "tokT1"), ("T2", "tokT2")]
+    tries = list(attempts(victims, random.Random(0)))
+    hows = [(f, how) for f, how, _route, _no, _p in tries]
+    assert ("snoop_order", "no_token") in hows and ("snoop_cards", "wrong_token") in hows
+    assert ("snoop_cards", "neighbour") in hows and ("snoop_order", "guessed") in hows
+    other = next(t for t in tries if t[1] == "other_token")
+    assert other[3] == "T2" and other[4] == {"token": "tokT1"}, "the newest order, another token"
+    admin = [t for t in tries if t[0] == "snoop_admin"]
+    assert {t[2] for t in admin} == set(ADMIN_ROUTES) and all(t[3] is None for t in admin)
+    assert not any(t[1] == "other_token" for t in attempts(victims[:1], random.Random(0)))
+
+
+def test_answer_records_what_was_seen() -> None:
+    assert answer(404, b'{"error": "no"}', admin=False) == ("fail", {})
+    assert answer(401, b"", admin=True) == ("fail", {})
+    assert answer(0, b"", admin=False) == ("info", {})
+    assert answer(200, b'{"order_no": "T1", "cards": ["K1"]}', admin=False) == (
+        "ok", {"cards": ["K1"]})
+    assert answer(200, b'{"orders": [{}, {}]}', admin=True) == ("ok", {"admin_items": 2})
