@@ -75,6 +75,25 @@ def _run_options(p: argparse.ArgumentParser) -> None:
                    help="plain progress lines even on a terminal")
 
 
+def _target_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`target list | new NAME | check NAME`: adapters for the user's own shop."""
+    p = sub.add_parser("target", help="adapters for your own shop: list | new NAME | check NAME")
+    p.add_argument("action", choices=("list", "new", "check"))
+    p.add_argument("name", nargs="?", default=_env("target", "reference"))
+    p.add_argument("--url", default=_env("target_url"), help="the shop's base URL")
+    p.add_argument("--gateway-url", default=_env("gateway_url"),
+                   help="the fake epay gateway the shop is configured with")
+    p.add_argument("--pid", default=_env("gateway_pid"), help="merchant id at the gateway")
+    p.add_argument("--key", default=_env("gateway_key"), help="merchant key at the gateway")
+    p.add_argument("--target-option", action="append", metavar="KEY=VALUE",
+                   default=[o for o in (_env("target_options") or "").split(",") if o],
+                   help="adapter option (e.g. admin_token=...); repeatable")
+    p.add_argument("--lang", choices=("zh", "en"), default=_env("lang", "en"))
+    p.add_argument("--allow-non-loopback", action="store_true",
+                   default=_flag("allow_non_loopback"),
+                   help="permit a shop or gateway off this machine (staging, never production)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(prog="harness.py", description=__doc__, epilog=EXIT_CODES,
@@ -118,21 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="orders/s a step")
     p.add_argument("--hold", type=float, default=_env("hold", "10"), help="wall seconds a step")
     _run_options(p)
-    p = sub.add_parser("target", help="adapters for your own shop: list | new NAME | check NAME")
-    p.add_argument("action", choices=("list", "new", "check"))
-    p.add_argument("name", nargs="?", default=_env("target", "reference"))
-    p.add_argument("--url", default=_env("target_url"), help="the shop's base URL")
-    p.add_argument("--gateway-url", default=_env("gateway_url"),
-                   help="the fake epay gateway the shop is configured with")
-    p.add_argument("--pid", default=_env("gateway_pid"), help="merchant id at the gateway")
-    p.add_argument("--key", default=_env("gateway_key"), help="merchant key at the gateway")
-    p.add_argument("--target-option", action="append", metavar="KEY=VALUE",
-                   default=[o for o in (_env("target_options") or "").split(",") if o],
-                   help="adapter option (e.g. admin_token=...); repeatable")
-    p.add_argument("--lang", choices=("zh", "en"), default=_env("lang", "en"))
-    p.add_argument("--allow-non-loopback", action="store_true",
-                   default=_flag("allow_non_loopback"),
-                   help="permit a shop or gateway off this machine (staging, never production)")
+    _target_parser(sub)
     p = sub.add_parser("test", help="gates (ruff, mypy, sizes), then pytest (extra arguments)")
     p.add_argument("--no-gates", action="store_true",
                    help="skip ruff, mypy and the size check (local use only; says so)")
