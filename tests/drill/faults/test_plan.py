@@ -23,15 +23,15 @@ def test_without_for_heals_when_the_load_ends_and_until_is_absolute() -> None:
 
 
 def test_overlapping_faults_interleave_and_heals_win_ties() -> None:
-    steps = plan([F(0, **{"for": 5}), F(5, target="gateway_notify", kind="reset_peer"),
-                  F(1, target="worker", kind="kill", **{"for": 2})], 10)
+    steps = plan([F(0, **{"for": "5s"}), F(5, target="gateway_notify", kind="reset_peer"),
+                  F(1, target="worker", kind="kill", **{"for": "2s"})], 10)
     assert [(s.at, s.action, s.index) for s in steps] == [
         (0, "inject", 0), (1, "inject", 2), (3, "heal", 2), (5, "heal", 0), (5, "inject", 1),
         (10, "heal", 1)]
 
 
 def test_every_fault_has_exactly_one_inject_and_one_heal() -> None:
-    faults = [F(i % 7, **{"for": i % 3 + 1}) for i in range(12)]
+    faults = [F(i % 7, **{"for": f"{i % 3 + 1}s"}) for i in range(12)]
     steps = plan(faults, 30)
     for i in range(12):
         mine = [s.action for s in steps if s.index == i]
