@@ -103,8 +103,11 @@ class FaultExecutor:
                 self._do(FaultStep(planned, "heal", index, inject.kind, inject.target,
                                    inject.params, open_end=heal is None or heal.open_end),
                          early=reason)
+        self.close()
+
 
     def close(self) -> None:
+        """Drop the docker client (made again on first use); heal_all calls it."""
         self.containers.close()
 
     # -- one action ------------------------------------------------------------

@@ -37,3 +37,28 @@ def test_every_fault_has_exactly_one_inject_and_one_heal() -> None:
         mine = [s.action for s in steps if s.index == i]
         assert mine == ["inject", "heal"]
     assert [s.at for s in steps] == sorted(s.at for s in steps)
+
+
+def test_a_container_fault_targets_its_container_and_carries_its_keys() -> None:
+    fault = Fault.model_validate({"at": 1, "for": "2s", "kind": "container", "action": "kill",
+                                  "container": "shop-php", "signal": "SIGTERM"})
+    steps = plan([fault], 10)
+    assert [(s.action, s.fault_id, s.params) for s in steps] == [
+        ("inject", "f0-container-shop-php",
+         {"action": "kill", "container": "shop-php", "signal": "SIGTERM"}),
+        ("heal", "f0-container-shop-php",
+         {"action": "kill", "container": "shop-php", "signal": "SIGTERM"})]
+    assert not steps[1].open_end
+
+
+def test_a_labelled_container_and_a_command_fault_healing_at_the_end_of_the_load() -> None:
+    by_label = Fault.model_validate({"at": 1, "kind": "container", "action": "pause",
+                                     "label": "app=shop"})
+    command = Fault.model_validate({"at": 2, "kind": "command", "command": "kill -STOP 1",
+                                    "heal": "kill -CONT 1", "timeout": "5s"})
+    steps = plan([by_label, command], 10)
+    assert [s.fault_id for s in steps] == [
+        "f0-container-label:app=shop", "f1-command-shell", "f0-container-label:app=shop",
+        "f1-command-shell"]
+    assert steps[1].params == {"command": "kill -STOP 1", "heal": "kill -CONT 1", "timeout": 5.0}
+    assert all(s.open_end for s in steps if s.action == "heal")
