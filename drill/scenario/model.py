@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from drill.scenario.abort_rules import parse_abort_rule
 from drill.scenario.service import (
     AtLeastOne,
     Count,
@@ -184,6 +185,14 @@ class Expect(Strict):
     unresolved: tuple[str, ...] = ()
     settle: Wall = 30.0
     min_completion: Probability = 0.9            # orders created / planned arrivals
+    abort: tuple[str, ...] = ()                  # stop conditions (abort_rules.py)
+
+    @field_validator("abort")
+    @classmethod
+    def _abort(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for text in v:
+            parse_abort_rule(text)
+        return v
 
     @field_validator("thresholds")
     @classmethod
