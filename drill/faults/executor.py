@@ -25,7 +25,7 @@ from drill.components import FAKES, LINKS
 from drill.events import Events
 from drill.faults.outside import ContainerFaults, apply_command
 from drill.faults.plan import FaultStep
-from drill.faults.proof import Proof, timing_problem, tolerance_s
+from drill.faults.proof import Proof, timing_problem, tolerance_s, unproven_line
 from drill.faults.rules import COMMAND, CONTAINER
 from drill.faults.stack_faults import BehaviourFaults, apply_link, apply_process
 from drill.history import Op
@@ -50,6 +50,8 @@ class FaultExecutor:
         self.containers = ContainerFaults(base_url)
         self._behaviour = BehaviourFaults(stack)
         self._unproven: list[str] = []
+        self._injected: set[int] = set()
+        self._stopped_because: str | None = None
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -77,9 +79,15 @@ class FaultExecutor:
         return len(self.active)
 
     def unproven(self) -> list[str]:
-        """Each fault action not proven (or off its planned time), naming the fault and why."""
+        """Each fault action not proven (or off its planned time), naming the fault and why;
+        also each planned fault never injected, unless the run was stopped on purpose."""
         with self._lock:
-            return list(self._unproven)
+            out = list(self._unproven)
+            if self._stopped_because is None and self._stop.is_set():
+                out += [f"fault {s.fault_id} planned at {s.at:g} s was never injected "
+                        "(the load ended first)" for s in self.steps
+                        if s.action == "inject" and s.index not in self._injected]
+            return out
 
     def heal_all(self, timeout_s: float = 10.0, *, restart_killed: bool = True,
                  reason: str | None = None) -> None:
@@ -94,6 +102,7 @@ class FaultExecutor:
         if self._thread is not None:
             self._thread.join(timeout_s)
         with self._lock:
+            self._stopped_because = self._stopped_because or reason
             self._restart_killed = restart_killed
             for index in sorted(self.active, reverse=True):
                 inject = self.active[index]
@@ -121,6 +130,7 @@ class FaultExecutor:
             proof = Proof(False, f"{step.action} failed: {error}")
         if step.action == "inject":
             self.active[step.index] = step
+            self._injected.add(step.index)
         else:
             self.active.pop(step.index, None)
         late = timing_problem(step.action, step.at, began - self.t0, self.tolerance,
@@ -128,11 +138,11 @@ class FaultExecutor:
         proven = proof.proven and late is None
         reason = "; ".join(filter(None, [proof.reason, late]))
         if not proven:
-            self._unproven.append(f"fault {step.fault_id} {step.action} not proven: {reason}")
+            self._unproven.append(unproven_line(step.fault_id, step.action, reason))
         at = self.clock()
         self._record(step, at, error, proven, reason, early)
         hook = self.events.fault_applied if step.action == "inject" else self.events.fault_healed
-        hook.fire(step=step, at=at, ok=error is None, error=error)
+        hook.fire(step=step, at=at, ok=proven, error=None if proven else f"not proven: {reason}")
 
     def _apply(self, step: FaultStep) -> Proof:
         if step.kind == CONTAINER:

@@ -12,7 +12,7 @@ failed read-back is an unproven `Proof` naming what could not be read.
 from __future__ import annotations
 
 import socket
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,3 +137,16 @@ def timing_problem(step_action: str, planned_t: float, actual_t: float, tol: flo
         return (f"healed at {actual_t:.2f} s, {-late:.2f} s before its planned end "
                 f"{planned_t:g} s (tolerance {tol:g} s)")
     return None
+
+
+def unproven_line(fault_id: str, action: str, reason: str) -> str:
+    return f"fault {fault_id} {action} not proven: {reason}"
+
+
+def unproven_reasons(records: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The unproven actions of a faults.jsonl, in words (the same as `FaultExecutor.unproven`).
+
+    For re-judging a run folder offline; a record without ``proven`` (an older
+    run) is not counted."""
+    return [unproven_line(str(r.get("fault_id")), str(r.get("action")), str(r.get("reason")))
+            for r in records if r.get("proven") is False]

@@ -20,6 +20,7 @@ import pytest
 from drill.events import Events
 from drill.faults.executor import FaultExecutor
 from drill.faults.plan import FaultStep
+from drill.faults.proof import unproven_reasons
 from drill.history import Op
 from drill.scenario import load_scenario
 from drill.stack import Stack, StackOptions, ToxiproxyClient
@@ -68,6 +69,7 @@ def test_a_latency_fault_is_proven_on_inject_and_on_heal(stack: Stack, tmp_path:
     assert "toxic f0-latency-im listed on im" in inject["reason"]
     assert (heal["action"], heal["proven"]) == ("heal", True)
     assert "toxic f0-latency-im gone on im" in heal["reason"]
+    wait_until(lambda: len(run.ops) == 2, timeout=5, what="both nemesis ops")  # after the file
     assert [op.value["proven"] for op in run.ops] == [True, True]
     assert run.ex.unproven() == []
 
@@ -82,6 +84,7 @@ def test_a_toxic_the_proxy_refuses_is_unproven_naming_the_fault(stack: Stack,
     run.ex.heal_all()
     (reason,) = [r for r in run.ex.unproven() if "inject" in r]
     assert reason.startswith("fault f0-jitterbug-im inject not proven: inject failed: ")
+    assert unproven_reasons(run.records()) == run.ex.unproven()     # offline, the same words
     assert stack.toxiproxy is not None and stack.toxiproxy.toxics("im") == []
 
 
@@ -166,3 +169,15 @@ def test_a_heal_before_the_planned_end_is_reported_unless_a_reason_is_given(
     other.ex.heal_all(reason="stop condition 'error_rate > 50%' held")
     heal = other.records()[-1]
     assert heal["proven"] is True and heal["early"].startswith("stop condition")
+
+
+def test_a_fault_the_timeline_never_reached_is_reported(stack: Stack, tmp_path: Path) -> None:
+    run = Run(stack, tmp_path, [FaultStep(60, "inject", 0, "down", "im"),
+                                FaultStep(61, "heal", 0, "down", "im")])
+    assert run.ex.unproven() == []              # the timeline still runs: not yet a problem
+    run.ex.heal_all()                           # the load ended at once
+    assert run.ex.unproven() == [
+        "fault f0-down-im planned at 60 s was never injected (the load ended first)"]
+    stopped = Run(stack, tmp_path / "b", [FaultStep(60, "inject", 0, "down", "im")])
+    stopped.ex.heal_all(reason="stop condition held")
+    assert stopped.ex.unproven() == []          # stopped on purpose: not a broken plan
