@@ -116,6 +116,8 @@ class Run:
                 self._armed = False
                 self._teardown()
                 self._collect_history()
+                if self.executor is not None:   # a fault not proven: the run is inconclusive
+                    self.harness_errors += self.executor.unproven()
             self.set_phase("check")
             analysis = self._judge()
         self.phases[-1]["end"] = time.time()
@@ -225,7 +227,8 @@ class Run:
                                        daemon=True)
             stopper.start()
         if self.executor is not None:
-            self.executor.heal_all(timeout_s=2.0, restart_killed=not fast)
+            self.executor.heal_all(timeout_s=2.0, restart_killed=not fast,
+                                   reason="interrupted" if fast else None)
         self.errors += self.stack.stop(grace=grace, parallel=fast)
         if stopper is not None:
             stopper.join(grace + 6)
