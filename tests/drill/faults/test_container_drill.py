@@ -74,3 +74,19 @@ def test_a_drill_pauses_a_container_proves_it_and_heals_it(
         ("container", "inject", True), ("container", "heal", True)]
     assert not [r for r in result.analysis.inconclusive if "not proven" in r]
     assert result.exit_code == 0, result.summary_line
+
+
+def test_a_container_fault_that_cannot_apply_makes_the_drill_inconclusive(
+        tmp_path: Path, dockerd: PrivateDockerd, web: Web) -> None:
+    path = tmp_path / "container-missing.toml"
+    path.write_text(SCENARIO.format(name="not-" + web.name, base_url=dockerd.base_url),
+                    encoding="utf-8")
+    result = Run(load_scenario(str(path)), RunOptions(out=tmp_path / "reports",
+                                                      fancy=False)).execute()
+    assert result.exit_code == 3, result.summary_line
+    reasons = [r for r in result.analysis.inconclusive if "not proven" in r]
+    assert reasons and reasons[0].startswith(
+        f"harness: fault f0-container-not-{web.name} inject not proven: inject failed: ")
+    assert f"no running container 'not-{web.name}'" in reasons[0]
+    meta = json.loads((result.run_dir / "meta.json").read_text())
+    assert any("not proven" in e for e in meta["harness_errors"])
