@@ -35,6 +35,12 @@ NEMESIS = "nemesis"
 
 
 class FaultExecutor:
+    """Runs `steps` against `stack` from `start(t0)`; `heal_all()` ends it, `unproven()` judges it.
+
+    `docker_base_url` overrides the scenario's `[docker] base_url` (a CLI option);
+    `tolerance` overrides max(0.5 s, 5 % of the load) for the timing check.
+    """
+
     def __init__(self, steps: list[FaultStep], stack: Stack, run_dir: Path, events: Events,
                  *, clock: Callable[[], float] = time.time,
                  docker_base_url: str | None = None,
