@@ -31,6 +31,7 @@ from drill.collect import CollectTargets, collect
 from drill.console import Progress
 from drill.errors import DrillError, Interrupted, LoadError
 from drill.events import Events
+from drill.faults.abort import AbortMonitor, Trip
 from drill.faults.executor import FaultExecutor
 from drill.faults.plan import plan as plan_faults
 from drill.history import HistoryWriter, merge_histories
@@ -72,6 +73,7 @@ class Run:
             allow_non_loopback=opts.allow_non_loopback, defects=opts.defects))
         self.load: LoadRun | None = None
         self.executor: FaultExecutor | None = None
+        self.abort = AbortMonitor(scenario.expect.abort, self.events, self._on_abort)
         self.bot: OperatorBot | None = None
         self.history: HistoryWriter | None = None
         self.phase = "validate"
@@ -114,6 +116,8 @@ class Run:
                 self._armed = False
                 self._teardown()
                 self._collect_history()
+                if self.executor is not None:   # a fault not proven: the run is inconclusive
+                    self.harness_errors += self.executor.unproven()
             self.set_phase("check")
             analysis = self._judge()
         self.phases[-1]["end"] = time.time()
@@ -161,7 +165,8 @@ class Run:
         try:
             plan = load_plan(self.scenario, self.stack.service_url, self.stack.url("gateway"))
             self.load = LoadRun(plan, self.run_dir,
-                                allow_non_loopback=self.opts.allow_non_loopback)
+                                allow_non_loopback=self.opts.allow_non_loopback,
+                                on_op=self.abort.observe if self.abort.rules else None)
         except ValueError as exc:
             raise LoadError(f"{self.scenario.path}: [load] cannot be run: {exc}") from None
         steps = plan_faults(self.scenario.faults, self.scenario.load.duration)
@@ -171,11 +176,14 @@ class Run:
         self._write_meta()
         t0 = self.load.started_at or time.time()
         self.executor.start(t0)
+        self.abort.start(t0)
         if self.scenario.operator.enabled:
             self.bot = OperatorBot(self.scenario.operator, self.stack.service_url, self.events)
             self.bot.start(t0)
         deadline = time.monotonic() + plan.hard_deadline_s + 10
         while not self.load.wait(0.5):
+            if self.abort.rules:
+                self.load.progress()        # feeds the new buyer ops to the stop conditions
             if time.monotonic() > deadline:
                 self.load.stop(grace_s=2)
                 self.errors.append("load did not finish by its hard deadline; stopped")
@@ -184,6 +192,7 @@ class Run:
     def _drain(self) -> None:
         """Heal every fault, then wait (bounded by `settle`) until no paid order is undelivered."""
         assert self.executor is not None
+        self.abort.stop()
         self.executor.heal_all()
         settle = self.scenario.expect.settle
         deadline, left = time.monotonic() + settle, -1
@@ -200,9 +209,18 @@ class Run:
             self.bot.stop()
         self.drain = {"settle_s": settle, "unsettled_paid": left, "settled": left == 0}
 
+    def _on_abort(self, trip: Trip) -> None:
+        """A stop condition held (monitor thread): stop the load, heal every fault at once."""
+        self._harness_error(trip.describe())
+        if self.load is not None:
+            self.load.stop(grace_s=2)
+        if self.executor is not None:
+            self.executor.heal_all(timeout_s=5, reason=trip.describe())
+
     def _teardown(self) -> None:
         fast = self.interrupted
         grace = 1.5 if fast else 3.0
+        self.abort.stop()
         if self.bot is not None:
             self.bot.stop(1.0)
         stopper = None
@@ -211,7 +229,8 @@ class Run:
                                        daemon=True)
             stopper.start()
         if self.executor is not None:
-            self.executor.heal_all(timeout_s=2.0, restart_killed=not fast)
+            self.executor.heal_all(timeout_s=2.0, restart_killed=not fast,
+                                   reason="interrupted" if fast else None)
         self.errors += self.stack.stop(grace=grace, parallel=fast)
         if stopper is not None:
             stopper.join(grace + 6)

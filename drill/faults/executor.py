@@ -1,9 +1,15 @@
-"""Carry out a fault plan on time, and heal everything it injected (also on interrupt).
+"""Carry out a fault plan on time, prove every action, and heal everything (also on interrupt).
 
 One daemon thread walks the plan; `heal_all()` stops it and heals whatever is
-still active, newest first. Every inject/heal is appended to faults.jsonl (the
-executor's own log), published as a nemesis `Op` on `events.op_recorded` (the
-run's history writer appends it, CONTRACTS §7/§8), and fired as an event.
+still active, newest first. After every inject and heal the state is read back
+(drill/faults/proof.py): a fault is *proven* when the component shows it took
+effect (and, after heal, that it is gone), and on time when it was injected
+within the tolerance after its planned moment and not healed before its planned
+end. Every action is appended to faults.jsonl (with ``proven`` and ``reason``),
+published as a nemesis `Op` on `events.op_recorded` (the run's history writer
+appends it, CONTRACTS §7/§8), and fired as an event. `unproven()` lists, in
+words, every fault that was not proven, so the analysis can call the run
+inconclusive.
 """
 
 from __future__ import annotations
@@ -15,11 +21,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from drill.components import FAKES, LINKS
 from drill.events import Events
-from drill.faults.plan import TOXIC_ATTRIBUTES, FaultStep
+from drill.faults.outside import ContainerFaults, apply_command
+from drill.faults.plan import FaultStep
+from drill.faults.proof import Proof, timing_problem, tolerance_s, unproven_line
+from drill.faults.rules import COMMAND, CONTAINER
+from drill.faults.stack_faults import BehaviourFaults, apply_link, apply_process
 from drill.history import Op
 from drill.stack import Stack
 
@@ -27,15 +35,33 @@ NEMESIS = "nemesis"
 
 
 class FaultExecutor:
+    """Runs `steps` against `stack` from `start(t0)`; `heal_all()` ends it, `unproven()` judges it.
+
+    `docker_base_url` overrides the scenario's `[docker] base_url` (a CLI option);
+    `tolerance` overrides max(0.5 s, 5 % of the load) for the timing check.
+    """
+
     def __init__(self, steps: list[FaultStep], stack: Stack, run_dir: Path, events: Events,
-                 *, clock: Callable[[], float] = time.time) -> None:
+                 *, clock: Callable[[], float] = time.time,
+                 docker_base_url: str | None = None,
+                 tolerance: float | None = None) -> None:
         self.steps, self.stack, self.run_dir, self.events = steps, stack, run_dir, events
         self.clock = clock
         self.active: dict[int, FaultStep] = {}       # fault index -> its inject step
-        self._baseline: dict[str, dict[str, Any]] = {}
+        scenario = getattr(stack, "scenario", None)
+        duration = scenario.load.duration if scenario is not None else 0.0
+        self.tolerance = tolerance_s(duration) if tolerance is None else tolerance
+        base_url = docker_base_url or (scenario.docker.base_url if scenario is not None
+                                       else None)
+        self.containers = ContainerFaults(base_url)
+        self._behaviour = BehaviourFaults(stack)
+        self._unproven: list[str] = []
+        self._injected: set[int] = set()
+        self._stopped_because: str | None = None
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._restart_killed = True
         self.t0 = 0.0
 
     # -- timeline --------------------------------------------------------------
@@ -58,103 +84,98 @@ class FaultExecutor:
     def active_count(self) -> int:
         return len(self.active)
 
-    def heal_all(self, timeout_s: float = 10.0, *, restart_killed: bool = True) -> None:
+    def unproven(self) -> list[str]:
+        """Each fault action not proven (or off its planned time), naming the fault and why;
+        also each planned fault never injected, unless the run was stopped on purpose."""
+        with self._lock:
+            out = list(self._unproven)
+            if self._stopped_because is None and self._stop.is_set():
+                out += [f"fault {s.fault_id} planned at {s.at:g} s was never injected "
+                        "(the load ended first)" for s in self.steps
+                        if s.action == "inject" and s.index not in self._injected]
+            return out
+
+    def heal_all(self, timeout_s: float = 10.0, *, restart_killed: bool = True,
+                 reason: str | None = None) -> None:
         """Stop the timeline and heal every active fault, newest first.
 
         With `restart_killed=False` (an interrupt: everything stops next) a killed
-        process is left down instead of being started only to be stopped."""
+        process is left down instead of being started only to be stopped. A
+        `reason` (a stop condition, an interrupt) says why faults heal before their
+        planned end; such early heals are recorded with it and not reported as
+        timing problems."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout_s)
         with self._lock:
+            self._stopped_because = self._stopped_because or reason
+            self._restart_killed = restart_killed
             for index in sorted(self.active, reverse=True):
                 inject = self.active[index]
-                if inject.kind == "kill" and not restart_killed:
-                    self.active.pop(index)
-                    continue
-                heal = FaultStep(self.clock() - self.t0, "heal", index, inject.kind,
-                                 inject.target, inject.params)
-                self._do(heal)
+                heal = next((s for s in self.steps if s.index == index and s.action == "heal"),
+                            None)
+                planned = heal.at if heal is not None else self.clock() - self.t0
+                self._do(FaultStep(planned, "heal", index, inject.kind, inject.target,
+                                   inject.params, open_end=heal is None or heal.open_end),
+                         early=reason)
+        self.close()
+
+
+    def close(self) -> None:
+        """Drop the docker client (made again on first use); heal_all calls it."""
+        self.containers.close()
 
     # -- one action ------------------------------------------------------------
-    def _do(self, step: FaultStep) -> None:
+    def _do(self, step: FaultStep, *, early: str | None = None) -> None:
+        began = self.clock()
         error: str | None = None
         try:
-            self._apply(step)
+            proof = self._apply(step)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
+            proof = Proof(False, f"{step.action} failed: {error}")
         if step.action == "inject":
             self.active[step.index] = step
+            self._injected.add(step.index)
         else:
             self.active.pop(step.index, None)
+        late = timing_problem(step.action, step.at, began - self.t0, self.tolerance,
+                              early_ok=early is not None or step.open_end)
+        proven = proof.proven and late is None
+        reason = "; ".join(filter(None, [proof.reason, late]))
+        if not proven:
+            self._unproven.append(unproven_line(step.fault_id, step.action, reason))
         at = self.clock()
-        self._record(step, at, error)
+        self._record(step, at, error, proven, reason, early)
         hook = self.events.fault_applied if step.action == "inject" else self.events.fault_healed
-        hook.fire(step=step, at=at, ok=error is None, error=error)
+        hook.fire(step=step, at=at, ok=proven, error=None if proven else f"not proven: {reason}")
 
-    def _apply(self, step: FaultStep) -> None:
-        inject = step.action == "inject"
+    def _apply(self, step: FaultStep) -> Proof:
+        if step.kind == CONTAINER:
+            return self.containers.apply(step)
+        if step.kind == COMMAND:
+            return apply_command(step, self.run_dir)
         if step.target in LINKS:
-            toxi = self.stack.toxiproxy
-            assert toxi is not None
-            if step.kind == "down":
-                others = [s for i, s in self.active.items() if i != step.index
-                          and s.target == step.target and s.kind == "down"]
-                if inject or not others:
-                    toxi.set_enabled(step.target, not inject)
-            elif step.kind in TOXIC_ATTRIBUTES:
-                if inject:
-                    toxi.add_toxic(step.target, step.fault_id, step.kind, step.params)
-                else:
-                    toxi.remove_toxic(step.target, step.fault_id)
-            return
+            return apply_link(self.stack, step, self.active)
         if step.kind == "behaviour" and step.target in FAKES:
-            self._behaviour(step, inject)
-            return
-        for proc in self.stack.processes(step.target):
-            if step.kind == "kill":
-                if inject:
-                    proc.kill()
-                elif not proc.alive():
-                    self.stack.start_procs([proc])
-            elif step.kind == "pause" and inject:
-                proc.pause()
-            elif step.kind == "pause":
-                proc.resume()
-            elif step.kind == "restart" and inject:
-                proc.stop()
-                self.stack.start_procs([proc])
+            return self._behaviour.apply(step, self.active)
+        return apply_process(self.stack, step, restart_killed=self._restart_killed)
 
-    def _behaviour(self, step: FaultStep, inject: bool) -> None:
-        url = self.stack.url(step.target) + "/_fake/behaviour"
-        with httpx.Client(timeout=5) as client:
-            if step.target not in self._baseline:
-                r = client.get(url)
-                r.raise_for_status()
-                self._baseline[step.target] = dict(r.json().get("behaviour", {}))
-            if inject:
-                patch = dict(step.params)
-            else:  # back to the baseline, overlaid by faults still active on this fake
-                values = dict(self._baseline[step.target])
-                for i in sorted(self.active):
-                    other = self.active[i]
-                    if i != step.index and other.target == step.target:
-                        values.update(other.params)
-                patch = {k: values[k] for k in step.params if k in values}
-            r = client.put(url, json=patch)
-            if r.status_code != 200:
-                raise RuntimeError(f"PUT {url} {patch} answered {r.status_code}: {r.text[:200]}")
-
-    def _record(self, step: FaultStep, at: float, error: str | None) -> None:
+    def _record(self, step: FaultStep, at: float, error: str | None, proven: bool,
+                reason: str, early: str | None) -> None:
         line: dict[str, Any] = {
             "at": at, "fault_id": step.fault_id, "kind": step.kind, "target": step.target,
             "action": step.action, "params": step.params, "ok": error is None,
-            "t": round(at - self.t0, 3)}
+            "t": round(at - self.t0, 3), "planned_t": step.at, "proven": proven,
+            "reason": reason}
         if error:
             line["error"] = error
+        if early:
+            line["early"] = early
         with open(self.run_dir / "faults.jsonl", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(line) + "\n")
         value = {"action": step.action, "target": step.target, "fault_id": step.fault_id,
-                 "params": step.params, **({"error": error} if error else {})}
+                 "params": step.params, "proven": proven, "reason": reason,
+                 **({"error": error} if error else {}), **({"early": early} if early else {})}
         self.events.op_recorded.fire(op=Op(NEMESIS, "info" if error is None else "fail",
                                            step.kind, value, at))

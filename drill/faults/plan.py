@@ -5,7 +5,10 @@ Targets come in three families, each with its kinds:
   slicer, limit_data, slow_close, and `down` (proxy disabled);
 - fakes: `behaviour` (PUT /_fake/behaviour with `params` as the knobs);
 - processes: `kill` (SIGKILL; restarted at heal), `pause` (SIGSTOP/SIGCONT),
-  `restart` (graceful restart; its heal is a no-op).
+  `restart` (graceful restart; its heal is a no-op);
+- outside the stack (drill/faults/rules.py): `container` (a shop's containers
+  through the docker SDK: kill, stop, restart, pause) and `command` (a user's
+  shell command and its heal).
 A fault without `for`/`until` heals when the load ends. Times are wall seconds
 from the start of the load phase.
 """
@@ -17,7 +20,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from drill.components import DB, FAKES, LINKS, SMTP, WORKER, service_components
-from drill.scenario.knobs import knob_problems
+from drill.faults.rules import (
+    OUTSIDE_KINDS,
+    kind_key_problems,
+    outside_params,
+    outside_target,
+)
 
 if TYPE_CHECKING:
     from drill.scenario import Fault, Scenario
@@ -44,6 +52,7 @@ class FaultStep:
     kind: str
     target: str
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    open_end: bool = field(default=False, compare=False)   # heal: "when the load ends"
 
     @property
     def fault_id(self) -> str:
@@ -112,6 +121,8 @@ def _toxic_value(where: str, name: str, value: Any) -> str | None:
 
 def _params_problems(where: str, f: Fault) -> list[str]:
     if f.kind == "behaviour":
+        from drill.scenario.knobs import knob_problems  # here: drill.scenario imports this module
+
         if not f.params:
             return [f"{where} is empty; give the fake's knobs, e.g. {{latency_ms = 200}}"]
         return knob_problems(f.target, f.params, where)
@@ -142,6 +153,14 @@ def fault_problems(scenario: Scenario, *, db_url: str | None = None) -> list[str
     workers, duration = scenario.service.workers, scenario.load.duration
     for i, f in enumerate(scenario.faults):
         where = f"faults[{i}]"
+        keys = kind_key_problems(where, f)
+        if keys is not None:
+            out += keys
+            if keys or f.kind not in OUTSIDE_KINDS:
+                continue
+            if window := _window_problem(where, f, duration):
+                out.append(window)
+            continue
         target = _target_problem(where, f, workers, db_url, scenario.sink.smtp)
         if target:
             out.append(target)
@@ -161,8 +180,11 @@ def plan(faults: tuple[Fault, ...] | list[Fault], load_duration: float) -> list[
     keyed: list[tuple[tuple[float, int, int], FaultStep]] = []
     for i, f in enumerate(faults):
         end = max(f.end if f.end is not None else load_duration, f.at)
-        keyed.append(((f.at, 1, i), FaultStep(f.at, "inject", i, f.kind, f.target,
-                                              dict(f.params))))
+        outside = f.kind in OUTSIDE_KINDS
+        target = outside_target(f) if outside else f.target
+        params = outside_params(f) if outside else dict(f.params)
+        keyed.append(((f.at, 1, i), FaultStep(f.at, "inject", i, f.kind, target, params)))
         keyed.append(((end, 2 if end == f.at else 0, i),
-                      FaultStep(end, "heal", i, f.kind, f.target, dict(f.params))))
+                      FaultStep(end, "heal", i, f.kind, target, dict(params),
+                                open_end=f.end is None)))
     return [step for _, step in sorted(keyed, key=lambda pair: pair[0])]

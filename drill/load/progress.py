@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,10 @@ from drill.percentile import percentile
 class ProgressTail:
     """Accumulates counts and latencies from history parts in `directory`."""
 
-    def __init__(self, directory: Path, window_s: float = 5.0) -> None:
+    def __init__(self, directory: Path, window_s: float = 5.0, *,
+                 on_op: Callable[[dict[str, Any]], None] | None = None) -> None:
         self.directory = directory
+        self.on_op = on_op        # every op read, as it is read (the stop-condition monitor)
         self.window_s = window_s
         self._offsets: dict[Path, int] = {}
         self._paid_at: dict[str, float] = {}
@@ -70,6 +73,8 @@ class ProgressTail:
                 continue
 
     def _feed(self, op: dict[str, Any]) -> None:
+        if self.on_op is not None:
+            self.on_op(op)
         kind, f, value = op.get("type"), op.get("f"), op.get("value") or {}
         at = float(op.get("time", 0.0))
         if self.first_time is None:

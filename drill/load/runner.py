@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,7 +47,8 @@ class LoadRun:
     """One load phase. `start()` returns at once; `wait()` / `stop()` end it and finalise."""
 
     def __init__(self, plan: LoadPlan, run_dir: str | Path, *, allow_non_loopback: bool = False,
-                 python: str | None = None) -> None:
+                 python: str | None = None,
+                 on_op: Callable[[dict[str, Any]], None] | None = None) -> None:
         ensure_loopback(plan.service_url, allow=allow_non_loopback, what="load target service_url")
         ensure_loopback(plan.gateway_url, allow=allow_non_loopback, what="load target gateway_url")
         self.plan = plan
@@ -58,7 +60,7 @@ class LoadRun:
         self.ended_at: float | None = None
         self.killed = False
         self._log: IO[bytes] | None = None
-        self._tail = ProgressTail(self.work)
+        self._tail = ProgressTail(self.work, on_op=on_op)  # on_op sees each buyer op once
         self._lock = threading.Lock()
         self._finalised = False
         self._watchdog: threading.Timer | None = None

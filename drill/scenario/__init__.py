@@ -1,5 +1,6 @@
 """Scenario files -> a validated, frozen `Scenario` (the first step of the pipeline)."""
 
+from drill.scenario.abort_rules import ABORT_METRICS, AbortRule, parse_abort_rule
 from drill.scenario.files import SCENARIO_DIR, list_scenarios, load_scenario, resolve
 from drill.scenario.model import (
     ALERT_RULES,
@@ -20,7 +21,9 @@ from drill.scenario.model import (
 from drill.scenario.units import parse_duration, parse_threshold
 
 __all__ = [
+    "ABORT_METRICS",
     "ALERT_RULES",
+    "AbortRule",
     "CHECK_IDS",
     "DEFAULT_CHECKS",
     "Expect",
@@ -37,6 +40,7 @@ __all__ = [
     "SupplierSpec",
     "list_scenarios",
     "load_scenario",
+    "parse_abort_rule",
     "parse_duration",
     "parse_threshold",
     "resolve",

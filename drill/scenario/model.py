@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from drill.scenario.abort_rules import parse_abort_rule
 from drill.scenario.service import (
     AtLeastOne,
     Count,
@@ -166,12 +167,23 @@ class Load(Strict):
 
 
 class Fault(Strict):
+    """One `[[faults]]` entry. Container and command faults name what they break in their
+    own keys (drill/faults/rules.py checks which keys go with which kind)."""
+
     at: Wall
     for_: PositiveWall | None = Field(None, alias="for")
     until: Wall | None = None
-    target: str
+    target: str = ""                             # a link, fake or process (not container/command)
     kind: str
     params: dict[str, Any] = Field(default_factory=dict)
+    action: str | None = None                    # container: kill | stop | restart | pause
+    container: str | None = None                 # container: by name ...
+    label: str | None = None                     # ... or every container with this label
+    signal: str | int | None = None              # container kill: default SIGKILL
+    command: str | None = None                   # command: breaks (via /bin/sh -c) ...
+    heal: str | None = None                      # ... and undoes it
+    timeout: PositiveWall | None = None          # command: bound on each run (default 30 s)
+    heal_timeout: PositiveWall | None = None
 
     @model_validator(mode="after")
     def _window(self) -> Fault:
@@ -214,6 +226,14 @@ class Expect(Strict):
     unresolved: tuple[str, ...] = ()
     settle: Wall = 30.0
     min_completion: Probability = 0.9            # orders created / planned arrivals
+    abort: tuple[str, ...] = ()                  # stop conditions (abort_rules.py)
+
+    @field_validator("abort")
+    @classmethod
+    def _abort(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for text in v:
+            parse_abort_rule(text)
+        return v
 
     @field_validator("thresholds")
     @classmethod
@@ -245,6 +265,12 @@ def _known(values: tuple[str, ...], known: tuple[str, ...], what: str) -> tuple[
     return values
 
 
+class Docker(Strict):
+    """The daemon container faults talk to (default: DOCKER_HOST / the local socket)."""
+
+    base_url: str | None = Field(None, pattern=r"^(unix|tcp|http|https|ssh)://.+$")
+
+
 class Scenario(Strict):
     title: str = Field(min_length=1)
     description: str = ""
@@ -259,6 +285,7 @@ class Scenario(Strict):
     service: Service = Service()
     load: Load = Load()
     faults: tuple[Fault, ...] = ()
+    docker: Docker = Docker()
     operator: Operator = Operator()
     expect: Expect = Expect()
     name: str = ""                               # set from the file name
