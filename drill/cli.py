@@ -24,7 +24,7 @@ def _err(text: str) -> None:
 
 
 def _load(name: str, args: argparse.Namespace) -> Scenario:
-    return load_scenario(name, db_url=args.db, **scenario_overrides(args))
+    return load_scenario(name, db_url=args.db, for_run=True, **scenario_overrides(args))
 
 
 def _run_one(scenario: Scenario, opts: RunOptions) -> tuple[int, Path]:
@@ -71,7 +71,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_suite(args: argparse.Namespace) -> int:
-    chosen = [s for s in list_scenarios() if isinstance(s, Scenario) and args.tag in s.tags]
+    tagged = [s for s in list_scenarios() if isinstance(s, Scenario) and args.tag in s.tags]
+    chosen = [s for s in tagged if not s.requires_db or (args.db or "").startswith(s.requires_db)]
+    for s in tagged:
+        if s not in chosen:
+            _err(f"skipped {s.name}: it needs --db {s.requires_db}+psycopg://… (requires_db)")
     if not chosen:
         _err(f"no scenario has the tag {args.tag!r}; see `harness.py list`")
         return ExitCode.USAGE

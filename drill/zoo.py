@@ -103,7 +103,7 @@ def run_case(scenario: str, defect: Defect | None, opts: RunOptions,
     from drill.scenario import load_scenario
 
     t0 = time.monotonic()
-    s = load_scenario(scenario, db_url=opts.db, **(overrides or {}))
+    s = load_scenario(scenario, db_url=opts.db, for_run=True, **(overrides or {}))
     defects = (*opts.defects, defect.name) if defect else opts.defects
     result = Run(s, replace(opts, defects=defects, fancy=False)).execute()
     a = result.analysis

@@ -2,6 +2,7 @@
 
 from drill.scenario.abort_rules import ABORT_METRICS, AbortRule, parse_abort_rule
 from drill.scenario.files import SCENARIO_DIR, list_scenarios, load_scenario, resolve
+from drill.scenario.load import Load
 from drill.scenario.model import (
     ALERT_RULES,
     CHECK_IDS,
@@ -11,7 +12,6 @@ from drill.scenario.model import (
     Expect,
     FakeSpec,
     Fault,
-    Load,
     Operator,
     Product,
     Scenario,

@@ -102,7 +102,7 @@ def resolve(name_or_path: str) -> Path:
     return SCENARIO_DIR / f"{name_or_path}.toml"
 
 
-def load_scenario(name_or_path: str, *, db_url: str | None = None,
+def load_scenario(name_or_path: str, *, db_url: str | None = None, for_run: bool = False,
                   **overrides: Any) -> Scenario:
     """Read, validate everything (also knobs and the fault timeline) and return the scenario.
 
@@ -124,7 +124,7 @@ def load_scenario(name_or_path: str, *, db_url: str | None = None,
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(str(path), _problems(exc)) from None
-    problems = scenario_problems(scenario, db_url=db_url)
+    problems = scenario_problems(scenario, db_url=db_url, for_run=for_run)
     if problems:
         raise ScenarioError(str(path), problems)
     return scenario

@@ -11,6 +11,9 @@ import math
 import operator
 import re
 from collections.abc import Callable
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
 
 UNITS: dict[str | None, float] = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 OPS: dict[str, Callable[[float, float], bool]] = {
@@ -78,3 +81,8 @@ def parse_threshold(text: str) -> tuple[str, str, float]:
             raise ValueError(f"{text!r}: {metric} is not a time, so drop the unit {unit!r}")
         value *= UNITS[unit]
     return metric, m.group(2), value
+
+
+Wall = Annotated[float, BeforeValidator(parse_duration)]
+PositiveWall = Annotated[float, BeforeValidator(parse_duration), Field(gt=0)]
+Probability = Annotated[float, Field(ge=0, le=1)]

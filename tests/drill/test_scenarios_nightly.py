@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from drill.scenario import SCENARIO_DIR
+from drill.scenario import SCENARIO_DIR, load_scenario
+from tests.postgres import PG_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "FAKA_DRILL_NO_BOOTSTRAP": "1", "CI": "true"}
@@ -20,7 +21,8 @@ ENV = {**os.environ, "FAKA_DRILL_NO_BOOTSTRAP": "1", "CI": "true"}
 @pytest.mark.nightly
 @pytest.mark.parametrize("name", sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
 def test_scenario_passes(name: str, tmp_path: Path) -> None:
-    r = subprocess.run([sys.executable, "harness.py", "run", name, "--out", str(tmp_path)],
+    db = ["--db", PG_URL] if load_scenario(name).requires_db else []
+    r = subprocess.run([sys.executable, "harness.py", "run", name, "--out", str(tmp_path), *db],
                        cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=240,
                        check=False)
     run_dir = Path(r.stdout.strip().splitlines()[-1])
