@@ -5,22 +5,27 @@ load a `SaturationSampler` thread reads the CPU time of the harness's own
 processes (Locust and its workers, the conductor, the fakes, the proxy) with
 psutil at a low rate, so measuring costs next to nothing; `summarise` turns
 the samples into `harness.json`, and `saturation_reasons` (pure) says when a
-verdict must be inconclusive instead of a shop failure.
+verdict must be inconclusive instead of a shop failure. The shop's own
+processes are sampled too, for the report, but never count as the harness.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import psutil
 
-__all__ = ["CPU_SATURATED", "ComponentLoad", "HarnessLoad", "SaturationSampler",
-           "saturation_reasons", "summarise"]
+__all__ = ["CPU_SATURATED", "HARNESS_JSON", "ComponentLoad", "HarnessLoad", "SaturationSampler",
+           "read_harness", "saturation_reasons", "summarise", "write_harness"]
+
+HARNESS_JSON = "harness.json"
 
 CPU_SATURATED = 0.90        # share of one core, sustained (p90 of the samples)
 SAMPLE_EVERY_S = 0.5
@@ -45,9 +50,34 @@ class HarnessLoad:
     box_cpu_p90: float       # the whole box, share of all cores (0..1)
     sampler_cpu_s: float     # what measuring itself cost
     extra: dict[str, Any] = field(default_factory=dict)
+    shop: tuple[ComponentLoad, ...] = ()     # the system under test: information only
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> HarnessLoad:
+        def comps(key: str) -> tuple[ComponentLoad, ...]:
+            return tuple(ComponentLoad(**c) for c in raw.get(key) or ())
+
+        return cls(comps("components"), float(raw.get("interval_s", SAMPLE_EVERY_S)),
+                   float(raw.get("wall_s", 0.0)), int(raw.get("cores", 1)),
+                   float(raw.get("box_cpu_p90", 0.0)), float(raw.get("sampler_cpu_s", 0.0)),
+                   dict(raw.get("extra") or {}), comps("shop"))
+
+
+def write_harness(run_dir: Path, load: HarnessLoad) -> Path:
+    path = run_dir / HARNESS_JSON
+    path.write_text(json.dumps(load.to_dict(), indent=1), encoding="utf-8")
+    return path
+
+
+def read_harness(run_dir: Path) -> HarnessLoad | None:
+    """harness.json of a run folder; None when absent or unreadable (an older run)."""
+    try:
+        return HarnessLoad.from_dict(json.loads((run_dir / HARNESS_JSON).read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
 
 
 def _tree(proc: psutil.Process) -> list[psutil.Process]:
@@ -69,11 +99,16 @@ def _cpu_seconds(procs: Sequence[psutil.Process]) -> float:
 
 
 class SaturationSampler:
-    """Samples named process trees every `interval_s` until `stop()`; bounded by `max_s`."""
+    """Samples named process trees every `interval_s` until `stop()`; bounded by `max_s`.
+
+    Names in `alone` are sampled without their descendants (the conductor, whose
+    children are the whole stack); names in `shop` are reported apart."""
 
     def __init__(self, pids: Callable[[], Mapping[str, int]], *,
-                 interval_s: float = SAMPLE_EVERY_S, max_s: float = 24 * 3600) -> None:
+                 interval_s: float = SAMPLE_EVERY_S, max_s: float = 24 * 3600,
+                 alone: Collection[str] = (), shop: Collection[str] = ()) -> None:
         self._pids = pids
+        self._alone, self._shop = frozenset(alone), frozenset(shop)
         self._interval = interval_s
         self._max_s = max_s
         self._stop = threading.Event()
@@ -95,7 +130,8 @@ class SaturationSampler:
             self._thread.join(timeout=5)
         self._ended = self._ended or time.monotonic()
         return summarise(self.samples, self.sizes, self.box, interval_s=self._interval,
-                         wall_s=self._ended - self._started, sampler_cpu_s=self._own_cpu)
+                         wall_s=self._ended - self._started, sampler_cpu_s=self._own_cpu,
+                         shop=self._shop)
 
     def _loop(self) -> None:
         own = time.thread_time()
@@ -107,9 +143,10 @@ class SaturationSampler:
                 break
             for name, pid in self._pids().items():
                 try:
-                    procs = _tree(psutil.Process(pid))
+                    proc = psutil.Process(pid)
                 except psutil.Error:
                     continue
+                procs = [proc] if name in self._alone else _tree(proc)
                 cpu = _cpu_seconds(procs)
                 self.sizes[name] = max(self.sizes.get(name, 0), len(procs))
                 if name in last:
@@ -129,13 +166,14 @@ def _p90(values: Sequence[float]) -> float:
 
 def summarise(samples: Mapping[str, Sequence[float]], sizes: Mapping[str, int],
               box: Sequence[float], *, interval_s: float, wall_s: float,
-              sampler_cpu_s: float) -> HarnessLoad:
-    comps = tuple(
+              sampler_cpu_s: float, shop: Collection[str] = ()) -> HarnessLoad:
+    comps = [
         ComponentLoad(name, len(vals), round(sum(vals) / len(vals), 3), round(_p90(vals), 3),
                       round(max(vals), 3), sizes.get(name, 1))
-        for name, vals in sorted(samples.items()) if vals)
-    return HarnessLoad(comps, interval_s, round(wall_s, 3), psutil.cpu_count() or 1,
-                       round(_p90(box), 3), round(sampler_cpu_s, 4))
+        for name, vals in sorted(samples.items()) if vals]
+    return HarnessLoad(tuple(c for c in comps if c.name not in shop), interval_s,
+                       round(wall_s, 3), psutil.cpu_count() or 1, round(_p90(box), 3),
+                       round(sampler_cpu_s, 4), shop=tuple(c for c in comps if c.name in shop))
 
 
 def saturation_reasons(load: HarnessLoad, *, dropped_arrivals: int = 0,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from drill.errors import DrillError
 from drill.options import RunOptions
@@ -95,7 +96,7 @@ class Outcome:
 
 
 def run_case(scenario: str, defect: Defect | None, opts: RunOptions,
-             overrides: dict[str, object] | None = None) -> Outcome:
+             overrides: dict[str, Any] | None = None) -> Outcome:
     """One drill through the same code path as `harness.py run` (drill.run.Run); the defect
     (if any) is added to the options' defects."""
     from drill.run import Run

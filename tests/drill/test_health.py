@@ -16,26 +16,6 @@ from tests.waiting import wait_until
 APP = Path(__file__).resolve().parents[1] / "runtime" / "_echo_app.py"
 
 
-def _exit_code(proc: ManagedProcess) -> int | None:
-    return proc.popen.poll() if proc.popen else None
-
-
-class Proc:
-    """ManagedProcess as the watch sees it (exit_code() added by the stack's adapter)."""
-
-    def __init__(self, proc: ManagedProcess) -> None:
-        self.proc = proc
-
-    def alive(self) -> bool:
-        return self.proc.alive()
-
-    def exit_code(self) -> int | None:
-        return _exit_code(self.proc)
-
-    def log_tail(self, lines: int = 20) -> str:
-        return self.proc.log_tail(lines)
-
-
 @pytest.fixture
 def two(tmp_path: Path) -> Iterator[dict[str, ManagedProcess]]:
     procs = {name: ManagedProcess(name, [sys.executable, str(APP), "--port", "0"],
@@ -51,7 +31,7 @@ def two(tmp_path: Path) -> Iterator[dict[str, ManagedProcess]]:
 def test_an_unplanned_kill_is_reported_once_with_code_and_log(
         two: dict[str, ManagedProcess]) -> None:
     seen: list[UnplannedExit] = []
-    watch = HealthWatch(lambda: {n: Proc(p) for n, p in two.items()}, lambda _n: False,
+    watch = HealthWatch(lambda: dict(two), lambda _n: False,
                         seen.append, every_s=0.02)
     watch.start()
     two["service"].signal(signal.SIGKILL)
@@ -65,7 +45,7 @@ def test_an_unplanned_kill_is_reported_once_with_code_and_log(
 def test_a_planned_kill_is_not_a_finding_and_a_restart_rearms(
         two: dict[str, ManagedProcess]) -> None:
     planned = {"gateway"}
-    watch = HealthWatch(lambda: {n: Proc(p) for n, p in two.items()},
+    watch = HealthWatch(lambda: dict(two),
                         lambda n: n in planned, lambda _e: None)
     two["gateway"].kill()
     wait_until(lambda: not two["gateway"].alive(), timeout=10, what="gateway down")

@@ -13,6 +13,7 @@ from drill.report import combine, write_reports
 from tests.drill.report.fixture import write_run
 
 SPEC = CheckSpec(expect_alerts=("supplier_health",), failover_within_s=2.0,
+                 prices=(("steam-50", "50.00"),),
                  thresholds=(Threshold.parse("delivery_p99 < 2s"),
                              Threshold.parse("error_rate < 50%")))
 
