@@ -138,7 +138,8 @@ def _outputs_agree(run_dir: Path, verdict: str) -> None:
     meta = json.loads((run_dir / "meta.json").read_text())
     assert meta["health"]["unplanned_exits"][0]["exit_code"] == -9
     load = json.loads((run_dir / "harness.json").read_text())
-    assert {"locust", "conductor", "gateway", "toxiproxy"} <= {c["name"] for c in load["components"]}
+    sampled = {c["name"] for c in load["components"]}
+    assert {"locust", "conductor", "gateway", "toxiproxy"} <= sampled
     assert [c["name"] for c in load["shop"]] == ["service"], "the shop is sampled apart"
     index = (run_dir.parent / "index.jsonl").read_text().splitlines()
     assert [json.loads(line)["verdict"] for line in index] == [verdict]
