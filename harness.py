@@ -5,8 +5,10 @@
     python harness.py validate SCENARIO          exit 0 valid, 2 with messages naming the field
     python harness.py run SCENARIO [options]     one drill; the exit code says how it went (below)
     python harness.py suite TAG [options]        every scenario with TAG, one combined JUnit file
+                      [--baseline DIR_OR_REV]    ... and each run compared with its baseline
     python harness.py serve [SCENARIO]           stack up, URLs printed, until Ctrl-C
     python harness.py check RUN_DIR              re-judge a run folder offline
+    python harness.py compare BASE RUN [--tolerance 0.2]  regressions of RUN against BASE
     python harness.py defects                    the bug zoo: defect, scenario, check that must fail
     python harness.py zoo [--only NAME] [--seed N]  every defect caught? clean runs pass?
     python harness.py capacity [SCENARIO] [--from R --to R ...]  orders/s before the SLO breaks
@@ -16,7 +18,8 @@ SCENARIO is a name from scenarios/ (e.g. smoke) or a path to a .toml file.
 Every option also reads an environment variable FAKA_DRILL_<OPTION> (e.g.
 FAKA_DRILL_OUT, FAKA_DRILL_TIME_SCALE, FAKA_DRILL_DEFECTS=a,b, FAKA_DRILL_ONLY=a,b,
 FAKA_DRILL_FROM=200), except `test --no-gates`, which must be typed to skip the gates.
-The exit codes of run, suite, check, zoo and capacity are listed below.
+The exit codes of run, suite, check, zoo and capacity are listed below; every
+judged run appends a line to <out>/index.jsonl and re-renders <out>/index.html.
 """
 
 from __future__ import annotations
@@ -74,6 +77,18 @@ def _run_options(p: argparse.ArgumentParser) -> None:
                    help="plain progress lines even on a terminal")
 
 
+COMPARE_CODES = """exit codes:
+  0  no regression beyond the tolerance
+  1  a regression: p99 / p95 paid->delivered, delivered orders/s, error rate or retries
+     got worse than the baseline by more than the tolerance (and the metric's floor)
+  2  bad input: a folder without summary.json, runs of two scenarios, a bad tolerance"""
+
+
+def _tolerance(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tolerance", type=float, default=float(_env("tolerance", "0.2") or 0.2),
+                   help="how much worse than the baseline counts (0.2 = 20 %%; default 0.2)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(prog="harness.py", description=__doc__, epilog=EXIT_CODES,
@@ -91,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("suite", epilog=EXIT_CODES, formatter_class=raw,
                        help="run every scenario with a tag")
     p.add_argument("tag")
+    p.add_argument("--baseline", default=_env("baseline"), metavar="DIR_OR_REV",
+                   help="compare each run with the newest run of its scenario in this reports "
+                        "folder, or in --out's index.jsonl made at this git revision or tag; "
+                        "a regression exits 1")
+    _tolerance(p)
     _run_options(p)
     p = sub.add_parser("serve", help="start the stack and keep it up until Ctrl-C")
     p.add_argument("scenario", nargs="?", default=_env("scenario", "smoke"))
@@ -98,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", epilog=EXIT_CODES, formatter_class=raw,
                        help="re-judge a run folder offline")
     p.add_argument("run_dir")
+    p = sub.add_parser("compare", epilog=COMPARE_CODES, formatter_class=raw,
+                       help="regressions of a run against a baseline run")
+    p.add_argument("base", help="the baseline run folder")
+    p.add_argument("run", help="the run folder to judge against it")
+    _tolerance(p)
     sub.add_parser("defects", help="the bug zoo: defect, scenario, check that must fail")
     p = sub.add_parser("zoo", epilog=EXIT_CODES, formatter_class=raw,
                        help="every defect against its scenario, plus clean runs")

@@ -22,12 +22,13 @@ from typing import Any
 
 import psutil
 
-__all__ = ["CPU_SATURATED", "HARNESS_JSON", "ComponentLoad", "HarnessLoad", "SaturationSampler",
+__all__ = ["BOX_SATURATED", "CPU_SATURATED", "HARNESS_JSON", "ComponentLoad", "HarnessLoad", "SaturationSampler",
            "read_harness", "saturation_reasons", "summarise", "write_harness"]
 
 HARNESS_JSON = "harness.json"
 
 CPU_SATURATED = 0.90        # share of one core, sustained (p90 of the samples)
+BOX_SATURATED = 0.95        # share of all the box's cores, sustained (p90)
 SAMPLE_EVERY_S = 0.5
 
 
@@ -177,15 +178,23 @@ def summarise(samples: Mapping[str, Sequence[float]], sizes: Mapping[str, int],
 
 
 def saturation_reasons(load: HarnessLoad, *, dropped_arrivals: int = 0,
-                       limit: float = CPU_SATURATED) -> list[str]:
+                       limit: float = CPU_SATURATED, box_limit: float = BOX_SATURATED
+                       ) -> list[str]:
     """Why the harness, not the shop, may have been the bottleneck ([] when it had room).
 
     A component counts as saturated when its p90 CPU reaches `limit` of a core
-    per process it ran (Locust with 2 worker processes may use 2 cores).
+    per process it ran (Locust with 2 worker processes may use 2 cores). The
+    box counts when every core was busy (p90 >= `box_limit`): then the drill's
+    processes, shop included, fought for CPU and no speed figure is the shop's.
     Dropped arrivals count only beside a saturated harness: with the generator
     idle they mean the shop held every buyer slot, which is the shop's slowness.
     """
     out = []
+    if load.box_cpu_p90 >= box_limit:
+        drill = sum(c.cpu_mean for c in (*load.components, *load.shop))
+        out.append(f"box saturated: its {load.cores} cores {load.box_cpu_p90:.0%} busy (p90); "
+                   f"the drill's processes used {drill:.2f} cores on average, other work "
+                   "the rest")
     for c in load.components:
         per_core = c.cpu_p90 / max(1, c.processes if c.name == "locust" else 1)
         if per_core >= limit:

@@ -85,3 +85,15 @@ def test_summarise_is_pure_over_samples() -> None:
     a = load.components[0]
     assert (a.samples, a.cpu_max, a.cpu_p90, a.processes) == (4, 0.9, 0.9, 2)
     assert load.box_cpu_p90 == 0.6
+
+
+def test_a_box_busy_with_other_work_is_saturation_too() -> None:
+    shop = (ComponentLoad("service", 20, 0.37, 0.56, 0.96, 1),)
+    load = HarnessLoad((ComponentLoad("locust", 20, 0.2, 0.33, 0.7, 1),), 0.5, 30.0, 2, 1.0,
+                       1.1, shop=shop)
+    assert saturation_reasons(load, dropped_arrivals=3351) == [
+        "box saturated: its 2 cores 100% busy (p90); the drill's processes used 0.57 cores "
+        "on average, other work the rest",
+        "3351 arrivals dropped while the harness was saturated"]
+    idle_box = HarnessLoad(load.components, 0.5, 30.0, 2, 0.6, 1.1, shop=shop)
+    assert saturation_reasons(idle_box, dropped_arrivals=3351) == []
