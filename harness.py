@@ -4,8 +4,7 @@
     python harness.py list                       every scenario with title and tags
     python harness.py validate SCENARIO          exit 0 valid, 2 with messages naming the field
     python harness.py run SCENARIO [options]     one drill; the exit code says how it went (below)
-    python harness.py suite TAG [options]        every scenario with TAG, one combined JUnit file
-                      [--baseline DIR_OR_REV]    ... and each run compared with its baseline
+    python harness.py suite TAG [--baseline B]   every scenario with TAG, one JUnit file; vs B
     python harness.py serve [SCENARIO]           stack up, URLs printed, until Ctrl-C
     python harness.py check RUN_DIR              re-judge a run folder offline
     python harness.py compare BASE RUN [--tolerance 0.2]  regressions of RUN against BASE
@@ -31,7 +30,8 @@ import os
 import sys
 from pathlib import Path
 
-from drill.exit_codes import HELP as EXIT_CODES  # stdlib only, like this file's top
+from drill.exit_codes import COMPARE_HELP  # stdlib only, like this file's top
+from drill.exit_codes import HELP as EXIT_CODES
 
 ROOT = Path(__file__).resolve().parent
 
@@ -67,21 +67,13 @@ def _run_options(p: argparse.ArgumentParser) -> None:
                    help="postgresql+psycopg://postgres@127.0.0.1:5432/test (default: SQLite)")
     g.add_argument("--toxiproxy", default=_env("toxiproxy"),
                    help="URL of a running Toxiproxy, or 'embedded' (default: auto)")
-    g.add_argument("--defect", action="append", dest="defects",
-                   default=_list("defects"),
+    g.add_argument("--defect", action="append", dest="defects", default=_list("defects"),
                    help="enable a service defect (bug zoo); repeatable")
     g.add_argument("--allow-non-loopback", action="store_true",
                    default=_flag("allow_non_loopback"),
                    help="permit --db / --toxiproxy targets off this machine")
     g.add_argument("--plain", action="store_true", default=_flag("plain"),
                    help="plain progress lines even on a terminal")
-
-
-COMPARE_CODES = """exit codes:
-  0  no regression beyond the tolerance
-  1  a regression: p99 / p95 paid->delivered, delivered orders/s, error rate or retries
-     got worse than the baseline by more than the tolerance (and the metric's floor)
-  2  bad input: a folder without summary.json, runs of two scenarios, a bad tolerance"""
 
 
 def _tolerance(p: argparse.ArgumentParser) -> None:
@@ -99,33 +91,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", nargs="+")
     p.add_argument("--db", default=_env("db"),
                    help="the shop database the drill will use (a db-link fault needs PostgreSQL)")
-    p = sub.add_parser("run", epilog=EXIT_CODES, formatter_class=raw,
-                       help="run one drill")
+    p = sub.add_parser("run", epilog=EXIT_CODES, formatter_class=raw, help="run one drill")
     p.add_argument("scenario")
     _run_options(p)
     p = sub.add_parser("suite", epilog=EXIT_CODES, formatter_class=raw,
                        help="run every scenario with a tag")
     p.add_argument("tag")
-    p.add_argument("--baseline", default=_env("baseline"), metavar="DIR_OR_REV",
-                   help="compare each run with the newest run of its scenario in this reports "
-                        "folder, or in --out's index.jsonl made at this git revision or tag; "
-                        "a regression exits 1")
+    p.add_argument("--baseline", default=_env("baseline"), metavar="DIR_OR_REV", help="compare "
+                   "with the newest run of each scenario in this reports folder, or made at this "
+                   "git revision or tag (--out's index.jsonl); a regression exits 1")
     _tolerance(p)
     _run_options(p)
     p = sub.add_parser("serve", help="start the stack and keep it up until Ctrl-C")
     p.add_argument("scenario", nargs="?", default=_env("scenario", "smoke"))
     _run_options(p)
-    p = sub.add_parser("check", epilog=EXIT_CODES, formatter_class=raw,
-                       help="re-judge a run folder offline")
+    p = sub.add_parser("check", epilog=EXIT_CODES, formatter_class=raw, help="re-judge a run")
     p.add_argument("run_dir")
-    p = sub.add_parser("compare", epilog=COMPARE_CODES, formatter_class=raw,
-                       help="regressions of a run against a baseline run")
+    p = sub.add_parser("compare", epilog=COMPARE_HELP, formatter_class=raw, help="RUN vs BASE")
     p.add_argument("base", help="the baseline run folder")
-    p.add_argument("run", help="the run folder to judge against it")
+    p.add_argument("run", help="the run folder held against it")
     _tolerance(p)
     sub.add_parser("defects", help="the bug zoo: defect, scenario, check that must fail")
-    p = sub.add_parser("zoo", epilog=EXIT_CODES, formatter_class=raw,
-                       help="every defect against its scenario, plus clean runs")
+    p = sub.add_parser("zoo", epilog=EXIT_CODES, formatter_class=raw, help="the zoo, then clean")
     p.add_argument("--only", action="append", metavar="DEFECT", default=_list("only") or None,
                    help="just this defect; repeatable")
     p.add_argument("--no-clean", action="store_true", default=_flag("no_clean"),
@@ -134,12 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("capacity", epilog=EXIT_CODES, formatter_class=raw,
                        help="step the arrival rate up until the SLO breaks")
     p.add_argument("scenario", nargs="?", default=_env("scenario", "flash-sale"))
-    p.add_argument("--from", dest="rate_from", type=float, default=_env("from", "100"),
-                   help="first orders/s")
-    p.add_argument("--to", dest="rate_to", type=float, default=_env("to", "800"),
-                   help="last orders/s")
-    p.add_argument("--step", dest="rate_step", type=float, default=_env("step", "100"),
-                   help="orders/s a step")
+    for flag, default, text in (("from", "100", "first orders/s"), ("to", "800", "last orders/s"),
+                                ("step", "100", "orders/s a step")):
+        p.add_argument(f"--{flag}", dest=f"rate_{flag}", type=float, default=_env(flag, default),
+                       help=text)
     p.add_argument("--hold", type=float, default=_env("hold", "10"), help="wall seconds a step")
     _run_options(p)
     p = sub.add_parser("test", help="gates (ruff, mypy, sizes), then pytest (extra arguments)")

@@ -11,7 +11,7 @@ Two findings come from the conductor, not a checker: `shop-health` fails when
 a shop process exited and no fault planned it (meta.json `health`) — that
 fails the run whatever else happened, since the shop died; a fake or the
 proxy dying unplanned makes the run inconclusive (the harness broke). A
-saturated harness turns failures of load-sensitive checks (latency,
+saturated harness (or box) turns failures of load-sensitive checks (latency,
 thresholds, completion, timing windows) into inconclusive; a safety finding
 (a lost order, a duplicate, an oversell) stays a failure: no busy load
 generator makes a shop hand out one key twice.
@@ -95,14 +95,18 @@ def decide(verdicts: list[Verdict], state: RunState,
            saturated: list[str] | tuple[str, ...] = ()) -> tuple[str, list[str]]:
     """(overall, inconclusive reasons). An interrupted or broken run never passes nor fails:
     its partial records cannot prove the shop broke — unless the shop died unplanned.
-    A saturated harness excuses load-sensitive failures only (see the module docstring)."""
+    A saturated harness excuses load-sensitive failures only (see the module docstring);
+    a run that passed every check under a saturated harness still passes: completion
+    proves the planned buyers came, and the shop kept every rule while starved."""
     failed = [v for v in verdicts if v.ok is False]
     if any(v.id == SHOP_HEALTH for v in failed):
         return FAIL, []
     reasons = state.reasons()
     if not reasons and any(v.id not in LOAD_SENSITIVE or not saturated for v in failed):
         return FAIL, []
-    reasons += list(saturated)
+    if failed:                  # excused: the harness or the box, not the shop, was full
+        reasons += [*saturated, "failed while the harness was saturated: "
+                    + ", ".join(v.id for v in failed)]
     reasons += [f"check {v.id} unknown: {v.detail}" for v in verdicts if v.ok is None]
     if not verdicts:
         reasons.append("no check was run")

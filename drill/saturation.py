@@ -22,7 +22,8 @@ from typing import Any
 
 import psutil
 
-__all__ = ["BOX_SATURATED", "CPU_SATURATED", "HARNESS_JSON", "ComponentLoad", "HarnessLoad", "SaturationSampler",
+__all__ = ["BOX_SATURATED", "CPU_SATURATED", "HARNESS_JSON", "ComponentLoad", "HarnessLoad",
+           "SaturationSampler",
            "read_harness", "saturation_reasons", "summarise", "write_harness"]
 
 HARNESS_JSON = "harness.json"
