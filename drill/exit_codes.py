@@ -19,9 +19,10 @@ HELP = """exit codes:
      planning it fails the check shop-health)
   2  usage or scenario error; nothing was started
   3  inconclusive: some check unknown, the run interrupted or unable to run, a
-     fake or the proxy died unplanned, or the harness or the box saturated (then
-     only a safety finding such as a duplicate still fails); the reasons are
-     printed and listed in summary.json "inconclusive"
+     fake or the proxy died unplanned, or a speed check (latency, thresholds,
+     completion, ...) failed while the harness or the box was saturated (a safety
+     finding such as a duplicate still fails); the reasons are printed and
+     listed in summary.json "inconclusive"
   suite --baseline: a regression against the baseline exits 1"""
 
 COMPARE_HELP = """exit codes:
