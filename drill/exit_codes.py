@@ -20,8 +20,8 @@ HELP = """exit codes:
   2  usage or scenario error; nothing was started
   3  inconclusive: some check unknown, the run interrupted or unable to run, a
      fake or the proxy died unplanned, or a speed check (latency, thresholds,
-     completion, ...) failed while the harness or the box was saturated (a safety
-     finding such as a duplicate still fails); the reasons are printed and
+     completion, notify reply deadline) failed while the harness or the box was
+     saturated (any other finding still fails); the reasons are printed and
      listed in summary.json "inconclusive"
   suite --baseline: a regression against the baseline exits 1"""
 
