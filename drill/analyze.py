@@ -11,10 +11,11 @@ Two findings come from the conductor, not a checker: `shop-health` fails when
 a shop process exited and no fault planned it (meta.json `health`) — that
 fails the run whatever else happened, since the shop died; a fake or the
 proxy dying unplanned makes the run inconclusive (the harness broke). A
-saturated harness (or box) turns failures of load-sensitive checks (latency,
-thresholds, completion, timing windows) into inconclusive; a safety finding
-(a lost order, a duplicate, an oversell) stays a failure: no busy load
-generator makes a shop hand out one key twice.
+saturated harness (or box) turns failures of speed checks (latency,
+thresholds, completion, the notify reply deadline) into inconclusive; every
+other finding (a lost order, a duplicate, an oversell, a missing failover or
+alert) stays a failure: no busy load generator makes a shop hand out one key
+twice.
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
 _WORDS = {PASS: "PASS", FAIL: "FAIL", INCONCLUSIVE: "INCONCLUSIVE"}
 _CODES = {PASS: ExitCode.PASSED, FAIL: ExitCode.FAILED, INCONCLUSIVE: ExitCode.INCONCLUSIVE}
 SHOP_HEALTH = "shop-health"
-# Checks a starved load generator can fail on its own: time, rate and share figures.
-LOAD_SENSITIVE = frozenset({"latency", "thresholds", "completion", "retries", "failover",
-                            "failback", "alerts", "buyer-notice", "messages",
-                            "gateway-protocol"})
+# Speed checks a starved harness or box can fail on its own: wall-clock latency, the
+# thresholds (rates, error share, dropped arrivals), completion, the notify reply deadline.
+# Rule checks with scenario-time windows (failover, alerts, retries, notices) stay findings:
+# the zoo's defects there are caught on a busy box too.
+LOAD_SENSITIVE = frozenset({"latency", "thresholds", "completion", "gateway-protocol"})
 
 
 @dataclass(frozen=True)
