@@ -177,6 +177,7 @@ class Run:
             raise LoadError(f"{self.scenario.path}: [load] cannot be run: {exc}") from None
         steps = plan_faults(self.scenario.faults, self.scenario.load.duration)
         self.executor = FaultExecutor(steps, self.stack, self.run_dir, self.events)
+        (self.run_dir / "faults.jsonl").touch()     # the timeline ran: no line = no fault
         with interrupts.blocked():
             self.load.start()
         self.watch.start_sampler(self.load)
