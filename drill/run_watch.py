@@ -75,7 +75,9 @@ class StackWatch:
             out[CONDUCTOR] = os.getpid()
             return out
 
-        self.sampler = SaturationSampler(pids, alone=(CONDUCTOR,),
+        # only Locust forks workers; a process tree walk reads all of /proc, so the rest
+        # (the conductor above all: its tree is the whole stack) is sampled alone
+        self.sampler = SaturationSampler(pids, alone=(CONDUCTOR, *self.stack.components),
                                          shop=[n for n in self.stack.components if is_shop(n)])
         self.sampler.start()
 

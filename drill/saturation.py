@@ -111,6 +111,7 @@ class SaturationSampler:
                  alone: Collection[str] = (), shop: Collection[str] = ()) -> None:
         self._pids = pids
         self._alone, self._shop = frozenset(alone), frozenset(shop)
+        self._handles: dict[int, psutil.Process] = {}
         self._interval = interval_s
         self._max_s = max_s
         self._stop = threading.Event()
@@ -135,6 +136,15 @@ class SaturationSampler:
                          wall_s=self._ended - self._started, sampler_cpu_s=self._own_cpu,
                          shop=self._shop)
 
+    def _process(self, pid: int) -> psutil.Process | None:
+        """One psutil handle a pid, kept: building it each sample costs more than reading it."""
+        if pid not in self._handles:
+            try:
+                self._handles[pid] = psutil.Process(pid)
+            except psutil.Error:
+                return None
+        return self._handles[pid]
+
     def _loop(self) -> None:
         own = time.thread_time()
         last: dict[str, tuple[float, float]] = {}
@@ -144,9 +154,8 @@ class SaturationSampler:
             if now - self._started > self._max_s:
                 break
             for name, pid in self._pids().items():
-                try:
-                    proc = psutil.Process(pid)
-                except psutil.Error:
+                proc = self._process(pid)
+                if proc is None:
                     continue
                 procs = [proc] if name in self._alone else _tree(proc)
                 cpu = _cpu_seconds(procs)
