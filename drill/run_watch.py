@@ -4,7 +4,8 @@
 executor's active process faults excuse their targets) and, during the load, a
 `SaturationSampler` over the harness's processes — Locust and its workers, the
 conductor itself, the fakes, the embedded proxy — with the shop's processes
-sampled apart, for information. The run only starts and stops them.
+sampled apart, for information, and the gateway fake's /healthz round trip (its
+event loop's lag). The run only starts and stops them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from drill.components import API, SERVICE, WORKER
+from drill.components import API, GATEWAY, SERVICE, WORKER
 from drill.events import Events
 from drill.health import FaultExcuses, FaultTimeline, HealthWatch, UnplannedExit
 from drill.load import LoadRun
@@ -78,7 +79,8 @@ class StackWatch:
         # only Locust forks workers; a process tree walk reads all of /proc, so the rest
         # (the conductor above all: its tree is the whole stack) is sampled alone
         self.sampler = SaturationSampler(pids, alone=(CONDUCTOR, *self.stack.components),
-                                         shop=[n for n in self.stack.components if is_shop(n)])
+                                         shop=[n for n in self.stack.components if is_shop(n)],
+                                         probes={GATEWAY: self.stack.url(GATEWAY) + "/healthz"})
         self.sampler.start()
 
     def stop_sampler(self, run_dir: Path) -> None:

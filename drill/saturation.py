@@ -16,19 +16,23 @@ import math
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psutil
 
-__all__ = ["BOX_SATURATED", "CPU_SATURATED", "HARNESS_JSON", "ComponentLoad", "HarnessLoad",
+__all__ = ["BOX_SATURATED", "CPU_SATURATED", "HARNESS_JSON", "LAG_SATURATED_MS",
+           "ComponentLoad", "HarnessLoad",
            "SaturationSampler",
            "read_harness", "saturation_reasons", "summarise", "write_harness"]
 
 HARNESS_JSON = "harness.json"
 
 CPU_SATURATED = 0.90        # share of one core, sustained (p90 of the samples)
+LAG_SATURATED_MS = 250.0    # a fake's /healthz round trip (p90): its event loop was busy
+PROBE_TIMEOUT_S = 1.0
 BOX_SATURATED = 0.95        # share of all the box's cores, sustained (p90)
 SAMPLE_EVERY_S = 0.5
 
@@ -104,12 +108,17 @@ class SaturationSampler:
     """Samples named process trees every `interval_s` until `stop()`; bounded by `max_s`.
 
     Names in `alone` are sampled without their descendants (the conductor, whose
-    children are the whole stack); names in `shop` are reported apart."""
+    children are the whole stack); names in `shop` are reported apart. `probes`
+    (name -> URL) are fetched once a sample: the round trip of a fake's /healthz
+    is its event loop's responsiveness (a timeout counts as the timeout)."""
 
     def __init__(self, pids: Callable[[], Mapping[str, int]], *,
                  interval_s: float = SAMPLE_EVERY_S, max_s: float = 24 * 3600,
-                 alone: Collection[str] = (), shop: Collection[str] = ()) -> None:
+                 alone: Collection[str] = (), shop: Collection[str] = (),
+                 probes: Mapping[str, str] | None = None) -> None:
         self._pids = pids
+        self._probes = dict(probes or {})
+        self.lags_ms: dict[str, list[float]] = {}
         self._alone, self._shop = frozenset(alone), frozenset(shop)
         self._handles: dict[int, psutil.Process] = {}
         self._interval = interval_s
@@ -132,9 +141,23 @@ class SaturationSampler:
         if self._thread.is_alive():
             self._thread.join(timeout=5)
         self._ended = self._ended or time.monotonic()
-        return summarise(self.samples, self.sizes, self.box, interval_s=self._interval,
+        load = summarise(self.samples, self.sizes, self.box, interval_s=self._interval,
                          wall_s=self._ended - self._started, sampler_cpu_s=self._own_cpu,
                          shop=self._shop)
+        lags = {name: {"samples": len(v), "p50": round(sorted(v)[len(v) // 2], 1),
+                       "p90": round(_p90(v), 1), "max": round(max(v), 1)}
+                for name, v in sorted(self.lags_ms.items()) if v}
+        return replace(load, extra={**load.extra, "healthz_ms": lags}) if lags else load
+
+    def _probe(self, client: httpx.Client) -> None:
+        for name, url in self._probes.items():
+            t0 = time.perf_counter()
+            try:
+                client.get(url)
+                ms = (time.perf_counter() - t0) * 1000
+            except httpx.HTTPError:
+                ms = PROBE_TIMEOUT_S * 1000
+            self.lags_ms.setdefault(name, []).append(ms)
 
     def _process(self, pid: int) -> psutil.Process | None:
         """One psutil handle a pid, kept: building it each sample costs more than reading it."""
@@ -149,25 +172,31 @@ class SaturationSampler:
         own = time.thread_time()
         last: dict[str, tuple[float, float]] = {}
         psutil.cpu_percent(interval=None)
-        while not self._stop.wait(self._interval):
-            now = time.monotonic()
-            if now - self._started > self._max_s:
-                break
-            for name, pid in self._pids().items():
-                proc = self._process(pid)
-                if proc is None:
-                    continue
-                procs = [proc] if name in self._alone else _tree(proc)
-                cpu = _cpu_seconds(procs)
-                self.sizes[name] = max(self.sizes.get(name, 0), len(procs))
-                if name in last:
-                    t0, c0 = last[name]
-                    if now > t0:
-                        self.samples.setdefault(name, []).append(max(0.0, cpu - c0) / (now - t0))
-                last[name] = (now, cpu)
-            self.box.append(psutil.cpu_percent(interval=None) / 100.0)
+        with httpx.Client(timeout=PROBE_TIMEOUT_S) as client:
+            while not self._stop.wait(self._interval):
+                if time.monotonic() - self._started > self._max_s:
+                    break
+                self._sample(last)
+                self._probe(client)
         self._ended = time.monotonic()
         self._own_cpu = time.thread_time() - own
+
+    def _sample(self, last: dict[str, tuple[float, float]]) -> None:
+        """One CPU reading of every named process tree, and of the box."""
+        now = time.monotonic()
+        for name, pid in self._pids().items():
+            proc = self._process(pid)
+            if proc is None:
+                continue
+            procs = [proc] if name in self._alone else _tree(proc)
+            cpu = _cpu_seconds(procs)
+            self.sizes[name] = max(self.sizes.get(name, 0), len(procs))
+            if name in last:
+                t0, c0 = last[name]
+                if now > t0:
+                    self.samples.setdefault(name, []).append(max(0.0, cpu - c0) / (now - t0))
+            last[name] = (now, cpu)
+        self.box.append(psutil.cpu_percent(interval=None) / 100.0)
 
 
 def _p90(values: Sequence[float]) -> float:
@@ -199,7 +228,10 @@ def saturation_reasons(load: HarnessLoad, *, dropped_arrivals: int = 0,
     Dropped arrivals count only beside a saturated harness: with the generator
     idle they mean the shop held every buyer slot, which is the shop's slowness.
     """
-    out = []
+    out = [f"harness saturated: {name} answered /healthz in {lag['p90']:.0f} ms (p90 over "
+           f"{lag['samples']} probes): its event loop was busy"
+           for name, lag in (load.extra.get("healthz_ms") or {}).items()
+           if lag.get("p90", 0) >= LAG_SATURATED_MS]
     if load.box_cpu_p90 >= box_limit:
         drill = sum(c.cpu_mean for c in (*load.components, *load.shop))
         out.append(f"box saturated: its {load.cores} cores {load.box_cpu_p90:.0%} busy (p90); "

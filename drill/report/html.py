@@ -69,6 +69,7 @@ details{margin:4px 0} .muted{color:#656d76} .warn{background:#fff8c5;padding:8px
 <p class="muted">CPU during the load as a share of one core, sampled every {{ s.harness.interval_s }} s over {{ s.harness.wall_s }} s;
 the box at {{ "%.0f"|format(100 * s.harness.box_cpu_p90) }} % of its {{ s.harness.cores }} cores (p90); measuring cost {{ s.harness.sampler_cpu_s }} s of CPU.
 The shop's processes are shown for comparison: only a saturated harness or box excuses a failed speed check.</p>
+{% for name, lag in ((s.harness.extra or {}).healthz_ms or {}).items() %}<p class="muted">{{ name }} /healthz round trip (event-loop lag): p50 {{ lag.p50 }} ms, p90 {{ lag.p90 }} ms, max {{ lag.max }} ms over {{ lag.samples }} probes</p>{% endfor %}
 {% for r in s.harness.saturated %}<p class="warn">{{ r }}</p>{% endfor %}
 <table><tr><th>component</th><th>role</th><th>mean</th><th>p90</th><th>max</th><th>processes</th><th>samples</th></tr>
 {% for role, comps in (("harness", s.harness.components), ("shop", s.harness.shop)) %}{% for c in comps %}

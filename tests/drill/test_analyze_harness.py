@@ -73,6 +73,7 @@ def test_saturation_from_harness_json_flows_into_every_output(tmp_path: Path) ->
     write_harness(run, HarnessLoad(
         (ComponentLoad("locust", 20, 0.95, 0.98, 1.0, 1),
          ComponentLoad("conductor", 20, 0.2, 0.3, 0.4, 1)), 0.5, 10.0, 2, 0.9, 0.01,
+        extra={"healthz_ms": {"gateway": {"samples": 20, "p50": 3.0, "p90": 9.5, "max": 30.0}}},
         shop=(ComponentLoad("service", 20, 1.0, 1.0, 1.0, 1),)))
     line, summary, junit, html = _outputs(run)
     assert line.startswith("INCONCLUSIVE smoke") and SATURATED[0] in line
@@ -83,6 +84,7 @@ def test_saturation_from_harness_json_flows_into_every_output(tmp_path: Path) ->
     run_case = next(c for c in junit.iter("testcase") if c.get("name") == "run")
     assert SATURATED[0] in (run_case.find("error").get("message") or "")  # type: ignore[union-attr]
     assert "Harness load" in html and "98 %" in html and SATURATED[0] in html
+    assert "gateway /healthz round trip (event-loop lag): p50 3.0 ms, p90 9.5 ms" in html
     again = harness("check", str(run))
     assert again.returncode == 3 and again.stdout.startswith("INCONCLUSIVE")
 

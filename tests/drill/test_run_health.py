@@ -141,6 +141,7 @@ def _outputs_agree(run_dir: Path, verdict: str) -> None:
     sampled = {c["name"] for c in load["components"]}
     assert {"locust", "conductor", "gateway", "toxiproxy"} <= sampled
     assert [c["name"] for c in load["shop"]] == ["service"], "the shop is sampled apart"
+    assert load["extra"]["healthz_ms"]["gateway"]["samples"] > 0
     index = (run_dir.parent / "index.jsonl").read_text().splitlines()
     assert [json.loads(line)["verdict"] for line in index] == [verdict]
 
