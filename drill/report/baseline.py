@@ -7,7 +7,8 @@ A baseline is named in one of two ways (`suite TAG --baseline BASE`):
 - a git revision or tag (anything else): the newest line of the scenario in
   the current reports folder's `index.jsonl` whose `git_revision` is that name,
   or what `git describe --always` makes of it (with or without `-dirty`).
-Only judged runs (a summary with metrics) can be baselines.
+Only judged runs of the clean service (a summary with metrics, no defect) can
+be baselines.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def read_summary(run_dir: Path) -> dict[str, Any]:
 
 
 def _newest(records: Iterable[Mapping[str, Any]], scenario: str) -> Mapping[str, Any] | None:
-    mine = [r for r in records if r.get("scenario") == scenario and r.get("metrics")]
+    mine = [r for r in records if r.get("scenario") == scenario and r.get("metrics")
+            and not r.get("defects")]              # a zoo run is no baseline
     return max(mine, key=lambda r: float(r.get("started_at") or 0), default=None)
 
 
@@ -60,7 +62,8 @@ def _folder_records(folder: Path) -> list[dict[str, Any]]:
         except DrillError:
             continue
         out.append({"scenario": s.get("scenario"), "started_at": s.get("started_at"),
-                    "run_dir": summary_path.parent.name, "metrics": key_metrics(s)})
+                    "defects": s.get("defects"), "run_dir": summary_path.parent.name,
+                    "metrics": key_metrics(s)})
     return out
 
 

@@ -84,7 +84,8 @@ def trend_chart(scenario: str, runs: Sequence[Mapping[str, Any]]) -> str:
 def render_index(records: Sequence[Mapping[str, Any]]) -> str:
     by_scenario: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for r in records:
-        by_scenario[str(r.get("scenario"))].append(r)
+        if not r.get("defects"):               # zoo runs are listed, not drawn in a trend
+            by_scenario[str(r.get("scenario"))].append(r)
     charts = [(name, svg) for name, runs in sorted(by_scenario.items())
               if (svg := trend_chart(name, runs))]
     env = Environment(autoescape=select_autoescape(default=True))

@@ -82,8 +82,9 @@ def test_suite_baseline_folder_flags_a_regression(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     nightly = tmp_path / "nightly"
-    for p99, name in ((0.3, "old"), (0.5, "newest")):
-        body = {**summary(p99, 100.0), "started_at": 1_800_000_000.0 + p99}
+    for p99, name, defects in ((0.3, "old", []), (0.5, "newest", []),
+                               (3.0, "zoo", ["no-failover"])):
+        body = {**summary(p99, 100.0), "started_at": 1_800_000_000.0 + p99, "defects": defects}
         record_run(nightly, _folder(nightly, name, body), body)
     today = tmp_path / "today"
     slower = _folder(today, "run", summary(0.9, 100.0))
