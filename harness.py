@@ -4,9 +4,10 @@
     python harness.py list                       every scenario with title and tags
     python harness.py validate SCENARIO          exit 0 valid, 2 with messages naming the field
     python harness.py run SCENARIO [options]     one drill; the exit code says how it went (below)
-    python harness.py suite TAG [options]        every scenario with TAG, one combined JUnit file
+    python harness.py suite TAG [--baseline B]   every scenario with TAG, one JUnit file; vs B
     python harness.py serve [SCENARIO]           stack up, URLs printed, until Ctrl-C
     python harness.py check RUN_DIR              re-judge a run folder offline
+    python harness.py compare BASE RUN [--tolerance 0.2]  regressions of RUN against BASE
     python harness.py defects                    the bug zoo: defect, scenario, check that must fail
     python harness.py zoo [--only NAME] [--seed N]  every defect caught? clean runs pass?
     python harness.py capacity [SCENARIO] [--from R --to R ...]  orders/s before the SLO breaks
@@ -17,7 +18,8 @@ SCENARIO is a name from scenarios/ (e.g. smoke) or a path to a .toml file.
 Every option also reads an environment variable FAKA_DRILL_<OPTION> (e.g.
 FAKA_DRILL_OUT, FAKA_DRILL_TIME_SCALE, FAKA_DRILL_DEFECTS=a,b, FAKA_DRILL_ONLY=a,b,
 FAKA_DRILL_FROM=200), except `test --no-gates`, which must be typed to skip the gates.
-The exit codes of run, suite, check, zoo and capacity are listed below.
+The exit codes of run, suite, check, zoo and capacity are listed below; every
+judged run appends a line to <out>/index.jsonl and re-renders <out>/index.html.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ import os
 import sys
 from pathlib import Path
 
-from drill.exit_codes import HELP as EXIT_CODES  # stdlib only, like this file's top
+from drill.exit_codes import COMPARE_HELP  # stdlib only, like this file's top
+from drill.exit_codes import HELP as EXIT_CODES
 
 ROOT = Path(__file__).resolve().parent
 
@@ -65,8 +68,7 @@ def _run_options(p: argparse.ArgumentParser) -> None:
                    help="postgresql+psycopg://postgres@127.0.0.1:5432/test (default: SQLite)")
     g.add_argument("--toxiproxy", default=_env("toxiproxy"),
                    help="URL of a running Toxiproxy, or 'embedded' (default: auto)")
-    g.add_argument("--defect", action="append", dest="defects",
-                   default=_list("defects"),
+    g.add_argument("--defect", action="append", dest="defects", default=_list("defects"),
                    help="enable a service defect (bug zoo); repeatable")
     g.add_argument("--allow-non-loopback", action="store_true",
                    default=_flag("allow_non_loopback"),
@@ -94,6 +96,11 @@ def _target_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                    help="permit a shop or gateway off this machine (staging, never production)")
 
 
+def _tolerance(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tolerance", type=float, default=float(_env("tolerance", "0.2") or 0.2),
+                   help="how much worse than the baseline counts (0.2 = 20 %%; default 0.2)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(prog="harness.py", description=__doc__, epilog=EXIT_CODES,
@@ -104,23 +111,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", nargs="+")
     p.add_argument("--db", default=_env("db"),
                    help="the shop database the drill will use (a db-link fault needs PostgreSQL)")
-    p = sub.add_parser("run", epilog=EXIT_CODES, formatter_class=raw,
-                       help="run one drill")
+    p = sub.add_parser("run", epilog=EXIT_CODES, formatter_class=raw, help="run one drill")
     p.add_argument("scenario")
     _run_options(p)
     p = sub.add_parser("suite", epilog=EXIT_CODES, formatter_class=raw,
                        help="run every scenario with a tag")
     p.add_argument("tag")
+    p.add_argument("--baseline", default=_env("baseline"), metavar="DIR_OR_REV", help="compare "
+                   "with the newest run of each scenario in this reports folder, or made at this "
+                   "git revision or tag (--out's index.jsonl); a regression exits 1")
+    _tolerance(p)
     _run_options(p)
     p = sub.add_parser("serve", help="start the stack and keep it up until Ctrl-C")
     p.add_argument("scenario", nargs="?", default=_env("scenario", "smoke"))
     _run_options(p)
-    p = sub.add_parser("check", epilog=EXIT_CODES, formatter_class=raw,
-                       help="re-judge a run folder offline")
+    p = sub.add_parser("check", epilog=EXIT_CODES, formatter_class=raw, help="re-judge a run")
     p.add_argument("run_dir")
+    p = sub.add_parser("compare", epilog=COMPARE_HELP, formatter_class=raw, help="RUN vs BASE")
+    p.add_argument("base", help="the baseline run folder")
+    p.add_argument("run", help="the run folder held against it")
+    _tolerance(p)
     sub.add_parser("defects", help="the bug zoo: defect, scenario, check that must fail")
-    p = sub.add_parser("zoo", epilog=EXIT_CODES, formatter_class=raw,
-                       help="every defect against its scenario, plus clean runs")
+    p = sub.add_parser("zoo", epilog=EXIT_CODES, formatter_class=raw, help="the zoo, then clean")
     p.add_argument("--only", action="append", metavar="DEFECT", default=_list("only") or None,
                    help="just this defect; repeatable")
     p.add_argument("--no-clean", action="store_true", default=_flag("no_clean"),
@@ -129,12 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("capacity", epilog=EXIT_CODES, formatter_class=raw,
                        help="step the arrival rate up until the SLO breaks")
     p.add_argument("scenario", nargs="?", default=_env("scenario", "flash-sale"))
-    p.add_argument("--from", dest="rate_from", type=float, default=_env("from", "100"),
-                   help="first orders/s")
-    p.add_argument("--to", dest="rate_to", type=float, default=_env("to", "800"),
-                   help="last orders/s")
-    p.add_argument("--step", dest="rate_step", type=float, default=_env("step", "100"),
-                   help="orders/s a step")
+    for flag, default, text in (("from", "100", "first orders/s"), ("to", "800", "last orders/s"),
+                                ("step", "100", "orders/s a step")):
+        p.add_argument(f"--{flag}", dest=f"rate_{flag}", type=float, default=_env(flag, default),
+                       help=text)
     p.add_argument("--hold", type=float, default=_env("hold", "10"), help="wall seconds a step")
     _run_options(p)
     _target_parser(sub)

@@ -35,7 +35,14 @@ def plan_rates(start: float, stop: float, step: float) -> list[float]:
 
 
 def at_rate(scenario: Scenario, rate: float, hold_s: float) -> Scenario:
-    """`scenario` with an open-model load at `rate` for `hold_s`, and stock enough for it."""
+    """`scenario` with an open-model load at `rate` for `hold_s`, and stock enough for it.
+
+    The faults keep their place in the load: their times scale with the hold, so a
+    fault at 5 s of a 15 s load hits a 4 s step at 1.33 s and heals with time to spare."""
+    scale = hold_s / scenario.load.duration
+    faults = tuple(f.model_copy(update={
+        "at": f.at * scale, "for_": None if f.for_ is None else f.for_ * scale,
+        "until": None if f.until is None else f.until * scale}) for f in scenario.faults)
     orders = math.ceil(rate * hold_s)
     load = scenario.load.model_copy(update={
         "shape": "arrival_rate", "rate": rate, "duration": hold_s,
@@ -44,7 +51,7 @@ def at_rate(scenario: Scenario, rate: float, hold_s: float) -> Scenario:
     })
     catalogue = tuple(p.model_copy(update={"stock": max(p.stock, math.ceil(orders * 1.2) + 10)})
                       if p.kind == "local" else p for p in scenario.catalogue)
-    return scenario.model_copy(update={"load": load, "catalogue": catalogue})
+    return scenario.model_copy(update={"load": load, "catalogue": catalogue, "faults": faults})
 
 
 @dataclass

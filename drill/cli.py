@@ -2,7 +2,8 @@
 
 Each verb builds its options with `RunOptions.from_args` and judges through
 `drill.analyze`, so run, suite, zoo and capacity honour every run option and
-agree on every verdict.
+agree on every verdict. Every judged run (a `Run`, or `check`) appends its line
+to `<out>/index.jsonl`; `compare` and `suite --baseline` read those trends.
 """
 
 from __future__ import annotations
@@ -11,12 +12,18 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drill import capacity, zoo
 from drill.errors import DrillError, ScenarioError
 from drill.exit_codes import ExitCode, merge_exit_codes
 from drill.options import RunOptions, scenario_overrides
 from drill.scenario import Scenario, list_scenarios, load_scenario
+
+if TYPE_CHECKING:
+    from drill.report.baseline import Baseline
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _err(text: str) -> None:
@@ -79,11 +86,19 @@ def cmd_suite(args: argparse.Namespace) -> int:
     if not chosen:
         _err(f"no scenario has the tag {args.tag!r}; see `harness.py list`")
         return ExitCode.USAGE
+    from drill.report.baseline import find_baseline
+
+    base = getattr(args, "baseline", None)
+    # resolved before any run, so a run of this suite is never its own baseline
+    baselines = {s.name: find_baseline(base, s.name, Path(args.out), ROOT) for s in chosen
+                 } if base else {}
     codes, dirs = [], []
     for s in chosen:
         code, run_dir = _run_one(_load(s.path, args), RunOptions.from_args(args))
         codes.append(code)
         dirs.append(run_dir)
+        if base and _regressed(s.name, run_dir, baselines.get(s.name), args.tolerance):
+            codes.append(ExitCode.FAILED)
     out = Path(args.out) / f"suite-{args.tag}-{time.strftime('%Y%m%d-%H%M%S')}.xml"
     from drill.report import combine
 
@@ -92,13 +107,54 @@ def cmd_suite(args: argparse.Namespace) -> int:
     return merge_exit_codes(codes)
 
 
+def _regressed(scenario: str, run_dir: Path, baseline: Baseline | None,
+               tolerance: float) -> bool:
+    """Print how `run_dir` compares with its baseline; True on a regression."""
+    from drill.report.baseline import read_summary
+    from drill.report.trends import compare, key_metrics
+
+    if baseline is None:
+        print(f"baseline {scenario}: none found; not compared", flush=True)
+        return False
+    found = compare(baseline.metrics, key_metrics(read_summary(run_dir)), tolerance)
+    print(f"baseline {scenario}: {baseline.where}: {len(found)} regression(s)", flush=True)
+    for r in found:
+        print(f"REGRESSION {scenario}: {r}", flush=True)
+    return bool(found)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from drill.report.baseline import read_summary
+    from drill.report.trends import compare, key_metrics
+
+    if not 0 <= args.tolerance < 100:
+        raise DrillError(f"--tolerance {args.tolerance:g} is out of range",
+                         hint="a share of the baseline, e.g. 0.2 for 20 %")
+    base, run = read_summary(Path(args.base)), read_summary(Path(args.run))
+    if base.get("scenario") != run.get("scenario"):
+        raise DrillError(f"{args.base} is scenario {base.get('scenario')!r} but {args.run} is "
+                         f"{run.get('scenario')!r}", hint="compare runs of one scenario")
+    before, after = key_metrics(base), key_metrics(run)
+    found = compare(before, after, args.tolerance)
+    shared = sorted(set(before) & set(after))
+    print(f"{run.get('scenario')}: {args.run} against {args.base}, tolerance "
+          f"{args.tolerance:.0%}; compared {', '.join(shared) or 'nothing'}", flush=True)
+    for r in found:
+        print(f"REGRESSION {r}", flush=True)
+    print(f"{len(found)} regression(s)", flush=True)
+    return ExitCode.FAILED if found else ExitCode.PASSED
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from drill.analyze import analyze
     from drill.report import write_reports
+    from drill.report.index_page import record_run
 
     run_dir = Path(args.run_dir)
     analysis = analyze(run_dir)
     write_reports(run_dir, analysis)
+    for problem in record_run(run_dir.resolve().parent, run_dir, analysis.summary):
+        _err(problem)
     print(analysis.line(), flush=True)
     print(run_dir, flush=True)
     return analysis.exit_code
@@ -203,8 +259,9 @@ def cmd_target(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"list": cmd_list, "validate": cmd_validate, "run": cmd_run, "suite": cmd_suite,
-            "serve": cmd_serve, "check": cmd_check, "defects": cmd_defects, "zoo": cmd_zoo,
-            "capacity": cmd_capacity, "target": cmd_target}
+            "serve": cmd_serve, "check": cmd_check, "compare": cmd_compare,
+            "defects": cmd_defects, "zoo": cmd_zoo, "capacity": cmd_capacity,
+            "target": cmd_target}
 
 
 def dispatch(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from drill.events import Events
+from drill.health import UnplannedExit
 
 
 def fancy_allowed() -> bool:
@@ -57,6 +58,11 @@ class Progress:
             self.faults_active.discard(step.fault_id)
         status = "ok" if ok else f"FAILED: {error}"
         self.say(f"{at - self.started:6.1f}s  fault {step.action} {step.fault_id} {status}")
+
+    def alarm(self, event: UnplannedExit) -> None:
+        """An unplanned exit, at once: the time, the component, its exit code and log tail."""
+        clock = time.strftime("%H:%M:%S", time.localtime(event.at))
+        self.say(f"{event.at - self.started:6.1f}s  UNPLANNED EXIT at {clock}: {event}")
 
     def on_stopping(self, reason: str, at: float) -> None:
         self._stop_live()

@@ -4,6 +4,11 @@ A newcomer starts reading at `Run.execute`. The run owns the events, the
 stack, the one history writer and the run folder; the parts it drives
 (fault executor, operator bot, load) only receive what they need.
 
+From stack to drain a `HealthWatch` polls every process: an exit no fault
+planned is shown on the console at once and judged (`shop-health`). During
+the load a `SaturationSampler` measures the harness's own CPU into
+harness.json. Every judged run appends a line to `<out>/index.jsonl`.
+
 Ctrl-C / SIGTERM in any phase raises `Interrupted` in the main thread; the
 teardown then stops load and every child in parallel (within ~5 s), heals all
 faults, and a partial report is still written: the verdict is inconclusive
@@ -40,7 +45,9 @@ from drill.load.from_scenario import load_plan
 from drill.operator_bot import OperatorBot
 from drill.options import RunOptions
 from drill.report import write_reports
+from drill.report.index_page import record_run
 from drill.run_meta import new_run_dir, run_meta
+from drill.run_watch import StackWatch
 from drill.scenario import Scenario
 from drill.stack import ADMIN_TOKEN, Stack, StackOptions, admin_headers, seed_stock
 from drill.stack.processes import refuse_bad_targets
@@ -90,6 +97,8 @@ class Run:
                                  title=scenario.title,
                                  load_info=lambda: self.load.progress() if self.load else {},
                                  fancy=opts.fancy)
+        self.watch = StackWatch(self.stack, self.events, lambda: self.executor,
+                                self.progress.alarm)
 
     def set_phase(self, name: str) -> None:
         now = time.time()
@@ -123,11 +132,14 @@ class Run:
         self.phases[-1]["end"] = time.time()
         self._write_meta()
         self.progress.close()
+        if not self.opts.keep_up:
+            self.errors += record_run(self.opts.out, self.run_dir, analysis.summary)
         return RunResult(self.run_dir, analysis, self.interrupted, self.errors)
 
     # -- phases ------------------------------------------------------------------
     def _phases(self) -> None:
         self.set_phase("stack")
+        self.watch.start_health()
         self.stack.start()
         self._write_meta()
         self.set_phase("seed")
@@ -138,6 +150,7 @@ class Run:
         self._load()
         self.set_phase("drain")
         self._drain()
+        self.watch.stop_health()
         record_final_catalogue(self.stack.service_url,
                                lambda op: self.events.op_recorded.fire(op=op))
         self.set_phase("collect")
@@ -171,8 +184,10 @@ class Run:
             raise LoadError(f"{self.scenario.path}: [load] cannot be run: {exc}") from None
         steps = plan_faults(self.scenario.faults, self.scenario.load.duration)
         self.executor = FaultExecutor(steps, self.stack, self.run_dir, self.events)
+        (self.run_dir / "faults.jsonl").touch()     # the timeline ran: no line = no fault
         with interrupts.blocked():
             self.load.start()
+        self.watch.start_sampler(self.load)
         self._write_meta()
         t0 = self.load.started_at or time.time()
         self.executor.start(t0)
@@ -188,6 +203,7 @@ class Run:
                 self.load.stop(grace_s=2)
                 self.errors.append("load did not finish by its hard deadline; stopped")
                 break
+        self.watch.stop_sampler(self.run_dir)
 
     def _drain(self) -> None:
         """Heal every fault, then wait (bounded by `settle`) until no paid order is undelivered."""
@@ -202,7 +218,7 @@ class Run:
                 with contextlib.suppress(httpx.HTTPError, ValueError):
                     r = client.get("/admin/orders", params={"status": "paid", "limit": 500})
                     left = len(r.json().get("orders", []))
-                if left == 0 or time.monotonic() > deadline:
+                if left == 0 or time.monotonic() > deadline or self.watch.shop_down():
                     break
                 threading.Event().wait(0.25)
         if self.bot is not None:
@@ -218,6 +234,8 @@ class Run:
             self.executor.heal_all(timeout_s=5, reason=trip.describe())
 
     def _teardown(self) -> None:
+        self.watch.stop_health()
+        self.watch.stop_sampler(self.run_dir)
         fast = self.interrupted
         grace = 1.5 if fast else 3.0
         self.abort.stop()
@@ -254,7 +272,9 @@ class Run:
                 return analysis
 
     def _state(self) -> RunState:
-        return RunState(self.interrupted, self.interrupted_phase, tuple(self.harness_errors))
+        return RunState(self.interrupted, self.interrupted_phase, tuple(self.harness_errors),
+                        self.watch.health is not None,
+                        tuple(e.to_dict() for e in self.watch.unplanned))
 
     def _harness_error(self, text: str) -> None:
         self.errors.append(text)

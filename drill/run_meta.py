@@ -43,5 +43,7 @@ def run_meta(run: Run, now: float) -> dict[str, Any]:
         "wall_s": round(now - run.started_at, 3), "phases": run.phases,
         "interrupted": run.interrupted, "interrupted_phase": run.interrupted_phase,
         "errors": run.errors, "harness_errors": run.harness_errors, "drain": run.drain,
+        "health": {"watched": run.watch.health is not None,
+                   "unplanned_exits": [e.to_dict() for e in run.watch.unplanned]},
         "urls": stack.urls(), "pid": os.getpid(), "pids": pids,
     }

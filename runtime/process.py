@@ -83,6 +83,10 @@ class ManagedProcess:
     def alive(self) -> bool:
         return self.popen is not None and self.popen.poll() is None
 
+    def exit_code(self) -> int | None:
+        """The exit code once the child has ended (negative: killed by that signal), else None."""
+        return self.popen.poll() if self.popen is not None else None
+
     # -- lifecycle ---------------------------------------------------------
     def start(self) -> dict[str, Any]:
         """Start and block until READY; raise `ProcessError` with the log tail if it fails."""

@@ -61,6 +61,21 @@ details{margin:4px 0} .muted{color:#656d76} .warn{background:#fff8c5;padding:8px
 <td>{{ f.start|ts }}</td><td>{{ f.end|ts }}</td><td>{{ f.ok }}{% if f.errors %} {{ f.errors|join("; ") }}{% endif %}</td></tr>{% endfor %}</table>
 {% else %}<p class="muted">No faults injected.</p>{% endif %}
 
+{% if s.unplanned_exits %}<h2>Unplanned exits</h2>
+{% for e in s.unplanned_exits %}<p class="warn"><b>{{ e.component }}</b> ({{ e.role }}) exited with code {{ e.exit_code }} at {{ e.at|ts }} and no fault planned it.</p>
+<pre>{{ e.log_tail }}</pre>{% endfor %}{% endif %}
+
+{% if s.harness %}<h2>Harness load</h2>
+<p class="muted">CPU during the load as a share of one core, sampled every {{ s.harness.interval_s }} s over {{ s.harness.wall_s }} s;
+the box at {{ "%.0f"|format(100 * s.harness.box_cpu_p90) }} % of its {{ s.harness.cores }} cores (p90); measuring cost {{ s.harness.sampler_cpu_s }} s of CPU.
+The shop's processes are shown for comparison: only a saturated harness or box excuses a failed speed check.</p>
+{% for name, lag in ((s.harness.extra or {}).healthz_ms or {}).items() %}<p class="muted">{{ name }} /healthz round trip (event-loop lag): p50 {{ lag.p50 }} ms, p90 {{ lag.p90 }} ms, max {{ lag.max }} ms over {{ lag.samples }} probes</p>{% endfor %}
+{% for r in s.harness.saturated %}<p class="warn">{{ r }}</p>{% endfor %}
+<table><tr><th>component</th><th>role</th><th>mean</th><th>p90</th><th>max</th><th>processes</th><th>samples</th></tr>
+{% for role, comps in (("harness", s.harness.components), ("shop", s.harness.shop)) %}{% for c in comps %}
+<tr><td>{{ c.name }}</td><td>{{ role }}</td><td>{{ pct(c.cpu_mean) }}</td><td>{{ pct(c.cpu_p90) }}</td><td>{{ pct(c.cpu_max) }}</td><td>{{ c.processes }}</td><td>{{ c.samples }}</td></tr>
+{% endfor %}{% endfor %}</table>{% endif %}
+
 {% if s.load %}<h2>Load</h2><pre>{{ s.load|tojson_pretty }}</pre>{% endif %}
 {% if s.errors %}<h2>Errors</h2><pre>{{ s.errors|tojson_pretty }}</pre>{% endif %}
 </body></html>
@@ -80,4 +95,5 @@ def render_html(summary: dict[str, Any], charts: dict[str, str]) -> str:
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=1, ensure_ascii=False,
                                                         default=str)
     env.filters["ts"] = _ts
-    return env.from_string(_TEMPLATE).render(s=summary, charts=charts)
+    return env.from_string(_TEMPLATE).render(s=summary, charts=charts,
+                                             pct=lambda v: f"{100 * float(v):.0f} %")

@@ -17,9 +17,11 @@ from jinja2 import Environment, select_autoescape
 from matplotlib.figure import Figure
 
 from drill.report.charts import svg_of
-from drill.report.trends import read_index
+from drill.report.trends import INDEX_NAME, append_index, git_revision, index_record, read_index
 
-__all__ = ["render_index", "trend_chart", "write_index_page"]
+__all__ = ["record_run", "render_index", "trend_chart", "write_index_page"]
+
+ROOT = Path(__file__).resolve().parents[2]
 
 _TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>faka-drill runs</title>
@@ -82,7 +84,8 @@ def trend_chart(scenario: str, runs: Sequence[Mapping[str, Any]]) -> str:
 def render_index(records: Sequence[Mapping[str, Any]]) -> str:
     by_scenario: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for r in records:
-        by_scenario[str(r.get("scenario"))].append(r)
+        if not r.get("defects"):               # zoo runs are listed, not drawn in a trend
+            by_scenario[str(r.get("scenario"))].append(r)
     charts = [(name, svg) for name, runs in sorted(by_scenario.items())
               if (svg := trend_chart(name, runs))]
     env = Environment(autoescape=select_autoescape(default=True))
@@ -95,3 +98,14 @@ def write_index_page(reports_dir: Path) -> Path:
     out = reports_dir / "index.html"
     out.write_text(render_index(read_index(reports_dir)), encoding="utf-8")
     return out
+
+
+def record_run(reports_dir: Path, run_dir: Path, summary: Mapping[str, Any]) -> list[str]:
+    """Append a judged run's line to index.jsonl and re-render index.html. A trend is a
+    by-product: a problem is returned as a message for the run's errors, never raised."""
+    try:
+        append_index(reports_dir, index_record(summary, run_dir, git_revision(ROOT)))
+        write_index_page(reports_dir)
+    except Exception as exc:
+        return [f"cannot update {reports_dir / INDEX_NAME} or index.html: {exc!r}"]
+    return []

@@ -31,6 +31,8 @@ def test_at_rate_is_an_open_model_with_stock_for_every_order() -> None:
     local = [p for p in s.catalogue if p.kind == "local"]
     assert local and all(p.stock >= 3000 for p in local)
     assert s.expect == base.expect and base.load.rate != 300  # the original is untouched
+    (f,), (g,) = base.faults, s.faults          # smoke: 5 s for 4 s of 15 s -> of 10 s
+    assert (g.at, g.end) == pytest.approx((f.at * 10 / 15, (f.at + 4) * 10 / 15))
 
 
 def test_one_step_end_to_end_with_every_run_option(tmp_path: Path) -> None:

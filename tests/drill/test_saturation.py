@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from drill.saturation import (
     saturation_reasons,
     summarise,
 )
+from runtime import ManagedProcess
 from tests.waiting import wait_until
 
 BUSY = "import time\nend = time.monotonic() + 20\nwhile time.monotonic() < end: pass\n"
@@ -85,3 +87,37 @@ def test_summarise_is_pure_over_samples() -> None:
     a = load.components[0]
     assert (a.samples, a.cpu_max, a.cpu_p90, a.processes) == (4, 0.9, 0.9, 2)
     assert load.box_cpu_p90 == 0.6
+
+
+def test_a_box_busy_with_other_work_is_saturation_too() -> None:
+    shop = (ComponentLoad("service", 20, 0.37, 0.56, 0.96, 1),)
+    load = HarnessLoad((ComponentLoad("locust", 20, 0.2, 0.33, 0.7, 1),), 0.5, 30.0, 2, 1.0,
+                       1.1, shop=shop)
+    assert saturation_reasons(load, dropped_arrivals=3351) == [
+        "box saturated: its 2 cores 100% busy (p90); the drill's processes used 0.57 cores "
+        "on average, other work the rest",
+        "3351 arrivals dropped while the harness was saturated"]
+    idle_box = HarnessLoad(load.components, 0.5, 30.0, 2, 0.6, 1.1, shop=shop)
+    assert saturation_reasons(idle_box, dropped_arrivals=3351) == []
+
+
+def test_a_slow_fake_event_loop_is_harness_saturation() -> None:
+    lag = {"gateway": {"samples": 30, "p50": 40.0, "p90": 320.0, "max": 1000.0}}
+    load = HarnessLoad((), 0.5, 15.0, 2, 0.5, 0.01, extra={"healthz_ms": lag})
+    assert saturation_reasons(load) == [
+        "harness saturated: gateway answered /healthz in 320 ms (p90 over 30 probes): "
+        "its event loop was busy"]
+    lag["gateway"]["p90"] = 12.0
+    assert saturation_reasons(load) == []
+
+
+def test_probes_time_a_real_healthz(tmp_path: Path) -> None:
+    app = Path(__file__).resolve().parents[1] / "runtime" / "_echo_app.py"
+    with ManagedProcess("echo", [sys.executable, str(app), "--port", "0"],
+                        log_path=tmp_path / "echo.log") as echo:
+        sampler = SaturationSampler(dict, interval_s=0.05, probes={"echo": echo.url + "/"})
+        sampler.start()
+        wait_until(lambda: len(sampler.lags_ms.get("echo", [])) >= 3, timeout=10,
+                   what="three probes")
+        lag = sampler.stop().extra["healthz_ms"]["echo"]
+    assert lag["samples"] >= 3 and 0 < lag["p50"] <= lag["max"]

@@ -69,6 +69,6 @@ def write_run(run: Path, *, partial: bool = False, lose_one: bool = False) -> Pa
                                                 "supplier": {"primary": {"s": 10}}}))
     (run / "load.json").write_text(json.dumps({"planned_arrivals": 10, "started": 10, "dropped": 0,
                                                "processes": 1, "shape": "constant",
-                                               "plan": {"quantity": 1},
-                                               "started_at": T0, "locust_stats": {}}))
+                                               "started_at": T0, "locust_stats": {},
+                                               "plan": {"quantity": 1}}))
     return run
