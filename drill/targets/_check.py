@@ -23,6 +23,7 @@ from drill.targets._stranger import stranger_read
 from drill.targets._world import World
 
 Sleep = Callable[[float], None]
+DUPLICATE_WATCH_TICKS, DUPLICATE_WATCH_TICK_S = 12, 0.25   # watch 3 s for a late redelivery
 DUPLICATES = 3
 
 
@@ -183,26 +184,30 @@ def _duplicate_notify(run: _Run, product_id: str) -> None:
         return
     params = signed_notify(run.world.gateway, payment)
     url = a.notify_url(run.order.order_no, base=a.base_url)
+    stock_before = run.stock(product_id)     # before: a shop may burn keys inside the notify
     replies = []
     for _ in range(DUPLICATES):
         r = (run.http.get(url, params=params) if "GET" in a.notify_methods
              else run.http.post(url, form=params))
         replies.append(f"{r.status} {r.text[:40]!r}")
-    _judge_duplicate(run, product_id, replies)
+    _judge_duplicate(run, product_id, replies, stock_before)
 
 
-def _judge_duplicate(run: _Run, product_id: str, replies: list[str]) -> None:
+def _judge_duplicate(run: _Run, product_id: str, replies: list[str],
+                     stock_expected: int | None) -> None:
     assert run.order is not None
-    stock_expected = run.stock(product_id)
-    run.sleep(1.0)  # a shop that delivers in the background gets a moment to misbehave
-    try:
-        again = run.adapter.read_cards(run.http, run.order)
-    except StepError as exc:
-        run.add("duplicate_notify", "unknown", f"cards unreadable after the duplicates: {exc}",
-                f"重复通知后无法读取卡密: {exc}", replies=replies)
-        return
-    stock_now = run.stock(product_id)
-    burned = stock_expected is not None and stock_now is not None and stock_now < stock_expected
+    for _ in range(DUPLICATE_WATCH_TICKS):  # a shop delivering in the background gets time
+        run.sleep(DUPLICATE_WATCH_TICK_S)
+        try:
+            again = run.adapter.read_cards(run.http, run.order)
+        except StepError as exc:
+            run.add("duplicate_notify", "unknown", f"cards unreadable after the duplicates: "
+                    f"{exc}", f"重复通知后无法读取卡密: {exc}", replies=replies)
+            return
+        stock_now = run.stock(product_id)
+        burned = stock_expected is not None and stock_now is not None and stock_now < stock_expected
+        if again != run.cards or burned:
+            break
     if again != run.cards or burned:
         run.add("duplicate_notify", "fail", f"{DUPLICATES} duplicate notifies changed the "
                 f"delivery: cards {list(run.cards)} -> {list(again)}, stock {stock_expected} -> "

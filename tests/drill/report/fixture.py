@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.drill.checks.literal import notify
+from tests.drill.checks.literal import catalogue, notify, snoop
 from tests.drill.checks.ops import bought, delivery, export, order, paid
 
 T0 = 1_700_000_000.0
@@ -26,6 +26,9 @@ def write_run(run: Path, *, partial: bool = False, lose_one: bool = False) -> Pa
         history += bought(no, T0 + i * 0.5, [f"S{i}"], delivered=not (lose_one and i == 9))
     history.append({"process": "nemesis", "type": "info", "f": "down", "time": T0 + 1.0,
                     "value": {"target": "supplier_primary"}})
+    history.append(snoop(1, "fail", "snoop_cards", T0 + 2.0, order_no="O000", how="no_token",
+                         route="/api/orders/{order_no}/cards", status=404))
+    history.append(catalogue(T0 + 9.0, final=True, steam_50=0))   # the read after the settle
     _jsonl(run / "history.jsonl", history)
     meta = {"run_id": run.name, "scenario": "smoke", "title": "Smoke drill", "seed": 7,
             "time_scale": 60.0, "db": "sqlite", "toxiproxy": {"kind": "embedded", "version": "2.9"},
