@@ -48,8 +48,9 @@ class StackWatch:
         self.health.start()
 
     def _started(self) -> dict[str, ManagedProcess]:
-        """The processes started so far (the stack phase adds them one tier at a time)."""
-        return {n: p for n, p in self.stack.components.items() if p.pid is not None}
+        """The processes that were ready once (the stack phase adds them a tier at a time;
+        one that dies before READY fails the stack phase, a harness error, instead)."""
+        return {n: p for n, p in self.stack.components.items() if p.ready and p.pid is not None}
 
     def _on_exit(self, event: UnplannedExit) -> None:
         self.unplanned.append(event)

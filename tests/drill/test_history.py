@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+import drill.scenario  # noqa: F401  first: drill.faults.plan <-> drill.scenario import cycle
 from drill.events import Events
 from drill.faults.executor import FaultExecutor
 from drill.faults.plan import FaultStep
@@ -20,6 +21,7 @@ from drill.load import LoadPlan, LoadRun
 from drill.load.op_recorder import OpRecorder
 from drill.operator_bot import OperatorBot
 from drill.scenario import Operator
+from tests.waiting import wait_until
 
 FAULTS, DELIVERIES, BUYER_OPS = 40, 60, 3000
 
@@ -85,6 +87,11 @@ def test_bot_and_executor_write_while_the_load_finishes_and_no_op_is_lost(
     buyers()                                      # the Locust processes, meanwhile
     load._finalise()                              # the load finishes meanwhile (load.json)
     bot_thread.join(30)
+    # the timeline must have played every step (heal_all stops it); on a busy box it can
+    # still be running when the buyers are done
+    played = tmp_path / "faults.jsonl"
+    wait_until(lambda: played.exists() and len(_lines(played)) == 2 * FAULTS, timeout=30,
+               what="every fault step played")
     executor.heal_all(timeout_s=30)
     writer.close()
     merge_histories(tmp_path / "history.jsonl", load.history_parts())
