@@ -69,8 +69,9 @@ def test_each_robot_takes_the_alert(service_factory: Any, tmp_path: Any,
     o = svc.order()
     bad = notify_params(o["order_no"], "50.00", key="forged")
     assert svc.http.get("/notify/epay", params=bad).status_code == 400
-    posts = wait_until(lambda: len(messages(sink, "payment_anomaly")) == 3
-                       and messages(sink, "payment_anomaly"), timeout=10, what="three posts")
+    # at least one post a robot (a busy box can add a retried post, never lose one)
+    posts = wait_until(lambda: len(messages(sink, "payment_anomaly")) >= 3
+                       and messages(sink, "payment_anomaly"), timeout=20, what="three posts")
     assert {(m["channel"], m["robot"]) for m in posts} >= {("telegram", "42")}
     assert {m["channel"] for m in posts} == set(CHANNELS)
     for m in posts:
