@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,12 +51,23 @@ def _ledger(client: httpx.Client, base: str, kind: str) -> list[dict[str, Any]]:
     return items
 
 
-def _write_jsonl(path: Path, items: list[dict[str, Any]]) -> None:
+def _write_jsonl(path: Path, items: Iterable[dict[str, Any]]) -> None:
+    _write_atomically(path, (json.dumps(item, separators=(",", ":"), ensure_ascii=False) + "\n"
+                             for item in items))
+
+
+def _write_atomically(path: Path, chunks: Iterable[str]) -> None:
+    """Write via `<name>.tmp` and rename; an interrupted write (Ctrl-C too) leaves no temp file
+    and the previous file, if any, untouched."""
     tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for item in items:
-            fh.write(json.dumps(item, separators=(",", ":"), ensure_ascii=False) + "\n")
-    tmp.replace(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def collect(run_dir: str | Path, targets: CollectTargets, *, timeout_s: float = 30.0) -> None:
@@ -87,9 +99,7 @@ def collect(run_dir: str | Path, targets: CollectTargets, *, timeout_s: float = 
             r = client.get(f"{targets.service_url.rstrip('/')}/admin/export", headers=auth)
             r.raise_for_status()
             export = r.json()
-            tmp = run / "export.json.tmp"
-            tmp.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(run / "export.json")
+            _write_atomically(run / "export.json", [json.dumps(export, ensure_ascii=False)])
         except (httpx.HTTPError, ValueError, OSError) as exc:
             errors["export"] = f"GET {targets.service_url}/admin/export: {exc!r}"
         try:
