@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from drill.jsonl import read_jsonl
+
 INDEX_NAME = "index.jsonl"
 DEFAULT_TOLERANCE = 0.2
 
@@ -115,18 +117,7 @@ def append_index(reports_dir: Path, record: Mapping[str, Any]) -> Path:
 
 def read_index(reports_dir: Path) -> list[dict[str, Any]]:
     """Every whole line of the index, oldest first (a torn last line is skipped)."""
-    path = reports_dir / INDEX_NAME
-    if not path.exists():
-        return []
-    out: list[dict[str, Any]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(record, dict):
-            out.append(record)
-    return out
+    return read_jsonl(reports_dir / INDEX_NAME) or []
 
 
 def git_revision(root: Path) -> str | None:
