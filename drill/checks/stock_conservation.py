@@ -21,6 +21,7 @@ from typing import Any
 from drill.checks.buyer_notice import grace
 from drill.checks.evidence import (
     BuyerOrder,
+    as_float,
     as_int,
     buyer_orders,
     catalogue_reads,
@@ -79,10 +80,32 @@ def alive_at(b: BuyerOrder, t: float, expiry_s: float | None) -> bool:
     return True
 
 
+def unknown_creates(src: Sources) -> list[tuple[float, str, int]]:
+    """(time, product, units) of every order attempt whose outcome the buyer never learned (a
+    timeout or a 5xx: an `info`): the shop may have created it, as late as the buyer gave up,
+    and hold its keys until its expiry (Jepsen: an info op may or may not have happened)."""
+    pending: dict[str, tuple[float, str, int]] = {}
+    out = []
+    default_qty = plan_quantity(src) or 1
+    for op in real_buyer_ops(src):
+        if op.get("f") != "create_order":
+            continue
+        proc, value = str(op.get("process")), op.get("value") or {}
+        if op.get("type") == "invoke":
+            pending[proc] = (as_float(op.get("time")) or 0.0, str(value.get("product_id")),
+                             as_int(value.get("quantity")) or default_qty)
+        elif proc in pending:
+            _invoked, product, units = pending.pop(proc)
+            if op.get("type") == "info":  # it may have taken effect as late as its answer time
+                out.append((as_float(op.get("time")) or _invoked, product, units))
+    return out
+
+
 def balances(src: Sources, local: dict[str, set[str]], read: tuple[float, dict[str, Record]],
              expiry_s: float | None) -> list[Balance]:
     t, shown = read
     buyers = [b for b in buyer_orders(src).values() if b.product_id in local]
+    uncertain = unknown_creates(src)
     out = []
     for pid, keys in sorted(local.items()):
         available = as_int((shown.get(pid) or {}).get("stock_available"))
@@ -91,6 +114,8 @@ def balances(src: Sources, local: dict[str, set[str]], read: tuple[float, dict[s
         mine = [b for b in buyers if b.product_id == pid]
         delivered = {c for b in mine if (b.goods_seen_at() or t + 1) <= t for c in b.codes()}
         live = sum(b.quantity or 1 for b in mine if alive_at(b, t, expiry_s))
+        live += sum(units for at, product, units in uncertain if product == pid
+                    and (expiry_s is None or t - at <= expiry_s + grace(expiry_s)))
         out.append(Balance(pid, len(keys), len(delivered & keys), available, live))
     return out
 

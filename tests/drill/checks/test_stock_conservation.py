@@ -84,3 +84,24 @@ def test_a_key_burned_by_a_second_delivery_leaks_and_the_export_shows_where() ->
     assert v.ok is False and "1 keys leaked" in v.detail
     (story,) = v.examples[0]["orders_with_unseen_codes"]
     assert story["order_no"] == "A" and len(story["deliveries"]) == 2
+
+
+def timed_out_create(proc: str, t: float) -> list[dict]:
+    """An order attempt whose answer never came (a timeout: `info`): the shop may hold a key."""
+    return [op(proc, "invoke", "create_order", t, product_id="steam-50", quantity=1),
+            op(proc, "info", "create_order", t + 10, error="timeout")]
+
+
+def test_an_order_whose_creation_timed_out_may_hold_a_key() -> None:
+    history = SOLD_TWO + timed_out_create("buyer-X", 2.0)
+    assert _judge(history + [catalogue(40.0, final=True, steam_50=1)]).ok is True
+    # ...but one uncertain attempt cannot excuse two missing keys
+    v = _judge(history + [catalogue(40.0, final=True, steam_50=0)])
+    assert v.ok is False and "1 keys leaked" in v.detail
+
+
+def test_an_uncertain_attempt_past_the_expiry_promise_excuses_nothing() -> None:
+    history = SOLD_TWO + timed_out_create("buyer-X", 2.0)
+    spec = CheckSpec(order_expiry_s=5.0)
+    v = _judge(history + [catalogue(400.0, final=True, steam_50=1)], spec)
+    assert v.ok is False and "1 keys leaked" in v.detail
