@@ -94,14 +94,14 @@ def timed_out_create(proc: str, t: float) -> list[dict]:
 
 def test_an_order_whose_creation_timed_out_may_hold_a_key() -> None:
     history = SOLD_TWO + timed_out_create("buyer-X", 2.0)
-    assert _judge(history + [catalogue(40.0, final=True, steam_50=1)]).ok is True
+    assert _judge([*history, catalogue(40.0, final=True, steam_50=1)]).ok is True
     # ...but one uncertain attempt cannot excuse two missing keys
-    v = _judge(history + [catalogue(40.0, final=True, steam_50=0)])
+    v = _judge([*history, catalogue(40.0, final=True, steam_50=0)])
     assert v.ok is False and "1 keys leaked" in v.detail
 
 
 def test_an_uncertain_attempt_past_the_expiry_promise_excuses_nothing() -> None:
     history = SOLD_TWO + timed_out_create("buyer-X", 2.0)
     spec = CheckSpec(order_expiry_s=5.0)
-    v = _judge(history + [catalogue(400.0, final=True, steam_50=1)], spec)
+    v = _judge([*history, catalogue(400.0, final=True, steam_50=1)], spec)
     assert v.ok is False and "1 keys leaked" in v.detail
