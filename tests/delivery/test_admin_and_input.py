@@ -12,24 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.delivery._rawhttp import fire
+from tests.delivery.bad_bodies import BAD_BODIES
 from tests.delivery.conftest import ADMIN, ROOT, base_config, notify_params
 from tests.waiting import wait_until
-
-BAD_BODIES: list[tuple[str, bytes, int, str]] = [
-    ("malformed", b'{"product_id": "steam-50", "quantity": 1,', 400, "malformed JSON"),
-    ("not an object", b'[1, 2, 3]', 400, "must be an object"),
-    ("empty", b"", 400, "empty body"),
-    ("unknown field", b'{"product_id":"steam-50","quantity":1,"contact":"a","admin":true}',
-     422, "unknown field"),
-    ("negative qty", b'{"product_id":"steam-50","quantity":-5,"contact":"a"}', 422, "quantity"),
-    ("string qty", b'{"product_id":"steam-50","quantity":"1","contact":"a"}', 422, "quantity"),
-    ("huge qty", b'{"product_id":"steam-50","quantity":100000000000,"contact":"a"}', 422,
-     "quantity"),
-    ("sql-ish", b'{"product_id":"steam-50\' OR 1=1; DROP TABLE orders;--","quantity":1,'
-     b'"contact":"a"}', 404, "unknown product_id"),
-    ("missing", b'{"quantity":1}', 422, "product_id"),
-    ("bad utf8", b'{"product_id":"\xff\xfe","quantity":1,"contact":"a"}', 400, "malformed"),
-]
 
 
 def test_bad_requests_are_4xx_with_clear_messages(service_factory: Any, tmp_path: Path) -> None:
