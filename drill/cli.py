@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from drill import capacity, zoo
 from drill.errors import DrillError, ScenarioError
 from drill.exit_codes import ExitCode, merge_exit_codes
+from drill.i18n import choose_lang
 from drill.options import RunOptions, scenario_overrides
 from drill.scenario import Scenario, list_scenarios, load_scenario
 
@@ -151,11 +152,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from drill.report.index_page import record_run
 
     run_dir = Path(args.run_dir)
+    lang = choose_lang(args.lang)
     analysis = analyze(run_dir)
-    write_reports(run_dir, analysis)
+    write_reports(run_dir, analysis, lang)
     for problem in record_run(run_dir.resolve().parent, run_dir, analysis.summary):
         _err(problem)
-    print(analysis.line(), flush=True)
+    print(analysis.line(lang), flush=True)
     print(run_dir, flush=True)
     return analysis.exit_code
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from drill.errors import DrillError
 
@@ -59,7 +59,7 @@ def _valid(value: str, where: str, fix: str) -> Lang:
         raise DrillError(f"{where} is {value!r}, not a language faka-drill speaks "
                          f"(choices: {', '.join(LANGS)}) / {where} 只能是 zh 或 en",
                          hint=fix)
-    return cast(Lang, lang)
+    return lang
 
 
 def choose_lang(flag: str | None, environ: Mapping[str, str] | None = None) -> Lang:

@@ -1,4 +1,4 @@
-"""The language choice: --lang beats FAKA_DRILL_LANG beats the locale (LC_ALL > LC_MESSAGES > LANG)."""
+"""Which language: --lang, then FAKA_DRILL_LANG, then the locale (LC_ALL, LC_MESSAGES, LANG)."""
 
 from __future__ import annotations
 
