@@ -10,6 +10,9 @@ How ops count (Jepsen ops, one invoke then its completion per process):
   (`ok`, `fail` or `info`), so timeouts count with the time the buyer waited;
 - a failure is a `fail` or an `info` (outcome unknown: the buyer got no
   answer it could use) or an invoke that never completed before the run ended;
+  for a snooper's probe (`snoop_*`) the refusal (`fail`) is the right answer,
+  so there a failure is anything else: let through (`ok`), `info`, unanswered
+  (whether a let-through leaked data is the `access` check's call);
 - req/s is requests over the run's request window (first invoke to last
   completion), the same window for every row so the rows add up to the total.
 Nemesis ops (faults) are no requests.
@@ -27,6 +30,7 @@ from drill.percentile import percentile
 __all__ = ["TOTAL", "RequestRow", "request_table"]
 
 TOTAL = "total"
+_EXPECTED = {"snoop": "fail"}         # request kind -> the answer that is no failure
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +82,7 @@ def request_table(history: Iterable[Mapping[str, Any]] | None) -> list[RequestRo
             first = float(at) if first is None else min(first, float(at))
         elif kind in ("ok", "fail", "info") and open_ops[(proc, f)]:
             latencies[f].append(max(0.0, float(at) - open_ops[(proc, f)].popleft()))
-            failures[f] += int(kind != "ok")
+            failures[f] += int(kind != _EXPECTED.get(f.split("_")[0], "ok"))
             last = float(at) if last is None else max(last, float(at))
     for (_, f), pending in open_ops.items():
         failures[f] += len(pending)               # never answered before the run ended

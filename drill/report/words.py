@@ -69,9 +69,11 @@ HTML: dict[str, Text] = {
     "mean": Text(zh="平均", en="mean"), "max": Text(zh="最大", en="max"),
     "processes": Text(zh="进程数", en="processes"), "samples": Text(zh="样本数", en="samples"),
     "requests_h": Text(zh="请求统计", en="Requests"),
-    "requests_note": Text(zh="按请求名统计（取自 history.jsonl）；失败包括无应答和超时。",
+    "requests_note": Text(zh="按请求名统计（取自 history.jsonl）；失败包括无应答和超时；"
+                             "越权试探（snoop_*）被拒绝才是正确结果，不算失败。",
                           en="Per request name, from history.jsonl; failures include "
-                             "unanswered requests and timeouts."),
+                             "unanswered requests and timeouts; a snooper's probe (snoop_*) "
+                             "is meant to be refused, so a refusal is no failure."),
     "name": Text(zh="请求", en="request"), "requests": Text(zh="请求数", en="requests"),
     "failures": Text(zh="失败数", en="failures"), "failure_pct": Text(zh="失败率", en="failure %"),
     "rps": Text(zh="每秒请求", en="req/s"), "total": Text(zh="合计", en="total"),
@@ -96,6 +98,23 @@ CONSOLE: dict[str, Text] = {
                     "{unknown} 项未知",
                  en="{verdict} {scenario}: {passed} passed, {failed} failed{which}, "
                     "{unknown} unknown"),
+    "zoo_case": Text(zh="[zoo {n}/{total}] {scenario}，{what} ……",
+                     en="[zoo {n}/{total}] {scenario} with {what} ..."),
+    "zoo_clean": Text(zh="无缺陷", en="clean"),
+    "zoo_ok": Text(zh="符合预期", en="ok"),
+    "zoo_not_ok": Text(zh="不符合预期", en="NOT OK"),
+    "zoo_done": Text(zh="[zoo {n}/{total}] {ok}：判定 {verdict}，"
+                        "失败的检查 {failed}（{wall:.0f} 秒）{run_dir}",
+                     en="[zoo {n}/{total}] {ok}: verdict {verdict}, failed {failed} ({wall:.0f} s) "
+                        "{run_dir}"),
+    "zoo_summary": Text(zh="\n抓到 {caught}/{chosen} 个缺陷；"
+                           "无缺陷运行通过 {clean_ok}/{clean} 次",
+                        en="\n{caught}/{chosen} defects caught; "
+                           "{clean_ok}/{clean} clean runs pass"),
+    "capacity_step": Text(zh="[capacity {n}/{total}] {scenario}，每秒 {rate:g} 单，"
+                             "持续 {hold:g} 秒 ……",
+                          en="[capacity {n}/{total}] {scenario} at {rate:g} orders/s "
+                             "for {hold:g} s ..."),
     "line_reasons": Text(zh=" — 无法判定：{reasons}", en=" — inconclusive: {reasons}"),
 }
 
