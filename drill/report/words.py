@@ -98,7 +98,7 @@ CONSOLE: dict[str, Text] = {
                     "{unknown} 项未知",
                  en="{verdict} {scenario}: {passed} passed, {failed} failed{which}, "
                     "{unknown} unknown"),
-    "zoo_case": Text(zh="[zoo {n}/{total}] {scenario}，{what} ……",
+    "zoo_case": Text(zh="[zoo {n}/{total}] {scenario}，{what}，运行中……",
                      en="[zoo {n}/{total}] {scenario} with {what} ..."),
     "zoo_clean": Text(zh="无缺陷", en="clean"),
     "zoo_ok": Text(zh="符合预期", en="ok"),
