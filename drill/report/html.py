@@ -72,7 +72,7 @@ details{margin:4px 0} .muted{color:#656d76} .warn{background:#fff8c5;padding:8px
 <h2>{{ w.faults }}</h2>
 {% if s.faults %}<table><tr><th>{{ w.fault }}</th><th>{{ w.kind }}</th><th>{{ w.target }}</th><th>{{ w.injected }}</th><th>{{ w.healed }}</th><th>{{ w.ok }}</th></tr>
 {% for f in s.faults %}<tr><td>{{ f.fault_id }}</td><td>{{ f.kind }}</td><td>{{ f.target }}</td>
-<td>{{ f.start|ts }}</td><td>{{ f.end|ts }}</td><td>{{ f.ok }}{% if f.errors %} {{ f.errors|join("; ") }}{% endif %}</td></tr>{% endfor %}</table>
+<td>{{ f.start|ts }}</td><td>{{ f.end|ts }}</td><td>{{ w.yes if f.ok else w.no }}{% if f.errors %} {{ f.errors|join("; ") }}{% endif %}</td></tr>{% endfor %}</table>
 {% else %}<p class="muted">{{ w.no_faults }}</p>{% endif %}
 
 {% if s.unplanned_exits %}<h2>{{ w.exits }}</h2>
@@ -88,7 +88,7 @@ details{margin:4px 0} .muted{color:#656d76} .warn{background:#fff8c5;padding:8px
 <tr><td>{{ c.name }}</td><td>{{ role }}</td><td>{{ pct(c.cpu_mean) }}</td><td>{{ pct(c.cpu_p90) }}</td><td>{{ pct(c.cpu_max) }}</td><td>{{ c.processes }}</td><td>{{ c.samples }}</td></tr>
 {% endfor %}{% endfor %}</table>{% endif %}
 
-{% set plan = load_scalars(s.load) %}{% if plan %}<h2>{{ w.load_plan }}</h2><table>{% for k, v in plan %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>{% endif %}
+{% set plan = load_scalars(s.load) %}{% if plan %}<h2>{{ w.load_plan }}</h2><table>{% for k, v in plan %}<tr><th>{{ k }}</th><td>{{ v|ts if k.endswith("_at") else v }}</td></tr>{% endfor %}</table>{% endif %}
 {% if s.errors %}<h2>{{ w.errors }}</h2><pre>{{ s.errors|tojson_pretty }}</pre>{% endif %}
 </body></html>
 """
