@@ -68,9 +68,10 @@ def test_list_shows_every_scenario_with_tags() -> None:
 
 def test_run_smoke_end_to_end(tmp_path: Path) -> None:
     """The CI's key test: a real drill, exit 0, the report files, the folder printed last.
-    Run in Chinese (FAKA_DRILL_LANG, as an operator's box sets it), re-judged in English
-    (--lang beats the variable): one drill proves both languages end to end."""
-    r = harness("run", "smoke", "--out", str(tmp_path), timeout=150, FAKA_DRILL_LANG="zh")
+    Run with --lang zh (over FAKA_DRILL_LANG=en), re-judged with --lang en (over
+    FAKA_DRILL_LANG=zh): one drill proves both languages and the flag's precedence."""
+    r = harness("run", "smoke", "--lang", "zh", "--out", str(tmp_path), timeout=150,
+                FAKA_DRILL_LANG="en")
     lines = r.stdout.strip().splitlines()
     assert r.returncode == 0, r.stdout + r.stderr[-3000:]
     run_dir = Path(lines[-1])
