@@ -77,6 +77,8 @@ def read_record(run_dir: Path) -> tuple[dict[str, Any], Record]:
     """(plan.json, Record) of a finished game-day run folder."""
     plan = json.loads((run_dir / PLAN_FILE).read_text(encoding="utf-8"))
     export_path = run_dir / "export.json"
+    if not export_path.exists():               # no export (interrupted): the live order list
+        export_path = run_dir / "gameday" / "orders.json"
     export = json.loads(export_path.read_text(encoding="utf-8")) if export_path.exists() else {}
     led = run_dir / "ledgers"
     rec = record_from(plan, export, read_jsonl(led / "sink-messages.jsonl") or [],

@@ -72,8 +72,9 @@ def choose(scenario: Scenario, seed: int, db_url: str | None, name: str | None =
     if name is not None:
         found = [i for i in rules.incidents if i.name == name]
         if not found:
+            known = ", ".join(i.name for i in rules.incidents)
             raise ScenarioError(scenario.path, [f"--incident {name!r} is not in the pool; "
-                                                f"known: {', '.join(i.name for i in rules.incidents)}"])
+                                                f"known: {known}"])
         if found[0] not in pool:
             raise ScenarioError(scenario.path, [f"--incident {name!r} needs the shop on "
                                                 f"{found[0].requires_db}; give --db, or one of "
@@ -142,7 +143,8 @@ def at_speed(scenario: Scenario, inc: Incident, speed: float, seed: int) -> Scen
 def _stock_problems(scenario: Scenario, n: int, inc: Incident) -> list[str]:
     local = {p.id for p in scenario.catalogue if p.kind == "local"}
     return [f"gameday.incidents[{n}].stock.{pid}: not a local product of the catalogue "
-            f"(local: {', '.join(sorted(local)) or 'none'})" for pid in inc.stock if pid not in local]
+            f"(local: {', '.join(sorted(local)) or 'none'})"
+            for pid in inc.stock if pid not in local]
 
 
 def pool_problems(scenario: Scenario, *, db_url: str | None = None) -> list[str]:
