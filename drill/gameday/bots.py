@@ -15,6 +15,9 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import httpx
@@ -28,6 +31,7 @@ __all__ = ["BOTS", "Bot", "CarelessBot", "RunbookBot"]
 ROUND_S = 15.0            # scenario seconds between two rounds
 MAX_ROUNDS = 20_000
 MAX_TRIES_PER_ORDER = 3
+HANDS = 4                 # POSTs in flight at once: a team's hands, not one mouse
 
 
 class Bot:
@@ -43,6 +47,7 @@ class Bot:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name=self.name)
         self._local: set[str] = set()
+        self._pool = ThreadPoolExecutor(HANDS, thread_name_prefix=self.name)
 
     def start(self, local_products: set[str]) -> None:
         self._local = set(local_products)
@@ -50,8 +55,18 @@ class Bot:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(10)
+        self._thread.join(15)
+        self._pool.shutdown(wait=True, cancel_futures=True)
         self.bo.close()
+
+    def each(self, jobs: list[Callable[[], Any]]) -> None:
+        """Run the round's per-order POSTs a few at a time; stop early when asked to."""
+        def guarded(job: Callable[[], Any]) -> None:
+            if not self._stop.is_set():
+                with contextlib.suppress(httpx.HTTPError):
+                    job()
+        for future in [self._pool.submit(guarded, job) for job in jobs]:
+            future.result()
 
     def _run(self) -> None:
         try:
@@ -119,21 +134,19 @@ class RunbookBot(Bot):
                               "发货并补偿 / we deliver by hand within {minutes} minutes",
                          minutes=str(int(rules.manual_after_min)), coupon="")
             self.told |= {o["order_no"] for o in waiting}
-        for o in waiting:
-            if o.get("status") == "review":
-                self.bo.post(f"/orders/{o['order_no']}/review", approve="1")
-        for o in orders:
-            if self.waited(o, now) > rules.coupon_after_min * 0.9:
-                self._coupon(o["order_no"])
+        self.each([partial(self.bo.post, f"/orders/{o['order_no']}/review", approve="1")
+                   for o in waiting if o.get("status") == "review"])
         supplier_ok = self._supplier_answers()
-        for o in waiting:                                          # step 3: by hand
-            if o.get("status") != "review":
-                self._hand(o, supplier_ok, self.waited(o, now) > rules.manual_after_min)
+        self.each([partial(self._hand, o, supplier_ok,                     # step 3: by hand
+                           self.waited(o, now) > rules.manual_after_min)
+                   for o in waiting if o.get("status") != "review"])
+        self.each([partial(self._coupon, o["order_no"]) for o in orders
+                   if self.waited(o, now) > rules.coupon_after_min * 0.9
+                   and o["order_no"] not in self.couponed])
 
     def _coupon(self, order_no: str) -> None:
-        if order_no not in self.couponed:
-            self.couponed.add(order_no)
-            self.bo.post(f"/orders/{order_no}/coupon", code=self.plan.rules.coupon)
+        self.couponed.add(order_no)
+        self.bo.post(f"/orders/{order_no}/coupon", code=self.plan.rules.coupon)
 
     def _hand(self, o: dict[str, Any], supplier_ok: bool, overdue: bool) -> None:
         """A local order overdue: deliver it; a supplier order given up on: retry it once
@@ -144,7 +157,7 @@ class RunbookBot(Bot):
         if o.get("product_id") in self._local and overdue:
             self.tries[no] = self.tries.get(no, 0) + 1
             self.bo.post(f"/orders/{no}/deliver")
-        elif o.get("product_id") not in self._local and supplier_ok and o.get("status") == "manual":
+        elif supplier_ok and o.get("status") == "manual" and o.get("product_id") not in self._local:
             self.tries[no] = self.tries.get(no, 0) + 1
             self.bo.post(f"/orders/{no}/retry")
 
@@ -166,15 +179,17 @@ class CarelessBot(Bot):
 
     def round(self, orders: list[dict[str, Any]], now: float) -> None:
         self.bo.look("/orders", group="stuck")
-        for o in orders:
-            no = o["order_no"]
-            if o.get("status") not in WAITING or self.tries.get(no, 0) >= MAX_TRIES_PER_ORDER:
-                continue
-            self.tries[no] = self.tries.get(no, 0) + 1
-            self.bo.post(f"/orders/{no}/resend")
-            with contextlib.suppress(httpx.HTTPError):
-                self.bo.post(f"/orders/{no}/deliver" if o.get("product_id") in self._local
-                             else f"/orders/{no}/retry")
+        todo = [o for o in orders if o.get("status") in WAITING
+                and self.tries.get(o["order_no"], 0) < MAX_TRIES_PER_ORDER]
+        for o in todo:
+            self.tries[o["order_no"]] = self.tries.get(o["order_no"], 0) + 1
+        self.each([partial(self._force, o) for o in todo])
+
+    def _force(self, o: dict[str, Any]) -> None:
+        no = o["order_no"]
+        self.bo.post(f"/orders/{no}/resend")
+        self.bo.post(f"/orders/{no}/deliver" if o.get("product_id") in self._local
+                     else f"/orders/{no}/retry")
 
 
 BOTS: dict[str, type[Bot]] = {"runbook": RunbookBot, "careless": CarelessBot}

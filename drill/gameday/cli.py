@@ -57,6 +57,8 @@ def cmd_gameday(args: argparse.Namespace) -> int:
     plan = Plan(incident, float(args.speed), scenario.seed, scenario.gameday)
     out = GameDayRun(scenario, RunOptions.from_args(args), plan, lang=lang, bot=args.bot,
                      port=args.board_port, audit=not args.no_audit).execute()
+    for e in out.errors:
+        print(f"error: {e}", file=sys.stderr, flush=True)
     if out.score is not None:
         print(f"{t(lang, 'grade')}: {out.score.grade}  "
               f"({t(lang, 'incident')}: {incident.name})", flush=True)

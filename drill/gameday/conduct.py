@@ -36,9 +36,9 @@ T0_WAIT_S = 120.0
 
 class Outcome:
     def __init__(self, run_dir: Path, score: Score | None, drill_code: int, page: Path | None,
-                 interrupted: bool) -> None:
+                 interrupted: bool, errors: list[str]) -> None:
         self.run_dir, self.score, self.drill_code = run_dir, score, drill_code
-        self.page, self.interrupted = page, interrupted
+        self.page, self.interrupted, self.errors = page, interrupted, errors
 
     @property
     def exit_code(self) -> int:
@@ -144,7 +144,8 @@ class GameDayRun:
             page, sc = self._judge(result.run_dir)
         finally:
             self.board.stop()
-        return Outcome(result.run_dir, sc, result.exit_code, page, result.interrupted)
+        errors = list(result.errors) + (self.bot.errors[:5] if self.bot else [])
+        return Outcome(result.run_dir, sc, result.exit_code, page, result.interrupted, errors)
 
     def _judge(self, run_dir: Path) -> tuple[Path | None, Score | None]:
         if self.t0 is None:

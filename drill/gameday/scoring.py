@@ -93,17 +93,27 @@ def cause_checked(rec: Record, rules: GameDay, ref: float) -> Step:
                 {"at_s": seen, "after_s": took, "pages": list(rec.evidence)})
 
 
+def _earliest(into: dict[str, float], order_no: str | None, at: float) -> None:
+    if order_no:
+        into[order_no] = min(into.get(order_no, at), at)
+
+
 def _told_at(rec: Record) -> dict[str, float]:
+    """When each buyer was told: the operator sent the notice (audit) or the mail arrived."""
     told: dict[str, float] = {}
     for m in rec.mails:
-        if m.kind in NOTICE_KINDS and m.order_no:
-            told[m.order_no] = min(told.get(m.order_no, m.at_s), m.at_s)
+        if m.kind in NOTICE_KINDS:
+            _earliest(told, m.order_no, m.at_s)
+    for a in rec.actions or ():
+        if a.action == "notice" and a.outcome == "done":
+            for order_no in a.detail.get("sent", []):
+                _earliest(told, str(order_no), a.at_s)
     return told
 
 
 def first_notice(rec: Record, rules: GameDay, ref: float) -> Step:
     deadline = rules.tell_within_min * 60.0
-    sent = [m.at_s for m in rec.mails if m.kind in NOTICE_KINDS and m.at_s >= rec.incident_s]
+    sent = [at for at in _told_at(rec).values() if at >= rec.incident_s]
     first = min(sent) if sent else None
     took = None if first is None else max(0.0, first - ref)
     needed = bool(_delayed(rec, rules))
