@@ -55,6 +55,11 @@ def reference_s(rec: Record, rules: GameDay) -> float:
     return min(late) if late else rec.incident_s
 
 
+def _quiet(rec: Record, rules: GameDay) -> bool:
+    """No alert and no buyer past the promise: the incident showed nothing to react to."""
+    return not any(a.at_s >= rec.incident_s for a in rec.alerts) and not _delayed(rec, rules)
+
+
 def _unknown(step_id: str, deadline: float | None) -> Step:
     return Step(step_id, deadline, None, {"why": "no_audit"})
 
@@ -66,8 +71,9 @@ def acknowledge(rec: Record, rules: GameDay, ref: float) -> Step:
     looks = [a.at_s for a in rec.actions if a.page == "orders" and a.at_s >= ref]
     first = min(looks) if looks else None
     took = None if first is None else first - ref
-    return Step("acknowledge", deadline, took is not None and took <= deadline,
-                {"at_s": first, "after_s": took})
+    needed = not _quiet(rec, rules)
+    return Step("acknowledge", deadline, (took is not None and took <= deadline) or not needed,
+                {"at_s": first, "after_s": took, "needed": needed})
 
 
 def cause_seen_s(rec: Record) -> float | None:
@@ -89,8 +95,9 @@ def cause_checked(rec: Record, rules: GameDay, ref: float) -> Step:
         return _unknown("cause_checked", deadline)
     seen = cause_seen_s(rec)
     took = None if seen is None else max(0.0, seen - ref)
-    return Step("cause_checked", deadline, took is not None and took <= deadline,
-                {"at_s": seen, "after_s": took, "pages": list(rec.evidence)})
+    needed = not _quiet(rec, rules)
+    return Step("cause_checked", deadline, (took is not None and took <= deadline) or not needed,
+                {"at_s": seen, "after_s": took, "pages": list(rec.evidence), "needed": needed})
 
 
 def _earliest(into: dict[str, float], order_no: str | None, at: float) -> None:
