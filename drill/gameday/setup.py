@@ -147,6 +147,22 @@ def _stock_problems(scenario: Scenario, n: int, inc: Incident) -> list[str]:
             for pid in inc.stock if pid not in local]
 
 
+def _shop_refuses(derived: Scenario) -> list[str]:
+    """What the shop's own config check would refuse (its limits are not all in [service])."""
+    from delivery.config import Config
+    from drill.stack.service_config import ServiceUrls, service_config
+
+    urls = ServiceUrls("http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3",
+                       {"primary": "http://127.0.0.1:4", "backup": "http://127.0.0.1:5"},
+                       "http://127.0.0.1:6", "sqlite:///x.sqlite3")
+    try:
+        Config.model_validate(service_config(derived, urls))
+    except ValidationError as exc:
+        return [f"service.{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (the shop refuses "
+                "it)" for e in exc.errors()]
+    return []
+
+
 def pool_problems(scenario: Scenario, *, db_url: str | None = None) -> list[str]:
     """Every incident checked as the run would apply it (faults, knobs, service, stock)."""
     from drill.faults.plan import fault_problems
@@ -161,6 +177,7 @@ def pool_problems(scenario: Scenario, *, db_url: str | None = None) -> list[str]
             out += [f"{where}.service.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
                     for e in exc.errors()]
             continue
+        out += [f"{where}: {p}" for p in _shop_refuses(derived)]
         db = db_url or (f"{inc.requires_db}://(as the incident requires)"
                         if inc.requires_db else None)
         out += [p.replace("faults[", f"{where}.faults[", 1)
