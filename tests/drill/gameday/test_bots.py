@@ -32,9 +32,9 @@ DELIVERY_STEPS = {"all_delivered", "over_30"}
 def play(tmp_path: Path, incident: str, bot: str | None, **kw: Any) -> tuple[Any, dict[str, Any]]:
     s = load_scenario("gameday")
     assert s.gameday is not None
-    s = s.model_copy(update={"gameday": s.gameday.model_copy(
-        update={"buyers_per_min": BUYERS_PER_MIN})})
-    plan = Plan(choose(s, 1, None, incident), SPEED, 1, s.gameday)
+    rules = s.gameday.model_copy(update={"buyers_per_min": BUYERS_PER_MIN})
+    s = s.model_copy(update={"gameday": rules})
+    plan = Plan(choose(s, 1, None, incident), SPEED, 1, rules)
     out = GameDayRun(s, RunOptions(out=tmp_path, fancy=False), plan, lang="en", bot=bot,
                      **kw).execute()
     assert out.page is not None, out.errors
@@ -50,7 +50,7 @@ def check_runbook(tmp_path: Path, incident: str) -> None:
     assert card["incident"] == incident and card["audit_log"] is True
     assert set(verdicts(card).values()) == {"pass"}, verdicts(card)
     assert card["grade"] == "A" and card["full_marks"] and out.exit_code == 0
-    needed = [s for s in card["steps"] if s["id"] == "acknowledge"][0]["value"]["needed"]
+    needed = next(s for s in card["steps"] if s["id"] == "acknowledge")["value"]["needed"]
     assert needed, "the incident showed nothing: the run proves nothing"
     for name in ("gameday.html", "gameday-junit.xml", "report.html"):
         assert (out.run_dir / name).exists()
@@ -62,7 +62,7 @@ def check_careless(tmp_path: Path, incident: str) -> None:
     assert failed - DELIVERY_STEPS == CARELESS_BREAKS, verdicts(card)
     assert verdicts(card)["acknowledge"] == "pass" and verdicts(card)["duplicates"] == "pass"
     assert out.exit_code == 1 and card["grade"] in ("D", "F")
-    blind = [s for s in card["steps"] if s["id"] == "blind_resends"][0]
+    blind = next(s for s in card["steps"] if s["id"] == "blind_resends")
     assert blind["value"]["count"] > 0 and blind["orders"]
 
 

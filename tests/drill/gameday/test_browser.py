@@ -41,8 +41,9 @@ class Exercise:
     def __init__(self, tmp_path: Path) -> None:
         s = load_scenario("gameday")
         assert s.gameday is not None
-        s = s.model_copy(update={"gameday": s.gameday.model_copy(update={"buyers_per_min": 4})})
-        plan = Plan(choose(s, 1, None, "worker-stalled"), 30.0, 1, s.gameday)
+        rules = s.gameday.model_copy(update={"buyers_per_min": 4})
+        s = s.model_copy(update={"gameday": rules})
+        plan = Plan(choose(s, 1, None, "worker-stalled"), 30.0, 1, rules)
         self.gd = GameDayRun(s, RunOptions(out=tmp_path, fancy=False), plan, lang="zh")
         self.out: Outcome | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)

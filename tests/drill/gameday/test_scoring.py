@@ -7,7 +7,7 @@ import pytest
 
 from drill.gameday.facts import Mail, Order, Record
 from drill.gameday.scoring import STEP_IDS, Score, score
-from tests.drill.gameday.records_lit import M, RULES, act, change, good, view
+from tests.drill.gameday.records_lit import RULES, M, act, change, good, view
 
 
 def failed(sc: Score) -> set[str]:
