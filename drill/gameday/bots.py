@@ -84,13 +84,18 @@ class Bot:
                 return
 
     def _tick(self) -> None:
+        """Until the first alert (or a buyer past the promise on the order list, which an
+        operator glances at) nothing happens; then a round every ROUND_S."""
+        orders, now = self.bo.orders(), time.time()
         if not self.alerted:
             r = self.bo.admin.get(f"{self.sink_url}/_fake/ledger", params={"kind": "messages"})
-            if not r.json().get("items"):
+            late = any(o.get("status") in WAITING
+                       and self.waited(o, now) > self.plan.rules.promise_min for o in orders)
+            if not r.json().get("items") and not late:
                 return
             self.alerted = True
             self.on_alert()
-        self.round(self.bo.orders(), time.time())
+        self.round(orders, now)
 
     def on_alert(self) -> None:
         self.bo.look("/orders", group="stuck")

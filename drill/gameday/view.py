@@ -41,7 +41,8 @@ def board_state(plan: Plan, snap: Snapshot, clock: ScenarioClock | None, now: fl
         "ended": ended, "scorecard": scorecard,
         "cause": {"name": inc.name, "zh": inc.cause_zh, "en": inc.cause_en} if ended else None,
         "stuck": len(waiting), "oldest": mmss(oldest) if waiting else "—",
-        "alerts": [{"at": when(m.get("at")), "text": str(m.get("text", ""))[:300]}
+        "alerts": [{"at": when(m.get("at")),
+                    "text": f"[{m.get('channel', '?')}] {str(m.get('text', ''))[:300]}"}
                    for m in snap.alerts[-SHOWN:]][::-1],
         "mails": dict(sorted(kinds.items())), "mails_total": sum(kinds.values()),
         "complaints": [{"at": when(m.get("at")), "order_no": m.get("order_no")}

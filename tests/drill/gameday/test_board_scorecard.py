@@ -32,7 +32,8 @@ class FakeExercise:
         now = time.time()
         self.clock = ScenarioClock(now - 10.0, 60.0)      # 10 wall s = 10 scenario min
         self.snap.orders = [{"order_no": "A", "status": "paid", "paid_at": now - 2.0}]
-        self.snap.alerts = [{"at": now - 1.0, "text": "rule=stuck_paid_orders <b>"}]
+        self.snap.alerts = [{"at": now - 1.0, "channel": "dingtalk",
+                             "text": "rule=stuck_paid_orders <b>"}]
         self.snap.mails = [{"at": now, "kind": "complaint", "order_no": "A"},
                            {"at": now, "kind": "delay_notice", "order_no": "A"}]
         self.snap.audit = [{"at": now, "operator": "小王", "action": "view",
@@ -51,7 +52,7 @@ def test_the_board_state_shows_scenario_time_and_hides_the_cause_until_the_end()
     s = ex.state()
     assert s["timer"].startswith("10:") and s["planned_end"] == "30:00"
     assert s["stuck"] == 1 and s["oldest"].startswith("02:")
-    assert s["alerts"][0]["text"] == "rule=stuck_paid_orders <b>"
+    assert s["alerts"][0]["text"] == "[dingtalk] rule=stuck_paid_orders <b>"
     assert s["complaints_total"] == 1 and s["mails"] == {"delay_notice": 1}
     assert s["actions"][0]["what"] == "view orders"
     assert s["cause"] is None
