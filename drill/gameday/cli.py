@@ -60,8 +60,9 @@ def cmd_gameday(args: argparse.Namespace) -> int:
     for e in out.errors:
         print(f"error: {e}", file=sys.stderr, flush=True)
     if out.score is not None:
-        print(f"{t(lang, 'grade')}: {out.score.grade}  "
-              f"({t(lang, 'incident')}: {incident.name})", flush=True)
+        cause = incident.cause_zh if lang == "zh" else incident.cause_en
+        print(f"{t(lang, 'incident')}: {incident.name} — {cause}", flush=True)
+        print(f"{t(lang, 'grade')}: {out.score.grade}", flush=True)
     if out.page is not None:
         print(out.page, flush=True)
     print(out.run_dir, flush=True)
