@@ -103,6 +103,16 @@ def _target_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                    help="permit a shop or gateway off this machine (staging, never production)")
 
 
+def _gameday_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("gameday", help="a team rehearses the golden 30 minutes; scorecard")
+    p.add_argument("scenario", nargs="?", default=_env("scenario", "gameday"))
+    _run_options(p)
+    from drill.gameday.cli import add_gameday_options  # argparse only; no third-party imports
+
+    add_gameday_options(p, {k: _env(k) for k in ("speed", "incident", "target", "lang",
+                                                 "board_port", "bot", "no_audit")})
+
+
 def _tolerance(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tolerance", type=float, default=float(_env("tolerance", "0.2") or 0.2),
                    help="how much worse than the baseline counts (0.2 = 20 %%; default 0.2)")
@@ -156,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hold", type=float, default=_env("hold", "10"), help="wall seconds a step")
     _run_options(p)
     _target_parser(sub)
+    _gameday_parser(sub)
     p = sub.add_parser("test", help="gates (ruff, mypy, sizes), then pytest (extra arguments)")
     p.add_argument("--no-gates", action="store_true",
                    help="skip ruff, mypy and the size check (local use only; says so)")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from drill import capacity, zoo
 from drill.errors import DrillError, ScenarioError
 from drill.exit_codes import ExitCode, merge_exit_codes
+from drill.gameday.cli import cmd_gameday
 from drill.i18n import choose_lang
 from drill.options import RunOptions, scenario_overrides
 from drill.scenario import Scenario, list_scenarios, load_scenario
@@ -273,7 +274,7 @@ def cmd_target(args: argparse.Namespace) -> int:
 COMMANDS = {"list": cmd_list, "validate": cmd_validate, "run": cmd_run, "suite": cmd_suite,
             "serve": cmd_serve, "check": cmd_check, "compare": cmd_compare,
             "defects": cmd_defects, "zoo": cmd_zoo, "capacity": cmd_capacity,
-            "target": cmd_target}
+            "target": cmd_target, "gameday": cmd_gameday}
 
 
 def dispatch(args: argparse.Namespace) -> int:
