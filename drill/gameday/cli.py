@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from drill.gameday.text import LANGS, default_lang, t
+from drill.gameday.text import LANGS, t
+from drill.i18n import choose_lang
 
 __all__ = ["add_gameday_options", "cmd_gameday"]
 
@@ -44,7 +45,7 @@ def cmd_gameday(args: argparse.Namespace) -> int:
     from drill.options import RunOptions
     from drill.scenario import load_scenario
 
-    lang = args.lang or default_lang()
+    lang = choose_lang(args.lang)
     if not 0 < args.speed <= 600:
         print(f"error: --speed {args.speed:g} must be > 0 and at most 600", file=sys.stderr)
         return 2

@@ -5,11 +5,9 @@ A small catalogue of its own until the shared `drill/i18n.py` lands; `t(lang, ke
 
 from __future__ import annotations
 
-import locale
-import os
 from typing import Any
 
-__all__ = ["LANGS", "default_lang", "t"]
+__all__ = ["LANGS", "t"]
 
 LANGS = ("zh", "en")
 
@@ -91,13 +89,3 @@ def t(lang: str, key: str, **params: Any) -> str:
         return key
     text = pair[0] if lang == "zh" else pair[1]
     return text.format(**params) if params else text
-
-
-def default_lang() -> str:
-    """zh when the locale says Chinese (LANG / LC_ALL), else en."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    code = locale.getlocale()[0] or ""
-    return "zh" if code.lower().startswith("zh") else "en"
