@@ -67,6 +67,8 @@ class KamifakaAdapter(TargetAdapter):
     pay_shape: ClassVar[PayShape] = PayShape.SERVER_SUBMIT
     notify_path: ClassVar[str] = "/notify/epay"
     notify_methods: ClassVar[frozenset[str]] = frozenset({"GET"})
+    # its server parses submit.php's reply as real epay's HTML page (the fake gateway's knob)
+    gateway_behaviour: ClassVar[Mapping[str, object]] = {"submit_reply": "html"}
     options: ClassVar[Mapping[str, str]] = {
         "admin_email": "back-office login (default admin@qq.com)",
         "admin_password": "back-office password (default 123456)",
