@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from drill.checks.evidence import buyer_orders
 from drill.checks.orders import example, order_index
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
@@ -23,8 +24,9 @@ def paid_units(src: Sources, local: dict[str, set[str]]
                ) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Local product -> units the gateway says were paid for and not refunded (sold), and
     the paid orders of that product that never got their codes."""
-    qty = {str(r.get("order_no")): int(r.get("quantity") or 1)
-           for r in src.export_list("orders") or []}
+    qty = {no: b.quantity for no, b in buyer_orders(src).items() if b.quantity}
+    qty.update({str(r.get("order_no")): int(r.get("quantity") or 1)
+                for r in src.export_list("orders") or []})
     units: dict[str, int] = defaultdict(int)
     undelivered: dict[str, list[str]] = defaultdict(list)
     for o in sorted(order_index(src).values(), key=lambda o: o.order_no):
