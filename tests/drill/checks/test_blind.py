@@ -21,7 +21,7 @@ from drill.checks import (
     retries,
 )
 from drill.checks.sources import Sources
-from tests.drill.checks.ops import bought, delivery, export, op, order, paid, sources
+from tests.drill.checks.ops import bought, delivery, export, order, paid, sources
 
 SPEC = CheckSpec()
 BLIND = {"export": False}
@@ -79,12 +79,17 @@ def test_no_double_purchase_needs_the_ledgers_when_blind() -> None:
 
 
 def test_failover_reads_backup_purchases_from_the_ledger_blind() -> None:
-    spec = CheckSpec(failover_within_s=5.0, failover_fault="supplier_primary")
-    faults = [{"target": "supplier_primary", "kind": "down", "phase": "inject", "at": 10.0}]
-    backup = {"backup": [{"order_no": "A", "at": 11.0, "codes": ["X"]}], "primary": []}
+    spec = CheckSpec(failover_within_s=5.0)
+    faults = [{"target": "supplier_primary", "kind": "down", "action": "inject", "at": 10.0,
+               "ok": True}]
+    backup = {"backup": [{"downstream_order_no": "A", "at": 11.0, "codes": ["X"],
+                          "outcome": "ok"}], "primary": []}
     seen, blind = both(faults=faults, purchases=backup,
                        export=export([], [delivery("A", ["X"], "backup", 11.0)]))
-    assert failover.check(seen, spec).ok is failover.check(blind, spec).ok
+    assert failover.check(seen, spec).ok is True
+    assert failover.check(blind, spec).ok is True
+    v = failover.check(sources(faults=faults, meta=BLIND), spec)   # no ledger, no export
+    assert v.ok is None and "blind" in v.detail
 
 
 def test_money_goods_judges_goods_from_buyers_and_gateway_blind() -> None:
@@ -95,7 +100,11 @@ def test_money_goods_judges_goods_from_buyers_and_gateway_blind() -> None:
     assert money_goods.check(sources(**unpaid), SPEC).ok is False  # goods, no payment
 
 
-def test_messages_does_not_pass_vacuously_without_export_or_sink() -> None:
-    hist = bought("A", 1.0) + [op("buyer-A", "ok", "create_order", 1.0, order_no="A")]
-    v = messages.check(sources(history=hist, meta=BLIND), SPEC)
-    assert v.ok is None or "sink" in v.detail.lower() or v.ok is True and v.counts
+def test_messages_judges_delay_notices_from_buyers_and_sink_blind() -> None:
+    spec = CheckSpec(notice_after_s=5.0)
+    kw = dict(history=bought("A", 1.0), payments=[paid("A", 1.03)], mails=[], messages=[])
+    seen = sources(**kw, export=export([order("A", "delivered", 1.4)]))
+    assert messages.check(seen, spec).ok is True
+    assert messages.check(sources(**kw, meta=BLIND), spec).ok is True   # the buyer saw it
+    v = messages.check(sources(history=kw["history"], meta=BLIND), spec)  # no sink, no gateway
+    assert v.ok is None and "missing" in v.detail
