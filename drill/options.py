@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ class RunOptions:
     target_url: str | None = None             # a shop the user started; None: the harness starts
     target_options: tuple[tuple[str, str], ...] = ()
     export: bool = True                       # read the shop's own export (optional enrichment)
-    world: WorldSpec = WorldSpec()            # --world-ports BASE | --world FILE (fixed ports)
+    world: WorldSpec = field(default_factory=WorldSpec)  # --world-ports BASE | --world FILE
 
     @property
     def external(self) -> bool:

@@ -80,7 +80,8 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     oversold = {pid: n for pid, n in sold.items() if n > len(local[pid])}
     not_in_stock = len(bad)
     bad += [(no, f"paid for {pid} after its {len(local[pid])} keys were sold ({sold[pid]} "
-             "units paid); no key to deliver") for pid in oversold for no in undelivered.get(pid, [])]
+             "units paid); no key to deliver") for pid in oversold
+            for no in undelivered.get(pid, [])]
     counts = {"delivered_local": {p: len(c) for p, c in per_product.items()},
               "stock_local": {p: len(c) for p, c in local.items()}, "paid_local": sold,
               "oversold_products": over, "sold_beyond_stock": oversold,

@@ -70,8 +70,8 @@ def buyer_flow(adapter: TargetAdapter, http: HttpClient, gateway: Gateway, buy: 
         return out
     out.order_no, out.secret = order.order_no, order.secret
     amount = str(order.amount) if order.amount is not None else None
-    record("ok", "create_order", {"order_no": order.order_no, "product_id": buy.product_id,
-                                  "amount": amount})
+    done = {"order_no": order.order_no, "product_id": buy.product_id, "amount": amount}
+    record("ok", "create_order", {**done, "token": order.secret} if order.secret else done)
     if not buy.pay:
         return out
     record("invoke", "pay", {"order_no": order.order_no})

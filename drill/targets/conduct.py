@@ -37,6 +37,7 @@ from drill.targets._http import HttpxClient
 from drill.targets._registry import adapter_class, make_adapter
 from drill.targets._steps import CatalogueItem, NotSupported
 from drill.targets._world import world_to_dict
+from drill.targets.revisit import revisit, unfinished
 from runtime.loopback import NonLoopbackError, ensure_loopback
 
 SERVICE_TARGETS = ("service", "api", "worker")
@@ -117,6 +118,7 @@ class TargetRun(ReferenceRun):
         self.set_phase("drain")
         self._drain()
         self.watch.stop_health()
+        self._revisit()
         self._final_catalogue()
         self.set_phase("collect")
         adapter = self._adapter()
@@ -194,6 +196,15 @@ class TargetRun(ReferenceRun):
             self.bot.stop()
         self.drain = {"settle_s": settle, "unsettled_paid": left, "settled": left == 0,
                       "how": how}
+
+    def _revisit(self) -> None:
+        """Buyers whose polling gave up look once more (drill/targets/revisit.py)."""
+        if self.load is None:
+            return
+        with HttpxClient(5.0) as http:
+            self.setup["revisit"] = revisit(
+                self._adapter(), http, unfinished(self.load.history_parts()),
+                lambda op: self.events.op_recorded.fire(op=op), time.time)
 
     def _final_catalogue(self) -> None:
         """The one catalogue read after the settle, through the adapter (catalogue.py's op
