@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from drill.checks.evidence import buyer_orders
 from drill.checks.orders import example, order_index
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
@@ -23,8 +24,9 @@ def paid_units(src: Sources, local: dict[str, set[str]]
                ) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Local product -> units the gateway says were paid for and not refunded (sold), and
     the paid orders of that product that never got their codes."""
-    qty = {str(r.get("order_no")): int(r.get("quantity") or 1)
-           for r in src.export_list("orders") or []}
+    qty = {no: b.quantity for no, b in buyer_orders(src).items() if b.quantity}
+    qty.update({str(r.get("order_no")): int(r.get("quantity") or 1)
+                for r in src.export_list("orders") or []})
     units: dict[str, int] = defaultdict(int)
     undelivered: dict[str, list[str]] = defaultdict(list)
     for o in sorted(order_index(src).values(), key=lambda o: o.order_no):
@@ -78,7 +80,8 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     oversold = {pid: n for pid, n in sold.items() if n > len(local[pid])}
     not_in_stock = len(bad)
     bad += [(no, f"paid for {pid} after its {len(local[pid])} keys were sold ({sold[pid]} "
-             "units paid); no key to deliver") for pid in oversold for no in undelivered[pid]]
+             "units paid); no key to deliver") for pid in oversold
+            for no in undelivered.get(pid, [])]
     counts = {"delivered_local": {p: len(c) for p, c in per_product.items()},
               "stock_local": {p: len(c) for p, c in local.items()}, "paid_local": sold,
               "oversold_products": over, "sold_beyond_stock": oversold,
