@@ -13,6 +13,7 @@ from drill.targets._world import Gateway
 
 TOKEN_LIFE_S = 50 * 60  # kamiFaka's tokens expire after 1 h; log in again before that
 MAX_PAGES = 50  # 20 rows a page
+MAX_CARD_PAGES = 1000  # the card list is every key of the shop, 20 a page
 
 
 class KamifakaAdmin:
@@ -57,6 +58,21 @@ class KamifakaAdmin:
             raise StepFailed("import_cards", "a card key may not be empty or contain a newline")
         self._post(http, "import_cards", "/update_card", {
             "methord": "add", "prod_name": product, "card": "\n".join(codes), "reuse": False})
+
+    def unsold_cards(self, http: HttpClient, product: str) -> list[int]:
+        """Ids of `product`'s unsold keys (the admin lists every key of the shop, 20 a page)."""
+        ids: list[int] = []
+        for page in range(1, MAX_CARD_PAGES + 1):
+            got = self._post(http, "setup_catalogue", "/get_card", {"page": page})
+            if not isinstance(got, list) or not got:
+                break
+            ids += [int(c["id"]) for c in got if isinstance(c, dict)
+                    and c.get("prod_name") == product and not c.get("isused")]
+        return ids
+
+    def remove_cards(self, http: HttpClient, ids: Sequence[int]) -> None:
+        if ids:
+            self._post(http, "setup_catalogue", "/remove_cards", {"ids": list(ids)})
 
     def point_epay(self, http: HttpClient, payment: str, gateway: Gateway, web_url: str
                    ) -> list[str]:

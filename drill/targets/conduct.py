@@ -35,7 +35,7 @@ from drill.targets._abilities import Ability
 from drill.targets._adapter import TargetAdapter
 from drill.targets._http import HttpxClient
 from drill.targets._registry import adapter_class, make_adapter
-from drill.targets._steps import CatalogueItem, NotSupported
+from drill.targets._steps import CatalogueItem, NotSupported, StepFailed
 from drill.targets._world import world_to_dict
 from drill.targets.revisit import revisit, unfinished
 from runtime.loopback import NonLoopbackError, ensure_loopback
@@ -74,7 +74,20 @@ def refuse_target(scenario: Scenario, opts: RunOptions) -> None:
 
 def make_run(scenario: Scenario, opts: RunOptions) -> Run:
     refuse_target(scenario, opts)
-    return (TargetRun if opts.external else ReferenceRun)(scenario, opts)
+    if not opts.external:
+        return ReferenceRun(scenario, opts)
+    return TargetRun(with_adapter_gateway(scenario, opts.target), opts)
+
+
+def with_adapter_gateway(scenario: Scenario, target: str) -> Scenario:
+    """The gateway knobs the adapter's shop needs (its `gateway_behaviour`, e.g. kamiFaka's
+    server parses submit.php's HTML), under the scenario's own, from the gateway's start."""
+    extra = dict(getattr(adapter_class(target), "gateway_behaviour", {}))
+    if not extra:
+        return scenario
+    gateway = scenario.gateway.model_copy(
+        update={"behaviour": {**extra, **scenario.gateway.behaviour}})
+    return scenario.model_copy(update={"gateway": gateway})
 
 
 class ReferenceRun(Run):
@@ -219,7 +232,10 @@ class TargetRun(ReferenceRun):
                 for p in adapter.list_products(http):
                     stock = p.stock
                     if stock is None and adapter.has(Ability.STOCK_COUNT):
-                        stock = adapter.stock(http, p.id)
+                        try:    # one uncountable product (a reusable key) spoils no other's
+                            stock = adapter.stock(http, p.id)
+                        except StepFailed:
+                            stock = None
                     rows.append({"id": p.id, "price": f"{p.price:.2f}", "stock_available": stock})
                 value["products"], type_ = rows, "ok"
             except Exception as exc:

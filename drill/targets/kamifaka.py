@@ -74,6 +74,8 @@ class KamifakaAdapter(TargetAdapter):
         "admin_password": "back-office password (default 123456)",
         "payment": "payment channel name the buyer picks (default 易支付支付宝)",
         "category": "category of products created by setup (default 激活码)",
+        "keep_unsold": "1: setup_catalogue keeps a product's unsold keys (default: it removes "
+                       "them before importing the drill's, so the stock is exactly the drill's)",
     }
 
     def __init__(self, base_url: str, world: World,
@@ -93,6 +95,10 @@ class KamifakaAdapter(TargetAdapter):
             elif have[item.id].price != item.price:
                 raise StepFailed("setup_catalogue", f"product {item.id!r} exists at "
                                  f"{have[item.id].price}, not {item.price}; change it by hand")
+            elif item.codes and self.opts.get("keep_unsold", "") not in ("1", "true", "yes"):
+                # a previous drill's unsold keys would be delivered as keys this drill never
+                # imported (and the same seed re-imports the same texts: false duplicates)
+                self.admin.remove_cards(http, self.admin.unsold_cards(http, item.id))
             if item.codes:
                 self.import_cards(http, item.id, item.codes)
         return self.list_products(http)
