@@ -97,10 +97,17 @@ class KamifakaAdmin:
                 f"web_url={web_url.rstrip('/')} (notify_url = web_url + /notify/epay)"]
 
     def temp_orders(self, http: HttpClient) -> list[dict[str, Any]]:
-        """Every temp order (each buyer's attempt, paid or not), newest first."""
+        """The newest temp orders (each buyer's attempt, paid or not), newest first."""
+        return self._pages(http, "/get_tmp_orders")
+
+    def order_ids(self, http: HttpClient) -> set[str]:
+        """Order numbers of the newest order rows: written once delivery ran (a key, or 缺货)."""
+        return {str(o.get("out_order_id")) for o in self._pages(http, "/get_orders")}
+
+    def _pages(self, http: HttpClient, path: str) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
         for page in range(1, MAX_PAGES + 1):
-            got = self._post(http, "admin_orders", "/get_tmp_orders", {"page": page})
+            got = self._post(http, "admin_orders", path, {"page": page})
             if not isinstance(got, list) or not got:
                 break
             rows += [o for o in got if isinstance(o, dict)]

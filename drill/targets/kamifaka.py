@@ -200,12 +200,24 @@ class KamifakaAdapter(TargetAdapter):
 
     # -- admin ---------------------------------------------------------------------------
     def admin_orders(self, http: HttpClient, status: str | None = None) -> list[AdminOrder]:
+        """Temp orders as `pending_payment`, `paid` (paid, delivery not yet run: no order row)
+        or `done` (an order row: delivered, or 缺货 without a key; the admin list does not
+        say which). The newest 1000 of each list only (20 a page)."""
         rows = self.admin.temp_orders(http)
-        orders = [AdminOrder(str(o["out_order_id"]),
-                             "paid" if o.get("status") else "pending_payment", o) for o in rows]
+        done = self.admin.order_ids(http) if any(o.get("status") for o in rows) else set()
+        orders = [AdminOrder(str(o["out_order_id"]), _admin_status(o, done), o) for o in rows]
         if status is None:
             return orders
-        if status not in ("paid", "pending_payment"):
-            raise StepUnknown("admin_orders", f"kamiFaka knows only paid and pending_payment, "
-                                              f"not {status!r}")
+        if status not in ADMIN_STATUSES:
+            raise StepUnknown("admin_orders", f"kamiFaka knows only {', '.join(ADMIN_STATUSES)}"
+                                              f", not {status!r}")
         return [o for o in orders if o.status == status]
+
+
+ADMIN_STATUSES = ("pending_payment", "paid", "done")
+
+
+def _admin_status(temp: Mapping[str, object], done: set[str]) -> str:
+    if not temp.get("status"):
+        return "pending_payment"
+    return "done" if str(temp.get("out_order_id")) in done else "paid"
