@@ -6,9 +6,16 @@ import argparse
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from drill.stack.world import WorldSpec, world_spec
+if TYPE_CHECKING:  # drill/__init__ imports this module: it must stay stdlib-only (harness.py
+    from drill.stack.world import WorldSpec  # imports drill before the venv bootstrap)
+
+
+def _no_world() -> WorldSpec:
+    from drill.stack.world import WorldSpec
+
+    return WorldSpec()
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,7 @@ class RunOptions:
     target_url: str | None = None             # a shop the user started; None: the harness starts
     target_options: tuple[tuple[str, str], ...] = ()
     export: bool = True                       # read the shop's own export (optional enrichment)
-    world: WorldSpec = field(default_factory=WorldSpec)  # --world-ports BASE | --world FILE
+    world: WorldSpec = field(default_factory=_no_world)  # --world-ports BASE | --world FILE
 
     @property
     def external(self) -> bool:
@@ -61,5 +68,11 @@ def target_fields(args: argparse.Namespace) -> dict[str, Any]:
     return {"target": getattr(args, "target", None) or "reference",
             "target_url": getattr(args, "target_url", None) or None,
             "target_options": tuple(pairs), "export": not getattr(args, "no_export", False),
-            "world": world_spec(getattr(args, "world_ports", None),
+            "world": _world_spec(getattr(args, "world_ports", None),
                                 getattr(args, "world", None) or None)}
+
+
+def _world_spec(base_port: int | None, path: str | None) -> WorldSpec:
+    from drill.stack.world import world_spec
+
+    return world_spec(base_port, path)

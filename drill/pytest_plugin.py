@@ -11,10 +11,12 @@ project's own ``shop``/``gateway``/``http``):
   target, load, faults, checks) and its verdict; overrides replace scenario
   fields, a table (``load={...}``) is merged key by key into the file's.
 - ``drill_world``: the fake epay gateway and the embedded proxy (session).
-- ``drill_target``: the shop under test as a `TargetAdapter` (session): by
-  default a reference shop started for the session; ``--drill-target NAME
+- ``drill_target``: the shop under test as a `TargetAdapter`: by default a
+  reference shop started for the session; ``--drill-target NAME
   --drill-target-url URL`` names yours (its channels are pointed at
-  ``drill_world`` when the adapter can set them).
+  ``drill_world`` for each test when the adapter can set them).
+  ``run_drill`` drives the same shop: a reference stack of its own by
+  default, else yours through the adapter (``harness.py run --target``).
 - ``drill_product``: a `CatalogueItem` with fresh keys for probing `drill_target`.
 - ``drill_http``: an HTTP client for the adapter's steps.
 
@@ -38,7 +40,7 @@ import pytest
 
 if TYPE_CHECKING:
     from drill.analyze import Analysis
-    from drill.pytest_world import DrillWorld
+    from drill.pytest_world import DrillWorld, ReferenceShop
     from drill.scenario import Scenario
     from drill.targets import CatalogueItem, HttpxClient, TargetAdapter
 
@@ -59,6 +61,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--drill-target-option", action="append", metavar="KEY=VALUE",
                 default=[o for o in (_env("TARGET_OPTIONS") or "").split(",") if o],
                 help="adapter option, repeatable (e.g. admin_password=...)")
+    g.addoption("--drill-world-ports", type=int, default=_env("WORLD_PORTS"), metavar="BASE",
+                help="every fake and proxy listener of run_drill at BASE+k (harness.py "
+                     "world --print shows them), for a shop configured by hand")
     g.addoption("--drill-out", default=_env("OUT"),
                 help="folder for run folders and index.html (default: pytest's tmp folder)")
     g.addoption("--drill-allow-non-loopback", action="store_true",
@@ -75,6 +80,7 @@ class DrillConfig:
     target_options: Mapping[str, str] = dataclasses.field(default_factory=dict)
     out: Path | None = None
     allow_non_loopback: bool = False
+    world_ports: int | None = None
 
     @classmethod
     def from_pytest(cls, config: pytest.Config) -> DrillConfig:
@@ -83,9 +89,11 @@ class DrillConfig:
         if bad:
             raise pytest.UsageError(f"--drill-target-option {bad[0]!r}: write KEY=VALUE")
         out = config.getoption("drill_out")
+        ports = config.getoption("drill_world_ports")
         return cls(config.getoption("drill_target"), config.getoption("drill_target_url"),
                    dict(p.split("=", 1) for p in pairs), Path(out) if out else None,
-                   bool(config.getoption("drill_allow_non_loopback")))
+                   bool(config.getoption("drill_allow_non_loopback")),
+                   int(ports) if ports else None)
 
     @property
     def external(self) -> bool:
@@ -130,16 +138,17 @@ class DrillRunner:
     def __call__(self, scenario: str, *, defects: tuple[str, ...] = (),
                  **overrides: Any) -> Analysis:
         from drill.options import RunOptions
-        from drill.run import Run
+        from drill.stack.world import WorldSpec
+        from drill.targets.conduct import make_run
 
-        if self.config.external:
-            raise pytest.UsageError(
-                f"run_drill against --drill-target-url {self.config.target_url}: this faka-drill "
-                "cannot drive a target adapter from a drill yet (harness.py run --target); use "
-                "drill_target with drill.targets.check_target, or drop --drill-target-url")
+        c = self.config
+        world = WorldSpec(c.world_ports, source=f"--drill-world-ports {c.world_ports}") \
+            if c.world_ports else WorldSpec()
         opts = RunOptions(out=self.out, defects=tuple(defects), fancy=False,
-                          allow_non_loopback=self.config.allow_non_loopback)
-        result = Run(scenario_with(scenario, **overrides), opts).execute()
+                          allow_non_loopback=c.allow_non_loopback, target=c.target,
+                          target_url=c.target_url, target_options=tuple(c.target_options.items()),
+                          world=world)
+        result = make_run(scenario_with(scenario, **overrides), opts).execute()
         self.runs.append(result.run_dir)
         self._report(f"{result.summary_line}\nreport: {result.run_dir / 'report.html'}"
                      + "".join(f"\nerror: {e}" for e in result.errors))
@@ -174,25 +183,36 @@ def drill_world(drill_config: DrillConfig,
 
 
 @pytest.fixture(scope="session")
-def drill_target(drill_config: DrillConfig, drill_world: DrillWorld) -> TargetAdapter:
+def _drill_reference_shop(drill_config: DrillConfig,
+                          drill_world: DrillWorld) -> ReferenceShop | None:
+    """The reference shop of the session, when no --drill-target-url names a shop."""
     from drill.pytest_world import start_reference_shop
-    from drill.targets import HttpxClient, make_adapter
+
+    if drill_config.external:
+        return None
+    if drill_config.target != "reference":
+        raise pytest.UsageError(f"--drill-target {drill_config.target} needs "
+                                "--drill-target-url URL (your running shop)")
+    return start_reference_shop(drill_world)
+
+
+@pytest.fixture
+def drill_target(drill_config: DrillConfig, drill_world: DrillWorld,
+                 _drill_reference_shop: ReferenceShop | None) -> TargetAdapter:
+    """The shop as an adapter; channels set for every test (a `run_drill` in between points the
+    shop at that run's own world)."""
+    from drill.targets import Ability, HttpxClient, make_adapter
     from drill.targets.reference import ReferenceAdapter
     from runtime import ensure_loopback
 
-    if not drill_config.external:
-        if drill_config.target != "reference":
-            raise pytest.UsageError(f"--drill-target {drill_config.target} needs "
-                                    "--drill-target-url URL (your running shop)")
-        shop = start_reference_shop(drill_world)
+    if _drill_reference_shop is not None:
+        shop = _drill_reference_shop
         return ReferenceAdapter(shop.url, shop.world, drill_config.target_options)
     url = str(drill_config.target_url)
     ensure_loopback(url, allow=drill_config.allow_non_loopback, what="--drill-target-url")
     adapter = make_adapter(drill_config.target, url, drill_world.world,
                            drill_config.target_options)
     drill_world.behave(getattr(adapter, "gateway_behaviour", {}))
-    from drill.targets import Ability
-
     if Ability.SETUP_CHANNELS in adapter.abilities:
         with HttpxClient(timeout_s=15) as http:
             adapter.setup_channels(http)

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-import drill.pytest_world  # noqa: F401  (imported before pytester's in-process runs; see above)
+import drill.pytest_world  # (imported before pytester's in-process runs; see above)
+import drill.targets.conduct  # noqa: F401  (run_drill's; it pulls in numpy via the report)
 from drill.errors import ScenarioError
 from drill.pytest_plugin import scenario_with
 
@@ -72,6 +73,29 @@ def test_a_non_loopback_shop_is_refused_without_the_opt_in(pytester: pytest.Pyte
                                            "--drill-target-url", "http://203.0.113.9:8000")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*203.0.113.9*"])
+
+
+def test_run_drill_hands_the_target_options_to_the_harness(pytester: pytest.Pytester) -> None:
+    """Against --drill-target-url, the harness's own refusals (no bug-zoo defect in a shop it
+    did not start; a world base port out of range) come back before any process or folder."""
+    pytester.makepyfile(test_user="""
+        import pytest
+        from drill.errors import DrillError
+
+        def test_defect_on_your_shop(run_drill):
+            with pytest.raises(DrillError, match="cannot be run against --target-url"):
+                run_drill("smoke", defects=("no-key-cas",))
+            assert run_drill.runs == []
+    """)
+    url = ("--drill-target", "kamifaka", "--drill-target-url", "http://127.0.0.1:9")
+    pytester.runpytest(*url).assert_outcomes(passed=1)
+    pytester.makepyfile(test_user="""
+        def test_world(run_drill):
+            run_drill("smoke")
+    """)
+    result = pytester.runpytest(*url, "--drill-world-ports", "80")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*--drill-world-ports 80: base port 80 is out of range*"])
 
 
 def test_run_drill_hands_back_a_failing_verdict_and_names_the_run_folder(
