@@ -59,7 +59,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--drill-target-url", default=_env("TARGET_URL"),
                 help="base URL of your running shop (staging!); default: one is started")
     g.addoption("--drill-target-option", action="append", metavar="KEY=VALUE",
-                default=[o for o in (_env("TARGET_OPTIONS") or "").split(",") if o],
+                default=[o for o in (_env("TARGET_OPTION") or _env("TARGET_OPTIONS") or ""
+                                     ).split(",") if o],
                 help="adapter option, repeatable (e.g. admin_password=...)")
     g.addoption("--drill-world-ports", type=int, default=_env("WORLD_PORTS"), metavar="BASE",
                 help="every fake and proxy listener of run_drill at BASE+k (harness.py "
