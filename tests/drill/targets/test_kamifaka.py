@@ -106,6 +106,19 @@ def test_setup_catalogue_retires_the_unsold_keys_of_an_existing_product() -> Non
     assert sent["update_card"]["card"] in ("K1\nK2", "K2\nK1")
 
 
+def test_a_kamifaka_drill_starts_the_gateway_answering_submit_php_with_html() -> None:
+    from drill.scenario import load_scenario
+    from drill.targets.conduct import with_adapter_gateway
+
+    flaky = load_scenario("callback-flaky")
+    knobs = with_adapter_gateway(flaky, "kamifaka").gateway.behaviour
+    assert knobs == {**flaky.gateway.behaviour, "submit_reply": "html"}
+    assert with_adapter_gateway(flaky, "reference") is flaky
+    own = flaky.model_copy(update={"gateway": flaky.gateway.model_copy(
+        update={"behaviour": {"submit_reply": "json"}})})   # the scenario's own knob wins
+    assert with_adapter_gateway(own, "kamifaka").gateway.behaviour == {"submit_reply": "json"}
+
+
 # -- live, against a running kamiFaka ------------------------------------------------------
 live = pytest.mark.skipif(not URL, reason="FAKA_DRILL_KAMIFAKA_URL names no running kamiFaka")
 
