@@ -82,8 +82,11 @@ class ReferenceRun(Run):
     and `serve` also prints the world table."""
 
     def _serve(self) -> None:
+        """The URLs (JSON, as `Run._serve` prints them), then the world table; until Ctrl-C."""
+        print(json.dumps(self.stack.urls(), indent=1), flush=True)
         print(render(stack_addresses(self.stack)), flush=True)
-        super()._serve()
+        self.progress.say("stack is up; press Ctrl-C to stop")
+        threading.Event().wait(7 * 24 * 3600)   # until a signal raises Interrupted
 
     def _write_meta(self) -> None:
         super()._write_meta()
@@ -111,8 +114,7 @@ class TargetRun(ReferenceRun):
         self.set_phase("seed")
         self._seed()
         if self.opts.keep_up:
-            print(render(stack_addresses(self.stack)), flush=True)
-            self._serve()   # Run._serve: until Ctrl-C
+            self._serve()
         self.set_phase("load")
         self._load()
         self.set_phase("drain")
