@@ -140,12 +140,17 @@ class TargetRun(ReferenceRun):
         return self.adapter
 
     def _seed(self) -> None:
-        """Channels where the adapter can, then the catalogue and the card keys (stock.json)."""
+        """Channels where the adapter can, then the catalogue and card keys (stock.json).
+
+        The shop may be reused across drills: the keys are this run's own (salted with the
+        run id, so a re-import never duplicates a key) and the stock it had before goes
+        into stock.json `before`, which the books add to what this drill imported."""
         adapter, s = self._adapter(), self.scenario
         local: dict[str, list[str]] = {}
         items = []
         for p in s.catalogue:
-            codes = generate_codes(p.id, p.stock, s.seed) if p.kind == "local" and p.stock else []
+            codes = (generate_codes(f"{p.id}@{self.run_dir.name}", p.stock, s.seed)
+                     if p.kind == "local" and p.stock else [])
             local.update({p.id: codes} if codes else {})
             items.append(CatalogueItem(p.id, p.name or p.id, Decimal(str(p.price)), tuple(codes)))
         with HttpxClient(30.0) as http:
@@ -153,6 +158,7 @@ class TargetRun(ReferenceRun):
                 self.setup["channels"] = adapter.setup_channels(http)
             except NotSupported as exc:
                 self.setup["channels"] = [f"not set by the adapter: {exc.message}"]
+            before = self._stock_now(http, set(local))
             try:
                 listed = adapter.setup_catalogue(http, items)
             except Exception as exc:
@@ -162,11 +168,25 @@ class TargetRun(ReferenceRun):
                                       "scenario's prices; see docs/targets/README.md") from exc
         self.setup["products"] = [{"id": p.id, "price": str(p.price), "stock": p.stock}
                                   for p in listed]
-        stock = {"local": local, "supplier": {n: supplier_stock(s, n) for n in
-                                              self.stack.supplier_urls}}
+        stock = {"local": local, "before": before,
+                 "supplier": {n: supplier_stock(s, n) for n in self.stack.supplier_urls}}
         (self.run_dir / "stock.json").write_text(json.dumps(stock), encoding="utf-8")
         (self.run_dir / "target-setup.json").write_text(json.dumps(self.setup, indent=1),
                                                         encoding="utf-8")
+
+    def _stock_now(self, http: HttpxClient, products: set[str]) -> dict[str, int]:
+        """Unsold keys per local product as buyers see them (absent products: 0)."""
+        adapter, out = self._adapter(), {}
+        try:
+            for p in adapter.list_products(http):
+                if p.id in products:
+                    n = p.stock if p.stock is not None or not adapter.has(
+                        Ability.STOCK_COUNT) else adapter.stock(http, p.id)
+                    out[p.id] = int(n or 0)
+        except Exception as exc:
+            raise DrillError(f"--target {adapter.name}: reading the stock before the drill at "
+                             f"{adapter.base_url} failed: {exc}") from exc
+        return out
 
     def _load_plan(self) -> LoadPlan:
         adapter = self._adapter()
