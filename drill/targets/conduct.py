@@ -34,7 +34,7 @@ from drill.stack.world_table import render, stack_addresses, target_world
 from drill.targets._abilities import Ability
 from drill.targets._adapter import TargetAdapter
 from drill.targets._http import HttpxClient
-from drill.targets._registry import adapter_class, make_adapter
+from drill.targets._registry import TargetNotFound, adapter_class, make_adapter
 from drill.targets._steps import CatalogueItem, NotSupported
 from drill.targets._world import world_to_dict
 from drill.targets.revisit import revisit, unfinished
@@ -56,7 +56,15 @@ def refuse_target(scenario: Scenario, opts: RunOptions) -> None:
         ensure_loopback(opts.target_url, allow=opts.allow_non_loopback, what="--target-url")
     except NonLoopbackError as exc:
         raise TargetError(str(exc)) from None
-    cls = adapter_class(opts.target)
+    try:
+        cls = adapter_class(opts.target)
+    except TargetNotFound as exc:
+        raise DrillError(str(exc), hint="harness.py target list") from None
+    unknown = sorted({k for k, _v in opts.target_options} - set(cls.options))
+    if unknown:
+        raise DrillError(f"--target {opts.target}: unknown --target-option {unknown}",
+                         hint="known: " + (", ".join(f"{k} ({v})" for k, v in
+                                                     cls.options.items()) or "none"))
     if not opts.world.fixed and Ability.SETUP_CHANNELS not in cls.abilities:
         raise DrillError(f"--target {opts.target} cannot point the shop at the world itself "
                          f"({cls.reasons.get(Ability.SETUP_CHANNELS, 'no setup_channels')})",
