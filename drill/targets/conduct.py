@@ -34,7 +34,7 @@ from drill.stack.world_table import render, stack_addresses, target_world
 from drill.targets._abilities import Ability
 from drill.targets._adapter import TargetAdapter
 from drill.targets._http import HttpxClient
-from drill.targets._registry import adapter_class, make_adapter
+from drill.targets._registry import TargetNotFound, adapter_class, make_adapter
 from drill.targets._steps import CatalogueItem, NotSupported, StepFailed
 from drill.targets._world import world_to_dict
 from drill.targets.revisit import revisit, unfinished
@@ -56,7 +56,15 @@ def refuse_target(scenario: Scenario, opts: RunOptions) -> None:
         ensure_loopback(opts.target_url, allow=opts.allow_non_loopback, what="--target-url")
     except NonLoopbackError as exc:
         raise TargetError(str(exc)) from None
-    cls = adapter_class(opts.target)
+    try:
+        cls = adapter_class(opts.target)
+    except TargetNotFound as exc:
+        raise DrillError(str(exc), hint="harness.py target list") from None
+    unknown = sorted({k for k, _v in opts.target_options} - set(cls.options))
+    if unknown:
+        raise DrillError(f"--target {opts.target}: unknown --target-option {unknown}",
+                         hint="known: " + (", ".join(f"{k} ({v})" for k, v in
+                                                     cls.options.items()) or "none"))
     if not opts.world.fixed and Ability.SETUP_CHANNELS not in cls.abilities:
         raise DrillError(f"--target {opts.target} cannot point the shop at the world itself "
                          f"({cls.reasons.get(Ability.SETUP_CHANNELS, 'no setup_channels')})",
@@ -95,8 +103,11 @@ class ReferenceRun(Run):
     and `serve` also prints the world table."""
 
     def _serve(self) -> None:
+        """The URLs (JSON, as `Run._serve` prints them), then the world table; until Ctrl-C."""
+        print(json.dumps(self.stack.urls(), indent=1), flush=True)
         print(render(stack_addresses(self.stack)), flush=True)
-        super()._serve()
+        self.progress.say("stack is up; press Ctrl-C to stop")
+        threading.Event().wait(7 * 24 * 3600)   # until a signal raises Interrupted
 
     def _write_meta(self) -> None:
         super()._write_meta()
@@ -124,8 +135,7 @@ class TargetRun(ReferenceRun):
         self.set_phase("seed")
         self._seed()
         if self.opts.keep_up:
-            print(render(stack_addresses(self.stack)), flush=True)
-            self._serve()   # Run._serve: until Ctrl-C
+            self._serve()
         self.set_phase("load")
         self._load()
         self.set_phase("drain")
@@ -151,12 +161,17 @@ class TargetRun(ReferenceRun):
         return self.adapter
 
     def _seed(self) -> None:
-        """Channels where the adapter can, then the catalogue and the card keys (stock.json)."""
+        """Channels where the adapter can, then the catalogue and card keys (stock.json).
+
+        The shop may be reused across drills: the keys are this run's own (salted with the
+        run id, so a re-import never duplicates a key) and the stock it had before goes
+        into stock.json `before`, which the books add to what this drill imported."""
         adapter, s = self._adapter(), self.scenario
         local: dict[str, list[str]] = {}
         items = []
         for p in s.catalogue:
-            codes = generate_codes(p.id, p.stock, s.seed) if p.kind == "local" and p.stock else []
+            codes = (generate_codes(f"{p.id}@{self.run_dir.name}", p.stock, s.seed)
+                     if p.kind == "local" and p.stock else [])
             local.update({p.id: codes} if codes else {})
             items.append(CatalogueItem(p.id, p.name or p.id, Decimal(str(p.price)), tuple(codes)))
         with HttpxClient(30.0) as http:
@@ -164,6 +179,7 @@ class TargetRun(ReferenceRun):
                 self.setup["channels"] = adapter.setup_channels(http)
             except NotSupported as exc:
                 self.setup["channels"] = [f"not set by the adapter: {exc.message}"]
+            before = self._stock_now(http, set(local))
             try:
                 listed = adapter.setup_catalogue(http, items)
             except Exception as exc:
@@ -173,11 +189,25 @@ class TargetRun(ReferenceRun):
                                       "scenario's prices; see docs/targets/README.md") from exc
         self.setup["products"] = [{"id": p.id, "price": str(p.price), "stock": p.stock}
                                   for p in listed]
-        stock = {"local": local, "supplier": {n: supplier_stock(s, n) for n in
-                                              self.stack.supplier_urls}}
+        stock = {"local": local, "before": before,
+                 "supplier": {n: supplier_stock(s, n) for n in self.stack.supplier_urls}}
         (self.run_dir / "stock.json").write_text(json.dumps(stock), encoding="utf-8")
         (self.run_dir / "target-setup.json").write_text(json.dumps(self.setup, indent=1),
                                                         encoding="utf-8")
+
+    def _stock_now(self, http: HttpxClient, products: set[str]) -> dict[str, int]:
+        """Unsold keys per local product as buyers see them (absent products: 0)."""
+        adapter, out = self._adapter(), {}
+        try:
+            for p in adapter.list_products(http):
+                if p.id in products:
+                    n = p.stock if p.stock is not None or not adapter.has(
+                        Ability.STOCK_COUNT) else adapter.stock(http, p.id)
+                    out[p.id] = int(n or 0)
+        except Exception as exc:
+            raise DrillError(f"--target {adapter.name}: reading the stock before the drill at "
+                             f"{adapter.base_url} failed: {exc}") from exc
+        return out
 
     def _load_plan(self) -> LoadPlan:
         adapter = self._adapter()

@@ -74,8 +74,8 @@ class KamifakaAdapter(TargetAdapter):
         "admin_password": "back-office password (default 123456)",
         "payment": "payment channel name the buyer picks (default 易支付支付宝)",
         "category": "category of products created by setup (default 激活码)",
-        "keep_unsold": "1: setup_catalogue keeps a product's unsold keys (default: it removes "
-                       "them before importing the drill's, so the stock is exactly the drill's)",
+        "clear_unsold": "1: setup_catalogue first removes an existing product's unsold keys "
+                        "(not inside a drill: its stock 'before' is read ahead of setup)",
     }
 
     def __init__(self, base_url: str, world: World,
@@ -95,9 +95,9 @@ class KamifakaAdapter(TargetAdapter):
             elif have[item.id].price != item.price:
                 raise StepFailed("setup_catalogue", f"product {item.id!r} exists at "
                                  f"{have[item.id].price}, not {item.price}; change it by hand")
-            elif item.codes and self.opts.get("keep_unsold", "") not in ("1", "true", "yes"):
-                # a previous drill's unsold keys would be delivered as keys this drill never
-                # imported (and the same seed re-imports the same texts: false duplicates)
+            elif item.codes and self.opts.get("clear_unsold", "") in ("1", "true", "yes"):
+                # opt-in: the harness counts earlier keys itself (stock.json `before`, read
+                # before setup), so removing them is for a clean shop by hand, not for drills
                 self.admin.remove_cards(http, self.admin.unsold_cards(http, item.id))
             if item.codes:
                 self.import_cards(http, item.id, item.codes)

@@ -21,7 +21,7 @@ from drill.checks import (
     retries,
 )
 from drill.checks.sources import Sources
-from tests.drill.checks.ops import bought, delivery, export, order, paid, sources
+from tests.drill.checks.ops import bought, delivery, export, op, order, paid, sources
 
 SPEC = CheckSpec()
 BLIND = {"export": False}
@@ -108,3 +108,23 @@ def test_messages_judges_delay_notices_from_buyers_and_sink_blind() -> None:
     assert messages.check(sources(**kw, meta=BLIND), spec).ok is True   # the buyer saw it
     v = messages.check(sources(history=kw["history"], meta=BLIND), spec)  # no sink, no gateway
     assert v.ok is None and "missing" in v.detail
+
+
+def test_a_reused_shop_balances_with_the_stock_it_had_before() -> None:
+    """A shop configured once keeps its earlier keys: an old key sold in this drill is
+    counted against `before`, not flagged; more old keys than there were is a finding."""
+    from drill.checks import stock_conservation
+
+    hist = bought("A", 1.0, cards=["OLD-1"]) + bought("B", 2.0, cards=["NEW-1"])
+    hist += [op("catalogue", "ok", "list_products", 50.0, final=True,
+                products=[{"id": "steam-50", "price": "50.00", "stock_available": 2}])]
+    kw = dict(history=hist, payments=[paid("A", 1.03), paid("B", 2.03)], meta=BLIND)
+    reused = {"local": {"steam-50": ["NEW-1", "NEW-2"]}, "before": {"steam-50": 2}}
+    assert no_oversell.check(sources(**kw, stock=reused), SPEC).ok is True
+    v = stock_conservation.check(sources(**kw, stock=reused), SPEC)
+    assert v.ok is True, v.detail
+    assert v.counts["books"]["steam-50"]["imported"] == 4
+    fresh = {"local": {"steam-50": ["NEW-1", "NEW-2"]}}       # no earlier stock declared
+    assert no_oversell.check(sources(**kw, stock=fresh), SPEC).ok is False
+    none_before = {**reused, "before": {"steam-50": 0}}
+    assert no_oversell.check(sources(**kw, stock=none_before), SPEC).ok is False

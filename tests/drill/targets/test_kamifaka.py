@@ -92,7 +92,7 @@ def test_admin_orders_tells_paid_and_undelivered_from_handled() -> None:
         "login", "get_tmp_orders", "get_tmp_orders", "get_orders", "get_orders"]
 
 
-def test_setup_catalogue_retires_the_unsold_keys_of_an_existing_product() -> None:
+def test_clear_unsold_retires_the_unsold_keys_of_an_existing_product() -> None:
     listed = '{"shops2": [{"prod_id": 7, "name": "P1", "price": 2.5}]}'
     cards = ('[{"id": 1, "prod_name": "P1", "isused": false}, {"id": 2, "prod_name": "P1", '
              '"isused": true}, {"id": 3, "prod_name": "P2", "isused": false}]')
@@ -100,10 +100,16 @@ def test_setup_catalogue_retires_the_unsold_keys_of_an_existing_product() -> Non
                     HttpReply(200, cards), HttpReply(200, "[]"), HttpReply(200, "批量删除"),
                     HttpReply(200, "修改成功"), HttpReply(200, listed))
     item = CatalogueItem("P1", "P1", Decimal("2.50"), ("K1", "K2"))
-    KamifakaAdapter("http://127.0.0.1:3", WORLD).setup_catalogue(http, [item])
+    shop = KamifakaAdapter("http://127.0.0.1:3", WORLD, {"clear_unsold": "1"})
+    shop.setup_catalogue(http, [item])
     sent = {c[1].rsplit("/", 1)[1]: c[2] for c in http.calls}
     assert sent["remove_cards"] == {"ids": [1]}
     assert sent["update_card"]["card"] in ("K1\nK2", "K2\nK1")
+    keep = Scripted(HttpReply(200, listed), HttpReply(200, '{"access_token": "t"}'),
+                    HttpReply(200, "修改成功"), HttpReply(200, listed))
+    KamifakaAdapter("http://127.0.0.1:3", WORLD).setup_catalogue(keep, [item])
+    assert [c[1].rsplit("/", 1)[1] for c in keep.calls] == [
+        "theme_list", "login", "update_card", "theme_list"]       # by default keys are kept
 
 
 def test_a_kamifaka_drill_starts_the_gateway_answering_submit_php_with_html() -> None:

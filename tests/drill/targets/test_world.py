@@ -78,6 +78,13 @@ def test_target_runs_refuse_before_any_folder(tmp_path: Path) -> None:
                                         world=WorldSpec(41000)))
     with pytest.raises(DrillError, match="--world-ports"):
         refuse_target(smoke, RunOptions(out=out, target_url="http://127.0.0.1:8000"))
+    with pytest.raises(DrillError, match="bogus"):
+        refuse_target(smoke, RunOptions(out=out, target="kamifaka", world=WorldSpec(41000),
+                                        target_url="http://127.0.0.1:8000",
+                                        target_options=(("bogus", "1"),)))
+    with pytest.raises(DrillError, match="unknown target 'nosuch'"):
+        refuse_target(smoke, RunOptions(out=out, target="nosuch", world=WorldSpec(41000),
+                                        target_url="http://127.0.0.1:8000"))
     crash = load_scenario("worker-crash")
     with pytest.raises(DrillError, match="shop's processes"):
         refuse_target(crash, RunOptions(out=out, target_url="http://127.0.0.1:8000",
