@@ -44,9 +44,9 @@ def _load(name: str, args: argparse.Namespace) -> Scenario:
 
 
 def _run_one(scenario: Scenario, opts: RunOptions) -> tuple[int, Path]:
-    from drill.run import Run
+    from drill.targets.conduct import make_run  # the reference Run, or a --target run
 
-    result = Run(scenario, opts).execute()
+    result = make_run(scenario, opts).execute()
     for e in result.errors:
         _err(e)
     print(result.summary_line, flush=True)
@@ -183,6 +183,12 @@ def cmd_zoo(args: argparse.Namespace) -> int:
 
     chosen = zoo.selected(args.only)
     opts = RunOptions.from_args(args)
+    if opts.external:
+        given = f"--target {opts.target}" + (f" --target-url {opts.target_url}"
+                                              if opts.target_url else "")
+        raise DrillError(f"zoo plants defects in the reference shop the harness starts; "
+                         f"{given} is another shop", hint="drop --target/--target-url (run, "
+                                                          "suite and capacity drill your shop)")
     plan: list[tuple[str, zoo.Defect | None]] = [(d.scenario, d) for d in chosen]
     if not args.no_clean:
         plan += [(s, None) for s in zoo.scenarios_of(chosen)]
@@ -271,10 +277,26 @@ def cmd_target(args: argparse.Namespace) -> int:
     return {0: ExitCode.PASSED, 1: ExitCode.FAILED}.get(code, ExitCode.INCONCLUSIVE)
 
 
+def cmd_world(args: argparse.Namespace) -> int:
+    """`world --print`: the fixed world's addresses and keys, to paste into a shop."""
+    from drill.stack.world import world_spec
+    from drill.stack.world_table import addresses, render, to_toml
+
+    spec = world_spec(args.world_ports, args.world)
+    if args.format == "toml":
+        print(to_toml(spec), end="")
+        return ExitCode.PASSED
+    if not spec.fixed:
+        raise DrillError("the world's ports are picked at start unless fixed",
+                         hint="give --world-ports BASE (e.g. 47000) or --world FILE")
+    print(render(addresses(spec), args.lang), end="", flush=True)
+    return ExitCode.PASSED
+
+
 COMMANDS = {"list": cmd_list, "validate": cmd_validate, "run": cmd_run, "suite": cmd_suite,
             "serve": cmd_serve, "check": cmd_check, "compare": cmd_compare,
             "defects": cmd_defects, "zoo": cmd_zoo, "capacity": cmd_capacity,
-            "target": cmd_target, "gameday": cmd_gameday}
+            "target": cmd_target, "world": cmd_world, "gameday": cmd_gameday}
 
 
 def dispatch(args: argparse.Namespace) -> int:

@@ -41,7 +41,7 @@ from drill.faults.executor import FaultExecutor
 from drill.faults.plan import plan as plan_faults
 from drill.history import HistoryWriter, merge_histories
 from drill.i18n import Lang
-from drill.load import LoadRun, record_final_catalogue
+from drill.load import LoadPlan, LoadRun, record_final_catalogue
 from drill.load.from_scenario import load_plan
 from drill.operator_bot import OperatorBot
 from drill.options import RunOptions
@@ -79,7 +79,8 @@ class Run:
         self.run_dir = new_run_dir(opts.out, scenario.name or "drill")
         self.stack = Stack(scenario, StackOptions(
             self.run_dir, db=opts.db, toxiproxy=opts.toxiproxy,
-            allow_non_loopback=opts.allow_non_loopback, defects=opts.defects))
+            allow_non_loopback=opts.allow_non_loopback, defects=opts.defects,
+            world=opts.world, target_url=opts.target_url))
         self.load: LoadRun | None = None
         self.executor: FaultExecutor | None = None
         self.abort = AbortMonitor(scenario.expect.abort, self.events, self._on_abort)
@@ -159,7 +160,7 @@ class Run:
         collect(self.run_dir, CollectTargets(
             service_url=self.stack.service_url, admin_token=ADMIN_TOKEN,
             gateway_url=self.stack.url("gateway"), suppliers=self.stack.supplier_urls,
-            sink_url=self.stack.url("sink")))
+            sink_url=self.stack.url("sink"), export=self.opts.export))
 
     def _prepare_folder(self) -> None:
         for sub in ("config", "logs", "ledgers"):
@@ -178,7 +179,7 @@ class Run:
 
     def _load(self) -> None:
         try:
-            plan = load_plan(self.scenario, self.stack.service_url, self.stack.url("gateway"))
+            plan = self._load_plan()
             self.load = LoadRun(plan, self.run_dir,
                                 allow_non_loopback=self.opts.allow_non_loopback,
                                 on_op=self.abort.observe if self.abort.rules else None)
@@ -206,6 +207,9 @@ class Run:
                 self.errors.append("load did not finish by its hard deadline; stopped")
                 break
         self.watch.stop_sampler(self.run_dir)
+
+    def _load_plan(self) -> LoadPlan:   # drill/targets/conduct.py adds the adapter
+        return load_plan(self.scenario, self.stack.service_url, self.stack.url("gateway"))
 
     def _drain(self) -> None:
         """Heal every fault, then wait (bounded by `settle`) until no paid order is undelivered."""

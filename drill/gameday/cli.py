@@ -25,8 +25,9 @@ def add_gameday_options(p: argparse.ArgumentParser, env: dict[str, str | None]) 
                         "shown is scenario time (default 1)")
     g.add_argument("--incident", default=env.get("incident"),
                    help="play this incident of the pool instead of the seeded draw (tests)")
-    g.add_argument("--target", default=env.get("target") or "reference", choices=TARGETS,
-                   help="the shop under exercise (default: the reference shop)")
+    if "--target" not in p._option_string_actions:   # the run options bring it (targets)
+        g.add_argument("--target", default=env.get("target") or "reference", choices=TARGETS,
+                       help="the shop under exercise (default: the reference shop)")
     if "--lang" not in p._option_string_actions:   # the run options may bring it already
         g.add_argument("--lang", default=env.get("lang") or None, choices=LANGS,
                        help="board, console and scorecard language (default: the locale)")
@@ -46,6 +47,12 @@ def cmd_gameday(args: argparse.Namespace) -> int:
     from drill.scenario import load_scenario
 
     lang = choose_lang(args.lang)
+    opts = RunOptions.from_args(args)
+    if opts.external:
+        print(f"error: gameday runs the reference shop the harness starts (its back office "
+              f"and audit log); --target {opts.target} {opts.target_url or ''} is not supported "
+              f"yet — drop --target/--target-url", file=sys.stderr)
+        return 2
     if not 0 < args.speed <= 600:
         print(f"error: --speed {args.speed:g} must be > 0 and at most 600", file=sys.stderr)
         return 2
@@ -56,7 +63,7 @@ def cmd_gameday(args: argparse.Namespace) -> int:
                                             "gameday` (scenarios/gameday.toml)"])
     incident = choose(scenario, scenario.seed, args.db, args.incident)
     plan = Plan(incident, float(args.speed), scenario.seed, scenario.gameday)
-    out = GameDayRun(scenario, RunOptions.from_args(args), plan, lang=lang, bot=args.bot,
+    out = GameDayRun(scenario, opts, plan, lang=lang, bot=args.bot,
                      port=args.board_port, audit=not args.no_audit).execute()
     for e in out.errors:
         print(f"error: {e}", file=sys.stderr, flush=True)

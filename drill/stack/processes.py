@@ -36,11 +36,12 @@ from drill.components import (
 )
 from drill.errors import StackError, TargetError
 from drill.scenario import Scenario
-from drill.stack.credentials import GATEWAY_KEY, GATEWAY_PID, supplier_credentials
+from drill.stack.credentials import supplier_credentials
 from drill.stack.postgres_schema import create_schema, schema_name, with_search_path
 from drill.stack.service_config import ServiceUrls, service_config, supplier_spec, supplier_stock
 from drill.stack.toxiproxy_choice import choose_toxiproxy, toxiproxy_process
 from drill.stack.toxiproxy_client import ToxiproxyClient
+from drill.stack.world import SINK_SMTP, WorldSpec
 from runtime import ManagedProcess, NonLoopbackError, ProcessError, ensure_loopback
 
 PY = sys.executable
@@ -54,6 +55,8 @@ class StackOptions:
     allow_non_loopback: bool = False
     defects: tuple[str, ...] = ()
     extra_env: dict[str, str] = field(default_factory=dict)
+    world: WorldSpec = field(default_factory=WorldSpec)  # fixed ports, credentials
+    target_url: str | None = None           # a shop the user started: the stack starts none
 
 
 def _parallel(fn: Any, items: list[Any]) -> list[BaseException]:
@@ -122,6 +125,8 @@ class Stack:
 
     @property
     def service_url(self) -> str:
+        if self.opts.target_url:
+            return self.opts.target_url.rstrip("/")
         return (self.components.get(SERVICE) or self.components[API]).url
 
     def url(self, name: str) -> str:
@@ -181,10 +186,11 @@ class Stack:
 
     def _start_fakes(self) -> None:
         s = self.scenario
-        common = ["--port", "0", "--time-scale", str(s.time_scale)]
+        common = ["--time-scale", str(s.time_scale)]
+        w = self.opts.world
         seeds = {name: str(s.seed * 10 + i) for i, name in enumerate(FAKES)}  # distinct streams
         gw = [PY, "-m", "fakes.payment", *common, "--seed", seeds[GATEWAY],
-              "--pid", GATEWAY_PID, "--key", GATEWAY_KEY]
+              "--port", str(w.port(GATEWAY)), "--pid", w.pid, "--key", w.key]
         if s.gateway.schedule:
             gw += ["--schedule", s.gateway.schedule]
         procs = [self._add(GATEWAY, gw + _behaviour(s.gateway.behaviour))]
@@ -192,33 +198,38 @@ class Stack:
             spec = supplier_spec(s, name)
             key, secret = supplier_credentials(name)
             stock = ",".join(f"{k}={v}" for k, v in supplier_stock(s, name).items())
-            argv = [PY, "-m", "fakes.supplier", *common, "--seed", seeds[supplier_component(name)],
-                    "--name", name, "--api-key", key,
+            comp = supplier_component(name)
+            argv = [PY, "-m", "fakes.supplier", *common, "--seed", seeds[comp], "--port",
+                    str(w.port(comp)), "--name", name, "--api-key", key,
                     "--api-secret", secret, "--semantics", spec.semantics]
             argv += (["--stock", stock] if stock else []) + _behaviour(spec.behaviour)
-            procs.append(self._add(supplier_component(name), argv))
-        sink = [PY, "-m", "fakes.sink", *common, "--seed", seeds[SINK],
+            procs.append(self._add(comp, argv))
+        sink = [PY, "-m", "fakes.sink", *common, "--seed", seeds[SINK], "--port",
+                str(w.port(SINK)), "--smtp-port", str(w.port(SINK_SMTP)),
                 *_behaviour(s.sink.behaviour)]
         procs.append(self._add(SINK, sink))
         self.start_procs(procs)
 
-    def _start_service(self) -> None:
+    def _links(self) -> ServiceUrls:
+        """Every link (at the world's fixed ports, if any); where the shop reaches them."""
         assert self.toxiproxy is not None
-        toxi = self.toxiproxy
+        toxi, w = self.toxiproxy, self.opts.world
         hostport = {n: f"127.0.0.1:{self.components[n].port}" for n in FAKES}
         for name in SUPPLIERS:
-            toxi.create(SUPPLIER_LINKS[name], hostport[supplier_component(name)])
-        toxi.create(GATEWAY_QUERY, hostport[GATEWAY])
-        toxi.create(IM, hostport[SINK])
+            link = SUPPLIER_LINKS[name]
+            toxi.create(link, hostport[supplier_component(name)], w.listen(link))
+        toxi.create(GATEWAY_QUERY, hostport[GATEWAY], w.listen(GATEWAY_QUERY))
+        toxi.create(IM, hostport[SINK], w.listen(IM))
         smtp = ""
-        if self.scenario.sink.smtp:
-            smtp = toxi.create(SMTP, f"127.0.0.1:{self.components[SINK].ready['smtp_port']}")
-        toxi.create(GATEWAY_NOTIFY, hostport[GATEWAY])      # repointed once the service runs
+        if self.scenario.sink.smtp or self.opts.target_url:
+            smtp = toxi.create(SMTP, f"127.0.0.1:{self.components[SINK].ready['smtp_port']}",
+                               w.listen(SMTP))
+        toxi.create(GATEWAY_NOTIFY, hostport[GATEWAY], w.listen(GATEWAY_NOTIFY))
         db_url = f"sqlite:///{(self.opts.run_dir / 'shop.sqlite3').resolve()}"
         if self.opts.db and self.db_kind == "sqlite":
             db_url = self.opts.db
         if self._db_upstream and self.opts.db:
-            listen = toxi.create(DB, self._db_upstream)
+            listen = toxi.create(DB, self._db_upstream, w.listen(DB))
             parts = urlsplit(self.opts.db)
             netloc = parts.netloc.rsplit("@", 1)
             netloc[-1] = listen
@@ -226,13 +237,22 @@ class Stack:
             self.db_schema = schema_name(self.opts.run_dir.name)
             create_schema(self.opts.db, self.db_schema)
             db_url = with_search_path(db_url, self.db_schema)
-        urls = ServiceUrls(
+        return ServiceUrls(
             public_base_url=toxi.url_of(GATEWAY_NOTIFY),
             gateway_query_url=toxi.url_of(GATEWAY_QUERY),
             gateway_public_url=self.url(GATEWAY),
             suppliers={n: toxi.url_of(SUPPLIER_LINKS[n]) for n in SUPPLIERS},
             im_url=toxi.url_of(IM), db_url=db_url, smtp=smtp)
+
+    def _start_service(self) -> None:
+        assert self.toxiproxy is not None
+        toxi, urls = self.toxiproxy, self._links()
+        if self.opts.target_url:            # the user's shop: the gateway notifies it
+            target = urlsplit(self.opts.target_url)
+            toxi.repoint(GATEWAY_NOTIFY, f"{target.hostname}:{target.port or 80}")
+            return
         cfg = service_config(self.scenario, urls, defects=self.opts.defects)
+        cfg["gateway"].update(pid=self.opts.world.pid, key=self.opts.world.key)
         cfg_path = self.opts.run_dir / "config" / "service.json"
         cfg_path.parent.mkdir(parents=True, exist_ok=True)
         cfg_path.write_text(json.dumps(cfg, indent=2), encoding="utf-8")
