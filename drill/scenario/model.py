@@ -204,7 +204,7 @@ class Scenario(Strict):
     time_scale: float = Field(1.0, gt=0, le=100_000)
     seed: int = 0
     allow_long: bool = False                     # opt in to durations over 24 h (soaks)
-    requires_db: Literal["postgresql"] | None = None   # a drill of the shop's own database
+    requires_db: Literal["postgresql", "mysql"] | None = None   # a drill of the shop's own db
     catalogue: tuple[Product, ...] = Field(min_length=1)
     suppliers: dict[Literal["primary", "backup"], SupplierSpec] = Field(default_factory=dict)
     gateway: FakeSpec = FakeSpec()
