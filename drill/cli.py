@@ -80,10 +80,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_suite(args: argparse.Namespace) -> int:
     tagged = [s for s in list_scenarios() if isinstance(s, Scenario) and args.tag in s.tags]
-    chosen = [s for s in tagged if not s.requires_db or db_kind(args.db) == s.requires_db]
+    chosen = [s for s in tagged if not s.requires_db or db_kind(args.db) in s.requires_db]
     for s in tagged:
         if s not in chosen:
-            _err(f"skipped {s.name}: it needs --db {DB_EXAMPLES[str(s.requires_db)]} "
+            _err(f"skipped {s.name}: it needs --db {DB_EXAMPLES[s.requires_db[0]]} "
                  "(requires_db)")
     if not chosen:
         _err(f"no scenario has the tag {args.tag!r}; see `harness.py list`")

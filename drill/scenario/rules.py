@@ -22,13 +22,14 @@ def scenario_problems(scenario: Scenario, *, db_url: str | None = None,
     Not `for_run` (validate, list): a drill that declares `requires_db` is checked as if
     run on that database; `for_run`: the run's own --db must be that database."""
     out: list[str] = []
-    if scenario.requires_db and db_kind(db_url) != scenario.requires_db:
+    needs = scenario.requires_db
+    if needs and db_kind(db_url) not in needs:
         if for_run or db_url is not None:
-            out.append(f"requires_db = {scenario.requires_db!r}: this drill needs the shop on "
-                       f"{DB_NAMES[scenario.requires_db]}; run it with --db "
-                       f"{DB_EXAMPLES[scenario.requires_db]}")
+            out.append(f"requires_db = {list(needs)}: this drill needs the shop on "
+                       f"{' or '.join(DB_NAMES[k] for k in needs)}; run it with "
+                       + " or ".join(f"--db {DB_EXAMPLES[k]}" for k in needs))
         else:
-            db_url = f"{scenario.requires_db}://(as the drill requires)"
+            db_url = f"{needs[0]}://(as the drill requires)"
     out += knob_problems(GATEWAY, scenario.gateway.behaviour, "gateway.behaviour")
     out += knob_problems(SINK, scenario.sink.behaviour, "sink.behaviour")
     for name, spec in scenario.suppliers.items():

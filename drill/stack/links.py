@@ -135,7 +135,7 @@ _WORDS = {
            "postgresql": "database host:port (PostgreSQL)",
            "mysql": "database host:port (MariaDB/MySQL)",
            GATEWAY_NOTIFY: "site URL (the gateway's notify comes in here)",
-           "toxics": "link kinds", "behaviour": "; behaviour on {fake}",
+           "toxics": "link kinds (below)", "behaviour": "; behaviour on {fake}",
            "foot": 'In a scenario: [[faults]] target = "<link>", kind = one of {kinds} '
                    "(scenarios/README.md). The shop's own addresses stay as they are; only "
                    "these settings change."},
@@ -150,7 +150,7 @@ _WORDS = {
            "postgresql": "数据库地址 host:port（PostgreSQL）",
            "mysql": "数据库地址 host:port（MariaDB/MySQL）",
            GATEWAY_NOTIFY: "网站地址（网关的支付回调打到这里）",
-           "toxics": "链路故障", "behaviour": "；另可对 {fake} 用 behaviour",
+           "toxics": "链路故障（见下）", "behaviour": "；另可对 {fake} 用 behaviour",
            "foot": '场景里写：[[faults]] target = "<链路名>"，kind 取 {kinds} 之一'
                    "（见 scenarios/README.md）。店铺其余配置不变，只改上面这些。"},
 }
