@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import sys
 import threading
 import time
 import traceback
@@ -50,6 +51,7 @@ from drill.run_meta import new_run_dir, run_meta
 from drill.run_watch import StackWatch
 from drill.scenario import Scenario
 from drill.stack import ADMIN_TOKEN, Stack, StackOptions, admin_headers, seed_stock
+from drill.stack.links import link_table
 from drill.stack.processes import refuse_bad_targets
 
 
@@ -171,6 +173,7 @@ class Run:
 
     def _serve(self) -> None:
         print(json.dumps(self.stack.urls(), indent=1), flush=True)
+        print(link_table(self.stack.links), file=sys.stderr, flush=True)   # where a shop points
         self.progress.say("stack is up; press Ctrl-C to stop")
         threading.Event().wait(7 * 24 * 3600)   # until a signal raises Interrupted
 
