@@ -4,8 +4,10 @@
 Only the bug zoo writes anything else there, to let duplicates through.
 Times are `Double` (MySQL's plain FLOAT is 4 bytes: an epoch would lose its
 seconds); on MariaDB/MySQL every table is utf8mb4 with a binary collation, so
-codes and keys compare byte for byte as on PostgreSQL and SQLite (the default
-collation would take `abc` and `ABC ` for the same unique value).
+codes and keys compare case- and accent-sensitively as on PostgreSQL and SQLite
+(the default collation takes `abc`, `ABC` and `abç` for one unique value).
+`utf8mb4_bin` still pads: a trailing space is ignored in comparisons (codes are
+stored trimmed; MariaDB's `utf8mb4_nopad_bin` has no MySQL 8 twin of that name).
 """
 
 from __future__ import annotations
