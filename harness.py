@@ -75,6 +75,13 @@ def _run_options(p: argparse.ArgumentParser) -> None:
                    help="permit --db / --toxiproxy targets off this machine")
     g.add_argument("--plain", action="store_true", default=_flag("plain"),
                    help="plain progress lines even on a terminal")
+    _lang(g)
+
+
+def _lang(p: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    # no env default here: drill.i18n.choose_lang reads FAKA_DRILL_LANG, then the locale
+    p.add_argument("--lang", choices=("zh", "en"), default=None,
+                   help="console and report language (default: FAKA_DRILL_LANG, else locale)")
 
 
 def _target_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(p)
     p = sub.add_parser("check", epilog=EXIT_CODES, formatter_class=raw, help="re-judge a run")
     p.add_argument("run_dir")
+    _lang(p)
     p = sub.add_parser("compare", epilog=COMPARE_HELP, formatter_class=raw, help="RUN vs BASE")
     p.add_argument("base", help="the baseline run folder")
     p.add_argument("run", help="the run folder held against it")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-import sys
 import threading
 import time
 import traceback
@@ -41,6 +40,7 @@ from drill.faults.abort import AbortMonitor, Trip
 from drill.faults.executor import FaultExecutor
 from drill.faults.plan import plan as plan_faults
 from drill.history import HistoryWriter, merge_histories
+from drill.i18n import Lang
 from drill.load import LoadRun, record_final_catalogue
 from drill.load.from_scenario import load_plan
 from drill.operator_bot import OperatorBot
@@ -51,7 +51,7 @@ from drill.run_meta import new_run_dir, run_meta
 from drill.run_watch import StackWatch
 from drill.scenario import Scenario
 from drill.stack import ADMIN_TOKEN, Stack, StackOptions, admin_headers, seed_stock
-from drill.stack.links import link_table
+from drill.stack.links import print_link_table
 from drill.stack.processes import refuse_bad_targets
 
 
@@ -61,6 +61,7 @@ class RunResult:
     analysis: Analysis
     interrupted: bool
     errors: list[str] = field(default_factory=list)
+    lang: Lang = "en"
 
     @property
     def exit_code(self) -> int:
@@ -68,7 +69,7 @@ class RunResult:
 
     @property
     def summary_line(self) -> str:
-        return self.analysis.line()
+        return self.analysis.line(self.lang)
 
 
 class Run:
@@ -98,7 +99,7 @@ class Run:
         self.progress = Progress(self.events, planned_s=scenario.load.duration + 15,
                                  title=scenario.title,
                                  load_info=lambda: self.load.progress() if self.load else {},
-                                 fancy=opts.fancy)
+                                 fancy=opts.fancy, lang=opts.lang)
         self.watch = StackWatch(self.stack, self.events, lambda: self.executor,
                                 self.progress.alarm)
 
@@ -136,7 +137,7 @@ class Run:
         self.progress.close()
         if not self.opts.keep_up:
             self.errors += record_run(self.opts.out, self.run_dir, analysis.summary)
-        return RunResult(self.run_dir, analysis, self.interrupted, self.errors)
+        return RunResult(self.run_dir, analysis, self.interrupted, self.errors, self.opts.lang)
 
     # -- phases ------------------------------------------------------------------
     def _phases(self) -> None:
@@ -173,8 +174,8 @@ class Run:
 
     def _serve(self) -> None:
         print(json.dumps(self.stack.urls(), indent=1), flush=True)
-        print(link_table(self.stack.links), file=sys.stderr, flush=True)   # where a shop points
-        self.progress.say("stack is up; press Ctrl-C to stop")
+        print_link_table(self.stack.links, self.opts.lang)   # where a shop's config points
+        self.progress.say(self.progress.word("stack_up"))
         threading.Event().wait(7 * 24 * 3600)   # until a signal raises Interrupted
 
     def _load(self) -> None:
@@ -270,7 +271,7 @@ class Run:
             self._write_meta()      # the report reads meta.json (phases, toxiproxy, errors)
             state = self._state()
             analysis = analyze(self.run_dir, state)
-            write_reports(self.run_dir, analysis)
+            write_reports(self.run_dir, analysis, self.opts.lang)
             if self.interrupted == state.interrupted:
                 return analysis
 

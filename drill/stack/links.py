@@ -10,6 +10,7 @@ puts each listen address into the shop's config: `link_table` says where).
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,7 @@ from drill.errors import StackError, TargetError
 from runtime import NonLoopbackError, ensure_loopback
 
 __all__ = ["DB_PORTS", "Link", "Upstreams", "create_links", "db_upstream", "declare_links",
-           "hostport", "link_table", "repointed"]
+           "hostport", "link_table", "print_link_table", "repointed"]
 
 # database kind -> default port; the URL schemes that name it
 DB_PORTS = {"postgresql": 5432, "mysql": 3306}
@@ -199,3 +200,8 @@ def link_table(links: Sequence[Link], lang: str = "en") -> str:
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     kinds = ", ".join(LINK_KINDS)
     return "\n".join(lines) + "\n\n" + str(words["foot"]).format(kinds=kinds)
+
+
+def print_link_table(links: Sequence[Link], lang: str = "en") -> None:
+    """The table on stderr (stdout carries `serve`'s URLs as JSON)."""
+    print(link_table(links, lang), file=sys.stderr, flush=True)
