@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from drill import capacity, zoo
 from drill.errors import DrillError, ScenarioError
 from drill.exit_codes import ExitCode, merge_exit_codes
+from drill.faults.plan import DB_EXAMPLES, db_kind
 from drill.gameday.cli import cmd_gameday
 from drill.i18n import choose_lang
 from drill.options import RunOptions, scenario_overrides
@@ -88,10 +89,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_suite(args: argparse.Namespace) -> int:
     tagged = [s for s in list_scenarios() if isinstance(s, Scenario) and args.tag in s.tags]
-    chosen = [s for s in tagged if not s.requires_db or (args.db or "").startswith(s.requires_db)]
+    chosen = [s for s in tagged if not s.requires_db or db_kind(args.db) in s.requires_db]
     for s in tagged:
         if s not in chosen:
-            _err(f"skipped {s.name}: it needs --db {s.requires_db}+psycopg://… (requires_db)")
+            _err(f"skipped {s.name}: it needs --db {DB_EXAMPLES[s.requires_db[0]]} "
+                 "(requires_db)")
     if not chosen:
         _err(f"no scenario has the tag {args.tag!r}; see `harness.py list`")
         return ExitCode.USAGE

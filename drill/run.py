@@ -51,6 +51,7 @@ from drill.run_meta import new_run_dir, run_meta
 from drill.run_watch import StackWatch
 from drill.scenario import Scenario
 from drill.stack import ADMIN_TOKEN, Stack, StackOptions, admin_headers, seed_stock
+from drill.stack.links import print_link_table
 from drill.stack.processes import refuse_bad_targets
 
 
@@ -174,6 +175,7 @@ class Run:
 
     def _serve(self) -> None:
         print(json.dumps(self.stack.urls(), indent=1), flush=True)
+        print_link_table(self.stack.links, self.opts.lang)   # where a shop's config points
         self.progress.say(self.progress.word("stack_up"))
         threading.Event().wait(7 * 24 * 3600)   # until a signal raises Interrupted
 

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from drill.components import (
     API,
@@ -34,15 +34,16 @@ from drill.components import (
     supplier_component,
     worker_component,
 )
-from drill.errors import StackError, TargetError
+from drill.errors import StackError
 from drill.scenario import Scenario
 from drill.stack.credentials import supplier_credentials
-from drill.stack.postgres_schema import create_schema, schema_name, with_search_path
+from drill.stack.links import Link, Upstreams, create_links, db_upstream, declare_links, repointed
+from drill.stack.run_database import run_db_url
 from drill.stack.service_config import ServiceUrls, service_config, supplier_spec, supplier_stock
 from drill.stack.toxiproxy_choice import choose_toxiproxy, toxiproxy_process
 from drill.stack.toxiproxy_client import ToxiproxyClient
 from drill.stack.world import SINK_SMTP, WorldSpec
-from runtime import ManagedProcess, NonLoopbackError, ProcessError, ensure_loopback
+from runtime import ManagedProcess, ProcessError
 
 PY = sys.executable
 
@@ -78,21 +79,9 @@ def _parallel(fn: Any, items: list[Any]) -> list[BaseException]:
 
 
 def db_target(db: str | None, allow_non_loopback: bool) -> tuple[str, str | None]:
-    """("sqlite" | "postgresql", the PostgreSQL host:port to proxy) of a `--db` option;
+    """("sqlite" | "postgresql" | "mysql", the server's host:port to proxy) of a `--db` option;
     a bad scheme or a host off loopback (without opt-in) is refused here, before any start."""
-    if not db:
-        return "sqlite", None
-    scheme = db.split(":", 1)[0]
-    if not scheme.startswith(("postgresql", "sqlite")):
-        raise StackError(f"--db {db!r}: use postgresql+psycopg://… or sqlite:///…")
-    if not scheme.startswith("postgresql"):
-        return "sqlite", None
-    host = urlsplit(db).hostname or "127.0.0.1"
-    try:
-        ensure_loopback(host, allow=allow_non_loopback, what="--db host")
-    except NonLoopbackError as exc:
-        raise TargetError(str(exc)) from None
-    return "postgresql", f"{host}:{urlsplit(db).port or 5432}"
+    return db_upstream(db, allow_non_loopback=allow_non_loopback)
 
 
 def refuse_bad_targets(db: str | None, toxiproxy: str | None, allow_non_loopback: bool) -> None:
@@ -112,7 +101,8 @@ class Stack:
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="spawn")
         self.toxiproxy: ToxiproxyClient | None = None
         self.toxiproxy_info: dict[str, Any] = {}
-        self.db_schema: str | None = None
+        self.db_schema: str | None = None        # PostgreSQL schema / MySQL database of the run
+        self.links: list[Link] = []             # the proxies, once created (drill/stack/links.py)
         self.db_kind, self._db_upstream = db_target(opts.db, opts.allow_non_loopback)
         self.toxiproxy_choice = choose_toxiproxy(opts.toxiproxy,
                                                  allow_non_loopback=opts.allow_non_loopback)
@@ -215,28 +205,21 @@ class Stack:
         assert self.toxiproxy is not None
         toxi, w = self.toxiproxy, self.opts.world
         hostport = {n: f"127.0.0.1:{self.components[n].port}" for n in FAKES}
-        for name in SUPPLIERS:
-            link = SUPPLIER_LINKS[name]
-            toxi.create(link, hostport[supplier_component(name)], w.listen(link))
-        toxi.create(GATEWAY_QUERY, hostport[GATEWAY], w.listen(GATEWAY_QUERY))
-        toxi.create(IM, hostport[SINK], w.listen(IM))
-        smtp = ""
-        if self.scenario.sink.smtp or self.opts.target_url:
-            smtp = toxi.create(SMTP, f"127.0.0.1:{self.components[SINK].ready['smtp_port']}",
-                               w.listen(SMTP))
-        toxi.create(GATEWAY_NOTIFY, hostport[GATEWAY], w.listen(GATEWAY_NOTIFY))
+        smtp_port = self.components[SINK].ready["smtp_port"] \
+            if self.scenario.sink.smtp or self.opts.target_url else None
+        self.links = create_links(toxi, declare_links(Upstreams(
+            gateway=hostport[GATEWAY], sink=hostport[SINK],
+            suppliers={n: hostport[supplier_component(n)] for n in SUPPLIERS},
+            smtp=f"127.0.0.1:{smtp_port}" if smtp_port else "",
+            db=self._db_upstream or "", db_kind=self.db_kind)),   # notify: repointed later
+            listen=w.listen)
+        smtp = toxi.links.get(SMTP, "")
         db_url = f"sqlite:///{(self.opts.run_dir / 'shop.sqlite3').resolve()}"
         if self.opts.db and self.db_kind == "sqlite":
             db_url = self.opts.db
         if self._db_upstream and self.opts.db:
-            listen = toxi.create(DB, self._db_upstream, w.listen(DB))
-            parts = urlsplit(self.opts.db)
-            netloc = parts.netloc.rsplit("@", 1)
-            netloc[-1] = listen
-            db_url = urlunsplit(parts._replace(netloc="@".join(netloc)))
-            self.db_schema = schema_name(self.opts.run_dir.name)
-            create_schema(self.opts.db, self.db_schema)
-            db_url = with_search_path(db_url, self.db_schema)
+            db_url, self.db_schema = run_db_url(self.opts.db, self.db_kind, toxi.links[DB],
+                                                self.opts.run_dir.name)
         return ServiceUrls(
             public_base_url=toxi.url_of(GATEWAY_NOTIFY),
             gateway_query_url=toxi.url_of(GATEWAY_QUERY),
@@ -272,6 +255,7 @@ class Stack:
                      for i in range(1, workers + 1)]
             self.start_procs([front, *procs])
         toxi.repoint(GATEWAY_NOTIFY, f"127.0.0.1:{front.port}")
+        self.links = repointed(self.links, GATEWAY_NOTIFY, f"127.0.0.1:{front.port}")
 
     def stop(self, grace: float = 3.0, *, parallel: bool = False) -> list[str]:
         """Stop everything, service first (all at once when `parallel`); never raises."""
