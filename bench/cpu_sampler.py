@@ -105,8 +105,9 @@ class TreeSampler:
                 if p.pid in self._known:
                     continue
                 try:
-                    cmd = p.cmdline() or [f"[{p.name()}] pid {p.pid}"]  # a zombie: no cmdline
-                    name = forced if p.pid == root and forced else label_of(cmd)
+                    cmd = p.cmdline()
+                    name = forced if p.pid == root and forced else (
+                        label_of(cmd) if cmd else f"exited child ({p.name()}, not yet reaped)")
                 except psutil.Error:
                     continue
                 self._known.add(p.pid)
