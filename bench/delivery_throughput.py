@@ -1,13 +1,19 @@
-"""Sustained orders/s through order → notify → local delivery, service alone.
+"""Sustained orders/s through order → notify → local delivery, service alone, and its CPU an order.
 
-    .venv/bin/python bench/delivery_throughput.py [--seconds 10] [--conns 32]
+    .venv/bin/python bench/delivery_throughput.py [--seconds 10] [--conns 32] [--no-poll]
         [--db postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 Starts `python -m delivery` (role all) on a fresh database, imports keys, then
-`--conns` keep-alive lanes each loop: POST /api/orders → GET /notify/epay (the
-bench signs like the gateway). Delivery happens in the service's worker; the
-figures come from the service's own export: orders/s = delivered orders /
-(last delivered_at − first created_at); latency = delivered_at − paid_at.
+`--conns` keep-alive lanes each loop like a drill's buyer: every 4th reads the
+catalogue, POST /api/orders → GET /notify/epay (the bench signs like the
+gateway) → polls GET /api/orders/{no} until delivered (the reply carries the
+cards); --no-poll leaves out the catalogue and the polls (the older shape).
+Delivery happens in the service's worker; the figures come from the service's
+own export: orders/s = delivered orders / (last delivered_at − first
+created_at); latency = delivered_at − paid_at. `service_cpu_us_per_order` is
+the service process's utime+stime from the first order to the last delivery
+over the delivered orders (CPU time: little disturbed by other work on the box;
+`load1` says how busy the box was).
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,11 +42,15 @@ from tests.delivery._rawhttp import RawConn  # noqa: E402
 ADMIN = {"Authorization": "Bearer drill-admin"}
 
 
-async def lane(url: str, stop_at: float, counts: dict[str, int]) -> None:
+async def lane(url: str, stop_at: float, counts: dict[str, int], poll: bool) -> None:
     c = RawConn(url)
     body = {"product_id": "bench", "quantity": 1, "contact": "bench@x.cn"}
+    n = 0
     try:
         while time.time() < stop_at:
+            n += 1
+            if poll and n % 4 == 0:
+                await c.request("GET", "/api/products")
             st, raw = await c.request("POST", "/api/orders", json_body=body)
             if st != 201:
                 counts["order_fail"] += 1
@@ -50,8 +62,39 @@ async def lane(url: str, stop_at: float, counts: dict[str, int]) -> None:
             p["sign"], p["sign_type"] = sign(p, "merchantkey"), "MD5"
             st, raw = await c.request("GET", "/notify/epay", params=p)
             counts["paid" if raw == b"success" else "pay_fail"] += 1
+            if poll:
+                await _await_delivered(c, o, counts)
     finally:
         c.close()
+
+
+async def _await_delivered(c: RawConn, o: dict[str, str], counts: dict[str, int]) -> None:
+    """Poll the order's status like a buyer (10 ms apart, at most 2 s)."""
+    for _ in range(200):
+        st, raw = await c.request("GET", f"/api/orders/{o['order_no']}",
+                                  params={"token": o["token"]})
+        counts["polls"] += 1
+        if st == 200 and json.loads(raw).get("delivered"):
+            return
+        await asyncio.sleep(0.01)
+
+
+def _profile(pid: int, seconds: float) -> subprocess.Popen[bytes] | None:
+    """BENCH_PROFILE=out.txt: py-spy records the service during the load (raw stacks, one line
+    a stack; `pip install py-spy` into the venv first)."""
+    out = os.environ.get("BENCH_PROFILE")
+    if not out:
+        return None
+    spy = Path(sys.executable).with_name("py-spy")
+    return subprocess.Popen([str(spy), "record", "-p", str(pid), "-d", str(max(1, int(seconds))),
+                             "-r", "100", "-f", "raw", "-o", out], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def _ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat", "rb") as fh:
+        f = fh.read().rsplit(b")", 1)[1].split()
+    return int(f[11]) + int(f[12])
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -64,6 +107,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--conns", type=int, default=32)
     ap.add_argument("--keys", type=int, default=40_000)
+    ap.add_argument("--no-poll", action="store_true", help="no catalogue reads, no status polls")
     ap.add_argument("--db", default=None, help="database URL (default: fresh SQLite file)")
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="faka-bench-"))
@@ -86,18 +130,24 @@ def main() -> None:
             codes = [f"B-{j:08d}-{uuid.uuid4().hex[:6]}" for j in range(i, min(a.keys, i + 5000))]
             http.post("/admin/stock/import", json={"product_id": "bench", "codes": codes}
                       ).raise_for_status()
-        counts = {"paid": 0, "pay_fail": 0, "order_fail": 0}
-        t0 = time.time()
+        counts = {"paid": 0, "pay_fail": 0, "order_fail": 0, "polls": 0}
+        assert svc.pid is not None
+        t0, cpu0 = time.time(), _ticks(svc.pid)
+        spy = _profile(svc.pid, a.seconds)
 
         async def run() -> None:
-            await asyncio.gather(*(lane(svc.url, t0 + a.seconds, counts) for _ in range(a.conns)))
+            await asyncio.gather(*(lane(svc.url, t0 + a.seconds, counts, not a.no_poll)
+                                   for _ in range(a.conns)))
         asyncio.run(run())
         deadline = time.time() + 60
         while time.time() < deadline:
+            cpu1 = _ticks(svc.pid)           # before the export: it is no order's cost
             ex = http.get("/admin/export").json()
             if sum(1 for o in ex["orders"] if o["status"] == "delivered") >= counts["paid"]:
                 break
             time.sleep(0.2)
+        if spy is not None:
+            spy.wait(30)
     if "search_path" in db:
         import psycopg
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
@@ -114,6 +164,10 @@ def main() -> None:
         "paid_to_delivered_ms": {"p50": round(statistics.median(lat), 2),
                                  "p99": round(pct(lat, 0.99), 2), "max": round(max(lat), 2)},
         "duplicate_codes": len(codes) - len(set(codes)),
+        "polls_per_order": round(counts["polls"] / max(1, counts["paid"]), 2),
+        "service_cpu_us_per_order": round((cpu1 - cpu0) / os.sysconf("SC_CLK_TCK")
+                                          / max(1, len(done)) * 1e6),
+        "load1": round(os.getloadavg()[0], 2),
     }, indent=1))
 
 

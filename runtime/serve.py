@@ -15,6 +15,7 @@ from typing import Any
 import uvicorn
 
 from runtime.announce import announce_ready
+from runtime.coalesce import CoalescingHttpToolsProtocol
 from runtime.loopback import NonLoopbackError, ensure_loopback
 
 
@@ -64,7 +65,7 @@ def serve(app: Any, sock: socket.socket, *, log_level: str = "warning", **ready_
     config = uvicorn.Config(
         app,
         loop="uvloop",
-        http="httptools",
+        http=CoalescingHttpToolsProtocol,   # httptools, one send() a response (coalesce.py)   # httptools, one send() a response (coalesce.py)
         lifespan="on",
         access_log=False,
         log_level=log_level,
