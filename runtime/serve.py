@@ -65,7 +65,7 @@ def serve(app: Any, sock: socket.socket, *, log_level: str = "warning", **ready_
     config = uvicorn.Config(
         app,
         loop="uvloop",
-        http=CoalescingHttpToolsProtocol,   # httptools, one send() a response (coalesce.py)   # httptools, one send() a response (coalesce.py)
+        http=CoalescingHttpToolsProtocol,   # httptools, one send() a response (coalesce.py)
         lifespan="on",
         access_log=False,
         log_level=log_level,
