@@ -50,18 +50,21 @@ def bind_socket(host: str, port: int, *, allow_non_loopback: bool = False) -> so
 
 
 class _AnnouncingServer(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, ready_extra: dict[str, Any]) -> None:
+    def __init__(self, config: uvicorn.Config, ready_extra: dict[str, Any],
+                 announce: bool = True) -> None:
         super().__init__(config)
-        self._ready_extra = ready_extra
+        self._ready_extra, self._announce = ready_extra, announce
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
-        if not self.should_exit and sockets:
+        if not self.should_exit and sockets and self._announce:
             announce_ready(sockets[0].getsockname()[1], **self._ready_extra)
 
 
-def serve(app: Any, sock: socket.socket, *, log_level: str = "warning", **ready_extra: Any) -> None:
-    """Serve `app` on `sock` until SIGINT/SIGTERM; print READY once accepting."""
+def serve(app: Any, sock: socket.socket, *, log_level: str = "warning", announce: bool = True,
+          **ready_extra: Any) -> None:
+    """Serve `app` on `sock` until SIGINT/SIGTERM; print READY once accepting (unless not
+    `announce`: a forked sibling serving the same socket, whose parent announced)."""
     config = uvicorn.Config(
         app,
         loop="uvloop",
@@ -72,5 +75,5 @@ def serve(app: Any, sock: socket.socket, *, log_level: str = "warning", **ready_
         timeout_graceful_shutdown=3,
         backlog=2048,
     )
-    server = _AnnouncingServer(config, ready_extra)
+    server = _AnnouncingServer(config, ready_extra, announce)
     server.run(sockets=[sock])
