@@ -1,7 +1,10 @@
 """Sustained orders/s through order → notify → local delivery, service alone, and its CPU an order.
 
     .venv/bin/python bench/delivery_throughput.py [--seconds 10] [--conns 32] [--no-poll]
-        [--db postgresql+psycopg://postgres@127.0.0.1:5432/test]
+        [--db postgresql+psycopg://postgres@127.0.0.1:5432/test] [--api-processes 1,2]
+
+    PostgreSQL, 1 vs 2 API processes (+1 worker), PG=postgresql+psycopg://postgres@127.0.0.1:5432/test:
+    .venv/bin/python bench/delivery_throughput.py --db $PG --api-processes 1,2 --workers 1
 
 Starts `python -m delivery` (role all) on a fresh database, imports keys, then
 `--conns` keep-alive lanes each loop like a drill's buyer: every 4th reads the
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -29,11 +33,13 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+import psutil  # noqa: E402
 
 from delivery.epay import sign  # noqa: E402
 from runtime import ManagedProcess  # noqa: E402
@@ -102,14 +108,34 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seconds", type=float, default=10.0)
-    ap.add_argument("--conns", type=int, default=32)
-    ap.add_argument("--keys", type=int, default=40_000)
-    ap.add_argument("--no-poll", action="store_true", help="no catalogue reads, no status polls")
-    ap.add_argument("--db", default=None, help="database URL (default: fresh SQLite file)")
-    a = ap.parse_args()
+def _tree_ticks(pids: list[int]) -> int:
+    """utime+stime of `pids` and their children (api siblings are forked children)."""
+    total = 0
+    for pid in pids:
+        try:
+            procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+        except psutil.Error:
+            continue
+        for p in procs:
+            with contextlib.suppress(OSError, psutil.Error):
+                total += _ticks(p.pid)
+    return total
+
+
+def _processes(a: argparse.Namespace, cfg: Path, api: int) -> list[ManagedProcess]:
+    """The service: one `all` process, or `--role api --processes api` + `--workers` workers."""
+    base = [sys.executable, "-m", "delivery", "--config", str(cfg), "--port", "0",
+            "--log-level", "warning"]
+    if api <= 1 and not a.workers:
+        return [ManagedProcess("delivery", base, cwd=ROOT)]
+    procs = [ManagedProcess("api", [*base, "--role", "api", "--processes", str(api)], cwd=ROOT)]
+    procs += [ManagedProcess(f"worker-{i}", [*base, "--role", "worker", "--worker-id",
+                                             f"worker-{i}"], cwd=ROOT)
+              for i in range(1, max(1, a.workers) + 1)]
+    return procs
+
+
+def run_shape(a: argparse.Namespace, api: int) -> dict[str, object]:
     tmp = Path(tempfile.mkdtemp(prefix="faka-bench-"))
     db = a.db or f"sqlite:///{tmp}/bench.sqlite3"
     if a.db and a.db.startswith("postgresql"):
@@ -122,18 +148,20 @@ def main() -> None:
            "worker": {"lease_s": 30, "concurrency": 64, "poll_s": 0.01},
            "monitor": {"every_s": 5, "low_stock_below": 0}}
     (tmp / "cfg.json").write_text(json.dumps(cfg))
-    svc = ManagedProcess("delivery", [sys.executable, "-m", "delivery", "--config",
-                                      str(tmp / "cfg.json"), "--port", "0",
-                                      "--log-level", "warning"], cwd=ROOT)
-    with svc, httpx.Client(base_url=svc.url, headers=ADMIN, timeout=120) as http:
+    procs = _processes(a, tmp / "cfg.json", api)
+    with contextlib.ExitStack() as stack:
+        for proc in procs:
+            stack.enter_context(proc)
+        svc = procs[0]
+        pids = [p.pid for p in procs if p.pid is not None]
+        http = stack.enter_context(httpx.Client(base_url=svc.url, headers=ADMIN, timeout=120))
         for i in range(0, a.keys, 5000):
             codes = [f"B-{j:08d}-{uuid.uuid4().hex[:6]}" for j in range(i, min(a.keys, i + 5000))]
             http.post("/admin/stock/import", json={"product_id": "bench", "codes": codes}
                       ).raise_for_status()
         counts = {"paid": 0, "pay_fail": 0, "order_fail": 0, "polls": 0}
-        assert svc.pid is not None
-        t0, cpu0 = time.time(), _ticks(svc.pid)
-        spy = _profile(svc.pid, a.seconds)
+        t0, cpu0 = time.time(), _tree_ticks(pids)
+        spy = _profile(pids[0], a.seconds)
 
         async def run() -> None:
             await asyncio.gather(*(lane(svc.url, t0 + a.seconds, counts, not a.no_poll)
@@ -141,7 +169,7 @@ def main() -> None:
         asyncio.run(run())
         deadline = time.time() + 60
         while time.time() < deadline:
-            cpu1 = _ticks(svc.pid)           # before the export: it is no order's cost
+            cpu1 = _tree_ticks(pids)           # before the export: it is no order's cost
             ex = http.get("/admin/export").json()
             if sum(1 for o in ex["orders"] if o["status"] == "delivered") >= counts["paid"]:
                 break
@@ -152,12 +180,18 @@ def main() -> None:
         import psycopg
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
             c.execute(f"DROP SCHEMA {db.rsplit('%3D', 1)[1]} CASCADE")
+    return _figures(a, db, api, counts, ex, cpu1 - cpu0)
+
+
+def _figures(a: argparse.Namespace, db: str, api: int, counts: dict[str, int],
+             ex: dict[str, Any], cpu_ticks: int) -> dict[str, object]:
     done = [o for o in ex["orders"] if o["status"] == "delivered"]
     lat = [(o["delivered_at"] - o["paid_at"]) * 1000 for o in done]
     span = max(o["delivered_at"] for o in done) - min(o["created_at"] for o in done)
     codes = [c for d in ex["deliveries"] for c in d["codes"]]
-    print(json.dumps({
+    return {
         "db": "postgresql" if db.startswith("postgresql") else "sqlite",
+        "api_processes": api, "workers": a.workers,
         "conns": a.conns, "seconds": a.seconds, "orders_paid": counts["paid"],
         "delivered": len(done), "errors": counts["pay_fail"] + counts["order_fail"],
         "orders_per_s": round(len(done) / span, 1),
@@ -165,10 +199,33 @@ def main() -> None:
                                  "p99": round(pct(lat, 0.99), 2), "max": round(max(lat), 2)},
         "duplicate_codes": len(codes) - len(set(codes)),
         "polls_per_order": round(counts["polls"] / max(1, counts["paid"]), 2),
-        "service_cpu_us_per_order": round((cpu1 - cpu0) / os.sysconf("SC_CLK_TCK")
+        "service_cpu_us_per_order": round(cpu_ticks / os.sysconf("SC_CLK_TCK")
                                           / max(1, len(done)) * 1e6),
         "load1": round(os.getloadavg()[0], 2),
-    }, indent=1))
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--conns", type=int, default=32)
+    ap.add_argument("--keys", type=int, default=40_000)
+    ap.add_argument("--no-poll", action="store_true", help="no catalogue reads, no status polls")
+    ap.add_argument("--db", default=None, help="database URL (default: fresh SQLite file)")
+    ap.add_argument("--api-processes", default="1", metavar="1,2",
+                    help="API processes (--role api --processes N); a list compares shapes")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="separate --role worker processes (default 0: one `all` process "
+                         "when --api-processes is 1; 1 otherwise)")
+    a = ap.parse_args()
+    results = [run_shape(a, int(n)) for n in a.api_processes.split(",")]
+    for r in results:
+        print(json.dumps(r, indent=1), flush=True)
+    if len(results) > 1:
+        cells = [f"{r['api_processes']}: {r['orders_per_s']}, {r['service_cpu_us_per_order']}, "
+                 f"{r['paid_to_delivered_ms']['p99']}" for r in results]  # type: ignore[index]
+        print("api processes -> orders/s, service µs CPU/order, p99 paid->delivered ms: "
+              + "; ".join(cells))
 
 
 if __name__ == "__main__":
