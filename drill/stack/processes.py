@@ -251,7 +251,9 @@ class Stack:
             front = self._add(SERVICE, base, env)
             self.start_procs([front])
         else:
-            front = self._add(API, [*base, "--role", "api"], env)
+            api = ["--processes", str(self.scenario.service.api_processes)] if (
+                self.scenario.service.api_processes > 1) else []
+            front = self._add(API, [*base, "--role", "api", *api], env)
             procs = [self._add(worker_component(i), [*base, "--role", "worker", "--worker-id",
                                                      worker_component(i)], env)
                      for i in range(1, workers + 1)]
