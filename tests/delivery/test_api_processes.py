@@ -41,7 +41,7 @@ def test_two_api_processes_share_the_port_and_orders_are_delivered(
 
         def delivered() -> bool:
             ex = api.http.get("/admin/export", headers=ADMIN).json()
-            return sum(x["status"] == "delivered" for x in ex["orders"]) == 6
+            return bool(sum(x["status"] == "delivered" for x in ex["orders"]) == 6)
 
         wait_until(delivered, timeout=20, what="6 orders delivered through 2 api processes")
     finally:
