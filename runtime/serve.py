@@ -71,6 +71,7 @@ def serve(app: Any, sock: socket.socket, *, log_level: str = "warning", announce
         http=CoalescingHttpToolsProtocol,   # httptools, one send() a response (coalesce.py)
         lifespan="on",
         access_log=False,
+        proxy_headers=False,      # nothing sits in front but TCP proxies: one middleware less
         log_level=log_level,
         timeout_graceful_shutdown=3,
         backlog=2048,
