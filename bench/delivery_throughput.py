@@ -46,6 +46,8 @@ from runtime import ManagedProcess  # noqa: E402
 from tests.delivery._rawhttp import RawConn  # noqa: E402
 
 ADMIN = {"Authorization": "Bearer drill-admin"}
+TICK = os.sysconf("SC_CLK_TCK")
+IDLE_S = 2.0
 
 
 async def lane(url: str, stop_at: float, counts: dict[str, int], poll: bool) -> None:
@@ -160,7 +162,10 @@ def run_shape(a: argparse.Namespace, api: int) -> dict[str, object]:
             http.post("/admin/stock/import", json={"product_id": "bench", "codes": codes}
                       ).raise_for_status()
         counts = {"paid": 0, "pay_fail": 0, "order_fail": 0, "polls": 0}
+        idle0 = _tree_ticks(pids)
+        time.sleep(IDLE_S)   # what the service burns with no orders (worker polls, monitor)
         t0, cpu0 = time.time(), _tree_ticks(pids)
+        idle = (cpu0 - idle0) / IDLE_S
         spy = _profile(pids[0], a.seconds)
 
         async def run() -> None:
@@ -169,7 +174,7 @@ def run_shape(a: argparse.Namespace, api: int) -> dict[str, object]:
         asyncio.run(run())
         deadline = time.time() + 60
         while time.time() < deadline:
-            cpu1 = _tree_ticks(pids)           # before the export: it is no order's cost
+            cpu1, t1 = _tree_ticks(pids), time.time()   # before the export: no order's cost
             ex = http.get("/admin/export").json()
             if sum(1 for o in ex["orders"] if o["status"] == "delivered") >= counts["paid"]:
                 break
@@ -180,11 +185,13 @@ def run_shape(a: argparse.Namespace, api: int) -> dict[str, object]:
         import psycopg
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
             c.execute(f"DROP SCHEMA {db.rsplit('%3D', 1)[1]} CASCADE")
-    return _figures(a, db, api, counts, ex, cpu1 - cpu0)
+    return _figures(a, db, api, counts, ex, cpu1 - cpu0, idle, t1 - t0)
 
 
 def _figures(a: argparse.Namespace, db: str, api: int, counts: dict[str, int],
-             ex: dict[str, Any], cpu_ticks: int) -> dict[str, object]:
+             ex: dict[str, Any], cpu_ticks: int, idle_rate: float, busy_s: float
+             ) -> dict[str, object]:
+    idle_ticks = idle_rate * busy_s
     done = [o for o in ex["orders"] if o["status"] == "delivered"]
     lat = [(o["delivered_at"] - o["paid_at"]) * 1000 for o in done]
     span = max(o["delivered_at"] for o in done) - min(o["created_at"] for o in done)
@@ -199,8 +206,12 @@ def _figures(a: argparse.Namespace, db: str, api: int, counts: dict[str, int],
                                  "p99": round(pct(lat, 0.99), 2), "max": round(max(lat), 2)},
         "duplicate_codes": len(codes) - len(set(codes)),
         "polls_per_order": round(counts["polls"] / max(1, counts["paid"]), 2),
-        "service_cpu_us_per_order": round(cpu_ticks / os.sysconf("SC_CLK_TCK")
-                                          / max(1, len(done)) * 1e6),
+        "service_cpu_us_per_order": round(cpu_ticks / TICK / max(1, len(done)) * 1e6),
+        # the same less the idle burn (worker polls, monitor) over the load: at low rates (a
+        # busy box) the fixed cost would otherwise be spread over few orders
+        "service_cpu_us_per_order_less_idle": round(max(0.0, cpu_ticks - idle_ticks) / TICK
+                                                    / max(1, len(done)) * 1e6),
+        "service_idle_cpu_pct": round(idle_rate / TICK * 100, 1),
         "load1": round(os.getloadavg()[0], 2),
     }
 
