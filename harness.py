@@ -75,6 +75,13 @@ def _run_options(p: argparse.ArgumentParser) -> None:
                    help="permit --db / --toxiproxy targets off this machine")
     g.add_argument("--plain", action="store_true", default=_flag("plain"),
                    help="plain progress lines even on a terminal")
+    _lang(g)
+
+
+def _lang(p: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    # no env default here: drill.i18n.choose_lang reads FAKA_DRILL_LANG, then the locale
+    p.add_argument("--lang", choices=("zh", "en"), default=None,
+                   help="console and report language (default: FAKA_DRILL_LANG, else locale)")
 
 
 def _target_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -94,6 +101,16 @@ def _target_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.add_argument("--allow-non-loopback", action="store_true",
                    default=_flag("allow_non_loopback"),
                    help="permit a shop or gateway off this machine (staging, never production)")
+
+
+def _gameday_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("gameday", help="a team rehearses the golden 30 minutes; scorecard")
+    p.add_argument("scenario", nargs="?", default=_env("scenario", "gameday"))
+    _run_options(p)
+    from drill.gameday.cli import add_gameday_options  # argparse only; no third-party imports
+
+    add_gameday_options(p, {k: _env(k) for k in ("speed", "incident", "target", "lang",
+                                                 "board_port", "bot", "no_audit")})
 
 
 def _tolerance(p: argparse.ArgumentParser) -> None:
@@ -127,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(p)
     p = sub.add_parser("check", epilog=EXIT_CODES, formatter_class=raw, help="re-judge a run")
     p.add_argument("run_dir")
+    _lang(p)
     p = sub.add_parser("compare", epilog=COMPARE_HELP, formatter_class=raw, help="RUN vs BASE")
     p.add_argument("base", help="the baseline run folder")
     p.add_argument("run", help="the run folder held against it")
@@ -148,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hold", type=float, default=_env("hold", "10"), help="wall seconds a step")
     _run_options(p)
     _target_parser(sub)
+    _gameday_parser(sub)
     p = sub.add_parser("test", help="gates (ruff, mypy, sizes), then pytest (extra arguments)")
     p.add_argument("--no-gates", action="store_true",
                    help="skip ruff, mypy and the size check (local use only; says so)")

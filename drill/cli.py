@@ -12,11 +12,13 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drill import capacity, zoo
 from drill.errors import DrillError, ScenarioError
 from drill.exit_codes import ExitCode, merge_exit_codes
+from drill.gameday.cli import cmd_gameday
+from drill.i18n import choose_lang
 from drill.options import RunOptions, scenario_overrides
 from drill.scenario import Scenario, list_scenarios, load_scenario
 
@@ -28,6 +30,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _err(text: str) -> None:
     print(f"error: {text}", file=sys.stderr, flush=True)
+
+
+def _say(opts: RunOptions, key: str, **fields: Any) -> str:
+    """A console text of drill.report.words in the run's language."""
+    from drill.report.words import CONSOLE
+
+    return CONSOLE[key].say(opts.lang, **fields)
 
 
 def _load(name: str, args: argparse.Namespace) -> Scenario:
@@ -151,11 +160,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from drill.report.index_page import record_run
 
     run_dir = Path(args.run_dir)
+    lang = choose_lang(args.lang)
     analysis = analyze(run_dir)
-    write_reports(run_dir, analysis)
+    write_reports(run_dir, analysis, lang)
     for problem in record_run(run_dir.resolve().parent, run_dir, analysis.summary):
         _err(problem)
-    print(analysis.line(), flush=True)
+    print(analysis.line(lang), flush=True)
     print(run_dir, flush=True)
     return analysis.exit_code
 
@@ -169,6 +179,8 @@ def cmd_defects(args: argparse.Namespace) -> int:
 
 
 def cmd_zoo(args: argparse.Namespace) -> int:
+    from drill.report.words import verdict_word
+
     chosen = zoo.selected(args.only)
     opts = RunOptions.from_args(args)
     plan: list[tuple[str, zoo.Defect | None]] = [(d.scenario, d) for d in chosen]
@@ -176,19 +188,20 @@ def cmd_zoo(args: argparse.Namespace) -> int:
         plan += [(s, None) for s in zoo.scenarios_of(chosen)]
     rows: list[zoo.Outcome] = []
     for n, (scenario, defect) in enumerate(plan, 1):
-        what = defect.name if defect else "clean"
-        print(f"[zoo {n}/{len(plan)}] {scenario} with {what} ...", file=sys.stderr, flush=True)
+        what = defect.name if defect else _say(opts, "zoo_clean")
+        print(_say(opts, "zoo_case", n=n, total=len(plan), scenario=scenario, what=what),
+              file=sys.stderr, flush=True)
         r = zoo.run_case(scenario, defect, opts, {"seed": args.seed,
                                                   "time_scale": args.time_scale})
         rows.append(r)
-        print(f"[zoo {n}/{len(plan)}] {'ok' if r.ok else 'NOT OK'}: verdict {r.verdict}, "
-              f"failed {r.failed or '-'} ({r.wall_s:.0f} s) {r.run_dir}",
-              file=sys.stderr, flush=True)
+        print(_say(opts, "zoo_done", n=n, total=len(plan), wall=r.wall_s, run_dir=r.run_dir,
+                   ok=_say(opts, "zoo_ok" if r.ok else "zoo_not_ok"), failed=r.failed or "-",
+                   verdict=verdict_word(r.verdict, opts.lang)), file=sys.stderr, flush=True)
     print(zoo.table(rows), flush=True)
-    caught = sum(1 for r in rows if r.defect and r.ok)
     clean = [r for r in rows if not r.defect]
-    print(f"\n{caught}/{len(chosen)} defects caught; "
-          f"{sum(1 for r in clean if r.ok)}/{len(clean)} clean runs pass", flush=True)
+    print(_say(opts, "zoo_summary", caught=sum(1 for r in rows if r.defect and r.ok),
+               chosen=len(chosen), clean_ok=sum(1 for r in clean if r.ok), clean=len(clean)),
+          flush=True)
     missed = [r for r in rows if not r.ok]
     if not missed:
         return ExitCode.PASSED
@@ -202,8 +215,8 @@ def cmd_capacity(args: argparse.Namespace) -> int:
     opts = RunOptions.from_args(args)
     steps: list[capacity.Step] = []
     for n, rate in enumerate(rates, 1):
-        print(f"[capacity {n}/{len(rates)}] {scenario.name} at {rate:g} orders/s for "
-              f"{args.hold:g} s ...", file=sys.stderr, flush=True)
+        print(_say(opts, "capacity_step", n=n, total=len(rates), scenario=scenario.name,
+                   rate=rate, hold=args.hold), file=sys.stderr, flush=True)
         steps.append(capacity.run_step(scenario, rate, args.hold, opts))
         if steps[-1].verdict != "pass":
             break
@@ -261,7 +274,7 @@ def cmd_target(args: argparse.Namespace) -> int:
 COMMANDS = {"list": cmd_list, "validate": cmd_validate, "run": cmd_run, "suite": cmd_suite,
             "serve": cmd_serve, "check": cmd_check, "compare": cmd_compare,
             "defects": cmd_defects, "zoo": cmd_zoo, "capacity": cmd_capacity,
-            "target": cmd_target}
+            "target": cmd_target, "gameday": cmd_gameday}
 
 
 def dispatch(args: argparse.Namespace) -> int:

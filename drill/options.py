@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drill.i18n import Lang, choose_lang
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -18,6 +20,7 @@ class RunOptions:
     allow_non_loopback: bool = False
     fancy: bool | None = None
     keep_up: bool = False                     # `serve`: stay up after seeding until interrupted
+    lang: Lang = "en"                         # the console and the reports (drill.i18n)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, **changes: Any) -> RunOptions:
@@ -26,7 +29,8 @@ class RunOptions:
         opts = cls(out=Path(args.out), db=args.db, toxiproxy=args.toxiproxy,
                    defects=tuple(args.defects or ()),
                    allow_non_loopback=bool(args.allow_non_loopback),
-                   fancy=False if args.plain else None)
+                   fancy=False if args.plain else None,
+                   lang=choose_lang(getattr(args, "lang", None)))
         return dataclasses.replace(opts, **changes)
 
 

@@ -40,6 +40,7 @@ from drill.faults.abort import AbortMonitor, Trip
 from drill.faults.executor import FaultExecutor
 from drill.faults.plan import plan as plan_faults
 from drill.history import HistoryWriter, merge_histories
+from drill.i18n import Lang
 from drill.load import LoadRun, record_final_catalogue
 from drill.load.from_scenario import load_plan
 from drill.operator_bot import OperatorBot
@@ -59,6 +60,7 @@ class RunResult:
     analysis: Analysis
     interrupted: bool
     errors: list[str] = field(default_factory=list)
+    lang: Lang = "en"
 
     @property
     def exit_code(self) -> int:
@@ -66,7 +68,7 @@ class RunResult:
 
     @property
     def summary_line(self) -> str:
-        return self.analysis.line()
+        return self.analysis.line(self.lang)
 
 
 class Run:
@@ -96,7 +98,7 @@ class Run:
         self.progress = Progress(self.events, planned_s=scenario.load.duration + 15,
                                  title=scenario.title,
                                  load_info=lambda: self.load.progress() if self.load else {},
-                                 fancy=opts.fancy)
+                                 fancy=opts.fancy, lang=opts.lang)
         self.watch = StackWatch(self.stack, self.events, lambda: self.executor,
                                 self.progress.alarm)
 
@@ -134,7 +136,7 @@ class Run:
         self.progress.close()
         if not self.opts.keep_up:
             self.errors += record_run(self.opts.out, self.run_dir, analysis.summary)
-        return RunResult(self.run_dir, analysis, self.interrupted, self.errors)
+        return RunResult(self.run_dir, analysis, self.interrupted, self.errors, self.opts.lang)
 
     # -- phases ------------------------------------------------------------------
     def _phases(self) -> None:
@@ -171,7 +173,7 @@ class Run:
 
     def _serve(self) -> None:
         print(json.dumps(self.stack.urls(), indent=1), flush=True)
-        self.progress.say("stack is up; press Ctrl-C to stop")
+        self.progress.say(self.progress.word("stack_up"))
         threading.Event().wait(7 * 24 * 3600)   # until a signal raises Interrupted
 
     def _load(self) -> None:
@@ -267,7 +269,7 @@ class Run:
             self._write_meta()      # the report reads meta.json (phases, toxiproxy, errors)
             state = self._state()
             analysis = analyze(self.run_dir, state)
-            write_reports(self.run_dir, analysis)
+            write_reports(self.run_dir, analysis, self.opts.lang)
             if self.interrupted == state.interrupted:
                 return analysis
 

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from drill.scenario.abort_rules import parse_abort_rule
+from drill.scenario.gameday import GameDay
 from drill.scenario.load import Load
 from drill.scenario.service import (
     Count,
@@ -215,6 +216,7 @@ class Scenario(Strict):
     docker: Docker = Docker()
     operator: Operator = Operator()
     expect: Expect = Expect()
+    gameday: GameDay | None = None               # harness.py gameday: plan and incident pool
     name: str = ""                               # set from the file name
     path: str = ""
 

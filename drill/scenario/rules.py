@@ -34,4 +34,8 @@ def scenario_problems(scenario: Scenario, *, db_url: str | None = None,
     for name, spec in scenario.suppliers.items():
         out += knob_problems(supplier_component(name), spec.behaviour,
                              f"suppliers.{name}.behaviour")
+    if scenario.gameday is not None:
+        from drill.gameday.setup import pool_problems  # the game day's own rules
+
+        out += pool_problems(scenario, db_url=db_url)
     return out + fault_problems(scenario, db_url=db_url)
