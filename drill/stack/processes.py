@@ -8,6 +8,7 @@ Stop order is the reverse; SIGKILL after the grace, so nothing outlives us.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -46,6 +47,9 @@ from drill.stack.world import SINK_SMTP, WorldSpec
 from runtime import ManagedProcess, ProcessError
 
 PY = sys.executable
+# The module run as the shop (`python -m <module> --config ... --port 0`): the reference
+# service by default; bench/harness_cost.py sets bench.standin_shop to measure the harness alone.
+SERVICE_MODULE_ENV = "FAKA_DRILL_SERVICE_MODULE"
 
 
 @dataclass
@@ -242,14 +246,17 @@ class Stack:
         env = dict(self.opts.extra_env)
         if cfg["defects"]:
             env["FAKA_DRILL_ALLOW_DEFECTS"] = "1"
-        base = [PY, "-m", "delivery", "--config", str(cfg_path.resolve()), "--port", "0",
+        module = os.environ.get(SERVICE_MODULE_ENV) or "delivery"
+        base = [PY, "-m", module, "--config", str(cfg_path.resolve()), "--port", "0",
                 "--time-scale", str(self.scenario.time_scale)]
         workers = self.scenario.service.workers
         if workers == 0:
             front = self._add(SERVICE, base, env)
             self.start_procs([front])
         else:
-            front = self._add(API, [*base, "--role", "api"], env)
+            api = ["--processes", str(self.scenario.service.api_processes)] if (
+                self.scenario.service.api_processes > 1) else []
+            front = self._add(API, [*base, "--role", "api", *api], env)
             procs = [self._add(worker_component(i), [*base, "--role", "worker", "--worker-id",
                                                      worker_component(i)], env)
                      for i in range(1, workers + 1)]
