@@ -31,9 +31,11 @@ class Recorder:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.listens: list[str] = []
 
-    def create(self, name: str, upstream: str) -> str:
+    def create(self, name: str, upstream: str, listen: str = "127.0.0.1:0") -> str:
         self.calls.append((name, upstream))
+        self.listens.append(listen)
         return f"127.0.0.1:{40000 + len(self.calls)}"
 
 
@@ -63,6 +65,13 @@ def test_create_links_fills_listen_from_the_proxy_and_repointed_changes_one() ->
     moved = repointed(links, "gateway_notify", "127.0.0.1:9999")
     assert [link.upstream for link in moved if link.name == "gateway_notify"] == ["127.0.0.1:9999"]
     assert [m for m in moved if m.name != "gateway_notify"] == links[:-1]
+    assert set(proxy.listens) == {"127.0.0.1:0"}     # no fixed world: every port ephemeral
+
+
+def test_create_links_listens_where_the_fixed_world_says() -> None:
+    proxy = Recorder()
+    links = create_links(proxy, declare_links(FULL), listen=lambda name: f"127.0.0.1:{len(name)}")
+    assert proxy.listens == [f"127.0.0.1:{len(link.name)}" for link in links]
 
 
 @pytest.mark.parametrize(("url", "expected"), [

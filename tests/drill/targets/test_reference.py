@@ -95,4 +95,5 @@ def test_the_same_adapter_runs_inside_locust_users(shop: Shop, http: HttpxClient
     data = json.loads(out.stdout.strip().splitlines()[-1])
     cards = [r.get("cards") for r in data["results"]]
     assert sorted(cards) == sorted(codes), data  # each buyer got one imported key
-    assert data["requests"] >= 2 * 5  # create, submit, pay, polls, cards: counted by Locust
+    assert data["requests"] >= 2 * 4  # create, submit, pay, poll(s) (+ cards unless the poll
+    # already carried them): counted by Locust
