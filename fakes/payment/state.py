@@ -16,7 +16,6 @@ from fakes._common import Behaviour, Clock, Ledger, LoopClock, Streams
 from fakes.payment.epay import money_str
 from fakes.payment.knobs import KNOBS
 
-
 ACKED_KEEP = 256
 
 
