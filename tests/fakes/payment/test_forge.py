@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from typing import Any
 
 import pytest
 
@@ -86,7 +87,7 @@ async def _create(gw: Gateway, order: str) -> str:
 def test_every_kind_goes_out_for_paid_and_never_paid_orders_marked_adversarial() -> None:
     gw = Gateway(forge=1.0, forge_window_s=60.0)
 
-    async def scenario() -> dict[str, object]:
+    async def scenario() -> Any:
         await gw.pay("PAID-0")  # acknowledged: the trade number other_trade_no borrows
         await gw.run_for(1.0)
         for i in range(40):
