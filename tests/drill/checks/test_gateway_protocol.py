@@ -103,3 +103,15 @@ def test_a_tampered_retry_chain_is_must_refuse_and_not_a_genuine_chain() -> None
     replay = notify("B", 3.0, variant="replay", replay_of="GB")  # B's own notify, resent
     v = gateway_protocol.check(sources(faults=[], notifies=[replay]), SPEC)
     assert v.ok is True and v.counts["genuine"] == v.counts["adversarial"] == 0
+
+
+def test_wrong_answers_count_what_no_saturation_explains() -> None:
+    src = sources(faults=[], notifies=[
+        notify("A", 1.0, latency_ms=9000.0),                       # late: a busy box can
+        notify("B", 1.0, "timeout", http_status=None),             # a timeout: likewise
+        dict(notify("C", 1.0, "fail"), http_status=503),           # overloaded: likewise
+        notify("D", 1.0, "fail", variant="duplicate", http_status=409),  # refused outright
+        notify("E", 1.0, adversarial="wrong_pid")])                # a forgery accepted
+    v = gateway_protocol.check(src, SPEC)
+    assert v.ok is False and len(v.examples) == 5
+    assert v.counts["wrong_answers"] == 2
