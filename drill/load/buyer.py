@@ -30,6 +30,9 @@ from drill.load.plan import LoadPlan
 # a human refunds; waiting longer would only burn the buyer's poll budget.
 TERMINAL_NOT_DELIVERED = frozenset({"expired", "refunded", "rejected", "refund_needed"})
 LATE_BY_S = 1.0
+# A buyer who just paid an expired order gives the shop this long to apply the payment
+# (revive) before taking `expired` as final: the first poll can race the notify.
+EXPIRED_PATIENCE_S = 2.0
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -204,7 +207,8 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
     """
     op = history.op
     op(proc, "invoke", "await_delivery", {"order_no": order_no})
-    deadline = time.time() + plan.poll_timeout_s
+    started = time.time()
+    deadline = started + plan.poll_timeout_s
     url = f"{plan.service_url}/api/orders/{order_no}?token={token}"
     status, polls, last_error = "unknown", 0, ""
     interval = max(0.01, plan.poll_interval_s)
@@ -227,7 +231,8 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
                    at=seen)
                 cards = data.get("cards")
                 return seen, cards if isinstance(cards, list) else None
-            if status in TERMINAL_NOT_DELIVERED:
+            if status in TERMINAL_NOT_DELIVERED and not (
+                    status == "expired" and time.time() < started + EXPIRED_PATIENCE_S):
                 op(proc, "fail", "await_delivery", {"order_no": order_no, "status": status,
                                                      "polls": polls})
                 return None
