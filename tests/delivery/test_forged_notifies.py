@@ -48,12 +48,12 @@ def _buyer_ops(o: dict[str, Any], trade_no: str, paid: bool, cards: list[str] | 
     ops = [op("invoke", "create_order", 0, product_id="steam-50", quantity=1),
            op("ok", "create_order", 0.01, product_id="steam-50", quantity=1, amount="50.00")]
     if not paid:
-        return ops + [op("invoke", "open_payment", 0.02),
-                      op("ok", "open_payment", 0.03, trade_no=trade_no)]
-    return ops + [op("invoke", "pay", 0.02), op("ok", "pay", 0.03, trade_no=trade_no),
-                  op("invoke", "await_delivery", 0.04),
-                  op("ok", "await_delivery", 0.5, status="delivered"),
-                  op("invoke", "fetch_card", 0.51), op("ok", "fetch_card", 0.52, cards=cards)]
+        return [*ops, op("invoke", "open_payment", 0.02),
+                op("ok", "open_payment", 0.03, trade_no=trade_no)]
+    return [*ops, op("invoke", "pay", 0.02), op("ok", "pay", 0.03, trade_no=trade_no),
+            op("invoke", "await_delivery", 0.04),
+            op("ok", "await_delivery", 0.5, status="delivered"),
+            op("invoke", "fetch_card", 0.51), op("ok", "fetch_card", 0.52, cards=cards)]
 
 
 def test_the_shop_refuses_every_forgery_and_the_checks_pass(
