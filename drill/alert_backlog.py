@@ -10,31 +10,36 @@ collection happened to cut its retries off.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 
-from drill.checks.messages import posts, refused_unretried
+from drill.checks.messages import landed, posts, refused_unretried
 from drill.checks.sources import Sources
 from drill.collect import _ledger
 
-__all__ = ["alerts_settled"]
+__all__ = ["alerts_settled", "settled"]
 
 
 QUIET_S = 1.5  # wall seconds without a post: the shop's retries (<= 1 s apart) are done
 
 
-def alerts_settled(sink_url: str, now: float | None = None) -> bool:
-    """True when every post a robot refused was followed by one it accepted and no post came
-    for QUIET_S (new alerts may still be firing), or the sink cannot be read: nothing to wait
-    for that we could see. `now` is wall time (the sink stamps posts with time.time())."""
+def settled(messages: list[dict[str, Any]], now: float) -> bool:
+    """Every post a robot refused was followed by one it accepted, and no post came for
+    QUIET_S (new alerts may still be firing); no wait at all when nothing was refused."""
+    if not any(not landed(m) for m in messages):
+        return True
+    last = max((float(m.get("at") or 0.0) for m in messages), default=0.0)
+    return now - last >= QUIET_S and not refused_unretried(posts(Sources(messages=messages)),
+                                                           None)
+
+
+def alerts_settled(sink_url: str) -> bool:
+    """`settled` for the sink's messages ledger now (the sink stamps posts with time.time());
+    True when the sink cannot be read: nothing to wait for that we could see."""
     try:
         with httpx.Client(timeout=5) as client:
             messages = _ledger(client, sink_url, "messages")
     except (httpx.HTTPError, ValueError):
         return True
-    if not any(m.get("throttled") or m.get("outcome") not in (None, "accepted", "ok")
-               for m in messages):
-        return True  # nothing was ever refused: no backlog to wait for
-    last = max((float(m.get("at") or 0.0) for m in messages), default=0.0)
-    quiet = (time.time() if now is None else now) - last >= QUIET_S
-    return quiet and not refused_unretried(posts(Sources(messages=messages)), None)
+    return settled(messages, time.time())
