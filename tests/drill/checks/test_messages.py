@@ -85,6 +85,8 @@ def test_missing_double_early_and_needless_notices_fail() -> None:
     assert "never told" in reasons["N"]
     v = _notices([notice("F", 104.0)], bought("F", 100.0), [paid("F", 100.03)])
     assert "after the goods were delivered" in v.examples[0]["reason"]
+    in_flight = _notices([notice("L", 101.3)], bought("L", 100.0), [paid("L", 98.0)])
+    assert in_flight.ok is True, "queued while L waited, landed 0.8 s after the goods"
     v = _notices([notice("X", 5.0)], [], [])
     assert "never saw paid" in v.examples[0]["reason"]
 
