@@ -12,6 +12,7 @@
     python harness.py zoo [--only NAME] [--seed N]  every defect caught? clean runs pass?
     python harness.py capacity [SCENARIO] [--from R --to R ...]  orders/s before the SLO breaks
     python harness.py target list|new NAME|check NAME --url URL --gateway-url URL
+    python harness.py world --print [--world-ports BASE] [--lang zh]  what to paste in your shop
     python harness.py test [--no-gates] [PYTEST_ARGS]  ruff, mypy, sizes, then pytest (CI)
 
 SCENARIO is a name from scenarios/ (e.g. smoke) or a path to a .toml file.
@@ -75,6 +76,37 @@ def _run_options(p: argparse.ArgumentParser) -> None:
                    help="permit --db / --toxiproxy targets off this machine")
     g.add_argument("--plain", action="store_true", default=_flag("plain"),
                    help="plain progress lines even on a terminal")
+    _target_run_options(g)
+    _lang(g)
+
+
+def _lang(p: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    # no env default here: drill.i18n.choose_lang reads FAKA_DRILL_LANG, then the locale
+    p.add_argument("--lang", choices=("zh", "en"), default=None,
+                   help="console and report language (default: FAKA_DRILL_LANG, else locale)")
+
+
+def _world_options(g: argparse._ArgumentGroup | argparse.ArgumentParser) -> None:
+    g.add_argument("--world-ports", type=int, metavar="BASE", default=_env("world_ports"),
+                   help="every fake and proxy listener at BASE+k (a shop configured once "
+                        "keeps working; see `world --print`)")
+    g.add_argument("--world", default=_env("world"), metavar="FILE",
+                   help="a world file (TOML: base_port, [gateway] pid/key)")
+
+
+def _target_run_options(g: argparse._ArgumentGroup) -> None:
+    """Who the shop under test is (docs/targets/README.md)."""
+    g.add_argument("--target", default=_env("target", "reference"),
+                   help="the shop's adapter (`target list`); default reference")
+    g.add_argument("--target-url", default=_env("target_url"),
+                   help="a shop you started (staging, never production); the harness then "
+                        "starts no shop, only the world around it")
+    g.add_argument("--target-option", action="append", metavar="KEY=VALUE",
+                   default=_list("target_option") or _list("target_options"),
+                   help="adapter option (e.g. admin_token=...); repeatable")
+    g.add_argument("--no-export", action="store_true", default=_flag("no_export"),
+                   help="judge blind: never read the shop's own export")
+    _world_options(g)
 
 
 def _target_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -94,6 +126,16 @@ def _target_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.add_argument("--allow-non-loopback", action="store_true",
                    default=_flag("allow_non_loopback"),
                    help="permit a shop or gateway off this machine (staging, never production)")
+
+
+def _gameday_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("gameday", help="a team rehearses the golden 30 minutes; scorecard")
+    p.add_argument("scenario", nargs="?", default=_env("scenario", "gameday"))
+    _run_options(p)
+    from drill.gameday.cli import add_gameday_options  # argparse only; no third-party imports
+
+    add_gameday_options(p, {k: _env(k) for k in ("speed", "incident", "target", "lang",
+                                                 "board_port", "bot", "no_audit")})
 
 
 def _tolerance(p: argparse.ArgumentParser) -> None:
@@ -127,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(p)
     p = sub.add_parser("check", epilog=EXIT_CODES, formatter_class=raw, help="re-judge a run")
     p.add_argument("run_dir")
+    _lang(p)
     p = sub.add_parser("compare", epilog=COMPARE_HELP, formatter_class=raw, help="RUN vs BASE")
     p.add_argument("base", help="the baseline run folder")
     p.add_argument("run", help="the run folder held against it")
@@ -148,6 +191,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hold", type=float, default=_env("hold", "10"), help="wall seconds a step")
     _run_options(p)
     _target_parser(sub)
+    _gameday_parser(sub)
+    p = sub.add_parser("world", help="the world's addresses and keys, to paste into your shop")
+    p.add_argument("--print", action="store_true", dest="print_", help="print them (default)")
+    p.add_argument("--lang", choices=("zh", "en"), default=_env("lang", "en"))
+    p.add_argument("--format", choices=("table", "toml"), default="table",
+                   help="table for the back office, toml for a --world file")
+    _world_options(p)
     p = sub.add_parser("test", help="gates (ruff, mypy, sizes), then pytest (extra arguments)")
     p.add_argument("--no-gates", action="store_true",
                    help="skip ruff, mypy and the size check (local use only; says so)")

@@ -1,4 +1,11 @@
-"""python -m delivery --config CONFIG.json [--db URL] [--time-scale X] [--role all|api|worker]"""
+"""python -m delivery --config CONFIG.json [--db URL] [--time-scale X] [--role all|api|worker]
+    [--processes N]
+
+`--processes N` (role api): N processes serve the one listening socket (pre-fork);
+the first also runs the monitor and the outbox, the others only answer HTTP. Each
+has its own database connections, so on PostgreSQL the API scales with cores;
+risk control's velocity counters are per process. Delivery stays with
+`--role worker` processes."""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import socket
 import sys
 
@@ -28,6 +36,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--time-scale", type=float, help="compression factor (overrides time_scale)")
     p.add_argument("--role", choices=["all", "api", "worker"], default="all")
     p.add_argument("--worker-id", default=None)
+    p.add_argument("--processes", type=int, default=1,
+                   help="role api: this many processes share the port (default 1)")
     p.add_argument("--log-level", default="info")
     add_server_args(p)
     args = p.parse_args(argv)
@@ -47,16 +57,34 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as exc:
         sys.exit(f"error: {exc}")
     sock = bind_socket(args.host, args.port, allow_non_loopback=args.allow_non_loopback)
+    if args.processes > 1 and args.role != "api":
+        sys.exit(f"error: --processes {args.processes} needs --role api (workers scale as "
+                 "separate --role worker processes)")
+    sibling = _fork_siblings(args.processes)   # 0 in the first process
     worker_id = args.worker_id or f"{args.role}-{socket.gethostname()}-{os.getpid()}"
     db = Db(cfg.db_url)
     db.create_schema()
     ctx = Ctx(cfg=cfg, db=db, defects=Defects(cfg.defects), metrics=Metrics(), worker_id=worker_id)
     from delivery.app import build_app
 
-    app = build_app(ctx, args.role)
+    app = build_app(ctx, args.role, background=sibling == 0)
     logging.getLogger("delivery").info("starting role=%s db=%s defects=%s", args.role,
                                        cfg.db_url.split("@")[-1], cfg.defects)
-    serve(app, sock, role=args.role, worker_id=worker_id, defects=cfg.defects)
+    serve(app, sock, announce=sibling == 0, role=args.role, worker_id=worker_id,
+          defects=cfg.defects, processes=args.processes)
+
+
+def _fork_siblings(n: int) -> int:
+    """Fork n - 1 siblings before any thread, loop or connection exists; each dies with the
+    first process (SIGTERM: a graceful stop). Returns this process's index, 0 = the first."""
+    from runtime.orphans import tie_to_parent
+
+    first = os.getpid()
+    for index in range(1, max(1, n)):
+        if os.fork() == 0:
+            tie_to_parent(first, signal.SIGTERM)
+            return index
+    return 0
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     tasks: list[asyncio.Task[None]] = []
     if worker is not None:
         tasks.append(asyncio.create_task(worker.run()))
-    if app.state.role != "worker":
+    if app.state.role != "worker" and app.state.background:
         tasks += Monitor(ctx, worker.procurer.breakers if worker else None).tasks()
         tasks.append(asyncio.create_task(Outbox(ctx).run()))
     try:
@@ -86,8 +86,9 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ctx.db.close()
 
 
-def build_app(ctx: Ctx, role: str = "all") -> Starlette:
-    """The service for one role: `all`, `api` (HTTP + monitor + outbox) or `worker`."""
+def build_app(ctx: Ctx, role: str = "all", *, background: bool = True) -> Starlette:
+    """The service for one role: `all`, `api` (HTTP + monitor + outbox) or `worker`;
+    `background=False`: HTTP only (an api sibling process: the first one runs the rest)."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
     routes: list[BaseRoute] = [Route("/healthz", healthz), Route("/metrics", metrics),
@@ -101,6 +102,7 @@ def build_app(ctx: Ctx, role: str = "all") -> Starlette:
                     exception_handlers={ApiError: api_error, HTTPException: http_error,
                                         Exception: crash})
     app.state.ctx, app.state.role, app.state.openapi = ctx, role, document()
+    app.state.background = background
     app.state.risk = Risk(ctx.cfg)
     app.state.worker = Worker(ctx) if role in ("all", "worker") else None
     return app

@@ -29,12 +29,13 @@ from drill.checks import CheckSpec, Verdict, run_checks
 from drill.checks.sources import Sources, load_sources
 from drill.errors import CheckError
 from drill.exit_codes import ExitCode
+from drill.i18n import Lang
 from drill.report.charts import render_charts
+from drill.report.line import verdict_line
 from drill.report.summary import build_summary
 from drill.saturation import read_harness, saturation_reasons
 
 PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
-_WORDS = {PASS: "PASS", FAIL: "FAIL", INCONCLUSIVE: "INCONCLUSIVE"}
 _CODES = {PASS: ExitCode.PASSED, FAIL: ExitCode.FAILED, INCONCLUSIVE: ExitCode.INCONCLUSIVE}
 SHOP_HEALTH = "shop-health"
 # Speed checks a starved harness or box can fail on its own: wall-clock latency, the
@@ -83,16 +84,9 @@ class Analysis:
     def failed(self) -> list[str]:
         return [v.id for v in self.verdicts if v.ok is False]
 
-    def line(self) -> str:
+    def line(self, lang: Lang = "en") -> str:
         """The one console line: never PASS unless every check passed."""
-        passed = sum(1 for v in self.verdicts if v.ok is True)
-        unknown = sum(1 for v in self.verdicts if v.ok is None)
-        failed = self.failed
-        text = (f"{_WORDS[self.overall]} {self.scenario}: {passed} passed, {len(failed)} failed"
-                f"{' (' + ', '.join(failed) + ')' if failed else ''}, {unknown} unknown")
-        if self.inconclusive:
-            text += " — inconclusive: " + "; ".join(r.splitlines()[0] for r in self.inconclusive)
-        return text
+        return verdict_line(self.scenario, self.overall, self.verdicts, self.inconclusive, lang)
 
 
 def decide(verdicts: list[Verdict], state: RunState,

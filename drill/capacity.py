@@ -68,9 +68,9 @@ class Step:
 
 def run_step(scenario: Scenario, rate: float, hold_s: float, opts: RunOptions) -> Step:
     """One drill at `rate`, with every run option of the command line (defects included)."""
-    from drill.run import Run
+    from drill.targets.conduct import make_run  # the reference Run, or a --target run
 
-    result = Run(at_rate(scenario, rate, hold_s), replace(opts, fancy=False)).execute()
+    result = make_run(at_rate(scenario, rate, hold_s), replace(opts, fancy=False)).execute()
     a = result.analysis
     metrics = a.summary.get("metrics", {})
     return Step(rate, a.overall, a.failed, metrics.get("orders_per_s"),

@@ -12,11 +12,14 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drill import capacity, zoo
 from drill.errors import DrillError, ScenarioError
 from drill.exit_codes import ExitCode, merge_exit_codes
+from drill.faults.plan import DB_EXAMPLES, db_kind
+from drill.gameday.cli import cmd_gameday
+from drill.i18n import choose_lang
 from drill.options import RunOptions, scenario_overrides
 from drill.scenario import Scenario, list_scenarios, load_scenario
 
@@ -30,14 +33,21 @@ def _err(text: str) -> None:
     print(f"error: {text}", file=sys.stderr, flush=True)
 
 
+def _say(opts: RunOptions, key: str, **fields: Any) -> str:
+    """A console text of drill.report.words in the run's language."""
+    from drill.report.words import CONSOLE
+
+    return CONSOLE[key].say(opts.lang, **fields)
+
+
 def _load(name: str, args: argparse.Namespace) -> Scenario:
     return load_scenario(name, db_url=args.db, for_run=True, **scenario_overrides(args))
 
 
 def _run_one(scenario: Scenario, opts: RunOptions) -> tuple[int, Path]:
-    from drill.run import Run
+    from drill.targets.conduct import make_run  # the reference Run, or a --target run
 
-    result = Run(scenario, opts).execute()
+    result = make_run(scenario, opts).execute()
     for e in result.errors:
         _err(e)
     print(result.summary_line, flush=True)
@@ -79,10 +89,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_suite(args: argparse.Namespace) -> int:
     tagged = [s for s in list_scenarios() if isinstance(s, Scenario) and args.tag in s.tags]
-    chosen = [s for s in tagged if not s.requires_db or (args.db or "").startswith(s.requires_db)]
+    chosen = [s for s in tagged if not s.requires_db or db_kind(args.db) in s.requires_db]
     for s in tagged:
         if s not in chosen:
-            _err(f"skipped {s.name}: it needs --db {s.requires_db}+psycopg://… (requires_db)")
+            _err(f"skipped {s.name}: it needs --db {DB_EXAMPLES[s.requires_db[0]]} "
+                 "(requires_db)")
     if not chosen:
         _err(f"no scenario has the tag {args.tag!r}; see `harness.py list`")
         return ExitCode.USAGE
@@ -151,11 +162,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from drill.report.index_page import record_run
 
     run_dir = Path(args.run_dir)
+    lang = choose_lang(args.lang)
     analysis = analyze(run_dir)
-    write_reports(run_dir, analysis)
+    write_reports(run_dir, analysis, lang)
     for problem in record_run(run_dir.resolve().parent, run_dir, analysis.summary):
         _err(problem)
-    print(analysis.line(), flush=True)
+    print(analysis.line(lang), flush=True)
     print(run_dir, flush=True)
     return analysis.exit_code
 
@@ -169,26 +181,35 @@ def cmd_defects(args: argparse.Namespace) -> int:
 
 
 def cmd_zoo(args: argparse.Namespace) -> int:
+    from drill.report.words import verdict_word
+
     chosen = zoo.selected(args.only)
     opts = RunOptions.from_args(args)
+    if opts.external:
+        given = f"--target {opts.target}" + (f" --target-url {opts.target_url}"
+                                              if opts.target_url else "")
+        raise DrillError(f"zoo plants defects in the reference shop the harness starts; "
+                         f"{given} is another shop", hint="drop --target/--target-url (run, "
+                                                          "suite and capacity drill your shop)")
     plan: list[tuple[str, zoo.Defect | None]] = [(d.scenario, d) for d in chosen]
     if not args.no_clean:
         plan += [(s, None) for s in zoo.scenarios_of(chosen)]
     rows: list[zoo.Outcome] = []
     for n, (scenario, defect) in enumerate(plan, 1):
-        what = defect.name if defect else "clean"
-        print(f"[zoo {n}/{len(plan)}] {scenario} with {what} ...", file=sys.stderr, flush=True)
+        what = defect.name if defect else _say(opts, "zoo_clean")
+        print(_say(opts, "zoo_case", n=n, total=len(plan), scenario=scenario, what=what),
+              file=sys.stderr, flush=True)
         r = zoo.run_case(scenario, defect, opts, {"seed": args.seed,
                                                   "time_scale": args.time_scale})
         rows.append(r)
-        print(f"[zoo {n}/{len(plan)}] {'ok' if r.ok else 'NOT OK'}: verdict {r.verdict}, "
-              f"failed {r.failed or '-'} ({r.wall_s:.0f} s) {r.run_dir}",
-              file=sys.stderr, flush=True)
+        print(_say(opts, "zoo_done", n=n, total=len(plan), wall=r.wall_s, run_dir=r.run_dir,
+                   ok=_say(opts, "zoo_ok" if r.ok else "zoo_not_ok"), failed=r.failed or "-",
+                   verdict=verdict_word(r.verdict, opts.lang)), file=sys.stderr, flush=True)
     print(zoo.table(rows), flush=True)
-    caught = sum(1 for r in rows if r.defect and r.ok)
     clean = [r for r in rows if not r.defect]
-    print(f"\n{caught}/{len(chosen)} defects caught; "
-          f"{sum(1 for r in clean if r.ok)}/{len(clean)} clean runs pass", flush=True)
+    print(_say(opts, "zoo_summary", caught=sum(1 for r in rows if r.defect and r.ok),
+               chosen=len(chosen), clean_ok=sum(1 for r in clean if r.ok), clean=len(clean)),
+          flush=True)
     missed = [r for r in rows if not r.ok]
     if not missed:
         return ExitCode.PASSED
@@ -202,8 +223,8 @@ def cmd_capacity(args: argparse.Namespace) -> int:
     opts = RunOptions.from_args(args)
     steps: list[capacity.Step] = []
     for n, rate in enumerate(rates, 1):
-        print(f"[capacity {n}/{len(rates)}] {scenario.name} at {rate:g} orders/s for "
-              f"{args.hold:g} s ...", file=sys.stderr, flush=True)
+        print(_say(opts, "capacity_step", n=n, total=len(rates), scenario=scenario.name,
+                   rate=rate, hold=args.hold), file=sys.stderr, flush=True)
         steps.append(capacity.run_step(scenario, rate, args.hold, opts))
         if steps[-1].verdict != "pass":
             break
@@ -258,10 +279,26 @@ def cmd_target(args: argparse.Namespace) -> int:
     return {0: ExitCode.PASSED, 1: ExitCode.FAILED}.get(code, ExitCode.INCONCLUSIVE)
 
 
+def cmd_world(args: argparse.Namespace) -> int:
+    """`world --print`: the fixed world's addresses and keys, to paste into a shop."""
+    from drill.stack.world import world_spec
+    from drill.stack.world_table import addresses, render, to_toml
+
+    spec = world_spec(args.world_ports, args.world)
+    if args.format == "toml":
+        print(to_toml(spec), end="")
+        return ExitCode.PASSED
+    if not spec.fixed:
+        raise DrillError("the world's ports are picked at start unless fixed",
+                         hint="give --world-ports BASE (e.g. 47000) or --world FILE")
+    print(render(addresses(spec), args.lang), end="", flush=True)
+    return ExitCode.PASSED
+
+
 COMMANDS = {"list": cmd_list, "validate": cmd_validate, "run": cmd_run, "suite": cmd_suite,
             "serve": cmd_serve, "check": cmd_check, "compare": cmd_compare,
             "defects": cmd_defects, "zoo": cmd_zoo, "capacity": cmd_capacity,
-            "target": cmd_target}
+            "target": cmd_target, "world": cmd_world, "gameday": cmd_gameday}
 
 
 def dispatch(args: argparse.Namespace) -> int:

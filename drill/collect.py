@@ -28,6 +28,8 @@ class CollectTargets:
     gateway_url: str
     suppliers: dict[str, str] = field(default_factory=dict)  # name -> url
     sink_url: str = ""
+    export: bool = True  # read GET /admin/export (False: a blind oracle, never asked)
+    metrics: bool = True  # read GET /metrics (the reference shop's; other shops have none)
 
 
 def _ledger(client: httpx.Client, base: str, kind: str) -> list[dict[str, Any]]:
@@ -70,6 +72,17 @@ def _write_atomically(path: Path, chunks: Iterable[str]) -> None:
         raise
 
 
+def _export(client: httpx.Client, targets: CollectTargets, path: Path,
+            errors: dict[str, str]) -> None:
+    auth = {"Authorization": f"Bearer {targets.admin_token}"}
+    try:
+        r = client.get(f"{targets.service_url.rstrip('/')}/admin/export", headers=auth)
+        r.raise_for_status()
+        _write_atomically(path, [json.dumps(r.json(), ensure_ascii=False)])
+    except (httpx.HTTPError, ValueError, OSError) as exc:
+        errors["export"] = f"GET {targets.service_url}/admin/export: {exc!r}"
+
+
 def collect(run_dir: str | Path, targets: CollectTargets, *, timeout_s: float = 30.0) -> None:
     """Write ledgers/*.jsonl, export.json, metrics.prom (and collect_errors.json if any failed)."""
     run = Path(run_dir)
@@ -94,18 +107,13 @@ def collect(run_dir: str | Path, targets: CollectTargets, *, timeout_s: float = 
                 _write_jsonl(led / f"{fname}.jsonl", _ledger(client, base, kind))
             except (httpx.HTTPError, ValueError, OSError) as exc:
                 errors[fname] = f"GET {base}/_fake/ledger?kind={kind}: {exc!r}"
-        auth = {"Authorization": f"Bearer {targets.admin_token}"}
+        if targets.export:
+            _export(client, targets, run / "export.json", errors)
         try:
-            r = client.get(f"{targets.service_url.rstrip('/')}/admin/export", headers=auth)
-            r.raise_for_status()
-            export = r.json()
-            _write_atomically(run / "export.json", [json.dumps(export, ensure_ascii=False)])
-        except (httpx.HTTPError, ValueError, OSError) as exc:
-            errors["export"] = f"GET {targets.service_url}/admin/export: {exc!r}"
-        try:
-            r = client.get(f"{targets.service_url.rstrip('/')}/metrics")
-            r.raise_for_status()
-            (run / "metrics.prom").write_text(r.text, encoding="utf-8")
+            if targets.metrics:
+                r = client.get(f"{targets.service_url.rstrip('/')}/metrics")
+                r.raise_for_status()
+                (run / "metrics.prom").write_text(r.text, encoding="utf-8")
         except (httpx.HTTPError, OSError) as exc:
             errors["metrics"] = f"GET {targets.service_url}/metrics: {exc!r}"
     path = run / "collect_errors.json"

@@ -10,13 +10,14 @@ SUPPLIERS = ("primary", "backup")
 GATEWAY, SINK, TOXIPROXY = "gateway", "sink", "toxiproxy"
 FAKES = (GATEWAY, *(f"supplier-{name}" for name in SUPPLIERS), SINK)
 
-# Toxiproxy links: who talks to whom through a proxy the faults can break.
+# Toxiproxy links: who talks to whom through a proxy the faults can break
+# (upstreams and listen addresses: drill/stack/links.py).
 SUPPLIER_LINKS = {name: f"supplier_{name}" for name in SUPPLIERS}   # service -> supplier
 GATEWAY_QUERY = "gateway_query"     # service -> gateway (order query)
 GATEWAY_NOTIFY = "gateway_notify"   # gateway -> service (payment notify)
 IM = "im"                           # service -> sink (alerts, mails)
 SMTP = "smtp"                       # service -> sink's SMTP relay ([sink] smtp = true)
-DB = "db"                           # service -> PostgreSQL
+DB = "db"                           # service -> its PostgreSQL or MariaDB/MySQL
 LINKS = (*SUPPLIER_LINKS.values(), GATEWAY_NOTIFY, GATEWAY_QUERY, IM, SMTP, DB)
 
 # The delivery service: one `service`, or one `api` plus `worker-1..N`.

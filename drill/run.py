@@ -42,7 +42,8 @@ from drill.faults.abort import AbortMonitor, Trip
 from drill.faults.executor import FaultExecutor
 from drill.faults.plan import plan as plan_faults
 from drill.history import HistoryWriter, merge_histories
-from drill.load import LoadRun, record_final_catalogue
+from drill.i18n import Lang
+from drill.load import LoadPlan, LoadRun, record_final_catalogue
 from drill.load.from_scenario import load_plan
 from drill.operator_bot import OperatorBot
 from drill.options import RunOptions
@@ -52,6 +53,7 @@ from drill.run_meta import new_run_dir, run_meta
 from drill.run_watch import StackWatch
 from drill.scenario import Scenario
 from drill.stack import ADMIN_TOKEN, Stack, StackOptions, admin_headers, seed_stock
+from drill.stack.links import print_link_table
 from drill.stack.processes import refuse_bad_targets
 
 
@@ -61,6 +63,7 @@ class RunResult:
     analysis: Analysis
     interrupted: bool
     errors: list[str] = field(default_factory=list)
+    lang: Lang = "en"
 
     @property
     def exit_code(self) -> int:
@@ -68,7 +71,7 @@ class RunResult:
 
     @property
     def summary_line(self) -> str:
-        return self.analysis.line()
+        return self.analysis.line(self.lang)
 
 
 class Run:
@@ -79,7 +82,8 @@ class Run:
         self.run_dir = new_run_dir(opts.out, scenario.name or "drill")
         self.stack = Stack(scenario, StackOptions(
             self.run_dir, db=opts.db, toxiproxy=opts.toxiproxy,
-            allow_non_loopback=opts.allow_non_loopback, defects=opts.defects))
+            allow_non_loopback=opts.allow_non_loopback, defects=opts.defects,
+            world=opts.world, target_url=opts.target_url))
         self.load: LoadRun | None = None
         self.executor: FaultExecutor | None = None
         self.abort = AbortMonitor(scenario.expect.abort, self.events, self._on_abort)
@@ -98,7 +102,7 @@ class Run:
         self.progress = Progress(self.events, planned_s=scenario.load.duration + 15,
                                  title=scenario.title,
                                  load_info=lambda: self.load.progress() if self.load else {},
-                                 fancy=opts.fancy)
+                                 fancy=opts.fancy, lang=opts.lang)
         self.watch = StackWatch(self.stack, self.events, lambda: self.executor,
                                 self.progress.alarm)
 
@@ -136,7 +140,7 @@ class Run:
         self.progress.close()
         if not self.opts.keep_up:
             self.errors += record_run(self.opts.out, self.run_dir, analysis.summary)
-        return RunResult(self.run_dir, analysis, self.interrupted, self.errors)
+        return RunResult(self.run_dir, analysis, self.interrupted, self.errors, self.opts.lang)
 
     # -- phases ------------------------------------------------------------------
     def _phases(self) -> None:
@@ -159,7 +163,7 @@ class Run:
         collect(self.run_dir, CollectTargets(
             service_url=self.stack.service_url, admin_token=ADMIN_TOKEN,
             gateway_url=self.stack.url("gateway"), suppliers=self.stack.supplier_urls,
-            sink_url=self.stack.url("sink")))
+            sink_url=self.stack.url("sink"), export=self.opts.export))
 
     def _prepare_folder(self) -> None:
         for sub in ("config", "logs", "ledgers"):
@@ -173,12 +177,13 @@ class Run:
 
     def _serve(self) -> None:
         print(json.dumps(self.stack.urls(), indent=1), flush=True)
-        self.progress.say("stack is up; press Ctrl-C to stop")
+        print_link_table(self.stack.links, self.opts.lang)   # where a shop's config points
+        self.progress.say(self.progress.word("stack_up"))
         threading.Event().wait(7 * 24 * 3600)   # until a signal raises Interrupted
 
     def _load(self) -> None:
         try:
-            plan = load_plan(self.scenario, self.stack.service_url, self.stack.url("gateway"))
+            plan = self._load_plan()
             self.load = LoadRun(plan, self.run_dir,
                                 allow_non_loopback=self.opts.allow_non_loopback,
                                 on_op=self.abort.observe if self.abort.rules else None)
@@ -206,6 +211,9 @@ class Run:
                 self.errors.append("load did not finish by its hard deadline; stopped")
                 break
         self.watch.stop_sampler(self.run_dir)
+
+    def _load_plan(self) -> LoadPlan:   # drill/targets/conduct.py adds the adapter
+        return load_plan(self.scenario, self.stack.service_url, self.stack.url("gateway"))
 
     def _drain(self) -> None:
         """Heal every fault, then wait (bounded by `settle`) until no paid order is undelivered."""
@@ -270,7 +278,7 @@ class Run:
             self._write_meta()      # the report reads meta.json (phases, toxiproxy, errors)
             state = self._state()
             analysis = analyze(self.run_dir, state)
-            write_reports(self.run_dir, analysis)
+            write_reports(self.run_dir, analysis, self.opts.lang)
             if self.interrupted == state.interrupted:
                 return analysis
 

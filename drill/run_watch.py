@@ -74,12 +74,16 @@ class StackWatch:
                    if p.pid is not None and p.alive()}
             if load.popen is not None:
                 out[LOCUST] = load.popen.pid
+            for i, worker in enumerate(load.workers, 1):   # master/worker: not the master's
+                out[f"{LOCUST}-worker-{i}"] = worker.pid     # children, each its own session
             out[CONDUCTOR] = os.getpid()
             return out
 
-        # only Locust forks workers; a process tree walk reads all of /proc, so the rest
-        # (the conductor above all: its tree is the whole stack) is sampled alone
-        self.sampler = SaturationSampler(pids, alone=(CONDUCTOR, *self.stack.components),
+        # only Locust forks workers (--processes); a process tree walk reads all of /proc, so
+        # the rest (the conductor above all: its tree is the whole stack) is sampled alone
+        workers = [f"{LOCUST}-worker-{i}" for i in range(1, len(load.workers) + 1)]
+        self.sampler = SaturationSampler(pids, alone=(CONDUCTOR, *workers,
+                                                      *self.stack.components),
                                          shop=[n for n in self.stack.components if is_shop(n)],
                                          probes={GATEWAY: self.stack.url(GATEWAY) + "/healthz"})
         self.sampler.start()

@@ -15,6 +15,7 @@ from typing import Any
 import uvicorn
 
 from runtime.announce import announce_ready
+from runtime.coalesce import CoalescingHttpToolsProtocol
 from runtime.loopback import NonLoopbackError, ensure_loopback
 
 
@@ -49,27 +50,31 @@ def bind_socket(host: str, port: int, *, allow_non_loopback: bool = False) -> so
 
 
 class _AnnouncingServer(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, ready_extra: dict[str, Any]) -> None:
+    def __init__(self, config: uvicorn.Config, ready_extra: dict[str, Any],
+                 announce: bool = True) -> None:
         super().__init__(config)
-        self._ready_extra = ready_extra
+        self._ready_extra, self._announce = ready_extra, announce
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
-        if not self.should_exit and sockets:
+        if not self.should_exit and sockets and self._announce:
             announce_ready(sockets[0].getsockname()[1], **self._ready_extra)
 
 
-def serve(app: Any, sock: socket.socket, *, log_level: str = "warning", **ready_extra: Any) -> None:
-    """Serve `app` on `sock` until SIGINT/SIGTERM; print READY once accepting."""
+def serve(app: Any, sock: socket.socket, *, log_level: str = "warning", announce: bool = True,
+          **ready_extra: Any) -> None:
+    """Serve `app` on `sock` until SIGINT/SIGTERM; print READY once accepting (unless not
+    `announce`: a forked sibling serving the same socket, whose parent announced)."""
     config = uvicorn.Config(
         app,
         loop="uvloop",
-        http="httptools",
+        http=CoalescingHttpToolsProtocol,   # httptools, one send() a response (coalesce.py)
         lifespan="on",
         access_log=False,
+        proxy_headers=False,      # nothing sits in front but TCP proxies: one middleware less
         log_level=log_level,
         timeout_graceful_shutdown=3,
         backlog=2048,
     )
-    server = _AnnouncingServer(config, ready_extra)
+    server = _AnnouncingServer(config, ready_extra, announce)
     server.run(sockets=[sock])

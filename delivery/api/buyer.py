@@ -39,10 +39,11 @@ def pay_params(ctx: Ctx, o: dict[str, Any], name: str) -> dict[str, str]:
 
 async def products(request: Request) -> Response:
     ctx = ctx_of(request)
-    counts = await ctx.db.tx(stock.stock_table)
+    local = [p.id for p in ctx.cfg.products if p.kind == "local"]
+    counts = await ctx.db.tx(stock.available_counts, local)
     return ok([{"id": p.id, "name": p.name, "price": f"{p.price:.2f}", "kind": p.kind,
-                "stock_available": counts.get(p.id, {}).get("available", 0)
-                if p.kind == "local" else None} for p in ctx.cfg.products])
+                "stock_available": counts.get(p.id, 0) if p.kind == "local" else None}
+               for p in ctx.cfg.products])
 
 
 def _risk_flag(request: Request, contact: str, ip: str, amount: Decimal, now: float) -> str:

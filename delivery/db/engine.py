@@ -3,9 +3,11 @@
 SQLite: calls run directly on the event loop (~20 µs each, far cheaper than a
 thread hop); one connection per process, `BEGIN IMMEDIATE` so concurrent
 processes (api + worker) serialise writers instead of failing on upgrade.
-PostgreSQL: calls run in a small thread pool (default 8) with a pooled
-connection each, so a slow database (toxiproxy `db` link) never blocks the
-loop; READ COMMITTED plus conditional UPDATEs (CAS) and unique constraints.
+PostgreSQL and MariaDB/MySQL: calls run in a small thread pool (default 8) with
+a pooled connection each, so a slow database (toxiproxy `db` link) never blocks
+the loop; READ COMMITTED (also on InnoDB, whose default REPEATABLE READ would
+serve stale snapshots to the reads between the CASes) plus conditional UPDATEs
+(CAS) and unique constraints.
 """
 
 from __future__ import annotations
@@ -39,8 +41,11 @@ class Db:
             )
             _sqlite_setup(self.engine)
         else:
+            mysql = url.startswith(("mysql", "mariadb"))
             self.engine = create_engine(url, pool_size=threads + 2, max_overflow=4,
-                                        pool_pre_ping=True)
+                                        pool_pre_ping=True, pool_recycle=3600 if mysql else -1,
+                                        **({"isolation_level": "READ COMMITTED"} if mysql
+                                           else {}))
             self._pool = ThreadPoolExecutor(threads, thread_name_prefix="pg")
 
     def create_schema(self) -> None:

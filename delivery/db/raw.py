@@ -1,9 +1,9 @@
 """The hot statements on the raw DBAPI cursor of the current transaction.
 
 A SQLAlchemy Core execution costs 35–80 µs of Python per statement; the same
-statement on the sqlite3/psycopg cursor costs a few µs plus the database's own
-work. SQL is written with `?` placeholders and rewritten once per text for
-psycopg (`%s`). Used inside `Db.tx` bodies only (same connection, same tx).
+statement on the sqlite3/psycopg/pymysql cursor costs a few µs plus the database's
+own work. SQL is written with `?` placeholders and rewritten once per text for
+psycopg and pymysql (`%s`). Used inside `Db.tx` bodies only (same connection, same tx).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def run(conn: Connection, sql: str, params: Any = (), *, many: bool = False) -> 
     DBAPI errors are raised as SQLAlchemy's (IntegrityError, OperationalError, ...) so
     callers and Db.tx's retry see the same exceptions as with Core statements."""
     cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    text = _pg(sql) if conn.dialect.name == "postgresql" else sql
+    text = sql if conn.dialect.name == "sqlite" else _pg(sql)
     try:
         (cur.executemany if many else cur.execute)(text, params)
     except conn.dialect.loaded_dbapi.Error as exc:
@@ -48,6 +48,8 @@ def marks(n: int) -> str:
 
 
 def for_update(conn: Connection, skip_locked: bool = False) -> str:
-    if conn.dialect.name != "postgresql":
+    """Row locks on PostgreSQL and MariaDB/MySQL (SKIP LOCKED: MariaDB >= 10.6, MySQL >= 8);
+    SQLite's BEGIN IMMEDIATE already serialises writers."""
+    if conn.dialect.name == "sqlite":
         return ""
     return " FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE"

@@ -2,13 +2,21 @@
 
 `dedupe` columns hold the natural key (trade_no, order_no, rule+window).
 Only the bug zoo writes anything else there, to let duplicates through.
+Times are `Double` (MySQL's plain FLOAT is 4 bytes: an epoch would lose its
+seconds); on MariaDB/MySQL every table is utf8mb4 with a binary collation, so
+codes and keys compare case- and accent-sensitively as on PostgreSQL and SQLite
+(the default collation takes `abc`, `ABC` and `abç` for one unique value).
+`utf8mb4_bin` still pads: a trailing space is ignored in comparisons (codes are
+stored trimmed; MariaDB's `utf8mb4_nopad_bin` has no MySQL 8 twin of that name).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Column,
-    Float,
+    Double,
     Index,
     Integer,
     MetaData,
@@ -19,6 +27,8 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+# MariaDB/MySQL table options (other dialects ignore them)
+MYSQL: dict[str, Any] = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
 
 orders = Table(
     "orders", metadata,
@@ -31,12 +41,13 @@ orders = Table(
     Column("ip", String(64), nullable=False, default=""),
     Column("status", String(20), nullable=False),
     Column("risk", String(20), nullable=False, default="ok"),  # ok | hold | post_review | blocked
-    Column("created_at", Float, nullable=False),
-    Column("expires_at", Float, nullable=False),
-    Column("paid_at", Float),
-    Column("delivered_at", Float),
+    Column("created_at", Double, nullable=False),
+    Column("expires_at", Double, nullable=False),
+    Column("paid_at", Double),
+    Column("delivered_at", Double),
     Column("trade_no", String(64)),
-    Column("updated_at", Float, nullable=False),
+    Column("updated_at", Double, nullable=False),
+    **MYSQL,
 )
 Index("ix_orders_status_created", orders.c.status, orders.c.created_at)
 Index("ix_orders_status_paid", orders.c.status, orders.c.paid_at)
@@ -49,7 +60,8 @@ card_keys = Table(
     Column("code", String(200), nullable=False, unique=True),
     Column("status", String(12), nullable=False),  # available | reserved | delivered
     Column("order_no", String(40)),
-    Column("updated_at", Float, nullable=False),
+    Column("updated_at", Double, nullable=False),
+    **MYSQL,
 )
 Index("ix_keys_product_status", card_keys.c.product_id, card_keys.c.status, card_keys.c.id)
 Index("ix_keys_order", card_keys.c.order_no)
@@ -61,7 +73,8 @@ payments = Table(
     Column("dedupe", String(100), nullable=False, unique=True),
     Column("order_no", String(40), nullable=False),
     Column("amount", String(20), nullable=False),
-    Column("received_at", Float, nullable=False),
+    Column("received_at", Double, nullable=False),
+    **MYSQL,
 )
 
 jobs = Table(  # the transactional outbox: deliveries, alert posts, buyer mails
@@ -73,11 +86,12 @@ jobs = Table(  # the transactional outbox: deliveries, alert posts, buyer mails
     Column("payload", Text, nullable=False, default="{}"),
     Column("state", String(10), nullable=False),  # pending | leased | done | failed
     Column("attempts", Integer, nullable=False, default=0),
-    Column("due_at", Float, nullable=False),
-    Column("lease_until", Float),
+    Column("due_at", Double, nullable=False),
+    Column("lease_until", Double),
     Column("claimed_by", String(64)),
-    Column("created_at", Float, nullable=False),
-    Column("updated_at", Float, nullable=False),
+    Column("created_at", Double, nullable=False),
+    Column("updated_at", Double, nullable=False),
+    **MYSQL,
 )
 Index("ix_jobs_kind_state_due", jobs.c.kind, jobs.c.state, jobs.c.due_at)
 
@@ -88,7 +102,8 @@ deliveries = Table(
     Column("dedupe", String(80), nullable=False, unique=True),
     Column("codes", Text, nullable=False),  # JSON list
     Column("source", String(10), nullable=False),  # local | primary | backup | manual
-    Column("created_at", Float, nullable=False),
+    Column("created_at", Double, nullable=False),
+    **MYSQL,
 )
 Index("ix_deliveries_order", deliveries.c.order_no)
 
@@ -102,9 +117,10 @@ supplier_calls = Table(
     Column("attempt", Integer, nullable=False),
     Column("status", Integer),
     Column("outcome", String(20), nullable=False),
-    Column("latency_ms", Float, nullable=False),
+    Column("latency_ms", Double, nullable=False),
     Column("error", Text),
-    Column("at", Float, nullable=False),
+    Column("at", Double, nullable=False),
+    **MYSQL,
 )
 Index("ix_calls_at", supplier_calls.c.at)
 Index("ix_calls_order", supplier_calls.c.order_no)
@@ -115,10 +131,11 @@ alerts = Table(
     Column("rule", String(40), nullable=False),
     Column("severity", String(10), nullable=False),
     Column("message", Text, nullable=False),
-    Column("window_start", Float, nullable=False),
-    Column("at", Float, nullable=False),
+    Column("window_start", Double, nullable=False),
+    Column("at", Double, nullable=False),
     Column("channels", Text, nullable=False),
     UniqueConstraint("rule", "window_start", name="uq_alert_rule_window"),
+    **MYSQL,
 )
 
 notices = Table(
@@ -126,8 +143,9 @@ notices = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("order_no", String(40), nullable=False),
     Column("kind", String(12), nullable=False),
-    Column("at", Float, nullable=False),
+    Column("at", Double, nullable=False),
     UniqueConstraint("order_no", "kind", name="uq_notice_order_kind"),
+    **MYSQL,
 )
 
 anomalies = Table(
@@ -136,18 +154,20 @@ anomalies = Table(
     Column("kind", String(30), nullable=False),  # bad_sign | amount_mismatch | unknown_order | ...
     Column("order_no", String(40)),
     Column("detail", Text, nullable=False),
-    Column("at", Float, nullable=False),
+    Column("at", Double, nullable=False),
+    **MYSQL,
 )
 Index("ix_anomalies_at", anomalies.c.at)
 
 audit_log = Table(  # the back office's operator actions (who, when, what, which order, outcome)
     "audit_log", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", Float, nullable=False),
+    Column("at", Double, nullable=False),
     Column("operator", String(64), nullable=False),
     Column("action", String(24), nullable=False),
     Column("order_no", String(40)),
     Column("outcome", String(12), nullable=False),  # done | noop | refused
     Column("detail", Text, nullable=False),  # JSON object
+    **MYSQL,
 )
 Index("ix_audit_at", audit_log.c.at)

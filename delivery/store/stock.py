@@ -123,6 +123,16 @@ def import_codes(conn: Connection, product_id: str, codes: list[str], now: float
     return len(fresh), len(codes) - len(fresh)
 
 
+_AVAILABLE_RAW = "SELECT count(*) FROM card_keys WHERE product_id = ? AND status = 'available'"
+
+
+def available_counts(conn: Connection, product_ids: list[str]) -> dict[str, int]:
+    """Available keys of each product: one index range a product (ix_keys_product_status), on
+    the raw cursor. The catalogue reads this on every buyer's look; `stock_table` counted every
+    key of every state (reserved and delivered too) for the one number buyers see."""
+    return {pid: int(raw.run(conn, _AVAILABLE_RAW, (pid,)).fetchone()[0]) for pid in product_ids}
+
+
 def stock_table(conn: Connection) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     rows = conn.execute(

@@ -29,6 +29,8 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         return Verdict(ID, True, "no failover expectation in this scenario")
     if src.faults is None:
         return missing(ID, "faults.jsonl")
+    if src.purchases is None and src.export is None:
+        return missing(ID, "supplier purchase ledgers", src.export_missing())
     fault_at = primary_fault_at(src)
     if fault_at is None:
         return Verdict(ID, None, "no successful fault on the primary supplier in faults.jsonl")

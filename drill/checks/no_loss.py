@@ -54,8 +54,8 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
                        f"delivered, refunded nor escalated with an alert",
                        [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
     if counts["unknown"]:
-        return Verdict(ID, None, f"{counts['unknown']} paid orders never seen delivered by buyers "
-                       "and the service export is missing", [], counts)
+        return Verdict(ID, None, f"{counts['unknown']} paid orders never seen delivered by buyers, "
+                       f"and their end is only in {src.export_missing()}", [], counts)
     return Verdict(ID, True, f"all {counts['paid']} paid orders resolved "
                    f"({counts['delivered']} delivered, {counts['refunded']} refunded, "
                    f"{counts['manual']} manual, {counts['accepted']} accepted)", [], counts)

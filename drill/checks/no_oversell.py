@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from drill.checks.evidence import buyer_orders
 from drill.checks.orders import example, order_index
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
@@ -23,8 +24,9 @@ def paid_units(src: Sources, local: dict[str, set[str]]
                ) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Local product -> units the gateway says were paid for and not refunded (sold), and
     the paid orders of that product that never got their codes."""
-    qty = {str(r.get("order_no")): int(r.get("quantity") or 1)
-           for r in src.export_list("orders") or []}
+    qty = {no: b.quantity for no, b in buyer_orders(src).items() if b.quantity}
+    qty.update({str(r.get("order_no")): int(r.get("quantity") or 1)
+                for r in src.export_list("orders") or []})
     units: dict[str, int] = defaultdict(int)
     undelivered: dict[str, list[str]] = defaultdict(list)
     for o in sorted(order_index(src).values(), key=lambda o: o.order_no):
@@ -44,16 +46,23 @@ def _supplier_issued(src: Sources) -> set[str] | None:
     return issued
 
 
-def check(src: Sources, spec: CheckSpec) -> Verdict:
-    if src.stock is None:
-        return missing(ID, "stock.json")
-    local: dict[str, set[str]] = {pid: set(codes) for pid, codes in
-                                  (src.stock.get("local") or {}).items()}
-    imported = set().union(*local.values()) if local else set()
+def stock_before(src: Sources) -> dict[str, int]:
+    """Keys a reused shop already had per product before this drill imported its own
+    (stock.json `before`, written for a target the user started; the reference shop the
+    harness starts begins empty)."""
+    raw = (src.stock or {}).get("before") or {}
+    return {str(k): int(v) for k, v in raw.items() if isinstance(v, int) and v > 0}
+
+
+def _trace(src: Sources, local: dict[str, set[str]], imported: set[str], before: dict[str, int]
+           ) -> tuple[list[tuple[str, str]], int, dict[str, set[str]]]:
+    """Where every delivered code came from: (findings, untraceable supplier codes, local
+    product -> its delivered codes). A reused shop's earlier keys count up to `before`."""
     issued = _supplier_issued(src)
     bad: list[tuple[str, str]] = []
     unknown = 0
     per_product: dict[str, set[str]] = defaultdict(set)
+    prior: dict[str, set[str]] = defaultdict(set)   # delivered keys from the earlier stock
     for o in sorted(order_index(src).values(), key=lambda o: o.order_no):
         sources = {c: str(d.get("source") or "")
                    for d in o.deliveries for c in d.get("codes") or []}
@@ -62,7 +71,9 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
             is_local = origin == "local" or (not origin and o.product_id in local)
             if is_local:
                 pid = o.product_id or ""
-                if code not in local.get(pid, imported):
+                if code not in local.get(pid, imported) and before.get(pid):
+                    prior[pid].add(code)
+                elif code not in local.get(pid, imported):
                     bad.append((o.order_no, f"local code {code} was never imported for {pid}"))
                 per_product[pid].add(code)
             elif code in imported:
@@ -72,14 +83,30 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
             elif code not in issued:
                 bad.append((o.order_no, f"code {code} ({origin or 'unknown source'}) was never "
                             "issued by a supplier nor imported"))
+    bad += [("", f"{len(codes)} delivered {pid} keys were not imported by this drill, more than "
+             f"the {before[pid]} keys in stock before it") for pid, codes in prior.items()
+            if len(codes) > before[pid]]
+    return bad, unknown, per_product
+
+
+def check(src: Sources, spec: CheckSpec) -> Verdict:
+    if src.stock is None:
+        return missing(ID, "stock.json")
+    local: dict[str, set[str]] = {pid: set(codes) for pid, codes in
+                                  (src.stock.get("local") or {}).items()}
+    before = stock_before(src)
+    imported = set().union(*local.values()) if local else set()
+    bad, unknown, per_product = _trace(src, local, imported, before)
     over = {pid: len(codes) for pid, codes in per_product.items()
-            if pid in local and len(codes) > len(local[pid])}
+            if pid in local and len(codes) > len(local[pid]) + before.get(pid, 0)}
     sold, undelivered = paid_units(src, local)
-    oversold = {pid: n for pid, n in sold.items() if n > len(local[pid])}
+    oversold = {pid: n for pid, n in sold.items() if n > len(local[pid]) + before.get(pid, 0)}
     not_in_stock = len(bad)
     bad += [(no, f"paid for {pid} after its {len(local[pid])} keys were sold ({sold[pid]} "
-             "units paid); no key to deliver") for pid in oversold for no in undelivered[pid]]
+             "units paid); no key to deliver") for pid in oversold
+            for no in undelivered.get(pid, [])]
     counts = {"delivered_local": {p: len(c) for p, c in per_product.items()},
+              "stock_before": before,
               "stock_local": {p: len(c) for p, c in local.items()}, "paid_local": sold,
               "oversold_products": over, "sold_beyond_stock": oversold,
               "codes_of_unknown_origin": unknown}

@@ -20,7 +20,10 @@ Record = dict[str, Any]
 
 @dataclass(frozen=True)
 class Sources:
-    """Outside observations first (buyers, gateway, suppliers, sink), then the service's export."""
+    """Outside observations first (buyers, gateway, suppliers, sink), then the service's export.
+
+    The export is optional enrichment: every checker decides from the outside records, or
+    answers *unknown* naming what is missing (`export_missing()`), never a vacuous pass."""
 
     history: list[Record] | None = None  # buyer + nemesis ops (§7)
     faults: list[Record] | None = None  # faults.jsonl
@@ -40,6 +43,20 @@ class Sources:
     # -- derived views (cheap; checkers call them as needed) -------------------
     def buyer_ops(self) -> list[Record]:
         return [op for op in self.history or [] if str(op.get("process", "")) != "nemesis"]
+
+    @property
+    def blind(self) -> bool:
+        """The run chose not to read the shop's export (`--no-export`, or an adapter without
+        one): its absence is a decision, not a component that was down."""
+        target = self.meta.get("target")
+        return self.meta.get("export") is False or (
+            isinstance(target, dict) and target.get("export") is False)
+
+    def export_missing(self) -> str:
+        """Why there is no export, in words, for an *unknown* verdict."""
+        if self.blind:
+            return "the shop's export, which this blind run does not read (--no-export)"
+        return "the service export"
 
     def export_list(self, key: str) -> list[Record] | None:
         if self.export is None:

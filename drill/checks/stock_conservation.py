@@ -29,6 +29,7 @@ from drill.checks.evidence import (
     real_buyer_ops,
     sold_out_refusals,
 )
+from drill.checks.no_oversell import stock_before
 from drill.checks.orders import example, order_index
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
@@ -104,6 +105,7 @@ def unknown_creates(src: Sources) -> list[tuple[float, str, int]]:
 def balances(src: Sources, local: dict[str, set[str]], read: tuple[float, dict[str, Record]],
              expiry_s: float | None) -> list[Balance]:
     t, shown = read
+    before = stock_before(src)
     buyers = [b for b in buyer_orders(src).values() if b.product_id in local]
     uncertain = unknown_creates(src)
     out = []
@@ -116,7 +118,9 @@ def balances(src: Sources, local: dict[str, set[str]], read: tuple[float, dict[s
         live = sum(b.quantity or 1 for b in mine if alive_at(b, t, expiry_s))
         live += sum(units for at, product, units in uncertain if product == pid
                     and (expiry_s is None or t - at <= expiry_s + grace(expiry_s)))
-        out.append(Balance(pid, len(keys), len(delivered & keys), available, live))
+        prior = min(before.get(pid, 0), len(delivered - keys))  # a reused shop's earlier keys
+        out.append(Balance(pid, len(keys) + before.get(pid, 0), len(delivered & keys) + prior,
+                           available, live))
     return out
 
 
@@ -166,7 +170,7 @@ def refused_while_free(src: Sources, local: dict[str, set[str]]
             continue
         times, units = held[pid]
         n = bisect_right(times, t)
-        free = len(local[pid]) - (units[n - 1] if n else 0)
+        free = len(local[pid]) + stock_before(src).get(pid, 0) - (units[n - 1] if n else 0)
         if free < qty:
             continue
         found += 1

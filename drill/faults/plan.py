@@ -80,6 +80,19 @@ TOXIC_RANGES: dict[str, tuple[int, int]] = {
 }
 
 
+DB_NAMES = {"postgresql": "PostgreSQL", "mysql": "MariaDB/MySQL"}
+DB_EXAMPLES = {"postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+               "mysql": "mysql+pymysql://root@127.0.0.1:3306/test"}
+
+
+def db_kind(db_url: str | None) -> str:
+    """"postgresql", "mysql" (MariaDB too) or "sqlite" (the default) for a --db URL."""
+    scheme = (db_url or "").split(":", 1)[0].split("+", 1)[0].lower()
+    if scheme in ("postgresql", "postgres"):
+        return "postgresql"
+    return "mysql" if scheme in ("mysql", "mariadb") else "sqlite"
+
+
 def _target_problem(where: str, f: Fault, workers: int, db_url: str | None,
                     smtp: bool) -> str | None:
     fam = family(f.target, workers)
@@ -87,10 +100,10 @@ def _target_problem(where: str, f: Fault, workers: int, db_url: str | None,
         known = ", ".join((*LINKS, *process_targets(workers)))
         hint = " (kill a worker only with [service] workers >= 1)" if WORKER in f.target else ""
         return f"{where}.target = {f.target!r} is unknown; known: {known}{hint}"
-    if f.target == DB and not (db_url or "").startswith("postgresql"):
+    if f.target == DB and db_kind(db_url) == "sqlite":
         return (f"{where}.target = 'db': the db link exists only when the shop runs on "
-                "PostgreSQL; run with --db postgresql+psycopg://postgres@127.0.0.1:5432/test "
-                "or drop this fault")
+                f"PostgreSQL or MariaDB/MySQL; run with --db {DB_EXAMPLES['postgresql']} "
+                f"or --db {DB_EXAMPLES['mysql']}, or drop this fault")
     if f.target == SMTP and not smtp:
         return (f"{where}.target = 'smtp': the smtp link exists only when the shop mails over "
                 "SMTP; set [sink] smtp = true or drop this fault")

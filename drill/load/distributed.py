@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from drill.load.progress import ProgressCounts
+
 MASTER_FILE = "master.json"
 OPS_MESSAGE = "faka_drill_ops"
 COUNTS_MESSAGE = "faka_drill_counts"
@@ -47,6 +49,7 @@ def on_master_init(runner: Any, out_dir: str) -> None:
     """On the master: receive shipped ops and counts, then announce the bound port."""
     if not is_master(runner):
         return
+    progress: dict[str, ProgressCounts] = {}   # per remote worker: the conductor's live view
 
     def on_ops(environment: Any, msg: Any, **_: Any) -> None:
         lines = (msg.data or {}).get("lines") or []
@@ -54,8 +57,13 @@ def on_master_init(runner: Any, out_dir: str) -> None:
             with open(_node_file(out_dir, "history", msg.node_id, ".jsonl"), "a",
                       encoding="utf-8") as fh:
                 fh.write("\n".join(str(line) for line in lines) + "\n")
+            _count(progress.setdefault(str(msg.node_id), ProgressCounts()), lines,
+                   _node_file(out_dir, "progress", msg.node_id, ".json"))
 
     def on_counts(environment: Any, msg: Any, **_: Any) -> None:
+        if str(msg.node_id) in progress:      # the worker ended: its last snapshot, whole
+            progress[str(msg.node_id)].write(_node_file(out_dir, "progress", msg.node_id,
+                                                        ".json"), force=True)
         _node_file(out_dir, "counts", msg.node_id, ".json").write_text(
             json.dumps(msg.data or {}), encoding="utf-8")
 
@@ -66,6 +74,17 @@ def on_master_init(runner: Any, out_dir: str) -> None:
     tmp.write_text(json.dumps({"port": int(runner.server.port), "pid": os.getpid()}),
                    encoding="utf-8")
     tmp.replace(path)  # whole or absent: LoadRun never reads half a file
+
+
+def _count(counts: ProgressCounts, lines: list[Any], path: Path) -> None:
+    """Feed shipped op lines to a remote worker's progress and write its snapshot."""
+    for line in lines:
+        try:
+            op = json.loads(line)
+            counts.feed(str(op["type"]), str(op["f"]), op.get("value") or {}, float(op["time"]))
+        except (ValueError, TypeError, KeyError):
+            continue
+    counts.write(path)
 
 
 def shipper(runner: Any) -> Callable[[list[str]], None]:

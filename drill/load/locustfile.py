@@ -37,6 +37,7 @@ from drill.load.mix import choose, snooper_due
 from drill.load.op_recorder import OpRecorder
 from drill.load.plan import LoadPlan, arrival_offsets, rate_at, users_at
 from drill.load.snooper import Victim, run_snooper
+from drill.load.target_flow import run_target_flow
 from runtime.orphans import tie_forked_children
 
 # Locust imports this file before it forks --processes workers: each dies with its master.
@@ -138,7 +139,8 @@ def _start_one(user: FastHttpUser, intended_at: float) -> None:
 
     client = getattr(user, "lean", None) or user.client
     choice = choose(PLAN, rng)
-    result = run_flow(client, PLAN, _writer(), f"buyer-{pid}-{seq}",
+    flow = run_target_flow if PLAN.target else run_flow  # an adapter's shop, or the reference
+    result = flow(client, PLAN, _writer(), f"buyer-{pid}-{seq}",
                       product=PLAN.products[seq % len(PLAN.products)], contact=contact,
                       buyer_ip=buyer_ip, choice=choice, intended_at=intended_at, fire=fire)
     if result.order_no and result.token:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from drill.history import Op, OpType
+from drill.load.progress import ProgressCounts
 
 
 class OpRecorder:
@@ -26,6 +27,8 @@ class OpRecorder:
     def __init__(self, directory: str | Path, *, flush_every: int = 256,
                  sink: Callable[[list[str]], None] | None = None) -> None:
         self.path = Path(directory) / f"history-{os.getpid()}.jsonl"
+        self.progress_path = Path(directory) / f"progress-{os.getpid()}.json"
+        self.progress = ProgressCounts()   # the conductor's live view: no op parsing there
         self.flush_every = flush_every
         self.sink = sink
         self._buf: list[str] = []
@@ -33,11 +36,16 @@ class OpRecorder:
 
     def op(self, process: str, type_: OpType, f: str, value: dict[str, Any],
            at: float | None = None) -> None:
-        self._buf.append(Op(process, type_, f, value, time.time() if at is None else at).to_line())
+        when = time.time() if at is None else at
+        self._buf.append(Op(process, type_, f, value, when).to_line())
+        self.progress.feed(type_, f, value, when)
         if len(self._buf) >= self.flush_every:
             self.flush()
 
-    def flush(self) -> None:
+    def flush(self, *, final: bool = False) -> None:
+        if self.sink is None and (self._buf or final):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.progress.write(self.progress_path, force=final)
         if not self._buf:
             return
         if self.sink is not None:
@@ -45,14 +53,13 @@ class OpRecorder:
             self.sink(lines)
             return
         if self._fh is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - long-lived
         lines, self._buf = self._buf, []
         self._fh.write("\n".join(lines) + "\n")
         self._fh.flush()
 
     def close(self) -> None:
-        self.flush()
+        self.flush(final=True)
         if self._fh is not None:
             self._fh.close()
             self._fh = None

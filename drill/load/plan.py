@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,11 @@ class LoadPlan:
     # of them (default all) the runner starts here, the rest join from other machines.
     workers: int = 0
     local_workers: int | None = None
+    # A target adapter (drill/targets) drives the buyers instead of the reference flow:
+    # its name, options and the world it sees (drill/load/target_flow.py). "" = reference.
+    target: str = ""
+    target_options: tuple[tuple[str, str], ...] = ()
+    target_world: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         problems = []
@@ -127,6 +132,7 @@ class LoadPlan:
         raw["products"] = tuple(raw.get("products", ()))
         raw["steps"] = tuple((float(a), float(b)) for a, b in raw.get("steps", ()))
         raw["quantity_mix"] = tuple((int(q), float(w)) for q, w in raw.get("quantity_mix", ()))
+        raw["target_options"] = tuple((str(k), str(v)) for k, v in raw.get("target_options", ()))
         return cls(**raw)
 
     @classmethod

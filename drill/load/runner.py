@@ -107,7 +107,8 @@ class LoadRun:
         if self.popen is not None:
             raise RuntimeError("LoadRun.start() called twice; make a new LoadRun per load phase")
         self.work.mkdir(parents=True, exist_ok=True)
-        for stale in [*self.work.glob("history-*.jsonl"), *self.work.glob("counts-*.json")]:
+        for stale in [*self.work.glob("history-*.jsonl"), *self.work.glob("counts-*.json"),
+                      *self.work.glob("progress-*.json")]:
             stale.unlink()
         plan_path = self.work / "plan.json"
         plan_path.write_text(self.plan.to_json(), encoding="utf-8")

@@ -13,6 +13,7 @@ from drill.checks.metrics import compute_metrics
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import Verdict
+from drill.report.requests import request_table
 
 
 def fault_windows(src: Sources) -> list[dict[str, Any]]:
@@ -62,6 +63,7 @@ def build_summary(run_dir: Path, verdicts: list[Verdict], spec: CheckSpec, src: 
         "faults": fault_windows(src),
         "toxiproxy": meta.get("toxiproxy"),
         "load": {k: v for k, v in (src.load or {}).items() if k != "plan"},
+        "requests": [row.to_dict() for row in request_table(src.history)],
         "collect_errors": (src.collect_errors or {}).get("errors", {}),
         "errors": meta.get("errors", []),
         "missing": [name for name, value in (("history.jsonl", src.history),

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from drill.i18n import Lang
 from drill.report.html import render_html
 from drill.report.junit import write_junit
 
@@ -13,13 +14,14 @@ if TYPE_CHECKING:
     from drill.analyze import Analysis
 
 
-def write_reports(run_dir: Path, analysis: Analysis) -> Path:
-    """Write the three reports of `analysis`; return the report.html path."""
+def write_reports(run_dir: Path, analysis: Analysis, lang: Lang = "en") -> Path:
+    """Write the three reports of `analysis`, the human parts in `lang`; return report.html.
+    summary.json stays language-neutral and records `lang`."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    summary = analysis.summary
+    summary = {**analysis.summary, "lang": lang}
     (run_dir / "summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False,
                                                      default=str), encoding="utf-8")
-    write_junit(run_dir / "junit.xml", summary)
+    write_junit(run_dir / "junit.xml", summary, lang)
     out = run_dir / "report.html"
-    out.write_text(render_html(summary, analysis.charts), encoding="utf-8")
+    out.write_text(render_html(summary, analysis.charts, lang), encoding="utf-8")
     return out

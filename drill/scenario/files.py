@@ -107,7 +107,7 @@ def load_scenario(name_or_path: str, *, db_url: str | None = None, for_run: bool
     """Read, validate everything (also knobs and the fault timeline) and return the scenario.
 
     `db_url` is the shop database the run will use: faults on the `db` link need
-    one the proxy can stand in front of (PostgreSQL). Overrides win over the file.
+    one the proxy can stand in front of (PostgreSQL, MariaDB/MySQL). Overrides win over the file.
     """
     path = resolve(name_or_path)
     try:

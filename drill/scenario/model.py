@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from drill.scenario.abort_rules import parse_abort_rule
+from drill.scenario.gameday import GameDay
 from drill.scenario.load import Load
 from drill.scenario.service import (
     Count,
@@ -204,7 +205,8 @@ class Scenario(Strict):
     time_scale: float = Field(1.0, gt=0, le=100_000)
     seed: int = 0
     allow_long: bool = False                     # opt in to durations over 24 h (soaks)
-    requires_db: Literal["postgresql"] | None = None   # a drill of the shop's own database
+    # a drill of the shop's own database: the --db kinds it runs on ("postgresql", "mysql")
+    requires_db: tuple[Literal["postgresql", "mysql"], ...] = ()
     catalogue: tuple[Product, ...] = Field(min_length=1)
     suppliers: dict[Literal["primary", "backup"], SupplierSpec] = Field(default_factory=dict)
     gateway: FakeSpec = FakeSpec()
@@ -215,8 +217,14 @@ class Scenario(Strict):
     docker: Docker = Docker()
     operator: Operator = Operator()
     expect: Expect = Expect()
+    gameday: GameDay | None = None               # harness.py gameday: plan and incident pool
     name: str = ""                               # set from the file name
     path: str = ""
+
+    @field_validator("requires_db", mode="before")
+    @classmethod
+    def _one_db(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value      # "postgresql" = ["postgresql"]
 
     @model_validator(mode="after")
     def _products(self) -> Scenario:

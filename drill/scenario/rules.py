@@ -2,13 +2,13 @@
 
 The model (model.py) checks types and ranges field by field; these rules need
 the whole file or the run's options: the fakes' knobs, and the fault timeline
-against the stack the run will really have (a `db` fault needs PostgreSQL).
+against the stack the run will really have (a `db` fault needs PostgreSQL or MariaDB).
 """
 
 from __future__ import annotations
 
 from drill.components import GATEWAY, SINK, supplier_component
-from drill.faults.plan import fault_problems
+from drill.faults.plan import DB_EXAMPLES, DB_NAMES, db_kind, fault_problems
 from drill.scenario.knobs import knob_problems
 from drill.scenario.model import Scenario
 
@@ -22,16 +22,21 @@ def scenario_problems(scenario: Scenario, *, db_url: str | None = None,
     Not `for_run` (validate, list): a drill that declares `requires_db` is checked as if
     run on that database; `for_run`: the run's own --db must be that database."""
     out: list[str] = []
-    if scenario.requires_db and not (db_url or "").startswith(scenario.requires_db):
+    needs = scenario.requires_db
+    if needs and db_kind(db_url) not in needs:
         if for_run or db_url is not None:
-            out.append(f"requires_db = {scenario.requires_db!r}: this drill needs the shop on "
-                       "PostgreSQL; run it with --db postgresql+psycopg://postgres@127.0.0.1:"
-                       "5432/test")
+            out.append(f"requires_db = {list(needs)}: this drill needs the shop on "
+                       f"{' or '.join(DB_NAMES[k] for k in needs)}; run it with "
+                       + " or ".join(f"--db {DB_EXAMPLES[k]}" for k in needs))
         else:
-            db_url = f"{scenario.requires_db}://(as the drill requires)"
+            db_url = f"{needs[0]}://(as the drill requires)"
     out += knob_problems(GATEWAY, scenario.gateway.behaviour, "gateway.behaviour")
     out += knob_problems(SINK, scenario.sink.behaviour, "sink.behaviour")
     for name, spec in scenario.suppliers.items():
         out += knob_problems(supplier_component(name), spec.behaviour,
                              f"suppliers.{name}.behaviour")
+    if scenario.gameday is not None:
+        from drill.gameday.setup import pool_problems  # the game day's own rules
+
+        out += pool_problems(scenario, db_url=db_url)
     return out + fault_problems(scenario, db_url=db_url)

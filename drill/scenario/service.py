@@ -10,7 +10,14 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from delivery.defects import ALL_DEFECTS
 
@@ -109,6 +116,7 @@ class BuyerNotice(_Section):
 class Service(Strict):
     order_expiry_s: Positive | None = None
     workers: int = Field(0, ge=0, le=8)         # separate `--role worker` processes (0: none)
+    api_processes: int = Field(1, ge=1, le=8)   # with workers > 0: `--role api --processes N`
     supplier_policy: SupplierPolicy = SupplierPolicy()
     worker: WorkerTuning = WorkerTuning()
     reconcile: Reconcile = Reconcile()
@@ -116,6 +124,14 @@ class Service(Strict):
     monitor: Monitor = Monitor()
     buyer_notice: BuyerNotice = BuyerNotice()
     defects: tuple[str, ...] = ()
+
+    @field_validator("api_processes")
+    @classmethod
+    def _api_needs_workers(cls, n: int, info: ValidationInfo) -> int:
+        if n > 1 and not info.data.get("workers"):
+            raise ValueError(f"api_processes = {n} needs workers >= 1 (API processes serve HTTP; "
+                             "deliveries run in separate worker processes)")
+        return n
 
     @field_validator("defects")
     @classmethod

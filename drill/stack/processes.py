@@ -8,13 +8,14 @@ Stop order is the reverse; SIGKILL after the grace, so nothing outlives us.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from drill.components import (
     API,
@@ -34,16 +35,21 @@ from drill.components import (
     supplier_component,
     worker_component,
 )
-from drill.errors import StackError, TargetError
+from drill.errors import StackError
 from drill.scenario import Scenario
-from drill.stack.credentials import GATEWAY_KEY, GATEWAY_PID, supplier_credentials
-from drill.stack.postgres_schema import create_schema, schema_name, with_search_path
+from drill.stack.credentials import supplier_credentials
+from drill.stack.links import Link, Upstreams, create_links, db_upstream, declare_links, repointed
+from drill.stack.run_database import run_db_url
 from drill.stack.service_config import ServiceUrls, service_config, supplier_spec, supplier_stock
 from drill.stack.toxiproxy_choice import choose_toxiproxy, toxiproxy_process
 from drill.stack.toxiproxy_client import ToxiproxyClient
-from runtime import ManagedProcess, NonLoopbackError, ProcessError, ensure_loopback
+from drill.stack.world import SINK_SMTP, WorldSpec
+from runtime import ManagedProcess, ProcessError
 
 PY = sys.executable
+# The module run as the shop (`python -m <module> --config ... --port 0`): the reference
+# service by default; bench/harness_cost.py sets bench.standin_shop to measure the harness alone.
+SERVICE_MODULE_ENV = "FAKA_DRILL_SERVICE_MODULE"
 
 
 @dataclass
@@ -54,6 +60,8 @@ class StackOptions:
     allow_non_loopback: bool = False
     defects: tuple[str, ...] = ()
     extra_env: dict[str, str] = field(default_factory=dict)
+    world: WorldSpec = field(default_factory=WorldSpec)  # fixed ports, credentials
+    target_url: str | None = None           # a shop the user started: the stack starts none
 
 
 def _parallel(fn: Any, items: list[Any]) -> list[BaseException]:
@@ -75,21 +83,9 @@ def _parallel(fn: Any, items: list[Any]) -> list[BaseException]:
 
 
 def db_target(db: str | None, allow_non_loopback: bool) -> tuple[str, str | None]:
-    """("sqlite" | "postgresql", the PostgreSQL host:port to proxy) of a `--db` option;
+    """("sqlite" | "postgresql" | "mysql", the server's host:port to proxy) of a `--db` option;
     a bad scheme or a host off loopback (without opt-in) is refused here, before any start."""
-    if not db:
-        return "sqlite", None
-    scheme = db.split(":", 1)[0]
-    if not scheme.startswith(("postgresql", "sqlite")):
-        raise StackError(f"--db {db!r}: use postgresql+psycopg://… or sqlite:///…")
-    if not scheme.startswith("postgresql"):
-        return "sqlite", None
-    host = urlsplit(db).hostname or "127.0.0.1"
-    try:
-        ensure_loopback(host, allow=allow_non_loopback, what="--db host")
-    except NonLoopbackError as exc:
-        raise TargetError(str(exc)) from None
-    return "postgresql", f"{host}:{urlsplit(db).port or 5432}"
+    return db_upstream(db, allow_non_loopback=allow_non_loopback)
 
 
 def refuse_bad_targets(db: str | None, toxiproxy: str | None, allow_non_loopback: bool) -> None:
@@ -109,7 +105,8 @@ class Stack:
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="spawn")
         self.toxiproxy: ToxiproxyClient | None = None
         self.toxiproxy_info: dict[str, Any] = {}
-        self.db_schema: str | None = None
+        self.db_schema: str | None = None        # PostgreSQL schema / MySQL database of the run
+        self.links: list[Link] = []             # the proxies, once created (drill/stack/links.py)
         self.db_kind, self._db_upstream = db_target(opts.db, opts.allow_non_loopback)
         self.toxiproxy_choice = choose_toxiproxy(opts.toxiproxy,
                                                  allow_non_loopback=opts.allow_non_loopback)
@@ -122,6 +119,8 @@ class Stack:
 
     @property
     def service_url(self) -> str:
+        if self.opts.target_url:
+            return self.opts.target_url.rstrip("/")
         return (self.components.get(SERVICE) or self.components[API]).url
 
     def url(self, name: str) -> str:
@@ -181,10 +180,11 @@ class Stack:
 
     def _start_fakes(self) -> None:
         s = self.scenario
-        common = ["--port", "0", "--time-scale", str(s.time_scale)]
+        common = ["--time-scale", str(s.time_scale)]
+        w = self.opts.world
         seeds = {name: str(s.seed * 10 + i) for i, name in enumerate(FAKES)}  # distinct streams
         gw = [PY, "-m", "fakes.payment", *common, "--seed", seeds[GATEWAY],
-              "--pid", GATEWAY_PID, "--key", GATEWAY_KEY]
+              "--port", str(w.port(GATEWAY)), "--pid", w.pid, "--key", w.key]
         if s.gateway.schedule:
             gw += ["--schedule", s.gateway.schedule]
         procs = [self._add(GATEWAY, gw + _behaviour(s.gateway.behaviour))]
@@ -192,66 +192,77 @@ class Stack:
             spec = supplier_spec(s, name)
             key, secret = supplier_credentials(name)
             stock = ",".join(f"{k}={v}" for k, v in supplier_stock(s, name).items())
-            argv = [PY, "-m", "fakes.supplier", *common, "--seed", seeds[supplier_component(name)],
-                    "--name", name, "--api-key", key,
+            comp = supplier_component(name)
+            argv = [PY, "-m", "fakes.supplier", *common, "--seed", seeds[comp], "--port",
+                    str(w.port(comp)), "--name", name, "--api-key", key,
                     "--api-secret", secret, "--semantics", spec.semantics]
             argv += (["--stock", stock] if stock else []) + _behaviour(spec.behaviour)
-            procs.append(self._add(supplier_component(name), argv))
-        sink = [PY, "-m", "fakes.sink", *common, "--seed", seeds[SINK],
+            procs.append(self._add(comp, argv))
+        sink = [PY, "-m", "fakes.sink", *common, "--seed", seeds[SINK], "--port",
+                str(w.port(SINK)), "--smtp-port", str(w.port(SINK_SMTP)),
                 *_behaviour(s.sink.behaviour)]
         procs.append(self._add(SINK, sink))
         self.start_procs(procs)
 
-    def _start_service(self) -> None:
+    def _links(self) -> ServiceUrls:
+        """Every link (at the world's fixed ports, if any); where the shop reaches them."""
         assert self.toxiproxy is not None
-        toxi = self.toxiproxy
+        toxi, w = self.toxiproxy, self.opts.world
         hostport = {n: f"127.0.0.1:{self.components[n].port}" for n in FAKES}
-        for name in SUPPLIERS:
-            toxi.create(SUPPLIER_LINKS[name], hostport[supplier_component(name)])
-        toxi.create(GATEWAY_QUERY, hostport[GATEWAY])
-        toxi.create(IM, hostport[SINK])
-        smtp = ""
-        if self.scenario.sink.smtp:
-            smtp = toxi.create(SMTP, f"127.0.0.1:{self.components[SINK].ready['smtp_port']}")
-        toxi.create(GATEWAY_NOTIFY, hostport[GATEWAY])      # repointed once the service runs
+        smtp_port = self.components[SINK].ready["smtp_port"] \
+            if self.scenario.sink.smtp or self.opts.target_url else None
+        self.links = create_links(toxi, declare_links(Upstreams(
+            gateway=hostport[GATEWAY], sink=hostport[SINK],
+            suppliers={n: hostport[supplier_component(n)] for n in SUPPLIERS},
+            smtp=f"127.0.0.1:{smtp_port}" if smtp_port else "",
+            db=self._db_upstream or "", db_kind=self.db_kind)),   # notify: repointed later
+            listen=w.listen)
+        smtp = toxi.links.get(SMTP, "")
         db_url = f"sqlite:///{(self.opts.run_dir / 'shop.sqlite3').resolve()}"
         if self.opts.db and self.db_kind == "sqlite":
             db_url = self.opts.db
         if self._db_upstream and self.opts.db:
-            listen = toxi.create(DB, self._db_upstream)
-            parts = urlsplit(self.opts.db)
-            netloc = parts.netloc.rsplit("@", 1)
-            netloc[-1] = listen
-            db_url = urlunsplit(parts._replace(netloc="@".join(netloc)))
-            self.db_schema = schema_name(self.opts.run_dir.name)
-            create_schema(self.opts.db, self.db_schema)
-            db_url = with_search_path(db_url, self.db_schema)
-        urls = ServiceUrls(
+            db_url, self.db_schema = run_db_url(self.opts.db, self.db_kind, toxi.links[DB],
+                                                self.opts.run_dir.name)
+        return ServiceUrls(
             public_base_url=toxi.url_of(GATEWAY_NOTIFY),
             gateway_query_url=toxi.url_of(GATEWAY_QUERY),
             gateway_public_url=self.url(GATEWAY),
             suppliers={n: toxi.url_of(SUPPLIER_LINKS[n]) for n in SUPPLIERS},
             im_url=toxi.url_of(IM), db_url=db_url, smtp=smtp)
+
+    def _start_service(self) -> None:
+        assert self.toxiproxy is not None
+        toxi, urls = self.toxiproxy, self._links()
+        if self.opts.target_url:            # the user's shop: the gateway notifies it
+            target = urlsplit(self.opts.target_url)
+            toxi.repoint(GATEWAY_NOTIFY, f"{target.hostname}:{target.port or 80}")
+            return
         cfg = service_config(self.scenario, urls, defects=self.opts.defects)
+        cfg["gateway"].update(pid=self.opts.world.pid, key=self.opts.world.key)
         cfg_path = self.opts.run_dir / "config" / "service.json"
         cfg_path.parent.mkdir(parents=True, exist_ok=True)
         cfg_path.write_text(json.dumps(cfg, indent=2), encoding="utf-8")
         env = dict(self.opts.extra_env)
         if cfg["defects"]:
             env["FAKA_DRILL_ALLOW_DEFECTS"] = "1"
-        base = [PY, "-m", "delivery", "--config", str(cfg_path.resolve()), "--port", "0",
+        module = os.environ.get(SERVICE_MODULE_ENV) or "delivery"
+        base = [PY, "-m", module, "--config", str(cfg_path.resolve()), "--port", "0",
                 "--time-scale", str(self.scenario.time_scale)]
         workers = self.scenario.service.workers
         if workers == 0:
             front = self._add(SERVICE, base, env)
             self.start_procs([front])
         else:
-            front = self._add(API, [*base, "--role", "api"], env)
+            api = ["--processes", str(self.scenario.service.api_processes)] if (
+                self.scenario.service.api_processes > 1) else []
+            front = self._add(API, [*base, "--role", "api", *api], env)
             procs = [self._add(worker_component(i), [*base, "--role", "worker", "--worker-id",
                                                      worker_component(i)], env)
                      for i in range(1, workers + 1)]
             self.start_procs([front, *procs])
         toxi.repoint(GATEWAY_NOTIFY, f"127.0.0.1:{front.port}")
+        self.links = repointed(self.links, GATEWAY_NOTIFY, f"127.0.0.1:{front.port}")
 
     def stop(self, grace: float = 3.0, *, parallel: bool = False) -> list[str]:
         """Stop everything, service first (all at once when `parallel`); never raises."""

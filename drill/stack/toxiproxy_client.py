@@ -36,12 +36,13 @@ class ToxiproxyClient:
             return r.text.strip()                 # older servers answer plain text
         return str(data.get("version", "?")) if isinstance(data, dict) else str(data)
 
-    def create(self, name: str, upstream: str) -> str:
-        """A fresh proxy `name` -> `upstream` on a free loopback port; its listen address."""
+    def create(self, name: str, upstream: str, listen: str = "127.0.0.1:0") -> str:
+        """A fresh proxy `name` -> `upstream` on `listen` (default a free loopback port); its
+        listen address."""
         if self._call("GET", f"/proxies/{name}", name, missing_ok=True) is not None:
             self._call("DELETE", f"/proxies/{name}", name)    # left over from an earlier run
         proxy = self._call("POST", "/proxies", name, json={
-            "name": name, "upstream": upstream, "listen": "127.0.0.1:0", "enabled": True})
+            "name": name, "upstream": upstream, "listen": listen, "enabled": True})
         self.links[name] = str(proxy["listen"])
         return self.links[name]
 

@@ -44,6 +44,7 @@ class Buy:
 @dataclass
 class FlowOutcome:
     order_no: str | None = None
+    secret: str | None = None  # the order's read secret, when the shop has one
     paid_seen_at: float | None = None  # wall time the gateway accepted the payment
     delivered_at: float | None = None  # wall time the buyer first saw `delivered`
 
@@ -67,10 +68,10 @@ def buyer_flow(adapter: TargetAdapter, http: HttpClient, gateway: Gateway, buy: 
     except Exception as exc:
         _failed(record, "create_order", exc, product_id=buy.product_id)
         return out
-    out.order_no = order.order_no
+    out.order_no, out.secret = order.order_no, order.secret
     amount = str(order.amount) if order.amount is not None else None
-    record("ok", "create_order", {"order_no": order.order_no, "product_id": buy.product_id,
-                                  "amount": amount})
+    done = {"order_no": order.order_no, "product_id": buy.product_id, "amount": amount}
+    record("ok", "create_order", {**done, "token": order.secret} if order.secret else done)
     if not buy.pay:
         return out
     record("invoke", "pay", {"order_no": order.order_no})

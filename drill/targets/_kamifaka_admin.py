@@ -13,6 +13,7 @@ from drill.targets._world import Gateway
 
 TOKEN_LIFE_S = 50 * 60  # kamiFaka's tokens expire after 1 h; log in again before that
 MAX_PAGES = 50  # 20 rows a page
+MAX_CARD_PAGES = 1000  # the card list is every key of the shop, 20 a page
 
 
 class KamifakaAdmin:
@@ -58,6 +59,21 @@ class KamifakaAdmin:
         self._post(http, "import_cards", "/update_card", {
             "methord": "add", "prod_name": product, "card": "\n".join(codes), "reuse": False})
 
+    def unsold_cards(self, http: HttpClient, product: str) -> list[int]:
+        """Ids of `product`'s unsold keys (the admin lists every key of the shop, 20 a page)."""
+        ids: list[int] = []
+        for page in range(1, MAX_CARD_PAGES + 1):
+            got = self._post(http, "setup_catalogue", "/get_card", {"page": page})
+            if not isinstance(got, list) or not got:
+                break
+            ids += [int(c["id"]) for c in got if isinstance(c, dict)
+                    and c.get("prod_name") == product and not c.get("isused")]
+        return ids
+
+    def remove_cards(self, http: HttpClient, ids: Sequence[int]) -> None:
+        if ids:
+            self._post(http, "setup_catalogue", "/remove_cards", {"ids": list(ids)})
+
     def point_epay(self, http: HttpClient, payment: str, gateway: Gateway, web_url: str
                    ) -> list[str]:
         """Point the 易支付 channel `payment` at `gateway` and web_url at `web_url`."""
@@ -81,10 +97,17 @@ class KamifakaAdmin:
                 f"web_url={web_url.rstrip('/')} (notify_url = web_url + /notify/epay)"]
 
     def temp_orders(self, http: HttpClient) -> list[dict[str, Any]]:
-        """Every temp order (each buyer's attempt, paid or not), newest first."""
+        """The newest temp orders (each buyer's attempt, paid or not), newest first."""
+        return self._pages(http, "/get_tmp_orders")
+
+    def order_ids(self, http: HttpClient) -> set[str]:
+        """Order numbers of the newest order rows: written once delivery ran (a key, or 缺货)."""
+        return {str(o.get("out_order_id")) for o in self._pages(http, "/get_orders")}
+
+    def _pages(self, http: HttpClient, path: str) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
         for page in range(1, MAX_PAGES + 1):
-            got = self._post(http, "admin_orders", "/get_tmp_orders", {"page": page})
+            got = self._post(http, "admin_orders", path, {"page": page})
             if not isinstance(got, list) or not got:
                 break
             rows += [o for o in got if isinstance(o, dict)]

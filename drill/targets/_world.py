@@ -8,7 +8,8 @@ from the stack it started (or a fixed world file).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +48,16 @@ class World:
     alerts: Mapping[str, str] = field(default_factory=dict)  # dingtalk/telegram/wecom -> URL
     mail_url: str = ""  # HTTP mail endpoint of the sink
     smtp: tuple[str, int] | None = None  # (host, port) of the sink's SMTP side
+
+
+def world_to_dict(world: World) -> dict[str, Any]:
+    """Plain JSON data (the load plan carries the world into the Locust processes)."""
+    return asdict(world)
+
+
+def world_from_dict(raw: Mapping[str, Any]) -> World:
+    smtp = raw.get("smtp")
+    return World(Gateway(**raw["gateway"]), str(raw.get("shop_url_for_gateway", "")),
+                 {str(k): Supplier(**v) for k, v in (raw.get("suppliers") or {}).items()},
+                 dict(raw.get("alerts") or {}), str(raw.get("mail_url", "")),
+                 (str(smtp[0]), int(smtp[1])) if smtp else None)

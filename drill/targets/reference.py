@@ -47,8 +47,10 @@ class ReferenceAdapter(TargetAdapter):
     title: ClassVar[str] = "faka-drill reference delivery service (python -m delivery)"
     abilities: ClassVar[frozenset[Ability]] = frozenset(Ability) - {Ability.SETUP_CHANNELS}
     reasons: ClassVar[Mapping[Ability, str]] = {
-        Ability.SETUP_CHANNELS: "gateway, suppliers and alerts are read from the service's "
-                                "config file (the harness writes it when it starts the service)"}
+        Ability.SETUP_CHANNELS: "its admin API has no route for channels: gateway, suppliers "
+                                "and alerts are read from its config file at start (the "
+                                "harness writes it when it starts the shop; for a shop you "
+                                "start, put in the addresses of `harness.py world --print`)"}
     pay_shape: ClassVar[PayShape] = PayShape.BROWSER_FORM
     notify_path: ClassVar[str] = "/notify/epay"
     options: ClassVar[Mapping[str, str]] = {

@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "FAKA_DRILL_NO_BOOTSTRAP": "1", "CI": "true", "PYTHONUNBUFFERED": "1"}
 
 
-def harness(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "harness.py", *args], cwd=ROOT, env=ENV,
+def harness(*args: str, timeout: float = 30, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "harness.py", *args], cwd=ROOT, env={**ENV, **env},
                           capture_output=True, text=True, timeout=timeout, check=False)
 
 
@@ -67,12 +67,17 @@ def test_list_shows_every_scenario_with_tags() -> None:
 
 
 def test_run_smoke_end_to_end(tmp_path: Path) -> None:
-    """The CI's key test: a real drill, exit 0, the report files, the folder printed last."""
-    r = harness("run", "smoke", "--out", str(tmp_path), timeout=150)
+    """The CI's key test: a real drill, exit 0, the report files, the folder printed last.
+    Run with --lang zh (over FAKA_DRILL_LANG=en), re-judged with --lang en (over
+    FAKA_DRILL_LANG=zh): one drill proves both languages and the flag's precedence."""
+    r = harness("run", "smoke", "--lang", "zh", "--out", str(tmp_path), timeout=150,
+                FAKA_DRILL_LANG="en")
     lines = r.stdout.strip().splitlines()
     assert r.returncode == 0, r.stdout + r.stderr[-3000:]
     run_dir = Path(lines[-1])
-    assert run_dir.parent == tmp_path and lines[-2].startswith("PASS smoke")
+    assert run_dir.parent == tmp_path and lines[-2].startswith("通过 smoke：")
+    assert "阶段 压测" in r.stderr and "故障 注入" in r.stderr, r.stderr[-2000:]
+    assert "<h2>检查项</h2>" in (run_dir / "report.html").read_text(encoding="utf-8")
     for name in ("summary.json", "junit.xml", "report.html", "meta.json", "spec.json",
                  "history.jsonl", "faults.jsonl", "export.json", "stock.json", "scenario.toml"):
         assert (run_dir / name).exists(), name
@@ -82,8 +87,14 @@ def test_run_smoke_end_to_end(tmp_path: Path) -> None:
     nemesis = [json.loads(x) for x in (run_dir / "history.jsonl").read_text().splitlines()
                if '"nemesis"' in x]
     assert [op["value"]["action"] for op in nemesis] == ["inject", "heal"]
-    again = harness("check", str(run_dir))
-    assert again.returncode == 0 and again.stdout.startswith("PASS")
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["lang"] == "zh" and "no-loss" in {c["id"] for c in summary["checks"]}
+    table = {row["name"]: row for row in summary["requests"]}
+    assert table["create_order"]["requests"] >= summary["metrics"]["orders_created"] > 0
+    assert table["total"]["requests"] == sum(r["requests"] for r in summary["requests"][:-1])
+    again = harness("check", str(run_dir), "--lang", "en", FAKA_DRILL_LANG="zh")
+    assert again.returncode == 0 and again.stdout.startswith("PASS smoke: ")
+    assert "<h2>Checks</h2>" in (run_dir / "report.html").read_text(encoding="utf-8")
 
 
 def test_sigint_mid_run_stops_every_child_within_5s_and_writes_a_partial_report(

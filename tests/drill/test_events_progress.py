@@ -29,3 +29,22 @@ def test_plain_progress_prints_phases_and_faults(capsys: pytest.CaptureFixture[s
                               error=None)
     err = capsys.readouterr().err
     assert "phase load" in err and "fault inject f0-down-im ok" in err
+
+
+def test_plain_progress_speaks_chinese_and_the_panel_too(capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    events = Events()
+    progress = Progress(events, planned_s=20, title="冒烟", fancy=False, lang="zh")
+    events.phase_changed.fire(name="load", at=0.0)
+    events.fault_applied.fire(step=FaultStep(1, "inject", 0, "down", "im"), at=1.0, ok=False,
+                              error="timeout")
+    events.stopping.fire(reason="SIGINT during load", at=2.0)
+    err = capsys.readouterr().err
+    assert "阶段 压测" in err and "故障 注入 f0-down-im 失败：timeout" in err
+    assert "正在停止：SIGINT during load" in err
+    from rich.console import Console
+
+    console = Console(record=True, width=80)
+    console.print(progress.render())
+    panel = console.export_text()
+    assert "阶段" in panel and "压测" in panel and "订单/秒" in panel and "故障" in panel

@@ -146,6 +146,11 @@ def _outputs_agree(run_dir: Path, verdict: str) -> None:
     assert [json.loads(line)["verdict"] for line in index] == [verdict]
 
 
+# A second full drill. Fast guards: test_health.py (a planned kill is no finding against real
+# processes; FaultExcuses from the timeline), test_analyze_harness.py::
+# test_a_watched_run_with_no_exit_passes_shop_health (the verdict); the unplanned-kill drill
+# above keeps the whole chain in the fast suite.
+@pytest.mark.slow
 def test_a_kill_the_scenario_plans_is_no_finding(tmp_path: Path) -> None:
     run = Run(load_scenario(str(_scenario(tmp_path, PLANNED_KILL))),
               RunOptions(out=tmp_path / "reports", fancy=False))

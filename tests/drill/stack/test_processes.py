@@ -101,3 +101,23 @@ def test_stop_leaves_no_process(tmp_path: Path) -> None:
     assert all(_alive(pid) for pid in pids)
     assert st.stop() == []
     assert not any(_alive(pid) for pid in pids)
+
+
+def test_api_processes_start_as_siblings_and_stop_with_the_stack(tmp_path: Path) -> None:
+    import psutil
+
+    base = load_scenario("smoke")
+    scenario = base.model_copy(update={"service": base.service.model_copy(
+        update={"workers": 1, "api_processes": 2})})
+    st = Stack(scenario, StackOptions(tmp_path, toxiproxy="embedded"))
+    st.start()
+    try:
+        api = st.components["api"]
+        assert "--processes" in api.argv and api.pid is not None
+        siblings = [p.pid for p in psutil.Process(api.pid).children()]
+        assert len(siblings) == 1, "the api should have forked one sibling"
+        assert httpx.get(st.service_url + "/api/products", timeout=5).status_code == 200
+    finally:
+        assert st.stop() == []
+    wait_until(lambda: not any(_alive(pid) for pid in siblings), timeout=10,
+               what="the api sibling gone after stop")

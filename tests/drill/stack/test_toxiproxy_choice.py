@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from runtime import ManagedProcess
 from tests.drill.test_cli import ENV, ROOT
@@ -43,6 +44,8 @@ def test_a_toxiproxy_given_by_url_is_used_and_left_clean(tmp_path: Path) -> None
         assert {f["action"] for f in faults} == {"inject", "heal"} and all(f["ok"] for f in faults)
 
 
+@pytest.mark.slow  # a full smoke drill; fast guards: test_toxiproxy_on_path.py (choice + process),
+# test_a_toxiproxy_given_by_url_is_used_and_left_clean (a real-kind server through the stack)
 def test_a_toxiproxy_server_on_path_is_started_by_the_stack(tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

@@ -78,6 +78,53 @@ def test_poll_status_reads_cards_first_then_the_temp_order(
     assert (status.state, status.cards) == (state, cards)
 
 
+def test_admin_orders_tells_paid_and_undelivered_from_handled() -> None:
+    """A paid temp order stays `status: true` after delivery: only an order row says it ran."""
+    temp = ('[{"out_order_id": "A", "status": true}, {"out_order_id": "B", "status": true}, '
+            '{"out_order_id": "C", "status": false}]')
+    http = Scripted(HttpReply(200, '{"access_token": "t"}'), HttpReply(200, temp),
+                    HttpReply(200, "[]"), HttpReply(200, '[{"out_order_id": "A"}]'),
+                    HttpReply(200, "[]"))
+    orders = KamifakaAdapter("http://127.0.0.1:3", WORLD).admin_orders(http)
+    assert {o.order_no: o.status for o in orders} == {"A": "done", "B": "paid",
+                                                        "C": "pending_payment"}
+    assert [c[1].rsplit("/", 1)[1] for c in http.calls] == [
+        "login", "get_tmp_orders", "get_tmp_orders", "get_orders", "get_orders"]
+
+
+def test_clear_unsold_retires_the_unsold_keys_of_an_existing_product() -> None:
+    listed = '{"shops2": [{"prod_id": 7, "name": "P1", "price": 2.5}]}'
+    cards = ('[{"id": 1, "prod_name": "P1", "isused": false}, {"id": 2, "prod_name": "P1", '
+             '"isused": true}, {"id": 3, "prod_name": "P2", "isused": false}]')
+    http = Scripted(HttpReply(200, listed), HttpReply(200, '{"access_token": "t"}'),
+                    HttpReply(200, cards), HttpReply(200, "[]"), HttpReply(200, "批量删除"),
+                    HttpReply(200, "修改成功"), HttpReply(200, listed))
+    item = CatalogueItem("P1", "P1", Decimal("2.50"), ("K1", "K2"))
+    shop = KamifakaAdapter("http://127.0.0.1:3", WORLD, {"clear_unsold": "1"})
+    shop.setup_catalogue(http, [item])
+    sent = {c[1].rsplit("/", 1)[1]: c[2] for c in http.calls}
+    assert sent["remove_cards"] == {"ids": [1]}
+    assert sent["update_card"]["card"] in ("K1\nK2", "K2\nK1")
+    keep = Scripted(HttpReply(200, listed), HttpReply(200, '{"access_token": "t"}'),
+                    HttpReply(200, "修改成功"), HttpReply(200, listed))
+    KamifakaAdapter("http://127.0.0.1:3", WORLD).setup_catalogue(keep, [item])
+    assert [c[1].rsplit("/", 1)[1] for c in keep.calls] == [
+        "theme_list", "login", "update_card", "theme_list"]       # by default keys are kept
+
+
+def test_a_kamifaka_drill_starts_the_gateway_answering_submit_php_with_html() -> None:
+    from drill.scenario import load_scenario
+    from drill.targets.conduct import with_adapter_gateway
+
+    flaky = load_scenario("callback-flaky")
+    knobs = with_adapter_gateway(flaky, "kamifaka").gateway.behaviour
+    assert knobs == {**flaky.gateway.behaviour, "submit_reply": "html"}
+    assert with_adapter_gateway(flaky, "reference") is flaky
+    own = flaky.model_copy(update={"gateway": flaky.gateway.model_copy(
+        update={"behaviour": {"submit_reply": "json"}})})   # the scenario's own knob wins
+    assert with_adapter_gateway(own, "kamifaka").gateway.behaviour == {"submit_reply": "json"}
+
+
 # -- live, against a running kamiFaka ------------------------------------------------------
 live = pytest.mark.skipif(not URL, reason="FAKA_DRILL_KAMIFAKA_URL names no running kamiFaka")
 
@@ -111,5 +158,5 @@ def test_check_target_against_a_running_kamifaka(html_gateway: ManagedProcess) -
         assert verdicts["stock_count"] == "pass", report.render()
         # kamiFaka has no order secret: the order number alone reads the cards
         assert verdicts["wrong_token"] == "fail", report.render()
-        paid = shop.admin_orders(http, "paid")
-        assert report.probe("purchase").evidence["order_no"] in {o.order_no for o in paid}
+        done = shop.admin_orders(http, "done")      # delivered: its order row exists
+        assert report.probe("purchase").evidence["order_no"] in {o.order_no for o in done}

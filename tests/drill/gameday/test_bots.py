@@ -1,0 +1,87 @@
+"""Bots prove the scoring on real game days (the whole stack on loopback, --speed 60):
+the runbook bot scores full marks, the careless bot fails exactly the steps it breaks.
+
+The fast suite plays one incident each (worker-stalled: every step has something to
+judge); the whole pool runs under `slow`. The scorers themselves are guarded step by step
+by the literal records in test_scoring.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from drill.gameday.conduct import GameDayRun
+from drill.gameday.setup import Plan, choose
+from drill.options import RunOptions
+from drill.scenario import load_scenario
+
+SPEED = 60.0
+BUYERS_PER_MIN = 3.0     # fewer buyers than the rehearsal: a bot's every click costs a
+                         # scenario second or more at 60x on a busy box
+POOL = ("supplier-down", "stock-out", "worker-stalled", "risk-review")
+# the careless bot never looks at the cause, never writes, resends at once
+CARELESS_BREAKS = {"cause_checked", "first_notice", "told_share", "blind_resends", "coupons"}
+# whether every stuck order still got its keys in time depends on the incident, not on it
+DELIVERY_STEPS = {"all_delivered", "over_30"}
+
+
+def play(tmp_path: Path, incident: str, bot: str | None, **kw: Any) -> tuple[Any, dict[str, Any]]:
+    s = load_scenario("gameday")
+    assert s.gameday is not None
+    rules = s.gameday.model_copy(update={"buyers_per_min": BUYERS_PER_MIN})
+    s = s.model_copy(update={"gameday": rules})
+    plan = Plan(choose(s, 1, None, incident), SPEED, 1, rules)
+    out = GameDayRun(s, RunOptions(out=tmp_path, fancy=False), plan, lang="en", bot=bot,
+                     **kw).execute()
+    assert out.page is not None, out.errors
+    return out, json.loads((out.run_dir / "gameday.json").read_text(encoding="utf-8"))
+
+
+def verdicts(card: dict[str, Any]) -> dict[str, str]:
+    return {s["id"]: s["verdict"] for s in card["steps"]}
+
+
+def check_runbook(tmp_path: Path, incident: str) -> None:
+    out, card = play(tmp_path, incident, "runbook")
+    assert card["incident"] == incident and card["audit_log"] is True
+    assert set(verdicts(card).values()) == {"pass"}, verdicts(card)
+    assert card["grade"] == "A" and card["full_marks"] and out.exit_code == 0
+    needed = next(s for s in card["steps"] if s["id"] == "acknowledge")["value"]["needed"]
+    assert needed, "the incident showed nothing: the run proves nothing"
+    for name in ("gameday.html", "gameday-junit.xml", "report.html"):
+        assert (out.run_dir / name).exists()
+
+
+def check_careless(tmp_path: Path, incident: str) -> None:
+    out, card = play(tmp_path, incident, "careless")
+    failed = {k for k, v in verdicts(card).items() if v == "fail"}
+    assert failed - DELIVERY_STEPS == CARELESS_BREAKS, verdicts(card)
+    assert verdicts(card)["acknowledge"] == "pass" and verdicts(card)["duplicates"] == "pass"
+    assert out.exit_code == 1 and card["grade"] in ("D", "F")
+    blind = next(s for s in card["steps"] if s["id"] == "blind_resends")
+    assert blind["value"]["count"] > 0 and blind["orders"]
+
+
+def test_the_runbook_bot_scores_full_marks(tmp_path: Path) -> None:
+    check_runbook(tmp_path, "worker-stalled")
+
+
+def test_the_careless_bot_fails_the_steps_it_breaks(tmp_path: Path) -> None:
+    check_careless(tmp_path, "worker-stalled")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("incident", POOL)
+def test_the_runbook_bot_scores_full_marks_on_every_incident(tmp_path: Path,
+                                                             incident: str) -> None:
+    check_runbook(tmp_path, incident)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("incident", POOL)
+def test_the_careless_bot_fails_on_every_incident(tmp_path: Path, incident: str) -> None:
+    check_careless(tmp_path, incident)
