@@ -10,15 +10,16 @@ collection happened to cut its retries off.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from drill.checks.messages import landed, posts, refused_unretried
 from drill.checks.sources import Sources
 from drill.collect import _ledger
+from drill.components import SINK
 
-__all__ = ["alerts_settled", "settled"]
+__all__ = ["alerts_settled", "drained", "settled"]
 
 
 QUIET_S = 1.5  # wall seconds without a post: the shop's retries (<= 1 s apart) are done
@@ -43,3 +44,12 @@ def alerts_settled(sink_url: str) -> bool:
     except (httpx.HTTPError, ValueError):
         return True
     return settled(messages, time.time())
+
+
+class _HasUrls(Protocol):
+    def url(self, name: str) -> str: ...
+
+
+def drained(unsettled_paid: int, stack: _HasUrls) -> bool:
+    """The settle is over: no paid order undelivered and no alert retry owed at the sink."""
+    return unsettled_paid == 0 and alerts_settled(stack.url(SINK))

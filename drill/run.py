@@ -30,11 +30,10 @@ from types import FrameType
 import httpx
 
 from drill import interrupts
-from drill.alert_backlog import alerts_settled
+from drill.alert_backlog import drained
 from drill.analyze import Analysis, RunState, analyze
 from drill.checks.from_scenario import check_spec
 from drill.collect import CollectTargets, collect
-from drill.components import SINK
 from drill.console import Progress
 from drill.errors import DrillError, Interrupted, LoadError
 from drill.events import Events
@@ -228,8 +227,8 @@ class Run:
                 with contextlib.suppress(httpx.HTTPError, ValueError):
                     r = client.get("/admin/orders", params={"status": "paid", "limit": 500})
                     left = len(r.json().get("orders", []))
-                if (left == 0 and alerts_settled(self.stack.url(SINK))) or \
-                        time.monotonic() > deadline or self.watch.shop_down():
+                if drained(left, self.stack) or time.monotonic() > deadline or \
+                        self.watch.shop_down():
                     break
                 threading.Event().wait(0.25)
         if self.bot is not None:
