@@ -21,7 +21,7 @@ ALERT_NEVER_FIRES = "alert-never-fires"
 ALERT_EVERY_TICK = "alert-every-tick"
 NO_DELAY_NOTICE = "no-delay-notice"
 
-ALL_DEFECTS = (
+ALL_DEFECTS: tuple[str, ...] = (
     DUP_NOTIFY_REDELIVER, NO_KEY_CAS, NO_STOCK_LOCK, SUPPLIER_NO_IDEMPOTENCY,
     REJECT_AFTER_COMMIT_FAILS, NO_FAILOVER, RETRY_STORM, NO_RECONCILE,
     ACK_BEFORE_DELIVER, MANUAL_NOT_IDEMPOTENT, ALERT_NEVER_FIRES, ALERT_EVERY_TICK,
@@ -48,3 +48,16 @@ class Defects:
     @property
     def names(self) -> list[str]:
         return sorted(self._names)
+
+# -- issue 11, adversarial gateway and messages (helper "adversarial") --------------------
+NOTIFY_IGNORES_AMOUNT = "notify-ignores-amount"
+NOTIFY_ALWAYS_SUCCESS = "notify-always-success"
+TRADE_NO_NOT_BOUND = "trade-no-not-bound"
+DUP_NOTIFY_FAIL = "dup-notify-fail"
+ALERT_THROTTLE_IGNORED = "alert-throttle-ignored"
+DELAY_NOTICE_FROM_CREATION = "delay-notice-from-creation"
+DELAY_NOTICE_REPEATS = "delay-notice-repeats"
+
+ALL_DEFECTS = (*ALL_DEFECTS, NOTIFY_IGNORES_AMOUNT, NOTIFY_ALWAYS_SUCCESS, TRADE_NO_NOT_BOUND,
+               DUP_NOTIFY_FAIL, ALERT_THROTTLE_IGNORED, DELAY_NOTICE_FROM_CREATION,
+               DELAY_NOTICE_REPEATS)

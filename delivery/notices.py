@@ -5,9 +5,10 @@ over SMTP when `smtp` is configured, else posted to `buyer_mail_url`."""
 from __future__ import annotations
 
 import json
+import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from delivery import defects as D
@@ -64,9 +65,15 @@ def send_due(conn: Connection, ctx: Ctx, now: float, limit: int = 200) -> int:
         return 0
     cutoff = now - ctx.cfg.wall(bn.delay_after_s)
     noticed = select(notices.c.order_no).where(notices.c.kind == "delay")
+    # bug zoo: the delay clock started at order creation (a late payer is "late" at once)
+    since = orders.c.created_at if ctx.defects.on(D.DELAY_NOTICE_FROM_CREATION) else \
+        orders.c.paid_at
+    repeat = ctx.defects.on(D.DELAY_NOTICE_REPEATS)  # bug zoo: remembered for one period
+    if repeat:
+        noticed = noticed.where(notices.c.at > cutoff)
     rows = conn.execute(
         select(orders.c.order_no, orders.c.contact)
-        .where(orders.c.status.in_(WAITING), orders.c.paid_at <= cutoff,
+        .where(orders.c.status.in_(WAITING), since <= cutoff,
                orders.c.order_no.not_in(noticed))
         .limit(limit)).all()
     minutes = max(1, int(bn.delay_after_s // 60) or 10)
@@ -76,8 +83,12 @@ def send_due(conn: Connection, ctx: Ctx, now: float, limit: int = 200) -> int:
                                 "subject": subject, "body": body}
         if bn.coupon:
             mail["coupon"] = bn.coupon
+        if repeat:
+            conn.execute(delete(notices).where(notices.c.order_no == order_no,
+                                               notices.c.kind == "delay"))
         conn.execute(insert(notices).values(order_no=order_no, kind="delay", at=now))
-        jobs.enqueue(conn, "mail", f"mail:delay:{order_no}", now, order_no=order_no,
+        again = f":{uuid.uuid4().hex[:8]}" if repeat else ""
+        jobs.enqueue(conn, "mail", f"mail:delay:{order_no}{again}", now, order_no=order_no,
                      payload=mail_payload(ctx, mail))
     return len(rows)
 

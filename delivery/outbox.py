@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from delivery import defects as D
 from delivery import smtp
 from delivery.ctx import Ctx, log
 from delivery.store import jobs
@@ -48,6 +49,8 @@ class Outbox:
         except httpx.HTTPError as exc:
             return "retry", f"{type(exc).__name__}", 0.0
         ok, why, wait_s = accepted(r)
+        if self.ctx.defects.on(D.ALERT_THROTTLE_IGNORED):  # bug zoo: HTTP status only
+            ok = r.status_code < 300  # DingTalk/WeCom throttle with HTTP 200 + errcode
         return ("sent" if ok else "retry"), why, wait_s
 
     async def _mail(self, mail: dict[str, Any]) -> tuple[smtp.Verdict, str, float]:

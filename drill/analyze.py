@@ -43,6 +43,8 @@ SHOP_HEALTH = "shop-health"
 # Rule checks with scenario-time windows (failover, alerts, retries, notices) stay findings:
 # the zoo's defects there are caught on a busy box too.
 LOAD_SENSITIVE = frozenset({"latency", "thresholds", "completion", "gateway-protocol"})
+# ... unless the verdict counts `wrong_answers` (gateway-protocol: a forgery accepted, a
+# genuine notify refused outright), which no saturation explains
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def decide(verdicts: list[Verdict], state: RunState,
     if any(v.id == SHOP_HEALTH for v in failed):
         return FAIL, []
     reasons = state.reasons()
-    if not reasons and any(v.id not in LOAD_SENSITIVE or not saturated for v in failed):
+    if not reasons and any(v.id not in LOAD_SENSITIVE or not saturated
+                           or v.counts.get("wrong_answers") for v in failed):
         return FAIL, []
     if failed:                  # excused: the harness or the box, not the shop, was full
         reasons += [*saturated, "failed while the harness was saturated: "

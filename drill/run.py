@@ -30,6 +30,7 @@ from types import FrameType
 import httpx
 
 from drill import interrupts
+from drill.alert_backlog import drained
 from drill.analyze import Analysis, RunState, analyze
 from drill.checks.from_scenario import check_spec
 from drill.collect import CollectTargets, collect
@@ -226,7 +227,8 @@ class Run:
                 with contextlib.suppress(httpx.HTTPError, ValueError):
                     r = client.get("/admin/orders", params={"status": "paid", "limit": 500})
                     left = len(r.json().get("orders", []))
-                if left == 0 or time.monotonic() > deadline or self.watch.shop_down():
+                if drained(left, self.stack) or time.monotonic() > deadline or \
+                        self.watch.shop_down():
                     break
                 threading.Event().wait(0.25)
         if self.bot is not None:

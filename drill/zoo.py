@@ -127,3 +127,43 @@ def table(rows: list[Outcome]) -> str:
              for row in (head, *body)]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+# -- issue 11, adversarial gateway and messages (helper "adversarial") -------------------
+# Each also names, in ALSO_FIRES, the other checks guarding the same invariant that may
+# fire with it (money <-> goods is guarded from the money side and the protocol side).
+ZOO = (*ZOO,
+    Defect("notify-ignores-amount", "forged-notify", "money-goods",
+           "kamiFaka 43152a4 (research/kamifaka.md): the epay notify's money is never compared "
+           "with the order; a notify paying 0.01 on a 2.50 order delivers"),
+    Defect("notify-always-success", "forged-notify", "gateway-protocol",
+           "kamiFaka (research/kamifaka.md): /notify/epay answers `success` to everything, a bad "
+           "signature, an unknown order, WAIT_BUYER_PAY, so a refused notify is never retried"),
+    Defect("trade-no-not-bound", "forged-notify", "money-goods",
+           "dujiao-next #295 (one connection could update another's order) / dujiaoka, which "
+           "checks only the order's status: a trade number already paid for another order "
+           "pays this one too (acg-faka's anti-replay trade_no check is what is missing)"),
+    Defect("dup-notify-fail", "forged-notify", "gateway-protocol",
+           "dujiaoka (completed order throws, every duplicate gets `fail`, Alipay retries 25 h) "
+           "and acg-faka ('重复通知' fail), domain-faka.md §1.5"),
+    Defect("alert-throttle-ignored", "forged-notify", "messages",
+           "robot posts judged by HTTP status only: DingTalk/WeCom throttle with HTTP 200 and "
+           "errcode 130101/45009 (domain-faka.md §4.3), so a throttled alert counts as sent "
+           "and never lands"),
+    Defect("delay-notice-from-creation", "expiry-late", "messages",
+           "the delay clock keyed on the order's created_at, as dujiaoka keys its order jobs "
+           "(OrderExpired queued at creation): a buyer who pays after expiry is told of a delay "
+           "the moment the money arrives"),
+    Defect("delay-notice-repeats", "delivery-delay", "messages",
+           "dujiao-next #99 (a 30-min alert fired every 5 min): the notice is remembered for "
+           "one period only, so a waiting buyer is told again every period"),
+)
+BY_NAME = {d.name: d for d in ZOO}
+ALSO_FIRES: dict[str, tuple[str, ...]] = {
+    "notify-ignores-amount": ("gateway-protocol",),
+    "trade-no-not-bound": ("gateway-protocol",),
+}
+# Defects whose drill must fail no check but the expected one and those in ALSO_FIRES.
+ONLY_EXPECTED = frozenset({"notify-ignores-amount", "notify-always-success", "trade-no-not-bound",
+                           "dup-notify-fail", "alert-throttle-ignored",
+                           "delay-notice-from-creation", "delay-notice-repeats"})

@@ -1,7 +1,11 @@
-"""epay payment notify: verify sign, pid and amount, then apply in one transaction.
+"""epay payment notify: verify sign, sign_type, pid, status and amount, then apply in one
+transaction.
 
 The gateway stops retrying when the reply contains `success`; every refusal answers
-`fail: <reason>` (4xx) so it retries, and is logged and recorded as an anomaly.
+`fail: <reason>` (4xx) so it retries, and is logged and recorded as an anomaly. A
+notify whose `trade_status` is not a paid state (TRADE_CLOSED, WAIT_BUYER_PAY) is
+refused too: it is not a payment, and answering `success` to it is what shops that
+answer `success` to anything (kamiFaka) do.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from delivery import defects as D
 from delivery import epay
 from delivery.api.common import ctx_of, read_body
 from delivery.ctx import Ctx, log
@@ -22,6 +27,7 @@ FIELDS = ("pid", "trade_no", "out_trade_no", "type", "name", "money", "trade_sta
 HANDLED = {"paid", "review", "revived", "refund_needed", "duplicate", "double_payment"}
 REFUSED = {"amount_mismatch": 400, "unknown_order": 404, "trade_no_reused": 409}
 MAX_FORM = 16 * 1024
+PAID_STATES = frozenset({"TRADE_SUCCESS", "TRADE_FINISHED"})
 
 
 def _fail(status: int, why: str) -> Response:
@@ -65,21 +71,32 @@ async def _refusal(ctx: Ctx, params: dict[str, str]) -> Response | None:
         await _anomaly(ctx, "bad_sign", order_no, f"trade_no={trade_no}")
         log.warning("notify with a bad signature for order %s", order_no)
         return _fail(400, "bad signature")
+    if params.get("sign_type", "").upper() != "MD5":
+        ctx.metrics.notifies.labels(result="bad_sign").inc()
+        await _anomaly(ctx, "bad_sign", order_no, f"sign_type={params.get('sign_type')!r}")
+        return _fail(400, "sign_type must be MD5 (签名类型错误)")
     if params.get("pid") != ctx.cfg.gateway.pid:
         await _anomaly(ctx, "wrong_pid", order_no, f"pid={params.get('pid')!r}")
         return _fail(400, "wrong pid")
+    if params.get("trade_status") not in PAID_STATES:
+        ctx.metrics.notifies.labels(result="not_success").inc()
+        return _fail(400, "trade_status is not a paid state, nothing applied "
+                     "(交易状态非支付成功)")  # never echo it: a reply holding "success" is an ack
     return None
 
 
 async def notify(request: Request) -> Response:
     ctx = ctx_of(request)
-    params = await _params(request)
+    reply = await _notify(ctx, await _params(request))
+    if ctx.defects.on(D.NOTIFY_ALWAYS_SUCCESS):  # bug zoo: kamiFaka answers success to anything
+        return PlainTextResponse("success")
+    return reply
+
+
+async def _notify(ctx: Ctx, params: dict[str, str]) -> Response:
     refused = await _refusal(ctx, params)
     if refused is not None:
         return refused
-    if params.get("trade_status") != "TRADE_SUCCESS":
-        ctx.metrics.notifies.labels(result="not_success").inc()
-        return PlainTextResponse("success")  # nothing to do for unpaid states
     order_no, trade_no = params["out_trade_no"][:64], params["trade_no"][:64]
     result = await apply_payment(ctx, trade_no, order_no, params["money"])
     ctx.metrics.notifies.labels(result=result).inc()
@@ -92,6 +109,8 @@ async def notify(request: Request) -> Response:
         return _fail(REFUSED[result], why)
     if result in ("paid", "revived"):
         ctx.wake.set()
+    if result == "duplicate" and ctx.defects.on(D.DUP_NOTIFY_FAIL):  # bug zoo: dujiaoka, acg-faka
+        return _fail(409, "重复通知 (order already paid)")
     return PlainTextResponse("success")
 
 

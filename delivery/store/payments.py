@@ -37,6 +37,7 @@ log = logging.getLogger("delivery")
 
 
 _SEEN = "SELECT order_no FROM payments WHERE trade_no = ? LIMIT 1"
+_SEEN_HERE = "SELECT order_no FROM payments WHERE trade_no = ? AND order_no = ? LIMIT 1"
 _INSERT = ("INSERT INTO payments (trade_no, dedupe, order_no, amount, received_at) "
            "VALUES (?, ?, ?, ?, ?)")
 
@@ -106,22 +107,27 @@ def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
         ok_amount = Decimal(money) == Decimal(order["amount"])
     except InvalidOperation:
         ok_amount = False
-    if not ok_amount:
+    if not ok_amount and not ctx.defects.on(D.NOTIFY_IGNORES_AMOUNT):  # bug zoo: kamiFaka 0.01
         record_anomaly(conn, "amount_mismatch", order_no,
                        f"trade_no={trade_no} money={money!r} expected={order['amount']}", now)
         return "amount_mismatch"
-    seen = raw.run(conn, _SEEN, (trade_no,)).fetchone()
+    bound = not ctx.defects.on(D.TRADE_NO_NOT_BOUND)  # bug zoo: a trade_no seen per order only
+    seen = raw.run(conn, _SEEN if bound else _SEEN_HERE, (trade_no,) if bound else (
+        trade_no, order_no)).fetchone()
     if seen is not None and seen[0] != order_no:
         record_anomaly(conn, "trade_no_reused", order_no,
                        f"trade_no={trade_no} already paid order {seen[0]}", now)
         return "trade_no_reused"
+    if seen is None and not bound and order["status"] not in ("pending_payment", "expired"):
+        return "duplicate"  # that shop looks at the order's status only: paid is paid
     if seen is not None:
         if ctx.defects.on(D.DUP_NOTIFY_REDELIVER):  # bug zoo: no idempotency on trade_no
             conn.execute(insert(payments).values(trade_no=trade_no, dedupe=uuid.uuid4().hex,
                          order_no=order_no, amount=money, received_at=now))
             enqueue_delivery(conn, order_no, now, force=True)
         return "duplicate"
-    raw.run(conn, _INSERT, (trade_no, trade_no, order_no, money, now))
+    raw.run(conn, _INSERT, (trade_no, trade_no if bound else f"{trade_no}:{order_no}",
+                            order_no, money, now))
     status = order["status"]
     if status in ("pending_payment", "expired"):
         flag = _risk_at_payment(conn, ctx, order, now)

@@ -3,16 +3,19 @@
 A notify attempt is *genuine* when the gateway sent it for a real payment with
 its own valid signature (first try, retry or duplicate): the shop must accept
 it. It is *adversarial* when the gateway sent it on purpose to be refused.
-The gateway fake marks adversarial notifies with a field on the notify record:
+The gateway fake marks adversarial notifies with a field on the notify record
+(fakes.payment.forge.KINDS; variant `forged:<kind>` for one sent besides the
+genuine chain, the tamper variant for a payment's whole chain):
 
     "adversarial": "underpaid" | "overpaid" | "bad_sign" | "missing_sign"
                    | "missing_sign_type" | "other_trade_no" | "unknown_order"
-                   | "not_success" | "wrong_pid" | "replay_other_order"
+                   | "not_success" | "wrong_pid"
 
 with `out_trade_no` the order the notify was aimed at (whose notify_url it
 hit, the order a shop falling for it would credit). Older ledgers without the
 field: a `bad_sign` or `amount_off` variant (or `signed: false`) is adversarial;
-`replay` and a lone `missing_sign_type` carry no requirement either way.
+`replay` (another order's genuine notify, unchanged: a duplicate for that order)
+carries no requirement either way.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from drill.checks.evidence import as_float, buyer_orders
+from drill.checks.evidence import as_float, as_int, buyer_orders
 from drill.checks.gateway_evidence import (
     accepted,
     adversarial_kind,
@@ -31,6 +31,9 @@ from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "gateway-protocol"
 NOTIFY_PATH = ("gateway_notify", "worker", "service", "api", "db", "shop")
+# findings a saturated box cannot explain (a forgery accepted, a genuine notify refused with
+# a 2xx-4xx answer): drill.analyze keeps them failures even when the harness was saturated
+WRONG = "wrong_answers"
 
 
 def genuine_problem(n: Record, deadline_s: float, goods_at: float | None) -> str:
@@ -47,6 +50,13 @@ def genuine_problem(n: Record, deadline_s: float, goods_at: float | None) -> str
         return (f"{said} to attempt {attempt} after the buyer already had the goods: the "
                 "gateway's retry chain runs on")
     return f"{said} to a genuine notify (attempt {attempt})"
+
+
+def refused_outright(n: Record) -> bool:
+    """A genuine notify the shop answered, in time, with a 2xx-4xx reply that is not `success`:
+    a protocol answer, not an overloaded shop (no timeout, no connection error, no 5xx)."""
+    status = as_int(n.get("http_status"))
+    return n.get("outcome") == "fail" and status is not None and status < 500
 
 
 def chain_counts(notifies: list[Record]) -> dict[str, int]:
@@ -67,13 +77,14 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     windows = fault_windows(src)
     goods = {no: b.goods_seen_at() for no, b in buyer_orders(src).items()}
     counts = dict.fromkeys(("genuine", "genuine_answered", "excused_during_fault", "unjudged",
-                            "adversarial", "adversarial_refused"), 0)
+                            "adversarial", "adversarial_refused", WRONG), 0)
     bad: list[tuple[str, str]] = []
     for n in sorted(src.notifies, key=lambda n: as_float(n.get("at")) or 0.0):
         no, kind = str(n.get("out_trade_no")), adversarial_kind(n)
         if kind is not None:
             counts["adversarial"] += 1
             if accepted(n):
+                counts[WRONG] += 1
                 bad.append((no, f"answered success to a notify that must be refused ({kind}, "
                             f"variant {n.get('variant')})"))
             else:
@@ -89,6 +100,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         elif src.faults is None:
             counts["unjudged"] += 1
         else:
+            counts[WRONG] += refused_outright(n)
             bad.append((no, genuine_problem(n, deadline, goods.get(no))))
     counts.update(chain_counts(src.notifies))
     if bad:

@@ -9,8 +9,10 @@ accepted within `alert_within_s` of the first fault. Notices: with the
 scenario's `notice_after_s`, every buyer whose order took longer (paid at the
 gateway → delivered as the buyer was told, or by the export's stamp when the
 buyer gave up polling, or never) gets exactly one delay notice, never before
-the limit, never after the goods; without it only "at most one notice a buyer"
-and "never to an unpaid order" are judged and the verdict stays unknown.
+the limit, never after the goods (more than a notice period after them: one
+queued while the buyer waited may still be in the mail path when the goods
+land); without it only "at most one notice a buyer" and "never to an unpaid
+order" are judged and the verdict stays unknown.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from drill.checks.verdict import MAX_EXAMPLES, Verdict, merge_ok
 
 ID = "messages"
 NOTICE_KINDS = frozenset({"delay_notice", "delay"})
-Post = tuple[float, bool]  # (at, accepted)
+Post = tuple[float, bool, str]  # (at, accepted, text: a retry resends the same text)
 
 
 def landed(m: Record) -> bool:
@@ -45,7 +47,7 @@ def posts(src: Sources) -> dict[tuple[str, str, str], list[Post]]:
         found = RULE_RE.search(str(m.get("text", "")))
         if found:
             key = (found.group(1), str(m.get("channel")), str(m.get("robot")))
-            out[key].append((as_float(m.get("at")) or 0.0, landed(m)))
+            out[key].append((as_float(m.get("at")) or 0.0, landed(m), str(m.get("text", ""))))
     return {k: sorted(v) for k, v in out.items()}
 
 
@@ -54,27 +56,34 @@ Finding = tuple[str, str | None]  # (reason, rule it is about)
 
 def refused_unretried(by_key: dict[tuple[str, str, str], list[Post]],
                       retry_within: float | None) -> list[Finding]:
-    """Posts a robot refused that were never retried until it accepted one (in time)."""
+    """Posts a robot refused that were never retried until it accepted the same alert (the
+    same text: a later alert of the rule landing does not deliver this one) (in time)."""
     out: list[Finding] = []
     for (rule, channel, robot), items in sorted(by_key.items()):
-        refused = [at for at, ok in items if not ok]
-        if not refused:
-            continue
-        after = [at for at, ok in items if ok and at >= refused[-1]]
+        first_refused: dict[str, float] = {}
+        for at, ok, text in items:
+            if not ok:
+                first_refused.setdefault(text, at)
         where = f"alert {rule!r} to {channel}/{robot}"
-        if not after:
-            out.append((f"{where} was refused {len(refused)}x (last at {refused[-1]:.3f}) and "
-                        "never retried until accepted", rule))
-        elif retry_within is not None and after[0] - refused[0] > retry_within:
-            out.append((f"{where} landed {after[0] - refused[0]:.2f} s after its first refused "
-                        f"post (limit {retry_within:g} s)", rule))
+        lost = [(t, text) for text, t in first_refused.items()
+                if not any(ok and x == text and at >= t for at, ok, x in items)]
+        if lost:
+            out.append((f"{where}: {len(lost)} refused alert(s) never retried until accepted "
+                        f"(first refused at {min(lost)[0]:.3f})", rule))
+            continue
+        slow = [(min(at for at, ok, x in items if ok and x == text and at >= t) - t, t)
+                for text, t in first_refused.items()]
+        worst = max(slow, default=(0.0, 0.0))
+        if retry_within is not None and worst[0] > retry_within:
+            out.append((f"{where} landed {worst[0]:.2f} s after its first refused post "
+                        f"(limit {retry_within:g} s)", rule))
     return out
 
 
 def first_accepted(by_key: dict[tuple[str, str, str], list[Post]]) -> dict[str, float]:
     out: dict[str, float] = {}
     for (rule, _channel, _robot), items in by_key.items():
-        for at, ok in items:
+        for at, ok, _text in items:
             if ok:
                 out[rule] = min(out.get(rule, at), at)
     return out
@@ -120,7 +129,7 @@ def notice_problem(notices: list[float], paid_at: float, delivered: float | None
     sent = notices[0] - paid_at
     if sent < limit - slack:
         return f"told of a delay {sent:.2f} s after payment, before the {limit:g} s limit"
-    if delivered is not None and notices[0] > delivered + slack:
+    if delivered is not None and notices[0] > delivered + max(slack, limit):
         return f"told of a delay {notices[0] - delivered:.2f} s after the goods were delivered"
     return None
 

@@ -30,6 +30,9 @@ from drill.load.plan import LoadPlan
 # a human refunds; waiting longer would only burn the buyer's poll budget.
 TERMINAL_NOT_DELIVERED = frozenset({"expired", "refunded", "rejected", "refund_needed"})
 LATE_BY_S = 1.0
+# A buyer who just paid an expired order gives the shop this long to apply the payment
+# (revive) before taking `expired` as final: the first poll can race the notify.
+EXPIRED_PATIENCE_S = 2.0
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -105,7 +108,8 @@ def run_flow(
     op(proc, "ok", "create_order", {"order_no": order_no, "product_id": product,
                                      "quantity": qty, "amount": body.get("amount"),
                                      "expires_at": body.get("expires_at")})
-    if choice.pays == "never":
+    if choice.pays == "never":  # an abandoned checkout: opens the payment, never pays
+        _submit(client, plan, history, proc, order_no, body, "open_payment")
         return result
     late = _wait_for_expiry(plan, body) if choice.pays == "late" else None
     trade_no = _pay(client, plan, history, proc, order_no, body, late)
@@ -157,11 +161,12 @@ def _wait_for_expiry(plan: LoadPlan, body: dict[str, Any]) -> dict[str, Any]:
             "after_expiry": bool(expires_at) and time.time() > expires_at}
 
 
-def _pay(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
-         order_no: str, body: dict[str, Any], late: dict[str, Any] | None = None) -> str | None:
-    """Create the payment at the gateway (submit.php) and pay it; the trade_no or None."""
+def _submit(client: Any, plan: LoadPlan, history: OpRecorder, proc: str, order_no: str,
+            body: dict[str, Any], f: str, extra: dict[str, Any] | None = None) -> str | None:
+    """Create the payment at the gateway (submit.php), recorded as op `f`: the trade_no,
+    or None (the op is then closed as fail/info). `open_payment` ends here (ok)."""
     op = history.op
-    op(proc, "invoke", "pay", {"order_no": order_no, **(late or {})})
+    op(proc, "invoke", f, {"order_no": order_no, **(extra or {})})
     pay_url = str(body.get("pay_url") or f"{plan.gateway_url.rstrip('/')}/submit.php")
     params = body.get("pay_params") or {}
     r = client.post(pay_url, data=urlencode(params), headers=_FORM, name="gateway_submit")
@@ -169,8 +174,20 @@ def _pay(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
     trade_no = sub.get("trade_no")
     if r.status_code != 200 or sub.get("code") != 1 or not trade_no:
         kind = _failure(r.status_code)
-        op(proc, kind, "pay", {"order_no": order_no, "error": _error(r) if r.status_code != 200
-                               else f"submit.php refused: {sub.get('msg')}"})
+        op(proc, kind, f, {"order_no": order_no, "error": _error(r) if r.status_code != 200
+                           else f"submit.php refused: {sub.get('msg')}"})
+        return None
+    if f == "open_payment":
+        op(proc, "ok", f, {"order_no": order_no, "trade_no": str(trade_no)})
+    return str(trade_no)
+
+
+def _pay(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
+         order_no: str, body: dict[str, Any], late: dict[str, Any] | None = None) -> str | None:
+    """Create the payment at the gateway (submit.php) and pay it; the trade_no or None."""
+    op = history.op
+    trade_no = _submit(client, plan, history, proc, order_no, body, "pay", late)
+    if trade_no is None:
         return None
     r = client.post(f"{plan.gateway_url.rstrip('/')}/pay/{trade_no}", data=b"",
                     name="gateway_pay")
@@ -178,8 +195,8 @@ def _pay(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
         kind = _failure(r.status_code)
         op(proc, kind, "pay", {"order_no": order_no, "trade_no": trade_no, "error": _error(r)})
         return None
-    op(proc, "ok", "pay", {"order_no": order_no, "trade_no": str(trade_no)})
-    return str(trade_no)
+    op(proc, "ok", "pay", {"order_no": order_no, "trade_no": trade_no})
+    return trade_no
 
 
 def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
@@ -190,7 +207,8 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
     """
     op = history.op
     op(proc, "invoke", "await_delivery", {"order_no": order_no})
-    deadline = time.time() + plan.poll_timeout_s
+    started = time.time()
+    deadline = started + plan.poll_timeout_s
     url = f"{plan.service_url}/api/orders/{order_no}?token={token}"
     status, polls, last_error = "unknown", 0, ""
     interval = max(0.01, plan.poll_interval_s)
@@ -213,7 +231,8 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
                    at=seen)
                 cards = data.get("cards")
                 return seen, cards if isinstance(cards, list) else None
-            if status in TERMINAL_NOT_DELIVERED:
+            if status in TERMINAL_NOT_DELIVERED and not (
+                    status == "expired" and time.time() < started + EXPIRED_PATIENCE_S):
                 op(proc, "fail", "await_delivery", {"order_no": order_no, "status": status,
                                                      "polls": polls})
                 return None

@@ -12,10 +12,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 PAY_TYPES = ("alipay", "wxpay", "qqpay", "bank", "jdpay", "usdt")
 
-# Gaps (scenario seconds) between consecutive notify attempts after a failed one.
+# Gaps (scenario seconds) between consecutive notify attempts after a failed one; the
+# notifier anchors them on the first attempt (attempt k+1 is due at sum(gaps[:k])).
 SCHEDULES: dict[str, list[float]] = {
-    # BEpusdt / epay clones: retry at +2^n minutes, 10 retries.
-    "epay": [60.0 * 2**n for n in range(10)],
+    # BEpusdt (app/task/notify.go, utils.CalcNextNotifyTime): after the n-th failed notify
+    # the next is due at confirmedAt + 2^n minutes, while n <= notify_max_retry (10):
+    # attempts at +0, 2, 4, 8, ..., 1024 min, 11 in all.
+    "epay": [120.0] + [60.0 * 2**n for n in range(1, 10)],
     # Alipay: 8 notifies within 25 h.
     "alipay": [240, 600, 600, 3600, 7200, 21600, 54000],
     # WeChat Pay v3: 15s/15s/30s/3m/10m/20m/30m/30m/30m/60m/3h/3h/3h/6h/6h.

@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from fakes._common import Knob
 from fakes.payment.epay import SCHEDULES
+from fakes.payment.forge import KINDS
 
 DAY_S = 86_400.0
 
@@ -45,6 +46,13 @@ KNOBS: Mapping[str, Knob] = MappingProxyType({
     "replay_other": Knob(0.0, "prob", "also send another payment's valid signed notify, "
                          "unchanged, to this payment's notify_url"),
     "missing_sign_type": Knob(0.0, "prob", "omit sign_type (like BEpusdt)"),
+    "forge": Knob(0.0, "prob", "per payment created (paid or never): also send one adversarial "
+                  "notify of a kind drawn from forge_kinds, marked `adversarial` in the ledger "
+                  "(must be refused)"),
+    "forge_kinds": Knob(list(KINDS), "strlist", "kinds of adversarial notify to draw from",
+                        KINDS),
+    "forge_window_s": Knob(30.0, "float", "an adversarial notify goes out a uniform 0..this "
+                           "long after its payment was created (scenario s)", maximum=DAY_S),
     "notify_method": Knob("GET", "choice", "HTTP method of notifies", ("GET", "POST")),
     "submit_reply": Knob("json", "choice", "reply shape of /submit.php: json (our buyers) or "
                          "html like real epay's page, which kamiFaka's server parses",

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from fakes._common import Timer
 from fakes.payment import epay
+from fakes.payment.forge import forge, tamper_kind
 from fakes.payment.http1 import HTTPError, Pool
 from fakes.payment.state import GatewayState
 
@@ -37,6 +38,9 @@ class Send:
     gaps: tuple[float, ...] = ()
     signed: bool = True
     replay_of: str | None = None
+    adversarial: str | None = None  # why the shop must refuse it (forge.KINDS), None: genuine
+    forge_from: str | None = None   # trade_no whose notify a forgery is built from when sent
+    origin: float | None = None     # clock time of attempt 1: retries are due origin + gaps
 
 
 class NotifyTransport(Protocol):
@@ -92,6 +96,24 @@ class Notifier:
         params["sign_type"] = "MD5"
         return params
 
+    def _tamper(self, params: dict[str, str]) -> tuple[list[str], bool]:
+        """Apply the payment-wide tamper knobs to its own notify chain: (variants, signed)."""
+        st, b = self.state, self.state.behaviour
+        chance, variants, signed = st.rng.chance, [], True
+        if chance("notify", b["amount_off"]):
+            off = Decimal(params["money"]) + Decimal(b["amount_off_delta"])
+            params["money"] = epay.money_str(off)
+            params["sign"] = epay.sign(params, st.merchant.key)
+            variants.append("amount_off")
+        if chance("notify", b["bad_sign"]):
+            params["sign"] = epay.sign(params, st.merchant.key + "x")
+            variants.append("bad_sign")
+            signed = False
+        if chance("notify", b["missing_sign_type"]):
+            params.pop("sign_type", None)
+            variants.append("missing_sign_type")
+        return variants, signed
+
     def plan(self, payment: dict[str, Any]) -> None:
         """Draw this payment's misbehaviour and schedule its notifies."""
         st, b = self.state, self.state.behaviour
@@ -112,25 +134,14 @@ class Notifier:
             delay += b["after_expiry_s"]
         if chance("notify", b["out_of_order"]):
             delay += st.rng("notify").uniform(0, b["reorder_window_s"])
-        params, variants = dict(good), []
-        if chance("notify", b["amount_off"]):
-            off = Decimal(params["money"]) + Decimal(b["amount_off_delta"])
-            params["money"] = epay.money_str(off)
-            params["sign"] = epay.sign(params, st.merchant.key)
-            variants.append("amount_off")
-        signed = True
-        if chance("notify", b["bad_sign"]):
-            params["sign"] = epay.sign(params, st.merchant.key + "x")
-            variants.append("bad_sign")
-            signed = False
-        if chance("notify", b["missing_sign_type"]):
-            params.pop("sign_type", None)
-            variants.append("missing_sign_type")
+        params = dict(good)
+        variants, signed = self._tamper(params)
         gaps = list(epay.SCHEDULES[b["schedule"]])
         if b["max_attempts"] > 0:
             gaps = gaps[: b["max_attempts"] - 1]
         main = Send(**base, params=params, variant="+".join(variants) or "normal",
-                    gaps=tuple(gaps), signed=signed)
+                    gaps=tuple(gaps), signed=signed,
+                    adversarial=tamper_kind(variants, b["amount_off_delta"]))
         self.schedule(main, delay)
         extra = replace(main, retry=False)
         if chance("notify", b["duplicate_parallel"]):
@@ -144,6 +155,34 @@ class Notifier:
             self.schedule(Send(**base, params=dict(other), variant="replay", retry=False,
                                replay_of=other["trade_no"]), delay)
         st.last_notify = good
+
+    def plan_forgery(self, payment: dict[str, Any]) -> None:
+        """With the `forge` knob's chance, schedule one adversarial notify aimed at this
+        payment's order, a uniform 0..forge_window_s after its creation, paid or not."""
+        st, b = self.state, self.state.behaviour
+        kinds = b["forge_kinds"]
+        if not kinds or not st.rng.chance("forge", b["forge"]):
+            return
+        rng = st.rng("forge")
+        kind, delay = rng.choice(kinds), rng.uniform(0.0, b["forge_window_s"])
+        send = Send(trade_no=payment["trade_no"], out_trade_no=payment["out_trade_no"],
+                    url=payment["notify_url"], params={}, variant=f"forged:{kind}",
+                    retry=False, adversarial=kind, forge_from=payment["trade_no"])
+        self.schedule(send, delay)
+
+    def _forged(self, send: Send) -> Send:
+        """Build a forged notify from its payment's genuine parameters as they are now (the
+        other order it borrows a trade number from is the last the shop acknowledged)."""
+        st = self.state
+        payment = st.by_trade.get(send.forge_from or "")
+        if payment is None:
+            return send
+        acked = next((a for a in reversed(st.acked) if a[1] != payment["out_trade_no"]), None)
+        f = forge(str(send.adversarial), self.params_for(payment), st.merchant.key,
+                  st.rng("forge"), acked)
+        return replace(send, params=f.params, out_trade_no=f.out_trade_no, signed=f.signed,
+                       adversarial=f.kind, variant=f"forged:{f.kind}",
+                       trade_no=f.params.get("trade_no", send.trade_no), forge_from=None)
 
     def schedule(self, send: Send, delay_scenario_s: float) -> None:
         gen = self.generation
@@ -169,8 +208,12 @@ class Notifier:
     async def _send(self, send: Send, gen: int) -> None:
         b = self.state.behaviour
         timeout = b["answer_timeout_s"]
+        if send.forge_from is not None:
+            send = self._forged(send)
         async with self.sem:
             at = self.state.clock.now()
+            if send.origin is None:
+                send = replace(send, origin=at)
             t0 = time.perf_counter()
             status: int | None = None
             reply: str | None = None
@@ -192,7 +235,18 @@ class Notifier:
                 "money": send.params.get("money"), "signed": send.signed, "url": send.url}
         if send.replay_of:
             item["replay_of"] = send.replay_of
+        if send.adversarial:
+            item["adversarial"] = send.adversarial
         self.state.ledger.add("notifies", item)
+        if outcome == "success" and send.adversarial is None and send.replay_of is None:
+            self.state.acked.append((send.trade_no, send.out_trade_no))
         if outcome != "success" and send.retry and send.attempt <= len(send.gaps):
-            gap = send.gaps[send.attempt - 1]
-            self.schedule(replace(send, attempt=send.attempt + 1), gap)
+            self.schedule(replace(send, attempt=send.attempt + 1), self._retry_delay(send))
+
+    def _retry_delay(self, send: Send) -> float:
+        """Scenario seconds until the next attempt: due at the first attempt's time plus the
+        schedule's gaps so far (BEpusdt retries at confirmed + 2^n min, however long each
+        answer took), at once when that moment has passed."""
+        due = sum(send.gaps[: send.attempt])
+        spent = (self.state.clock.now() - (send.origin or 0.0)) * self.state.time_scale
+        return max(0.0, due - spent)

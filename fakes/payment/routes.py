@@ -85,7 +85,10 @@ async def _create_payment(request: Request) -> dict[str, Any] | str:
         return problem
     existing = state.by_out.get(f["out_trade_no"])
     if existing is None:
-        return state.create(f, money)
+        payment = state.create(f, money)
+        notifier: Notifier = request.app.state.notifier
+        notifier.plan_forgery(payment)  # the `forge` knob: paid or not, an adversary writes
+        return payment
     if existing["money"] != epay.money_str(money):
         return "订单号已存在 (out_trade_no reused with another amount)"
     return existing

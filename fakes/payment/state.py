@@ -6,6 +6,7 @@ place), so the payments ledger always has exactly one item per payment.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +15,8 @@ from typing import Any
 from fakes._common import Behaviour, Clock, Ledger, LoopClock, Streams
 from fakes.payment.epay import money_str
 from fakes.payment.knobs import KNOBS
+
+ACKED_KEEP = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,9 @@ class GatewayState:
         self.by_out: dict[str, dict[str, Any]] = {}
         self.last_notify: dict[str, str] | None = None  # last valid signed params (for replay)
         self.counter = 0
+        # (trade_no, out_trade_no) of genuine notifies the shop answered success, newest last:
+        # the trade numbers an `other_trade_no` forgery borrows (the shop has recorded them)
+        self.acked: deque[tuple[str, str]] = deque(maxlen=ACKED_KEEP)
         self.on_reset: list[Callable[[], None]] = []
 
     def reset(self) -> None:
@@ -52,6 +58,7 @@ class GatewayState:
         self.by_out.clear()
         self.last_notify = None
         self.counter = 0
+        self.acked.clear()
 
     def stats(self) -> dict[str, Any]:
         paid = sum(1 for p in self.by_trade.values() if p["status"] == "paid")

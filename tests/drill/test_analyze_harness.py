@@ -45,6 +45,15 @@ def test_a_saturated_harness_excuses_only_load_sensitive_failures() -> None:
         "every rule held while starved: completion proved the buyers came"
 
 
+def test_a_wrong_notify_answer_is_a_failure_however_busy_the_box() -> None:
+    late = Verdict("gateway-protocol", False, "3 answers past the deadline",
+                   counts={"wrong_answers": 0})
+    assert decide([PASSED, late], RunState(), SATURATED)[0] == "inconclusive"
+    forged = Verdict("gateway-protocol", False, "a forgery answered success",
+                     counts={"wrong_answers": 1})
+    assert decide([PASSED, forged], RunState(), SATURATED) == ("fail", [])
+
+
 def test_a_dead_shop_fails_whatever_else_happened() -> None:
     dead = Verdict("shop-health", False, "service exited")
     state = RunState(interrupted=True, interrupted_phase="load", health_watched=True,

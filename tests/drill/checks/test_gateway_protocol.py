@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from drill.checks import CheckSpec, gateway_protocol
+from fakes.payment.forge import KINDS
 from tests.drill.checks.literal import fault, notify
 from tests.drill.checks.ops import bought, sources
 
@@ -68,3 +69,49 @@ def test_missing_ledgers_are_unknown() -> None:
     assert gateway_protocol.check(sources(), SPEC).ok is None
     v = gateway_protocol.check(sources(notifies=[notify("A", 1.0, "timeout")]), SPEC)
     assert v.ok is None and v.counts["unjudged"] == 1
+
+
+FORGED_KINDS = ("underpaid", "overpaid", "bad_sign", "missing_sign", "missing_sign_type",
+                "other_trade_no", "unknown_order", "not_success", "wrong_pid")
+
+
+def _forged(kind: str, outcome: str) -> dict[str, object]:
+    """A forgery exactly as fakes.payment writes it (variant forged:<kind>, not retried)."""
+    no = "NOSUCH000000000001" if kind == "unknown_order" else "A"
+    return notify(no, 1.5, outcome, variant=f"forged:{kind}", adversarial=kind,
+                  signed=kind not in ("bad_sign", "missing_sign"))
+
+
+def test_every_forged_kind_the_gateway_writes_is_judged_must_refuse() -> None:
+    assert set(FORGED_KINDS) == set(KINDS)  # the literal list is the fake's list
+    for kind in FORGED_KINDS:
+        refused = sources(faults=[], notifies=[notify("A", 1.0), _forged(kind, "fail")])
+        v = gateway_protocol.check(refused, SPEC)
+        assert v.ok is True and v.counts["adversarial_refused"] == 1, (kind, v.detail)
+        taken = sources(faults=[], notifies=[notify("A", 1.0), _forged(kind, "success")])
+        v = gateway_protocol.check(taken, SPEC)
+        assert v.ok is False and f"must be refused ({kind}, variant forged:{kind})" in \
+            v.examples[0]["reason"], kind
+
+
+def test_a_tampered_retry_chain_is_must_refuse_and_not_a_genuine_chain() -> None:
+    chain = [notify("A", 1.0 + 2 * i, "fail", attempt=i + 1, variant="amount_off",
+                    adversarial="underpaid") for i in range(4)]
+    v = gateway_protocol.check(sources(faults=[], notifies=chain), SPEC)
+    assert v.ok is True and v.counts["adversarial_refused"] == 4
+    assert v.counts["genuine"] == 0 and v.counts["chains"] == 0
+    replay = notify("B", 3.0, variant="replay", replay_of="GB")  # B's own notify, resent
+    v = gateway_protocol.check(sources(faults=[], notifies=[replay]), SPEC)
+    assert v.ok is True and v.counts["genuine"] == v.counts["adversarial"] == 0
+
+
+def test_wrong_answers_count_what_no_saturation_explains() -> None:
+    src = sources(faults=[], notifies=[
+        notify("A", 1.0, latency_ms=9000.0),                       # late: a busy box can
+        notify("B", 1.0, "timeout", http_status=None),             # a timeout: likewise
+        dict(notify("C", 1.0, "fail"), http_status=503),           # overloaded: likewise
+        notify("D", 1.0, "fail", variant="duplicate", http_status=409),  # refused outright
+        notify("E", 1.0, adversarial="wrong_pid")])                # a forgery accepted
+    v = gateway_protocol.check(src, SPEC)
+    assert v.ok is False and len(v.examples) == 5
+    assert v.counts["wrong_answers"] == 2

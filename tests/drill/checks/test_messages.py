@@ -32,7 +32,8 @@ def test_an_alert_accepted_in_time_passes_and_throttled_retries_count_once_lande
 def test_an_alert_only_ever_throttled_never_fired() -> None:
     v = alerts_only([post("supplier_health", 12.0, throttled=True)])
     assert v.ok is False
-    assert "refused 1x" in v.detail and "never accepted by any robot" in v.detail
+    assert "1 refused alert(s) never retried" in v.detail and \
+        "never accepted by any robot" in v.detail
     assert v.examples[0]["messages"][0]["throttled"] is True
 
 
@@ -85,6 +86,8 @@ def test_missing_double_early_and_needless_notices_fail() -> None:
     assert "never told" in reasons["N"]
     v = _notices([notice("F", 104.0)], bought("F", 100.0), [paid("F", 100.03)])
     assert "after the goods were delivered" in v.examples[0]["reason"]
+    in_flight = _notices([notice("L", 101.3)], bought("L", 100.0), [paid("L", 98.0)])
+    assert in_flight.ok is True, "queued while L waited, landed 0.8 s after the goods"
     v = _notices([notice("X", 5.0)], [], [])
     assert "never saw paid" in v.examples[0]["reason"]
 
@@ -110,3 +113,15 @@ def test_without_a_limit_only_double_notices_and_unpaid_ones_are_judged() -> Non
     assert v.ok is None and "no notice_after_s" in v.detail
     twice = dataclasses.replace(src, mails=[notice("F", 100.2), notice("F", 100.3)])
     assert messages.check(twice, CheckSpec()).ok is False
+
+
+def test_a_later_alert_of_the_rule_landing_does_not_deliver_a_throttled_one() -> None:
+    first = {**post("supplier_health", 10.0, throttled=True), "text": "[faka-alert] "
+             "rule=supplier_health severity=critical\nprimary: 9/10 failed"}
+    later = {**post("supplier_health", 70.0), "text": "[faka-alert] rule=supplier_health "
+             "severity=critical\nprimary: circuit breaker open"}
+    v = alerts_only([first, later])
+    assert v.ok is False and "1 refused alert(s) never retried" in v.detail
+    retried = {**first, "at": 11.0, "throttled": False}
+    ok = alerts_only([first, retried, later])
+    assert ok.ok is not False and ok.counts["alert_problems"] == 0  # notices: no ledger

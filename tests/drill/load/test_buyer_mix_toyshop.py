@@ -40,3 +40,22 @@ def test_mixed_buyers_record_what_the_checks_read(shop: ManagedProcess, tmp_path
     assert access.ok is True and access.counts["attempts"] == len(snoops)
     load = json.loads((tmp_path / "load.json").read_text())
     assert load["started"] == len(creates)
+
+
+def test_buyers_who_never_pay_open_the_payment_and_walk_away(shop: ManagedProcess,
+                                                           tmp_path: Path) -> None:
+    plan = LoadPlan(service_url=shop.url, gateway_url=shop.url, products=("p1",),
+                    shape="arrival_rate", rate=40, duration_s=1, poll_timeout_s=1,
+                    poll_interval_s=0.05, pay_probability=0.5, seed=5)
+    _run(plan, tmp_path)
+    ops = _ops(tmp_path)
+    _check_well_formed(ops)
+    opened = {o["value"]["order_no"]: o["value"]["trade_no"] for o in ops
+              if o["f"] == "open_payment" and o["type"] == "ok"}
+    paid = {o["value"]["order_no"] for o in ops if o["f"] == "pay" and o["type"] == "ok"}
+    created = {o["value"]["order_no"] for o in ops if o["f"] == "create_order"
+               and o["type"] == "ok"}
+    assert opened and paid and set(opened) | paid == created and not set(opened) & paid
+    assert all(trade == f"G{no}" for no, trade in opened.items())  # the gateway's answer
+    waited = {o["value"]["order_no"] for o in ops if o["f"] == "await_delivery"}
+    assert not waited & set(opened), "an abandoned checkout is not polled"
