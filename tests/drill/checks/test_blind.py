@@ -128,7 +128,8 @@ def test_a_reused_shop_balances_with_the_stock_it_had_before() -> None:
     from drill.checks import buyer_truth
 
     assert buyer_truth.check(sources(**kw, stock=reused), SPEC).ok is True
-    assert buyer_truth.check(sources(**kw, stock={**reused, "before": {}}), SPEC).ok is False
+    no_before = sources(**kw, stock={**reused, "before": {}}, purchases={"primary": []})
+    assert buyer_truth.check(no_before, SPEC).ok is False       # OLD-1: from nowhere
     fresh = {"local": {"steam-50": ["NEW-1", "NEW-2"]}}       # no earlier stock declared
     assert no_oversell.check(sources(**kw, stock=fresh), SPEC).ok is False
     none_before = {**reused, "before": {"steam-50": 0}}
