@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from drill.checks.evidence import BuyerOrder, buyer_orders
+from drill.checks.no_oversell import stock_before
 from drill.checks.orders import example
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
@@ -61,15 +62,21 @@ def fetch_problems(b: BuyerOrder) -> list[str]:
 
 
 def origin_problems(b: BuyerOrder, local: dict[str, set[str]] | None,
-                    issued: set[str] | None) -> tuple[list[str], int]:
+                    issued: set[str] | None, earlier: dict[str, int] | None = None
+                    ) -> tuple[list[str], int]:
     """Codes neither imported for the product nor issued by a supplier; and how many codes
-    could not be traced because a needed source is missing."""
+    could not be traced because a needed source is missing. `earlier`: keys a reused shop
+    had per product before this drill (stock.json `before`), spent as codes are taken."""
+    earlier = earlier if earlier is not None else {}
     imported = (local or {}).get(b.product_id or "")
     if imported is None and local:
         imported = set().union(*local.values())
     out, untraced = [], 0
     for code in sorted(b.codes()):
         if (imported and code in imported) or (issued is not None and code in issued):
+            continue
+        if earlier.get(b.product_id or "", 0) > 0:   # one of the shop's earlier keys
+            earlier[b.product_id or ""] -= 1
             continue
         if local is None or issued is None:
             untraced += 1
@@ -82,6 +89,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     if src.history is None:
         return missing(ID, "the buyer history")
     local, issued = local_codes(src), supplier_codes(src)
+    earlier = stock_before(src)
     holders: dict[str, set[str]] = defaultdict(set)
     bad: list[tuple[str, str]] = []
     counts = dict.fromkeys(("told_delivered", "true", "quantity_unknown", "codes_untraced",
@@ -95,7 +103,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
             holders[code].add(b.order_no)
         problems = fetch_problems(b)
         counts["fetch_failed_after_delivered"] += any("fetch" in p for p in problems[:1])
-        wrong_origin, untraced = origin_problems(b, local, issued)
+        wrong_origin, untraced = origin_problems(b, local, issued, earlier)
         counts["codes_untraced"] += untraced
         problems += wrong_origin[:3]
         if problems:

@@ -104,12 +104,17 @@ def world_spec(world_ports: int | None, world_file: str | None) -> WorldSpec:
 
 
 def refuse_taken_ports(spec: WorldSpec, names: tuple[str, ...] = LAYOUT) -> None:
-    """Raise `StackError` naming every fixed port another process holds (nothing started)."""
+    """Raise `StackError` naming every fixed port another process holds (nothing started).
+
+    Bound with SO_REUSEADDR like every server of the world (runtime/serve.py, the proxy):
+    the connections a shop kept to the previous drill's world linger in TIME_WAIT on
+    these ports, and only a listener really holds one."""
     if not spec.fixed:
         return
     taken = []
     for name in names:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind((HOST, spec.port(name)))
             except OSError:

@@ -118,12 +118,18 @@ def test_a_reused_shop_balances_with_the_stock_it_had_before() -> None:
     hist = bought("A", 1.0, cards=["OLD-1"]) + bought("B", 2.0, cards=["NEW-1"])
     hist += [op("catalogue", "ok", "list_products", 50.0, final=True,
                 products=[{"id": "steam-50", "price": "50.00", "stock_available": 2}])]
-    kw = dict(history=hist, payments=[paid("A", 1.03), paid("B", 2.03)], meta=BLIND)
+    kw = dict(history=hist, payments=[paid("A", 1.03), paid("B", 2.03)], meta=BLIND,
+              load={"plan": {"quantity": 1}})
     reused = {"local": {"steam-50": ["NEW-1", "NEW-2"]}, "before": {"steam-50": 2}}
     assert no_oversell.check(sources(**kw, stock=reused), SPEC).ok is True
     v = stock_conservation.check(sources(**kw, stock=reused), SPEC)
     assert v.ok is True, v.detail
     assert v.counts["books"]["steam-50"]["imported"] == 4
+    from drill.checks import buyer_truth
+
+    assert buyer_truth.check(sources(**kw, stock=reused), SPEC).ok is True
+    no_before = sources(**kw, stock={**reused, "before": {}}, purchases={"primary": []})
+    assert buyer_truth.check(no_before, SPEC).ok is False       # OLD-1: from nowhere
     fresh = {"local": {"steam-50": ["NEW-1", "NEW-2"]}}       # no earlier stock declared
     assert no_oversell.check(sources(**kw, stock=fresh), SPEC).ok is False
     none_before = {**reused, "before": {"steam-50": 0}}
