@@ -8,11 +8,21 @@ a Toxiproxy link where one exists, so faults can break it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from drill.components import GATEWAY, GATEWAY_NOTIFY, GATEWAY_QUERY, IM, SMTP, SUPPLIER_LINKS
-from drill.stack.world import HOST, WorldSpec
+from drill.components import (
+    GATEWAY,
+    GATEWAY_NOTIFY,
+    GATEWAY_QUERY,
+    IM,
+    SINK,
+    SMTP,
+    SUPPLIER_LINKS,
+    supplier_component,
+)
+from drill.stack.links import Link, Upstreams, declare_links
+from drill.stack.world import HOST, SINK_SMTP, WorldSpec
 from drill.targets import Gateway, Supplier, World
 
 if TYPE_CHECKING:
@@ -100,16 +110,16 @@ def render(a: Addresses, lang: str = "en") -> str:
     if a.smtp:
         lines.append(f"  {w('smtp')}: {a.smtp[0]}:{a.smtp[1]}")
     lines += ["", w("notify"), f"  {a.notify_base}"]
-    links = link_table(lang)
-    return "\n".join(lines + (["", links] if links else [])) + "\n"
+    return "\n".join(lines) + "\n"
 
 
-def link_table(lang: str) -> str:
-    """The proxied links (shop→gateway, →suppliers, →IM, →SMTP, →DB, gateway→shop) as a table.
-
-    Placeholder: drill/stack/links.py (helper "world-links") renders it; the lead wires
-    that renderer here at merge. Empty until then."""
-    return ""
+def fixed_links(spec: WorldSpec, shop: str = "") -> list[Link]:
+    """The proxied links of a fixed world with their listen addresses, known before anything
+    starts (`shop`: where the notify link forwards; empty until a target URL is known)."""
+    up = Upstreams(gateway=spec.listen(GATEWAY), sink=spec.listen(SINK),
+                   suppliers={n: spec.listen(supplier_component(n)) for n in SUPPLIER_LINKS},
+                   smtp=spec.listen(SINK_SMTP), shop=shop or "(your shop)")
+    return [replace(link, listen=spec.listen(link.name)) for link in declare_links(up)]
 
 
 def to_toml(spec: WorldSpec) -> str:

@@ -20,7 +20,7 @@ from drill.errors import DrillError, StackError
 from drill.options import RunOptions
 from drill.scenario import load_scenario
 from drill.stack.world import LAYOUT, WorldSpec, load_world_file, refuse_taken_ports
-from drill.stack.world_table import addresses, render, target_world, to_toml
+from drill.stack.world_table import addresses, fixed_links, render, target_world, to_toml
 from drill.targets.conduct import refuse_target
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -97,6 +97,11 @@ def test_cli_world_print_and_zoo_refusal() -> None:
     r = subprocess.run([*run, "world", "--print", "--world-ports", "42000", "--lang", "zh"],
                        capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
     assert r.returncode == 0 and "http://127.0.0.1:42000" in r.stdout and "商户号" in r.stdout
+    table = [line for line in r.stdout.splitlines() if line.startswith("| `")]
+    rows = {line.split("|")[1].strip(" `"): line for line in table}   # the link table
+    assert list(rows) == [link.name for link in fixed_links(WorldSpec(42000))]
+    assert "127.0.0.1:42000" in rows["gateway_query"]            # forwards to the gateway
+    assert "填入地址" in r.stdout and "代理转发到" in r.stdout
     r = subprocess.run([*run, "zoo", "--target", "reference", "--target-url",
                         "http://127.0.0.1:1", "--out", "/nonexistent-never-made"],
                        capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
