@@ -19,7 +19,7 @@ from drill.checks.sources import Sources
 from drill.collect import _ledger
 from drill.components import SINK
 
-__all__ = ["alerts_settled", "drained", "settled"]
+__all__ = ["HasUrls", "alerts_settled", "drained", "settled"]
 
 
 QUIET_S = 1.5  # wall seconds without a post: the shop's retries (<= 1 s apart) are done
@@ -46,10 +46,12 @@ def alerts_settled(sink_url: str) -> bool:
     return settled(messages, time.time())
 
 
-class _HasUrls(Protocol):
+class HasUrls(Protocol):
+    """A running stack, as far as the settle needs it."""
+
     def url(self, name: str) -> str: ...
 
 
-def drained(unsettled_paid: int, stack: _HasUrls) -> bool:
+def drained(unsettled_paid: int, stack: HasUrls) -> bool:
     """The settle is over: no paid order undelivered and no alert retry owed at the sink."""
     return unsettled_paid == 0 and alerts_settled(stack.url(SINK))

@@ -17,7 +17,6 @@ faults, and a partial report is still written: the verdict is inconclusive
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 import threading
@@ -30,7 +29,6 @@ from types import FrameType
 import httpx
 
 from drill import interrupts
-from drill.alert_backlog import drained
 from drill.analyze import Analysis, RunState, analyze
 from drill.checks.from_scenario import check_spec
 from drill.collect import CollectTargets, collect
@@ -51,6 +49,7 @@ from drill.report.index_page import record_run
 from drill.run_meta import new_run_dir, run_meta
 from drill.run_watch import StackWatch
 from drill.scenario import Scenario
+from drill.settle import reference_paid_left, wait_settled
 from drill.stack import ADMIN_TOKEN, Stack, StackOptions, admin_headers, seed_stock
 from drill.stack.links import print_link_table
 from drill.stack.processes import refuse_bad_targets
@@ -220,17 +219,10 @@ class Run:
         self.abort.stop()
         self.executor.heal_all()
         settle = self.scenario.expect.settle
-        deadline, left = time.monotonic() + settle, -1
         with httpx.Client(base_url=self.stack.service_url, timeout=5,
                           headers=admin_headers()) as client:
-            for _ in range(int(settle / 0.25) + 2):
-                with contextlib.suppress(httpx.HTTPError, ValueError):
-                    r = client.get("/admin/orders", params={"status": "paid", "limit": 500})
-                    left = len(r.json().get("orders", []))
-                if drained(left, self.stack) or time.monotonic() > deadline or \
-                        self.watch.shop_down():
-                    break
-                threading.Event().wait(0.25)
+            left = wait_settled(lambda: reference_paid_left(client), settle, self.stack,
+                                self.watch.shop_down)
         if self.bot is not None:
             self.bot.stop()
         self.drain = {"settle_s": settle, "unsettled_paid": left, "settled": left == 0}

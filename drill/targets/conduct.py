@@ -26,6 +26,7 @@ from drill.load.catalogue import FINAL_PROCESS
 from drill.options import RunOptions
 from drill.run import Run
 from drill.scenario import Scenario
+from drill.settle import wait_settled
 from drill.stack.processes import refuse_bad_targets
 from drill.stack.seeding import generate_codes
 from drill.stack.service_config import supplier_stock
@@ -223,22 +224,23 @@ class TargetRun(ReferenceRun):
         self.abort.stop()
         self.executor.heal_all()
         settle, adapter = self.scenario.expect.settle, self._adapter()
-        deadline, left, how = time.monotonic() + settle, -1, "admin_orders"
+        how = ["admin_orders"]
+
+        def paid_left() -> int:
+            try:
+                return len(adapter.admin_orders(http, "paid"))
+            except NotSupported:
+                how[0] = "waited the settle out (the adapter cannot list paid orders)"
+            except Exception:
+                pass
+            return -1
+
         with HttpxClient(5.0) as http:
-            for _ in range(int(settle / 0.25) + 2):
-                try:
-                    left = len(adapter.admin_orders(http, "paid"))
-                except NotSupported:
-                    how = "waited the settle out (the adapter cannot list paid orders)"
-                except Exception:
-                    left = -1
-                if left == 0 or time.monotonic() > deadline or self.watch.shop_down():
-                    break
-                threading.Event().wait(0.25)
+            left = wait_settled(paid_left, settle, self.stack, self.watch.shop_down)
         if self.bot is not None:
             self.bot.stop()
         self.drain = {"settle_s": settle, "unsettled_paid": left, "settled": left == 0,
-                      "how": how}
+                      "how": how[0]}
 
     def _revisit(self) -> None:
         """Buyers whose polling gave up look once more (drill/targets/revisit.py)."""
