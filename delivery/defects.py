@@ -48,3 +48,14 @@ class Defects:
     @property
     def names(self) -> list[str]:
         return sorted(self._names)
+
+
+# -- issue 11, helper supplier-async: suppliers, buyer truth, stock, access --------------
+SUPPLIER_QTY_ONE = "supplier-qty-one"
+NOT_FOUND_REBUYS = "not-found-rebuys"
+NO_FAILBACK = "no-failback"
+PARTIAL_AS_DELIVERED = "partial-as-delivered"
+CARDS_BY_ORDER_NO = "cards-by-order-no"
+EXPIRED_KEYS_KEPT = "expired-keys-kept"
+ALL_DEFECTS += (SUPPLIER_QTY_ONE, NOT_FOUND_REBUYS, NO_FAILBACK, PARTIAL_AS_DELIVERED,
+                CARDS_BY_ORDER_NO, EXPIRED_KEYS_KEPT)
