@@ -101,24 +101,26 @@ class Procurer:
         want = 1 if self.ctx.defects.on(D.SUPPLIER_QTY_ONE) else order["quantity"]  # bug zoo
         codes: list[str] = []
         last: str | None = None
+        names = self.order_of_suppliers()
         for part in range(1, MAX_PARTS + 1):
             got = await self._part(order, sku, part_key(order["order_no"], part),
-                                   want - len(codes), reclaimed, resumed)
+                                   want - len(codes), reclaimed, resumed, names)
             if got.unresolved:
                 return Procured(unresolved=True)
             if got.supplier is None:  # every supplier clear and failed
                 return Procured(short=want - len(codes), codes=codes) if codes else Procured()
             codes += got.codes
             last = got.supplier or last
+            if got.spent and got.supplier in names:  # it cancelled: the next part asks the
+                names = [n for n in names if n != got.supplier] + [got.supplier]  # other first
             if len(codes) >= want or (codes and self.ctx.defects.on(D.PARTIAL_AS_DELIVERED)):
                 return Procured(last, codes)  # bug zoo (partial-as-delivered): no top-up
         return Procured(short=want - len(codes), codes=codes)
 
     async def _part(self, order: dict[str, Any], sku: str, key: str, qty: int,
-                    reclaimed: bool, resumed: bool) -> Procured:
-        """One purchase of `qty` under `key`: primary, then backup while every supplier asked
-        is clear (a later part asks first, like a re-claimed job)."""
-        names = self.order_of_suppliers()
+                    reclaimed: bool, resumed: bool, names: list[str]) -> Procured:
+        """One purchase of `qty` under `key`: the first supplier in `names`, then the next
+        while every supplier asked is clear."""
         unknown: set[str] = set()
         if (reclaimed or resumed) and self.asks:
             unknown = await self.suspects(order["order_no"], names, reclaimed)
