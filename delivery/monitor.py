@@ -128,8 +128,8 @@ class Monitor:
     async def _chores(self) -> None:
         ctx = self.ctx
         now = ctx.now()
-        await ctx.db.tx(order_store.expire_due, now,  # bug zoo: expired-keys-kept
-                        keep_keys=ctx.defects.on(D.EXPIRED_KEYS_KEPT))
+        keep = ctx.defects.on(D.EXPIRED_KEYS_KEPT)  # bug zoo: expired-keys-kept
+        await ctx.db.tx(lambda conn: order_store.expire_due(conn, now, keep_keys=keep))
         ctx.metrics.snapshot = await ctx.db.tx(snapshot)
 
     async def _reconcile(self) -> None:

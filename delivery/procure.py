@@ -29,9 +29,9 @@ from sqlalchemy import Connection, bindparam, insert, select
 
 from delivery import defects as D
 from delivery import procure_wait
-from delivery.procure_wait import CLEAR, DONE, SPENT, UNCERTAIN
 from delivery.ctx import log
 from delivery.db.schema import supplier_calls
+from delivery.procure_wait import CLEAR, DONE, SPENT, UNCERTAIN
 from delivery.suppliers import Breaker, CallResult, SupplierClient
 
 if TYPE_CHECKING:

@@ -34,9 +34,15 @@ async def await_accepted(p: Procurer, name: str, order: dict[str, Any], key: str
     deadline = time.monotonic() + cfg.wall(pol.processing_wait_s)
     supplier_no = accepted.order_no
 
+    seen: list[str] = []
+
     async def look(attempt: int) -> CallResult:
+        """One poll, logged when its outcome differs from the last (a poll every second of a
+        long processing would flood supplier_calls)."""
         q = await (client.lookup(supplier_no) if supplier_no else client.query(key))
-        await p.log_call(name, order["order_no"], key, attempt, q)
+        if not seen or seen[-1] != q.outcome:
+            await p.log_call(name, order["order_no"], key, attempt, q)
+        seen.append(q.outcome)
         return q
 
     for attempt in range(1, MAX_POLLS + 1):

@@ -127,3 +127,28 @@ def table(rows: list[Outcome]) -> str:
              for row in (head, *body)]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+# -- issue 11, helper supplier-async: suppliers as wholesalers, buyer truth, stock, access ----
+ZOO += (
+    Defect("supplier-qty-one", "supplier-async", "supplier-quantity",
+           "a docking integration that drops `quantity` from the upstream purchase (the "
+           "supplier's default is 1): a 3-key order is bought, and delivered, as one key"),
+    Defect("not-found-rebuys", "supplier-async", "no-double-purchase",
+           "gift-card wholesalers answer '9 未查到订单' (not found) while an order is still "
+           "processing and warn it is no failure (domain-faka §3.3); a shop that takes it for "
+           "failure buys the order again at the backup, and the primary delivers it too"),
+    Defect("no-failback", "supplier-failback", "failback",
+           "a circuit breaker with no half-open state: once the primary tripped it, every "
+           "order keeps going to the backup long after the primary recovered"),
+    Defect("partial-as-delivered", "supplier-async", "buyer-truth",
+           "card-system #460 ('您还有N件未发货') / acg-faka's short orders marked done: a "
+           "partially fulfilled purchase is shown delivered with fewer keys than paid for"),
+    Defect("cards-by-order-no", "smoke", "access",
+           "kamiFaka /api/v2/get_card: the cards of an order are shown for its order number "
+           "alone, no token (and the client picks the order number)"),
+    Defect("expired-keys-kept", "abandoned-checkouts", "stock-conservation",
+           "dujiaoka #106 / #328: keys reserved by unpaid orders never come back at expiry, "
+           "the product shows sold out while keys sit unused"),
+)
+BY_NAME = {d.name: d for d in ZOO}

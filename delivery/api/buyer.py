@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from delivery import epay
 from delivery import defects as D
+from delivery import epay
 from delivery.api.common import ApiError, Text, ctx_of, ok, parse
 from delivery.ctx import Ctx
 from delivery.risk import Risk

@@ -121,7 +121,8 @@ class SupplierState:
             if i != dup_index:
                 self.issued_list.append(code)
         order = {"order_no": order_no, "downstream_order_no": dno, "sku_id": product.sku,
-                 "quantity": quantity, "status": "delivered", "amount": amount_of(product, quantity),
+                 "quantity": quantity, "status": "delivered",
+                 "amount": amount_of(product, quantity),
                  "created_at": now,
                  "fulfillment": {"type": "auto", "status": "delivered", "payload": codes,
                                  "delivered_at": now}}
