@@ -156,3 +156,124 @@ def snooper(out: Out, i: int, no: str, t: float) -> None:
     out.op(proc, "invoke", "snoop_cards", t, order_no=no, how="no_token")
     out.op(proc, "fail", "snoop_cards", t + 0.01, order_no=no, how="no_token",
            route="/api/orders/{order_no}/cards", status=404)
+
+
+def plant(out: Out, n: int) -> None:
+    """Three findings the oracle must catch: a second purchase of a bought supplier order, a
+    local key shown to a second buyer, an underpaid notify answered success."""
+    bought = next(o for o in out.orders if o["product_id"] == "apple-100"
+                  and o["status"] == "delivered")
+    no = bought["order_no"]
+    out.put("purchases", {"downstream_order_no": no, "sku": "apple-100",
+                          "quantity": bought["quantity"], "replayed": False, "at": T0 + n,
+                          "outcome": "delivered", "codes": [f"X{no}"], "http_status": 200,
+                          "order_no": f"UPX{no}", "given": 1})
+    a, b = [o for o in out.orders if o["product_id"] == "steam-50"
+            and o["status"] == "delivered"][:2]
+    shared = next(d["codes"][0] for d in out.deliveries if d["order_no"] == a["order_no"])
+    out.op(f"buyer-1-{b['order_no']}", "ok", "fetch_card", T0 + n, order_no=b["order_no"],
+           cards=[shared])
+    out.put("notifies", {"trade_no": a["trade_no"], "out_trade_no": a["order_no"],
+                         "money": "0.01", "signed": True, "url": "http://127.0.0.1:1/notify/epay",
+                         "http_status": 200, "latency_ms": 4.0, "attempt": 1, "at": T0 + n,
+                         "outcome": "success", "reply": "success", "variant": "underpaid",
+                         "adversarial": "underpaid"})
+
+
+def finish(out: Out, n: int, spare: int) -> None:
+    """The final catalogue read, then the one-shot files (export, stock, load, meta, spec)."""
+    end = T0 + n * 0.001 + 5
+    local = out.local_codes + [f"spare-{k}" for k in range(spare)]
+    out.op("catalogue-1", "ok", "list_products", end, final=True, products=[
+        {"id": "steam-50", "price": "50.00", "stock_available": spare},
+        {"id": "apple-100", "price": "100.00", "stock_available": None}])
+    out.close()
+    write = lambda name, doc: (out.run / name).write_text(json.dumps(doc), "utf-8")  # noqa: E731
+    write("export.json", {"orders": out.orders, "deliveries": out.deliveries, "jobs": [],
+                          "supplier_calls": out.calls, "alerts": [], "payments": [],
+                          "notices": [], "stock": {}})
+    write("stock.json", {"local": {"steam-50": local},
+                         "supplier": {"primary": {"apple-100": 10**7}}})
+    write("load.json", {"planned_arrivals": n, "started": n, "dropped": 0, "plan": {
+        "quantity": 1, "quantity_mix": [[1, 0.6], [2, 0.25], [3, 0.15]]}})
+    write("meta.json", {"run_id": "bench-oracle", "scenario": "bench-oracle",
+                        "started_at": T0 - 1, "ended_at": end + 1, "interrupted": False,
+                        "harness_errors": [], "health": {"watched": True,
+                                                         "unplanned_exits": []}})
+    spec = CheckSpec(prices=tuple((k, f"{v}.00") for k, v in PRICES.items()),
+                     order_expiry_s=10.0)
+    write("spec.json", spec.to_dict())
+    for empty in ("faults.jsonl", "ledgers/sink-messages.jsonl", "ledgers/sink-mails.jsonl"):
+        (out.run / empty).write_text("", "utf-8")
+
+
+def generate(run: Path, n: int, seed: int, planted: bool) -> dict[str, bool]:
+    """Write the folder; return the expected verdict (ok) of every check that must fail."""
+    out = Out(run)
+    rng = random.Random(seed)
+    for i in range(n):
+        buyer(out, i, rng)
+    if planted:
+        plant(out, n)
+    finish(out, n, spare=1000)
+    return dict(PLANTED) if planted else {}
+
+
+def judge(run: Path) -> dict[str, Any]:
+    """In this process: analyze the folder; the verdicts, CPU and wall seconds."""
+    from drill.analyze import analyze
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    a = analyze(run)
+    return {"wall_s": round(time.perf_counter() - wall, 2),
+            "cpu_s": round(time.process_time() - cpu, 2),
+            "verdicts": {v.id: v.ok for v in a.verdicts}, "overall": a.overall,
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def judge_in_child(run: Path) -> dict[str, Any]:
+    """Judge in a fresh interpreter so the peak memory is the oracle's alone."""
+    r = subprocess.run([sys.executable, __file__, "--judge", str(run)], capture_output=True,
+                       text=True, check=True, timeout=3600)
+    result: dict[str, Any] = json.loads(r.stdout.strip().splitlines()[-1])
+    return result
+
+
+def conditions() -> str:
+    one, five, fifteen = os.getloadavg()
+    return (f"{os.cpu_count()} cores, load average {one:.2f} / {five:.2f} / {fifteen:.2f} "
+            f"(1/5/15 min), python {sys.version.split()[0]}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-n", "--orders", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--planted", action="store_true", help="add three findings")
+    ap.add_argument("--dir", type=Path, help="keep the folder here (default: a temp dir)")
+    ap.add_argument("--judge", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.judge:
+        print(json.dumps(judge(args.judge)))
+        return
+    with tempfile.TemporaryDirectory(prefix="oracle-bench-") as tmp:
+        run = args.dir or Path(tmp) / "run"
+        t = time.perf_counter()
+        expected = generate(run, args.orders, args.seed, args.planted)
+        size = sum(p.stat().st_size for p in run.rglob("*") if p.is_file())
+        print(f"generated {args.orders:,} orders, {size / 2**20:.0f} MiB in "
+              f"{time.perf_counter() - t:.1f} s: {run}")
+        print(f"conditions before judging: {conditions()}")
+        res = judge_in_child(run)
+        print(f"judged in {res['wall_s']} s wall, {res['cpu_s']} s CPU, peak RSS "
+              f"{res['peak_rss_mb']} MiB; overall {res['overall']}")
+        print(f"conditions after judging: {conditions()}")
+        for cid, ok in sorted(res["verdicts"].items()):
+            want = expected.get(cid, True)
+            print(f"  {cid:20} {ok!s:6} expected {want!s:6} {'' if ok == want else 'MISMATCH'}")
+        goal = res["wall_s"] <= 30 and res["peak_rss_mb"] <= 4096
+        print(f"goal (<= 30 s, <= 4 GB): {'met' if goal else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
