@@ -36,8 +36,11 @@ from drill.checks.spec import CheckSpec  # noqa: E402
 
 T0 = 1_800_000_000.0
 PRICES = {"steam-50": 50, "apple-100": 100}
+# the checks each planted finding must turn red (money-goods stays green: the order with the
+# accepted underpaid notify was paid in full by its genuine one, so its goods are paid for)
 PLANTED = {"no-double-purchase": False, "no-duplicate": False, "buyer-truth": False,
-           "gateway-protocol": False, "money-goods": False}
+           "gateway-protocol": False}
+RSS_PER_ORDER_KB = 24  # measured: ~440 MiB for 20,000 orders (history as dicts dominates)
 
 
 class Out:
@@ -239,6 +242,19 @@ def judge_in_child(run: Path) -> dict[str, Any]:
     return result
 
 
+def memory_problem(n: int) -> str | None:
+    """Refuse a run that would push a shared box into swap (or the OOM killer)."""
+    import psutil
+
+    need = n * RSS_PER_ORDER_KB * 1024
+    free = psutil.virtual_memory().available
+    if need <= free * 0.8:
+        return None
+    return (f"error: judging {n:,} orders needs about {need / 2**30:.1f} GiB "
+            f"({RSS_PER_ORDER_KB} KiB an order, measured), {free / 2**30:.1f} GiB is available; "
+            "use a smaller -n or --force")
+
+
 def conditions() -> str:
     one, five, fifteen = os.getloadavg()
     return (f"{os.cpu_count()} cores, load average {one:.2f} / {five:.2f} / {fifteen:.2f} "
@@ -251,11 +267,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--planted", action="store_true", help="add three findings")
     ap.add_argument("--dir", type=Path, help="keep the folder here (default: a temp dir)")
+    ap.add_argument("--force", action="store_true",
+                    help="judge even when the estimated memory exceeds what is free")
     ap.add_argument("--judge", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.judge:
         print(json.dumps(judge(args.judge)))
         return
+    if not args.force and (need := memory_problem(args.orders)):
+        raise SystemExit(need)
     with tempfile.TemporaryDirectory(prefix="oracle-bench-") as tmp:
         run = args.dir or Path(tmp) / "run"
         t = time.perf_counter()

@@ -75,7 +75,7 @@ def real_buyer_ops(src: Sources) -> list[Record]:
     if cached is None:
         cached = src.cache["evidence.real_buyer_ops"] = [
             op for op in src.buyer_ops() if not is_snooper(op)]
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def snooper_ops(src: Sources) -> list[Record]:

@@ -44,7 +44,7 @@ class Sources:
         if cached is None:
             cached = self.cache["buyer_ops"] = [
                 op for op in self.history or [] if str(op.get("process", "")) != "nemesis"]
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def export_list(self, key: str) -> list[Record] | None:
         if self.export is None:
