@@ -17,22 +17,30 @@ from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "supplier-quantity"
+UNTOLD = ("commit_", "malformed")  # committed, but the reply never reached the shop
 
 
 def ask_problems(ordered: int, items: list[tuple[str, Record]]) -> tuple[list[str], int]:
-    """Requests that asked for neither the order's quantity nor what was still missing;
-    and how many requests carried no quantity at all."""
+    """Requests that asked for neither the order's quantity (before any unit came) nor what
+    was still missing (after a partial fulfilment), a retry of a request number repeating
+    its first ask; and how many requests carried no quantity at all."""
     received, out, unjudged = 0, [], 0
+    first_ask: dict[str, int] = {}  # request number -> what its first request asked
     for name, p in sorted(items, key=lambda item: as_float(item[1].get("at")) or 0.0):
         asked = as_int(p.get("quantity"))
+        key = f"{name}/{p.get('downstream_order_no')}"
+        allowed = ((first_ask[key],) if key in first_ask
+                   else (ordered - received,) if received else (ordered,))
+        if asked is not None:
+            first_ask.setdefault(key, asked)
         if asked is None:
             unjudged += 1
-        elif asked not in (ordered, ordered - received):
+        elif asked not in allowed:
             already = f", {received} already received" if received else ""
             out.append(f"asked {name} for {asked} units of {p.get('sku')} at {p.get('at')} "
                        f"(ordered {ordered}{already})")
-        if effective(p):
-            received += len(p.get("codes") or [])
+        if effective(p) and not str(p.get("outcome", "")).startswith(UNTOLD):
+            received += len(p.get("codes") or [])  # units the shop was told it got
     return out, unjudged
 
 
