@@ -91,3 +91,19 @@ def test_after_a_reply_that_never_came_the_whole_quantity_may_be_asked_again() -
     v = supplier_quantity.check(sources(history=bought("S", 0.5, product="apple-100"),
                                         purchases=ledger, load=THREE), SPEC)
     assert v.ok is True, v.detail
+
+
+def test_units_count_from_when_the_shop_got_them() -> None:
+    """An accepted purchase delivered later: a second ask before that delivery is judged
+    against nothing received (the double is no-double-purchase's), one after it against it."""
+    early = {"primary": [{**_accepted("S", 1.0, 3, "delivered", ["X1", "X2", "X3"]),
+                          "delivered_at": 9.0}],
+             "backup": [purchase("S", 2.0, ["B1", "B2", "B3"], quantity=3)]}
+    v = supplier_quantity.check(sources(history=bought("S", 0.5, product="apple-100"),
+                                        purchases=early, load=THREE), SPEC)
+    assert v.ok is True, v.detail
+    late = {"primary": early["primary"],
+            "backup": [purchase("S", 10.0, ["B1", "B2", "B3"], quantity=3)]}
+    v = supplier_quantity.check(sources(history=bought("S", 0.5, product="apple-100"),
+                                        purchases=late, load=THREE), SPEC)
+    assert v.ok is False
