@@ -24,6 +24,7 @@ class Defect:
     scenario: str   # scenarios/<scenario>.toml exposes it
     check: str      # this check id must fail
     bug: str        # the real-world bug it models
+    also: tuple[str, ...] = ()  # other checks the same bug rightly turns red (and no others)
 
 
 ZOO: tuple[Defect, ...] = (
@@ -133,11 +134,13 @@ def table(rows: list[Outcome]) -> str:
 ZOO += (
     Defect("supplier-qty-one", "supplier-async", "supplier-quantity",
            "a docking integration that drops `quantity` from the upstream purchase (the "
-           "supplier's default is 1): a 3-key order is bought, and delivered, as one key"),
+           "supplier's default is 1): a 3-key order is bought, and delivered, as one key",
+           also=("buyer-truth",)),
     Defect("not-found-rebuys", "supplier-async", "no-double-purchase",
            "gift-card wholesalers answer '9 未查到订单' (not found) while an order is still "
            "processing and warn it is no failure (domain-faka §3.3); a shop that takes it for "
-           "failure buys the order again at the backup, and the primary delivers it too"),
+           "failure buys the order again at the backup, and the primary delivers it too",
+           also=("supplier-quantity",)),
     Defect("no-failback", "supplier-failback", "failback",
            "a circuit breaker with no half-open state: once the primary tripped it, every "
            "order keeps going to the backup long after the primary recovered"),

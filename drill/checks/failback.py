@@ -56,6 +56,15 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
                     and order_of(p) not in tried_primary), key=lambda s: s[0])
     counts: dict[str, float | int | None] = {"healed_at": healed, "requests_after_heal": len(after),
               "primary_sales_after_heal": len(back), "backup_sales_after_window": len(stuck)}
+    since = min((w[0] for w in windows), default=healed)
+    sales = [(name, as_float(p.get("at")) or 0.0) for name, p in src.all_purchases()
+             if effective(p)]
+    failed_over = [t for name, t in sales if name != PRIMARY and t >= since]
+    kept_selling = [t for name, t in sales if name == PRIMARY and since <= t <= healed]
+    counts["backup_sales_since_fault"] = len(failed_over)
+    if not failed_over and kept_selling:
+        return Verdict(ID, True, "the primary kept selling through its fault and nothing failed "
+                       "over to a backup: nothing to fail back", [], counts)
     if not after:
         return Verdict(ID, None, "no supplier traffic after the primary recovered: nothing to "
                        "judge (the load ended too soon after the heal?)", [], counts)

@@ -52,3 +52,15 @@ def test_no_expectation_passes_missing_sources_and_no_heal_are_unknown() -> None
     assert failback.check(sources(faults=OUTAGE), Spec()).ok is None
     assert _judge([purchase("D", 22.0, ["P2"])], [], faults=[]).ok is None
     assert _judge([purchase("A", 5.0, ["P1"])], []).ok is None  # no traffic after the heal
+
+
+def test_no_failover_means_nothing_to_fail_back() -> None:
+    """A latency blip on the primary that never sent traffic to the backup: even a late first
+    primary sale after the heal is no fail-back finding."""
+    faults = [{"at": 10.0, "action": "inject", "target": "supplier_primary", "ok": True},
+              {"at": 20.0, "action": "heal", "target": "supplier_primary", "ok": True}]
+    src = sources(faults=faults, purchases={"primary": [purchase("A", 12.0, ["p1"]),
+                                                        purchase("B", 40.0, ["p2"])],
+                                            "backup": []})
+    v = failback.check(src, Spec())
+    assert v.ok is True and "kept selling" in v.detail
