@@ -60,14 +60,13 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     sales = [(name, as_float(p.get("at")) or 0.0) for name, p in src.all_purchases()
              if effective(p)]
     failed_over = [t for name, t in sales if name != PRIMARY and t >= since]
-    kept_selling = [t for name, t in sales if name == PRIMARY and since <= t <= healed]
     counts["backup_sales_since_fault"] = len(failed_over)
-    if not failed_over and kept_selling:
-        return Verdict(ID, True, "the primary kept selling through its fault and nothing failed "
-                       "over to a backup: nothing to fail back", [], counts)
     if not after:
         return Verdict(ID, None, "no supplier traffic after the primary recovered: nothing to "
                        "judge (the load ended too soon after the heal?)", [], counts)
+    if not failed_over:  # an idle primary with no backup is no-loss/latency's finding
+        return Verdict(ID, True, "nothing failed over to a backup since the primary's fault: "
+                       "nothing to fail back", [], counts)
     first = min(back) - healed if back else None
     counts["first_primary_sale_after_s"] = None if first is None else round(first, 3)
     examples = [example(src, order_of(p), f"bought from {name} {t - healed:.2f} s after the "
