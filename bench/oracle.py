@@ -191,7 +191,9 @@ def finish(out: Out, n: int, spare: int) -> None:
         {"id": "steam-50", "price": "50.00", "stock_available": spare},
         {"id": "apple-100", "price": "100.00", "stock_available": None}])
     out.close()
-    write = lambda name, doc: (out.run / name).write_text(json.dumps(doc), "utf-8")  # noqa: E731
+    def write(name: str, doc: Any) -> None:
+        (out.run / name).write_text(json.dumps(doc), "utf-8")
+
     write("export.json", {"orders": out.orders, "deliveries": out.deliveries, "jobs": [],
                           "supplier_calls": out.calls, "alerts": [], "payments": [],
                           "notices": [], "stock": {}})
