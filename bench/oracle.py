@@ -10,9 +10,8 @@ adversarial (must-refuse) notifies that were refused, supplier retries (a 503 fi
 committed-then-timed-out purchase answered by a replay), snoopers refused. `--planted`
 adds three findings (a double supplier purchase, a key shown to two buyers, a
 must-refuse notify accepted); the expected verdicts are printed next to the real ones.
-The judging runs in a child process so its peak memory (ru_maxrss) is its own; printed
-with the CPU and wall time and the box's conditions (load average, cores). Goal on a
-quiet 2-core box: <= 30 s and <= 4 GB for 1,000,000 orders.
+Judged in a child process (its own peak ru_maxrss), printed with CPU and wall time and the
+box's load average. Goal on a quiet 2-core box: <= 30 s and <= 4 GB for 1,000,000 orders.
 """
 
 from __future__ import annotations
