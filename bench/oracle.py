@@ -1,5 +1,4 @@
-"""How fast the oracle judges a big run: a synthetic run folder of N orders, judged by the
-real `drill.analyze.analyze`.
+"""How fast the oracle judges a big run: a synthetic folder of N orders, judged by `analyze`.
 
     .venv/bin/python bench/oracle.py [-n 1000000] [--seed 1] [--planted] [--dir DIR]
 
