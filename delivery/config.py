@@ -42,6 +42,8 @@ class SupplierPolicy(_Strict):
     backoff_max_s: float = 30.0
     breaker_failures: int = 5
     breaker_reset_s: float = 30.0
+    processing_wait_s: float = 120.0  # how long an accepted (processing) purchase is awaited
+    processing_poll_s: float = 2.0  # between looks at a processing purchase
 
 
 class Worker(_Strict):

@@ -61,3 +61,13 @@ DELAY_NOTICE_REPEATS = "delay-notice-repeats"
 ALL_DEFECTS = (*ALL_DEFECTS, NOTIFY_IGNORES_AMOUNT, NOTIFY_ALWAYS_SUCCESS, TRADE_NO_NOT_BOUND,
                DUP_NOTIFY_FAIL, ALERT_THROTTLE_IGNORED, DELAY_NOTICE_FROM_CREATION,
                DELAY_NOTICE_REPEATS)
+
+# -- issue 11, helper supplier-async: suppliers, buyer truth, stock, access --------------
+SUPPLIER_QTY_ONE = "supplier-qty-one"
+NOT_FOUND_REBUYS = "not-found-rebuys"
+NO_FAILBACK = "no-failback"
+PARTIAL_AS_DELIVERED = "partial-as-delivered"
+CARDS_BY_ORDER_NO = "cards-by-order-no"
+EXPIRED_KEYS_KEPT = "expired-keys-kept"
+ALL_DEFECTS = (*ALL_DEFECTS, SUPPLIER_QTY_ONE, NOT_FOUND_REBUYS, NO_FAILBACK, PARTIAL_AS_DELIVERED,
+               CARDS_BY_ORDER_NO, EXPIRED_KEYS_KEPT)

@@ -30,6 +30,11 @@ from delivery.store import orders as order_store
 from delivery.store.alerts import raise_alert
 from delivery.store.stock import stock_table
 
+# supplier answers that are no error: an asynchronous supplier accepting, partly or later
+# fulfilling, or cancelling an order is working as designed (procure_wait.py)
+HEALTHY_OUTCOMES = frozenset({"ok", "not_found", "out_of_stock", "processing", "partial",
+                              "cancelled", "not_cancellable"})
+
 
 def _count(conn: Connection, table: Any, *cond: Any) -> int:
     return int(conn.execute(select(func.count()).select_from(table).where(*cond)).scalar_one())
@@ -58,7 +63,7 @@ def evaluate(conn: Connection, ctx: Ctx, now: float, breakers_open: list[str]) -
     for sup, outcome, n in calls:
         tot = per.setdefault(sup, [0, 0])
         tot[0] += n
-        if outcome not in ("ok", "not_found", "out_of_stock"):
+        if outcome not in HEALTHY_OUTCOMES:
             tot[1] += n
     for sup, (total, bad) in sorted(per.items()):
         if total >= m.supplier_min_calls and bad / total > m.supplier_error_rate:
@@ -128,7 +133,8 @@ class Monitor:
     async def _chores(self) -> None:
         ctx = self.ctx
         now = ctx.now()
-        await ctx.db.tx(order_store.expire_due, now)
+        keep = ctx.defects.on(D.EXPIRED_KEYS_KEPT)  # bug zoo: expired-keys-kept
+        await ctx.db.tx(lambda conn: order_store.expire_due(conn, now, keep_keys=keep))
         ctx.metrics.snapshot = await ctx.db.tx(snapshot)
 
     async def _reconcile(self) -> None:

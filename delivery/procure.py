@@ -28,18 +28,27 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, bindparam, insert, select
 
 from delivery import defects as D
+from delivery import procure_wait
 from delivery.ctx import log
 from delivery.db.schema import supplier_calls
+from delivery.procure_wait import CLEAR, DONE, SPENT, UNCERTAIN
 from delivery.suppliers import Breaker, CallResult, SupplierClient
 
 if TYPE_CHECKING:
     from delivery.ctx import Ctx
 
-DONE, CLEAR, UNCERTAIN = "done", "clear", "uncertain"
 _INSERT_CALL = insert(supplier_calls)
 _BOUGHT_FROM = (select(supplier_calls.c.supplier).distinct()
                 .where(supplier_calls.c.order_no == bindparam("no"),
                        supplier_calls.c.endpoint.like("POST %")))
+
+
+MAX_PARTS = 3  # purchases per order: the first, then what partial fulfilments left short
+
+
+def part_key(order_no: str, part: int) -> str:
+    """The downstream order number of the part-th purchase (the idempotency key)."""
+    return order_no if part == 1 else f"{order_no}-p{part}"
 
 
 @dataclass
@@ -47,6 +56,8 @@ class Procured:
     supplier: str | None = None
     codes: list[str] = field(default_factory=list)
     unresolved: bool = False  # a supplier may hold a committed purchase: buy nowhere else
+    spent: bool = False  # this key's order was cancelled: buy the units again under a new key
+    short: int = 0  # units still missing after MAX_PARTS purchases (partial fulfilments)
 
 
 class Procurer:
@@ -56,7 +67,9 @@ class Procurer:
         # timeout_s is a network answer timeout: wall seconds, never divided by time_scale
         self.clients = {n: SupplierClient(n, s, ctx.client(), pol.timeout_s)
                         for n, s in ctx.cfg.suppliers.items()}
-        self.breakers = {n: Breaker(pol, ctx.cfg.wall(pol.breaker_reset_s)) for n in self.clients}
+        sticky = ctx.defects.on(D.NO_FAILBACK)  # bug zoo: a breaker that never half-opens
+        self.breakers = {n: Breaker(pol, ctx.cfg.wall(pol.breaker_reset_s), sticky=sticky)
+                         for n in self.clients}
         self.rng = random.Random()
         d = ctx.defects
         # bug zoo: the naive retriers of these two defects never look an order up
@@ -81,25 +94,48 @@ class Procurer:
 
     async def procure(self, order: dict[str, Any], sku: str, reclaimed: bool,
                       resumed: bool = False) -> Procured:
-        """Codes from one supplier; empty when every supplier is clear and failed;
-        `unresolved` when one may have committed and could not be asked.
-        reclaimed: the job ran before (lease expired or deferred); resumed: ops re-queued it."""
+        """`quantity` codes, bought in up to MAX_PARTS purchases (a partial fulfilment is
+        topped up under the next part's key, a cancelled one bought again); `unresolved`
+        when a supplier may have committed and could not be asked; `short` when the parts
+        ran out. reclaimed: the job ran before; resumed: ops re-queued it."""
+        want = 1 if self.ctx.defects.on(D.SUPPLIER_QTY_ONE) else order["quantity"]  # bug zoo
+        codes: list[str] = []
+        last: str | None = None
         names = self.order_of_suppliers()
+        for part in range(1, MAX_PARTS + 1):
+            got = await self._part(order, sku, part_key(order["order_no"], part),
+                                   want - len(codes), reclaimed, resumed, names)
+            if got.unresolved:
+                return Procured(unresolved=True)
+            if got.supplier is None:  # every supplier clear and failed
+                return Procured(short=want - len(codes), codes=codes) if codes else Procured()
+            codes += got.codes
+            last = got.supplier or last
+            if got.spent and got.supplier in names:  # it cancelled: the next part asks the
+                names = [n for n in names if n != got.supplier] + [got.supplier]  # other first
+            if len(codes) >= want or (codes and self.ctx.defects.on(D.PARTIAL_AS_DELIVERED)):
+                return Procured(last, codes)  # bug zoo (partial-as-delivered): no top-up
+        return Procured(short=want - len(codes), codes=codes)
+
+    async def _part(self, order: dict[str, Any], sku: str, key: str, qty: int,
+                    reclaimed: bool, resumed: bool, names: list[str]) -> Procured:
+        """One purchase of `qty` under `key`: the first supplier in `names`, then the next
+        while every supplier asked is clear."""
         unknown: set[str] = set()
         if (reclaimed or resumed) and self.asks:
             unknown = await self.suspects(order["order_no"], names, reclaimed)
         for name in names:
             for other in [n for n in names if n != name and n in unknown]:
-                state, codes = await self._ask(other, order)
-                if state == DONE:
-                    return Procured(other, codes)
+                state, codes = await self._ask(other, order, key)
+                if state in (DONE, SPENT):
+                    return Procured(other, codes, spent=state == SPENT)
                 if state == UNCERTAIN:
                     return Procured(unresolved=True)
                 unknown.discard(other)
-            state, codes = await self._one(name, order, sku, name in unknown)
+            state, codes = await self._one(name, order, sku, key, qty, name in unknown)
             unknown.discard(name)
-            if state == DONE:
-                return Procured(name, codes)
+            if state in (DONE, SPENT):
+                return Procured(name, codes, spent=state == SPENT)
             if state == UNCERTAIN:
                 return Procured(unresolved=True)
         return Procured()
@@ -118,45 +154,55 @@ class Procurer:
         if not breaker.allow():
             return UNCERTAIN, []
         q = await self.clients[name].query(key or order["order_no"])
-        await self._log(name, order["order_no"], key or order["order_no"], attempt, q)
-        if q.ok:
+        await self.log_call(name, order["order_no"], key or order["order_no"], attempt, q)
+        if q.outcome in ("ok", "partial", "processing", "cancelled"):
             breaker.success()
-            return DONE, q.codes
+            return await self._settled(name, order, key or order["order_no"], q)
         if q.outcome == "not_found":
             breaker.success()
             return CLEAR, []
         breaker.failure()
         return UNCERTAIN, []
 
-    async def _one(self, name: str, order: dict[str, Any], sku: str, uncertain: bool
-                   ) -> tuple[str, list[str]]:
-        """Buy from one supplier: DONE, CLEAR (surely nothing committed) or UNCERTAIN."""
+    async def _settled(self, name: str, order: dict[str, Any], key: str, r: CallResult
+                       ) -> tuple[str, list[str]]:
+        """A purchase the supplier took: its codes (all or part), SPENT when cancelled, or
+        whatever waiting for a processing one ends in (procure_wait)."""
+        if r.outcome == "cancelled":
+            return SPENT, []
+        if r.outcome == "processing":
+            return await procure_wait.await_accepted(self, name, order, key, r)
+        return DONE, r.codes
+
+    async def _one(self, name: str, order: dict[str, Any], sku: str, base: str, qty: int,
+                   uncertain: bool) -> tuple[str, list[str]]:
+        """Buy from one supplier: DONE, SPENT, CLEAR (surely nothing committed) or UNCERTAIN."""
         client, breaker, d = self.clients[name], self.breakers[name], self.ctx.defects
         order_no = order["order_no"]
         max_attempts = (D.RETRY_STORM_HARD_CAP if d.on(D.RETRY_STORM)
                         else self.ctx.cfg.supplier_policy.max_attempts)
-        key = order_no
+        key = base
         for attempt in range(1, max_attempts + 1):
             if d.on(D.SUPPLIER_NO_IDEMPOTENCY):
-                key = f"{order_no}-{uuid.uuid4().hex[:6]}"  # bug zoo: fresh key per attempt
+                key = f"{base}-{uuid.uuid4().hex[:6]}"  # bug zoo: fresh key per attempt
             if uncertain and self.asks:
                 state, codes = await self._ask(name, order, key, attempt)
-                if state == DONE:
-                    return DONE, codes
+                if state in (DONE, SPENT):
+                    return state, codes
                 if state == UNCERTAIN:
                     if attempt < max_attempts:
                         await asyncio.sleep(self._backoff(attempt))
                     continue
                 uncertain = False  # the supplier says it has nothing: buying is safe
             if not breaker.allow():
-                await self._log(name, order_no, key, attempt,
+                await self.log_call(name, order_no, key, attempt,
                                 CallResult("breaker", "breaker_open", error="circuit open"))
                 return (UNCERTAIN if uncertain else CLEAR), []
-            r = await client.buy(sku, order["quantity"], key)
-            await self._log(name, order_no, key, attempt, r)
-            if r.ok:
+            r = await client.buy(sku, qty, key)
+            await self.log_call(name, order_no, key, attempt, r)
+            if r.outcome in ("ok", "partial", "processing", "cancelled"):
                 breaker.success()
-                return DONE, r.codes
+                return await self._settled(name, order, key, r)
             if r.outcome == "out_of_stock":
                 breaker.success()  # the supplier answered; it just has nothing
                 return (UNCERTAIN if uncertain else CLEAR), []
@@ -173,9 +219,10 @@ class Procurer:
             return await self._ask(name, order, key, max_attempts)
         return (UNCERTAIN if uncertain else CLEAR), []
 
-    async def _log(self, name: str, order_no: str, key: str, attempt: int, r: CallResult) -> None:
+    async def log_call(self, name: str, order_no: str, key: str, attempt: int,
+                       r: CallResult) -> None:
         self.ctx.metrics.supplier_calls.labels(supplier=name, outcome=r.outcome).inc()
-        if not r.ok and r.outcome != "not_found":
+        if r.outcome not in ("ok", "not_found", "processing", "partial", "cancelled"):
             log.warning("supplier %s %s order=%s attempt=%d outcome=%s status=%s error=%s",
                         name, r.endpoint, order_no, attempt, r.outcome, r.status, r.error)
         row = {"order_no": order_no, "supplier": name, "endpoint": r.endpoint,

@@ -19,13 +19,15 @@ PREFIX = "/api/v1/upstream"
 @dataclass
 class CallResult:
     endpoint: str
-    # ok | not_found | rejected | out_of_stock | timeout | error | http_5xx | bad_reply
-    # | unreachable (never got the request) | refused (answered: nothing done)
+    # ok | partial (fewer keys than asked) | processing (accepted, keys later) | cancelled
+    # | not_cancellable | not_found | rejected | out_of_stock | timeout | error | http_5xx
+    # | bad_reply | unreachable (never got the request) | refused (answered: nothing done)
     outcome: str
     status: int | None = None
     codes: list[str] = field(default_factory=list)
     error: str | None = None
     latency_ms: float = 0.0
+    order_no: str | None = None  # the supplier's own order number (to poll or cancel it)
 
     @property
     def ok(self) -> bool:
@@ -34,7 +36,8 @@ class CallResult:
     @property
     def uncertain(self) -> bool:
         """The supplier may have committed: ask before buying anywhere else."""
-        return self.outcome in ("timeout", "error", "http_5xx", "bad_reply", "rejected")
+        return self.outcome in ("timeout", "error", "http_5xx", "bad_reply", "rejected",
+                                "processing")
 
 
 def signed_headers(sup: Supplier, method: str, path: str, body: bytes) -> dict[str, str]:
@@ -76,6 +79,13 @@ class SupplierClient:
     async def query(self, downstream_order_no: str) -> CallResult:
         return await self._call("GET", f"{PREFIX}/orders/by-downstream/{downstream_order_no}", None)
 
+    async def lookup(self, order_no: str) -> CallResult:
+        """The supplier's order by its own number (an accepted purchase's)."""
+        return await self._call("GET", f"{PREFIX}/orders/{order_no}", None)
+
+    async def cancel(self, order_no: str) -> CallResult:
+        return await self._call("POST", f"{PREFIX}/orders/{order_no}/cancel", {})
+
 
 def body_summary(r: httpx.Response) -> str:
     """What an unreadable reply looked like, without its text: a truncated purchase
@@ -98,17 +108,14 @@ def _interpret(res: CallResult, r: httpx.Response) -> None:
         res.outcome, res.error = "http_5xx", f"{doc.get('error_code')}: {doc.get('error_message')}"
         return
     if doc.get("ok") is True:
-        data = doc.get("data") or {}
-        payload = (data.get("fulfillment") or {}).get("payload")
-        if data.get("status") == "delivered" and isinstance(payload, list) and payload:
-            res.outcome, res.codes = "ok", [str(c) for c in payload]
-        else:
-            res.outcome, res.error = "bad_reply", f"status={data.get('status')!r}, no payload"
+        _interpret_order(res, doc.get("data"))
         return
     code = str(doc.get("error_code") or "")
     res.error = f"{code}: {doc.get('error_message')}"
     if code == "order_not_found" or r.status_code == 404:
         res.outcome = "not_found"
+    elif code == "cancel_not_allowed":
+        res.outcome = "not_cancellable"  # already delivered (or never processing): look again
     elif code in ("insufficient_stock", "sku_unavailable", "product_unavailable",
                   "product_not_found", "insufficient_balance"):
         res.outcome = "out_of_stock"
@@ -119,36 +126,66 @@ def _interpret(res: CallResult, r: httpx.Response) -> None:
         res.outcome = "refused" if r.status_code < 500 else "bad_reply"
 
 
+ACCEPTED = frozenset({"processing", "accepted", "pending", "fulfilling"})
+
+
+def _interpret_order(res: CallResult, data: Any) -> None:
+    """An order document: delivered (ok), partially delivered, processing, cancelled."""
+    data = data if isinstance(data, dict) else {}
+    status = str(data.get("status"))
+    payload = (data.get("fulfillment") or {}).get("payload")
+    codes = [str(c) for c in payload] if isinstance(payload, list) else []
+    no = data.get("order_no")
+    res.order_no = str(no) if no else None
+    if status == "delivered" and codes:
+        res.outcome, res.codes = "ok", codes
+    elif status == "partially_delivered" and codes:
+        res.outcome, res.codes = "partial", codes
+    elif status in ACCEPTED:
+        res.outcome = "processing"
+    elif status in ("cancelled", "canceled"):
+        res.outcome = "cancelled"
+    else:
+        res.outcome, res.error = "bad_reply", f"status={data.get('status')!r}, no payload"
+
+
 class Breaker:
     """Consecutive-failure breaker: closed → open (reset_s) → half-open (one trial)."""
 
-    def __init__(self, policy: SupplierPolicy, wall: float) -> None:
+    def __init__(self, policy: SupplierPolicy, wall: float, *, sticky: bool = False) -> None:
         self.failures_to_open = policy.breaker_failures
         self.reset_wall = wall
         self.failures = 0
         self.opened_at: float | None = None
-        self.trial = False
+        self.trial_at: float | None = None  # when the half-open trial call was let through
+        self.sticky = sticky  # bug zoo (no-failback): once open, never half-opens
 
     @property
     def state(self) -> str:
         if self.opened_at is None:
             return "closed"
+        if self.sticky:
+            return "open"
         return "half_open" if time.time() - self.opened_at >= self.reset_wall else "open"
 
     def allow(self) -> bool:
+        """Closed: yes. Half-open: one trial at a time; a trial whose outcome never came back
+        (its task was cancelled, or it ended in neither success nor failure) expires after
+        reset_wall, so the breaker cannot stay half-open with no trial for good."""
         s = self.state
         if s == "closed":
             return True
-        if s == "half_open" and not self.trial:
-            self.trial = True
+        now = time.time()
+        if s == "half_open" and (self.trial_at is None or now - self.trial_at >= self.reset_wall):
+            self.trial_at = now
             return True
         return False
 
     def success(self) -> None:
-        self.failures, self.opened_at, self.trial = 0, None, False
+        self.failures, self.opened_at, self.trial_at = 0, None, None
 
     def failure(self) -> None:
         self.failures += 1
-        self.trial = False
+        self.trial_at = None
         if self.opened_at is not None or self.failures >= self.failures_to_open:
             self.opened_at = time.time()

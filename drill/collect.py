@@ -95,7 +95,9 @@ def collect(run_dir: str | Path, targets: CollectTargets, *, timeout_s: float = 
     ]
     for name, url in sorted(targets.suppliers.items()):
         jobs += [(f"supplier-{name}-purchases", url, "purchases"),
-                 (f"supplier-{name}-codes", url, "codes")]
+                 (f"supplier-{name}-codes", url, "codes"),
+                 (f"supplier-{name}-transitions", url, "transitions"),
+                 (f"supplier-{name}-cancels", url, "cancels")]
     if targets.sink_url:
         jobs += [("sink-messages", targets.sink_url, "messages"),
                  ("sink-mails", targets.sink_url, "mails")]

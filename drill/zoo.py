@@ -24,6 +24,7 @@ class Defect:
     scenario: str   # scenarios/<scenario>.toml exposes it
     check: str      # this check id must fail
     bug: str        # the real-world bug it models
+    also: tuple[str, ...] = ()  # other checks the same bug rightly turns red (and no others)
 
 
 ZOO: tuple[Defect, ...] = (
@@ -130,19 +131,21 @@ def table(rows: list[Outcome]) -> str:
 
 
 # -- issue 11, adversarial gateway and messages (helper "adversarial") -------------------
-# Each also names, in ALSO_FIRES, the other checks guarding the same invariant that may
-# fire with it (money <-> goods is guarded from the money side and the protocol side).
+# `also`: the other checks guarding the same invariant that may fire with it (money <->
+# goods is guarded from the money side and the protocol side).
 ZOO = (*ZOO,
     Defect("notify-ignores-amount", "forged-notify", "money-goods",
            "kamiFaka 43152a4 (research/kamifaka.md): the epay notify's money is never compared "
-           "with the order; a notify paying 0.01 on a 2.50 order delivers"),
+           "with the order; a notify paying 0.01 on a 2.50 order delivers",
+           also=("gateway-protocol",)),
     Defect("notify-always-success", "forged-notify", "gateway-protocol",
            "kamiFaka (research/kamifaka.md): /notify/epay answers `success` to everything, a bad "
            "signature, an unknown order, WAIT_BUYER_PAY, so a refused notify is never retried"),
     Defect("trade-no-not-bound", "forged-notify", "money-goods",
            "dujiao-next #295 (one connection could update another's order) / dujiaoka, which "
            "checks only the order's status: a trade number already paid for another order "
-           "pays this one too (acg-faka's anti-replay trade_no check is what is missing)"),
+           "pays this one too (acg-faka's anti-replay trade_no check is what is missing)",
+           also=("gateway-protocol",)),
     Defect("dup-notify-fail", "forged-notify", "gateway-protocol",
            "dujiaoka (completed order throws, every duplicate gets `fail`, Alipay retries 25 h) "
            "and acg-faka ('重复通知' fail), domain-faka.md §1.5"),
@@ -158,12 +161,37 @@ ZOO = (*ZOO,
            "dujiao-next #99 (a 30-min alert fired every 5 min): the notice is remembered for "
            "one period only, so a waiting buyer is told again every period"),
 )
+# -- issue 11, helper supplier-async: suppliers as wholesalers, buyer truth, stock, access ----
+ZOO = (*ZOO,
+    Defect("supplier-qty-one", "supplier-async", "supplier-quantity",
+           "a docking integration that drops `quantity` from the upstream purchase (the "
+           "supplier's default is 1): a 3-key order is bought, and delivered, as one key",
+           also=("buyer-truth",)),
+    Defect("not-found-rebuys", "supplier-async", "no-double-purchase",
+           "gift-card wholesalers answer '9 未查到订单' (not found) while an order is still "
+           "processing and warn it is no failure (domain-faka §3.3); a shop that takes it for "
+           "failure buys the order again at the backup, and the primary delivers it too",
+           also=("supplier-quantity",)),
+    Defect("no-failback", "supplier-failback", "failback",
+           "a circuit breaker with no half-open state: once the primary tripped it, every "
+           "order keeps going to the backup long after the primary recovered"),
+    Defect("partial-as-delivered", "supplier-async", "buyer-truth",
+           "card-system #460 ('您还有N件未发货') / acg-faka's short orders marked done: a "
+           "partially fulfilled purchase is shown delivered with fewer keys than paid for"),
+    Defect("cards-by-order-no", "smoke", "access",
+           "kamiFaka /api/v2/get_card: the cards of an order are shown for its order number "
+           "alone, no token (and the client picks the order number)"),
+    Defect("expired-keys-kept", "abandoned-checkouts", "stock-conservation",
+           "dujiaoka #106 / #328: keys reserved by unpaid orders never come back at expiry, "
+           "the product shows sold out while keys sit unused"),
+)
 BY_NAME = {d.name: d for d in ZOO}
-ALSO_FIRES: dict[str, tuple[str, ...]] = {
-    "notify-ignores-amount": ("gateway-protocol",),
-    "trade-no-not-bound": ("gateway-protocol",),
-}
-# Defects whose drill must fail no check but the expected one and those in ALSO_FIRES.
-ONLY_EXPECTED = frozenset({"notify-ignores-amount", "notify-always-success", "trade-no-not-bound",
-                           "dup-notify-fail", "alert-throttle-ignored",
-                           "delay-notice-from-creation", "delay-notice-repeats"})
+
+# issue 11's defects must fail no check but the expected one and those in their `also`.
+ISSUE_11 = frozenset({
+    "notify-ignores-amount", "notify-always-success", "trade-no-not-bound", "dup-notify-fail",
+    "alert-throttle-ignored", "delay-notice-from-creation", "delay-notice-repeats",
+    "supplier-qty-one", "not-found-rebuys", "no-failback", "partial-as-delivered",
+    "cards-by-order-no", "expired-keys-kept"})
+ONLY_EXPECTED = ISSUE_11
+ALSO_FIRES: dict[str, tuple[str, ...]] = {d.name: d.also for d in ZOO if d.also}

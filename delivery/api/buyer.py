@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from delivery import defects as D
 from delivery import epay
 from delivery.api.common import ApiError, Text, ctx_of, ok, parse
 from delivery.ctx import Ctx
@@ -93,6 +94,8 @@ async def _owned(request: Request, *, cards: bool = False) -> dict[str, Any]:
     token = request.query_params.get("token", "")
     get = _get_with_cards if cards else orders.get
     o = await ctx_of(request).db.tx(get, order_no) if len(order_no) <= 40 else None
+    if o is not None and cards and ctx_of(request).defects.on(D.CARDS_BY_ORDER_NO):
+        return o  # bug zoo (kamiFaka /api/v2/get_card): the order number alone shows the cards
     if o is None or not token or not hmac.compare_digest(token.encode(), o["token"].encode()):
         raise ApiError(404, f"no order {order_no[:40]!r} for this token; "
                             "pass ?token= from the order creation reply")

@@ -62,8 +62,10 @@ def set_status(conn: Connection, order_no: str, old: str | tuple[str, ...], new:
     return int(raw.run(conn, sql, [new, now, *values.values(), order_no, *olds]).rowcount) == 1
 
 
-def expire_due(conn: Connection, now: float, limit: int = 500) -> int:
-    """pending_payment past expires_at → expired, reservation released."""
+def expire_due(conn: Connection, now: float, limit: int = 500, *, keep_keys: bool = False
+               ) -> int:
+    """pending_payment past expires_at → expired, reservation released (keep_keys: the bug
+    zoo's expired-keys-kept, the reservation is never given back)."""
     due = [r[0] for r in conn.execute(
         select(orders.c.order_no)
         .where(orders.c.status == "pending_payment", orders.c.expires_at <= now)
@@ -71,7 +73,8 @@ def expire_due(conn: Connection, now: float, limit: int = 500) -> int:
     n = 0
     for order_no in due:
         if set_status(conn, order_no, "pending_payment", "expired", now):
-            stock.release(conn, order_no, now)
+            if not keep_keys:
+                stock.release(conn, order_no, now)
             n += 1
     return n
 

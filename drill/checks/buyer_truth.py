@@ -62,15 +62,17 @@ def fetch_problems(b: BuyerOrder) -> list[str]:
 
 
 def origin_problems(b: BuyerOrder, local: dict[str, set[str]] | None,
-                    issued: set[str] | None, earlier: dict[str, int] | None = None
-                    ) -> tuple[list[str], int]:
+                    issued: set[str] | None, earlier: dict[str, int] | None = None,
+                    every_local: set[str] | None = None) -> tuple[list[str], int]:
     """Codes neither imported for the product nor issued by a supplier; and how many codes
     could not be traced because a needed source is missing. `earlier`: keys a reused shop
-    had per product before this drill (stock.json `before`), spent as codes are taken."""
+    had per product before this drill (stock.json `before`), spent as codes are taken.
+    `every_local`: the union of `local`, computed once by the caller (per order it made the
+    check quadratic)."""
     earlier = earlier if earlier is not None else {}
     imported = (local or {}).get(b.product_id or "")
     if imported is None and local:
-        imported = set().union(*local.values())
+        imported = every_local if every_local is not None else set().union(*local.values())
     out, untraced = [], 0
     for code in sorted(b.codes()):
         if (imported and code in imported) or (issued is not None and code in issued):
@@ -90,6 +92,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         return missing(ID, "the buyer history")
     local, issued = local_codes(src), supplier_codes(src)
     earlier = stock_before(src)
+    every_local = set().union(*local.values()) if local else None
     holders: dict[str, set[str]] = defaultdict(set)
     bad: list[tuple[str, str]] = []
     counts = dict.fromkeys(("told_delivered", "true", "quantity_unknown", "codes_untraced",
@@ -103,7 +106,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
             holders[code].add(b.order_no)
         problems = fetch_problems(b)
         counts["fetch_failed_after_delivered"] += any("fetch" in p for p in problems[:1])
-        wrong_origin, untraced = origin_problems(b, local, issued, earlier)
+        wrong_origin, untraced = origin_problems(b, local, issued, earlier, every_local)
         counts["codes_untraced"] += untraced
         problems += wrong_origin[:3]
         if problems:

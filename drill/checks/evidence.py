@@ -69,7 +69,13 @@ def is_snooper(op: Record) -> bool:
 
 
 def real_buyer_ops(src: Sources) -> list[Record]:
-    return [op for op in src.buyer_ops() if not is_snooper(op)]
+    """Buyer ops without snoopers and the nemesis, memoised on the Sources (several checkers
+    walk them; a million-order history is ten million ops)."""
+    cached = src.cache.get("evidence.real_buyer_ops")
+    if cached is None:
+        cached = src.cache["evidence.real_buyer_ops"] = [
+            op for op in src.buyer_ops() if not is_snooper(op)]
+    return cached
 
 
 def snooper_ops(src: Sources) -> list[Record]:

@@ -56,9 +56,17 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
                     and order_of(p) not in tried_primary), key=lambda s: s[0])
     counts: dict[str, float | int | None] = {"healed_at": healed, "requests_after_heal": len(after),
               "primary_sales_after_heal": len(back), "backup_sales_after_window": len(stuck)}
+    since = min((w[0] for w in windows), default=healed)
+    sales = [(name, as_float(p.get("at")) or 0.0) for name, p in src.all_purchases()
+             if effective(p)]
+    failed_over = [t for name, t in sales if name != PRIMARY and t >= since]
+    counts["backup_sales_since_fault"] = len(failed_over)
     if not after:
         return Verdict(ID, None, "no supplier traffic after the primary recovered: nothing to "
                        "judge (the load ended too soon after the heal?)", [], counts)
+    if not failed_over:  # an idle primary with no backup is no-loss/latency's finding
+        return Verdict(ID, True, "nothing failed over to a backup since the primary's fault: "
+                       "nothing to fail back", [], counts)
     first = min(back) - healed if back else None
     counts["first_primary_sale_after_s"] = None if first is None else round(first, 3)
     examples = [example(src, order_of(p), f"bought from {name} {t - healed:.2f} s after the "

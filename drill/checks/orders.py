@@ -176,9 +176,10 @@ def purchase_order_map(src: Sources) -> dict[str, str]:
         if dno in known:
             mapping[dno] = dno
             continue
-        prefixes = [k for k in known if dno.startswith(k)]
-        if prefixes:
-            mapping[dno] = max(prefixes, key=len)
+        longest = next((dno[:n] for n in range(len(dno) - 1, 0, -1) if dno[:n] in known),
+                       None)  # the longest known order number it starts with, O(len(dno))
+        if longest is not None:
+            mapping[dno] = longest
     src.cache["dno"] = mapping
     return mapping
 

@@ -42,7 +42,12 @@ class Sources:
 
     # -- derived views (cheap; checkers call them as needed) -------------------
     def buyer_ops(self) -> list[Record]:
-        return [op for op in self.history or [] if str(op.get("process", "")) != "nemesis"]
+        """Every op but the nemesis's, memoised (checkers and evidence ask again and again)."""
+        cached = self.cache.get("buyer_ops")
+        if cached is None:
+            cached = self.cache["buyer_ops"] = [
+                op for op in self.history or [] if str(op.get("process", "")) != "nemesis"]
+        return cached
 
     @property
     def blind(self) -> bool:

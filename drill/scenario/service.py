@@ -75,6 +75,8 @@ class SupplierPolicy(_Section):
     backoff_max_s: NonNegative | None = None
     breaker_failures: AtLeastOne | None = None
     breaker_reset_s: Positive | None = None
+    processing_wait_s: Positive | None = None
+    processing_poll_s: Positive | None = None
 
 
 class WorkerTuning(_Section):

@@ -38,4 +38,18 @@ KNOBS: Mapping[str, Knob] = MappingProxyType({
     "race_window_ms": Knob(0.0, "float", "dujiao-next check-then-insert race: wait this long "
                            "between the idempotency check and the insert (scenario ms)",
                            maximum=MINUTE_MS),
+    # asynchronous fulfilment (dujiao-next procurement, gift-card wholesalers)
+    "async_rate": Knob(0.0, "prob", "accept the purchase as processing (stock reserved, no keys "
+                       "yet); keys come after processing_s, by the shop's poll"),
+    "processing_s": Knob(5.0, "float", "how long an accepted order stays processing (scenario s)",
+                         maximum=3600.0),
+    "processing_jitter_s": Knob(0.0, "float", "uniform extra processing time (scenario s)",
+                                maximum=3600.0),
+    "not_found_while_processing": Knob(0.0, "prob", "a lookup of a processing order answers "
+                                       "404 order_not_found (a vendor's '9 未查到订单' while it "
+                                       "works: not a failure)"),
+    "partial_rate": Knob(0.0, "prob", "an order of 2+ units is fulfilled with only some of them "
+                         "(partially_delivered; the rest goes back to stock)"),
+    "cancel_rate": Knob(0.0, "prob", "a processing order is cancelled by the supplier instead of "
+                        "delivered (no keys, stock back)"),
 })

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from fakes._common import describe, read_body, try_json
-from fakes.supplier import auth, chaos
+from fakes.supplier import auth, chaos, fulfil
 from fakes.supplier.chaos import err
 from fakes.supplier.state import SupplierState
 
@@ -38,12 +38,14 @@ class Attempt:
     at: float
 
     def record(self, outcome: str, status: int | None, codes: list[str] | None = None,
-               replayed: bool = False, order_no: str | None = None) -> None:
-        self.state.ledger.add("purchases", {
+               replayed: bool = False, order_no: str | None = None) -> dict[str, Any]:
+        """One purchases entry: the quantity asked and given (an accepted order's entry is
+        completed when it is fulfilled or cancelled, see fulfil.py)."""
+        return self.state.ledger.add("purchases", {
             "downstream_order_no": self.req.get("downstream_order_no"),
             "sku": self.req.get("sku_id"), "quantity": self.req.get("quantity"),
             "at": self.at, "outcome": outcome, "codes": codes or [], "http_status": status,
-            "replayed": replayed, "order_no": order_no})
+            "replayed": replayed, "order_no": order_no, "given": len(codes or [])})
 
 
 def validate(req: Any) -> str | None:
@@ -115,6 +117,11 @@ async def _commit(attempt: Attempt, request: Request, qty: int, kind: str | None
         if product.available < qty:
             attempt.record("insufficient_stock", 409)
             return err(409, "insufficient_stock", f"sku {product.sku} ran out")
+    if state.rng.chance("async", b["async_rate"]):
+        order = fulfil.accept(state, product, qty, attempt.req["downstream_order_no"])
+        entry = attempt.record("accepted", 200, order_no=order["order_no"])
+        fulfil.schedule(state, order, entry)
+        return Response(chaos.ok_body(order), media_type="application/json")
     order = state.commit(product, qty, attempt.req["downstream_order_no"])
     codes, order_no = order["fulfillment"]["payload"], order["order_no"]
     if kind == "truncated":

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from fakes._common import describe, json_error, read_body, read_json
-from fakes.supplier import auth, chaos
+from fakes.supplier import auth, chaos, fulfil
 from fakes.supplier.chaos import err
 from fakes.supplier.purchase import AUTH_HEADERS, MAX_DNO, purchase
 from fakes.supplier.state import SupplierState
@@ -74,18 +74,32 @@ async def product(request: Request) -> Response:
 async def order_by_no(request: Request) -> Response:
     """An order by the supplier's order_no, or 404 order_not_found."""
     denied = await gate(request)
-    order = _state(request).by_order_no.get(request.path_params["order_no"])
-    return denied or (JSONResponse({"ok": True, "data": order}) if order else
-                      err(404, "order_not_found", "no such order"))
+    state = _state(request)
+    order = state.by_order_no.get(request.path_params["order_no"])
+    if denied or order is None or fulfil.hidden(state, order):
+        return denied or err(404, "order_not_found", "no such order")
+    return JSONResponse({"ok": True, "data": order})
 
 
 @describe(headers=AUTH_HEADERS)
 async def order_by_dno(request: Request) -> Response:
     """An order by downstream_order_no (the idempotency key), or 404 order_not_found."""
     denied = await gate(request)
-    order = _state(request).orders.get(request.path_params["dno"])
-    return denied or (JSONResponse({"ok": True, "data": order}) if order else
-                      err(404, "order_not_found", "no order for that downstream_order_no"))
+    state = _state(request)
+    order = state.orders.get(request.path_params["dno"])
+    if denied or order is None or fulfil.hidden(state, order):
+        return denied or err(404, "order_not_found", "no order for that downstream_order_no")
+    return JSONResponse({"ok": True, "data": order})
+
+
+@describe(headers=AUTH_HEADERS)
+async def cancel_order(request: Request) -> Response:
+    """Cancel a processing order (stock back, no keys); 409 cancel_not_allowed once final."""
+    denied = await gate(request)
+    if denied:
+        return denied
+    status, body = fulfil.cancel(_state(request), request.path_params["order_no"])
+    return JSONResponse(body, status_code=status)
 
 
 async def get_stock(request: Request) -> Response:
@@ -113,6 +127,7 @@ ROUTES: list[BaseRoute] = [
     Route(f"{PREFIX}/orders", purchase, methods=["POST"]),
     Route(f"{PREFIX}/orders/by-downstream/{{dno}}", order_by_dno, methods=["GET"]),
     Route(f"{PREFIX}/orders/{{order_no}}", order_by_no, methods=["GET"]),
+    Route(f"{PREFIX}/orders/{{order_no}}/cancel", cancel_order, methods=["POST"]),
     Route("/_fake/stock", get_stock, methods=["GET"]),
     Route("/_fake/stock", put_stock, methods=["PUT"]),
 ]

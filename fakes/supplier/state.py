@@ -26,7 +26,7 @@ class SupplierState:
         self.semantics = semantics
         self.startup_stock = dict(stock)
         self.behaviour = Behaviour(KNOBS, startup)
-        self.ledger = Ledger("purchases", "codes")
+        self.ledger = Ledger("purchases", "codes", "transitions", "cancels")
         self.rng = Streams(seed)
         # Two wholesalers never share codes, even when a drill gives both one seed.
         self.codes = CodeMaker(f"{seed}/{name}")
@@ -35,6 +35,8 @@ class SupplierState:
         self.by_order_no: dict[str, dict[str, Any]] = {}
         self.issued_list: list[str] = []
         self.counter = 0
+        # async fulfilment: order_no -> (its purchase ledger entry, the fulfilment timer)
+        self.pending: dict[str, tuple[dict[str, Any], Any]] = {}
         self.reset()
 
     def reset(self) -> None:
@@ -47,6 +49,9 @@ class SupplierState:
         self.by_order_no.clear()
         self.issued_list.clear()
         self.counter = 0
+        for _entry, timer in self.pending.values():
+            timer.cancel()
+        self.pending.clear()
 
     def stats(self) -> dict[str, Any]:
         return {"name": self.name, "semantics": self.semantics, "orders": len(self.orders),
@@ -83,10 +88,23 @@ class SupplierState:
             else:
                 self.products.update(make_products({sku: count}))
 
+    def next_order_no(self) -> str:
+        self.counter += 1
+        return f"UP{self.name[:1].upper()}{self.counter:09d}"
+
+    def issue(self, product: Product, n: int, dno: str, order_no: str) -> list[str]:
+        """n fresh keys out of already-reserved stock, each in the codes ledger."""
+        now = self.clock.now()
+        codes = [self.codes.make(product.fmt) for _ in range(n)]
+        for code in codes:
+            self.ledger.add("codes", {"code": code, "sku": product.sku, "downstream_order_no": dno,
+                                      "order_no": order_no, "at": now, "duplicate": False})
+        self.issued_list.extend(codes)
+        return codes
+
     def commit(self, product: Product, quantity: int, dno: str) -> dict[str, Any]:
         """Consume stock, issue keys (one maybe a re-issued duplicate), record the order."""
-        self.counter += 1
-        order_no = f"UP{self.name[:1].upper()}{self.counter:09d}"
+        order_no = self.next_order_no()
         now = self.clock.now()
         codes = [self.codes.make(product.fmt) for _ in range(quantity)]
         product.available -= quantity
@@ -103,7 +121,8 @@ class SupplierState:
             if i != dup_index:
                 self.issued_list.append(code)
         order = {"order_no": order_no, "downstream_order_no": dno, "sku_id": product.sku,
-                 "quantity": quantity, "status": "delivered", "amount": _amount(product, quantity),
+                 "quantity": quantity, "status": "delivered",
+                 "amount": amount_of(product, quantity),
                  "created_at": now,
                  "fulfillment": {"type": "auto", "status": "delivered", "payload": codes,
                                  "delivered_at": now}}
@@ -112,5 +131,5 @@ class SupplierState:
         return order
 
 
-def _amount(product: Product, quantity: int) -> str:
+def amount_of(product: Product, quantity: int) -> str:
     return f"{float(product.price) * quantity:.2f}"

@@ -55,3 +55,23 @@ def test_more_than_the_threshold_fires_once_per_window(ctx: Ctx) -> None:
     assert _rules(ctx, T0 + 200) == []  # same window: de-duplicated
     assert _rules(ctx, T0 + 601) == ["stuck_paid_orders"]  # next window, still stuck
     assert _rules(ctx, T0 + 1201) == []  # a later window: paid too long ago to count
+
+
+def _calls(ctx: Ctx, supplier: str, outcomes: list[str], at: float) -> None:
+    from sqlalchemy import insert
+
+    from delivery.db.schema import supplier_calls
+
+    rows = [{"order_no": f"O{i}", "supplier": supplier, "endpoint": "GET /x",
+             "idempotency_key": f"O{i}", "attempt": 1, "status": 200, "outcome": o,
+             "latency_ms": 1.0, "error": None, "at": at} for i, o in enumerate(outcomes)]
+    ctx.db.tx_sync(lambda conn: conn.execute(insert(supplier_calls), rows))
+
+
+def test_an_asynchronous_supplier_at_work_is_healthy(ctx: Ctx) -> None:
+    """Accepted (processing), partly fulfilled, cancelled: answers, not errors."""
+    _calls(ctx, "primary", ["processing", "partial", "cancelled", "not_cancellable", "ok"] * 4,
+           T0 + 10)
+    assert "supplier_health" not in _rules(ctx, T0 + 20)
+    _calls(ctx, "backup", ["http_5xx", "timeout", "ok"] * 4, T0 + 10)
+    assert "supplier_health" in _rules(ctx, T0 + 20)

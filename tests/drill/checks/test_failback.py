@@ -38,7 +38,7 @@ def test_a_primary_idle_after_recovery_fails() -> None:
                backup=[purchase("C", 21.0, ["B2"]), purchase("D", 30.0, ["B3"])])
     assert v.ok is False and "sold again never" in v.detail
     assert [e["order_no"] for e in v.examples] == ["D"]
-    v = _judge(primary=[purchase("D", 28.0, ["P2"])], backup=[])
+    v = _judge(primary=[purchase("D", 28.0, ["P2"])], backup=[purchase("C", 15.0, ["B2"])])
     assert v.ok is False and "only 8.00 s" in v.detail
 
 
@@ -52,3 +52,15 @@ def test_no_expectation_passes_missing_sources_and_no_heal_are_unknown() -> None
     assert failback.check(sources(faults=OUTAGE), Spec()).ok is None
     assert _judge([purchase("D", 22.0, ["P2"])], [], faults=[]).ok is None
     assert _judge([purchase("A", 5.0, ["P1"])], []).ok is None  # no traffic after the heal
+
+
+def test_no_failover_means_nothing_to_fail_back() -> None:
+    """A latency blip on the primary that never sent traffic to the backup (or a starved box
+    where nothing sold during the fault): a late first primary sale is no fail-back finding."""
+    faults = [{"at": 10.0, "action": "inject", "target": "supplier_primary", "ok": True},
+              {"at": 20.0, "action": "heal", "target": "supplier_primary", "ok": True}]
+    src = sources(faults=faults, purchases={"primary": [purchase("A", 12.0, ["p1"]),
+                                                        purchase("B", 40.0, ["p2"])],
+                                            "backup": []})
+    v = failback.check(src, Spec())
+    assert v.ok is True and "nothing failed over" in v.detail

@@ -28,9 +28,13 @@ ENV = {**os.environ, "FAKA_DRILL_NO_BOOTSTRAP": "1"}
 # link stays guarded fast by delivery/test_defects.py (the service reproduces the bug) and
 # checks/test_no_duplicate.py::test_two_different_deliveries_for_one_order_fail (the check).
 FAST = {"no-stock-lock"}
-# issue 11: one drill per new checker (money-goods, gateway-protocol, messages); their service
-# side is also guarded in process by delivery/test_notify_refusals.py, the checks by literals
-FAST |= {"notify-ignores-amount", "notify-always-success", "alert-throttle-ignored"}
+# issue 11: at least one drill per new checker, fast: money-goods + gateway-protocol
+# (notify-ignores-amount), messages, supplier-quantity + buyer-truth (supplier-qty-one),
+# failback, access, stock-conservation. The other issue-11 defects run with -m slow; their
+# service side is guarded in process (delivery/test_notify_refusals.py,
+# delivery/test_supplier_async.py), their checks by literal histories.
+FAST |= {"notify-ignores-amount", "alert-throttle-ignored", "supplier-qty-one", "no-failback",
+         "cards-by-order-no", "expired-keys-kept"}
 CLEAN_SEEDS = (101, 202)
 
 
