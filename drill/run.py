@@ -22,7 +22,6 @@ import shutil
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -39,7 +38,6 @@ from drill.faults.abort import AbortMonitor, Trip
 from drill.faults.executor import FaultExecutor
 from drill.faults.plan import plan as plan_faults
 from drill.history import HistoryWriter, merge_histories
-from drill.i18n import Lang
 from drill.load import LoadPlan, LoadRun, record_final_catalogue
 from drill.load.from_scenario import load_plan
 from drill.operator_bot import OperatorBot
@@ -47,29 +45,13 @@ from drill.options import RunOptions
 from drill.report import write_reports
 from drill.report.index_page import record_run
 from drill.run_meta import new_run_dir, run_meta
+from drill.run_result import RunResult
 from drill.run_watch import StackWatch
 from drill.scenario import Scenario
 from drill.settle import reference_paid_left, wait_settled
 from drill.stack import ADMIN_TOKEN, Stack, StackOptions, admin_headers, seed_stock
 from drill.stack.links import print_link_table
 from drill.stack.processes import refuse_bad_targets
-
-
-@dataclass
-class RunResult:
-    run_dir: Path
-    analysis: Analysis
-    interrupted: bool
-    errors: list[str] = field(default_factory=list)
-    lang: Lang = "en"
-
-    @property
-    def exit_code(self) -> int:
-        return int(self.analysis.exit_code)
-
-    @property
-    def summary_line(self) -> str:
-        return self.analysis.line(self.lang)
 
 
 class Run:
@@ -147,7 +129,7 @@ class Run:
         self.stack.start()
         self._write_meta()
         self.set_phase("seed")
-        seed_stock(self.scenario, self.stack.service_url, self.run_dir)
+        self._seed()
         if self.opts.keep_up:
             self._serve()
         self.set_phase("load")
@@ -155,9 +137,19 @@ class Run:
         self.set_phase("drain")
         self._drain()
         self.watch.stop_health()
+        self._after_drain()
+        self.set_phase("collect")
+        self._collect()
+
+    # the hooks drill/targets/conduct.py overrides for a shop the harness did not start
+    def _seed(self) -> None:
+        seed_stock(self.scenario, self.stack.service_url, self.run_dir)
+
+    def _after_drain(self) -> None:
         record_final_catalogue(self.stack.service_url,
                                lambda op: self.events.op_recorded.fire(op=op))
-        self.set_phase("collect")
+
+    def _collect(self) -> None:
         collect(self.run_dir, CollectTargets(
             service_url=self.stack.service_url, admin_token=ADMIN_TOKEN,
             gateway_url=self.stack.url("gateway"), suppliers=self.stack.supplier_urls,

@@ -4,22 +4,13 @@ hide the shop on MariaDB and its `db` link); elsewhere they skip with the reason
 
 from __future__ import annotations
 
-import os
-import socket
-
-import pytest
+from tests.postgres import require_server
 
 MYSQL_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
 
 
 def require_mariadb() -> None:
-    try:
-        socket.create_connection(("127.0.0.1", 3306), timeout=2).close()
-    except OSError:
-        msg = "MariaDB/MySQL at 127.0.0.1:3306 is not reachable"
-        if os.environ.get("CI") == "true":
-            pytest.fail(msg + " (CI=true requires it)")
-        pytest.skip(msg)
+    require_server("MariaDB/MySQL", 3306)
 
 
 def drop_databases(prefix: str) -> None:

@@ -12,11 +12,16 @@ import pytest
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def require_postgres() -> None:
+def require_server(what: str, port: int) -> None:
+    """Skip (fail under CI=true) unless `what` answers on 127.0.0.1:`port`."""
     try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
     except OSError:
-        msg = "PostgreSQL at 127.0.0.1:5432 is not reachable"
+        msg = f"{what} at 127.0.0.1:{port} is not reachable"
         if os.environ.get("CI") == "true":
             pytest.fail(msg + " (CI=true requires it)")
         pytest.skip(msg)
+
+
+def require_postgres() -> None:
+    require_server("PostgreSQL", 5432)

@@ -128,23 +128,11 @@ class TargetRun(ReferenceRun):
         self.adapter: TargetAdapter | None = None
         self.setup: dict[str, Any] = {}
 
-    def _phases(self) -> None:
-        self.set_phase("stack")
-        self.watch.start_health()
-        self.stack.start()
-        self._write_meta()
-        self.set_phase("seed")
-        self._seed()
-        if self.opts.keep_up:
-            self._serve()
-        self.set_phase("load")
-        self._load()
-        self.set_phase("drain")
-        self._drain()
-        self.watch.stop_health()
+    def _after_drain(self) -> None:
         self._revisit()
         self._final_catalogue()
-        self.set_phase("collect")
+
+    def _collect(self) -> None:
         adapter = self._adapter()
         collect(self.run_dir, CollectTargets(
             service_url=self.stack.service_url, admin_token=adapter.opts.get(
