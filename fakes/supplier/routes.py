@@ -6,6 +6,8 @@ injected errors (`gate`). State is ``request.app.state.supplier``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -70,26 +72,29 @@ async def product(request: Request) -> Response:
     return JSONResponse({"ok": True, "data": _state(request).product_view(p)})
 
 
+async def _order_reply(request: Request, orders: dict[str, dict[str, Any]], key: str,
+                       missing: str) -> Response:
+    """One order looked up in `orders` by the path's `key`, or 404 order_not_found."""
+    denied = await gate(request)
+    state = _state(request)
+    order = orders.get(request.path_params[key])
+    if denied or order is None or fulfil.hidden(state, order):
+        return denied or err(404, "order_not_found", missing)
+    return JSONResponse({"ok": True, "data": order})
+
+
 @describe(headers=AUTH_HEADERS)
 async def order_by_no(request: Request) -> Response:
     """An order by the supplier's order_no, or 404 order_not_found."""
-    denied = await gate(request)
-    state = _state(request)
-    order = state.by_order_no.get(request.path_params["order_no"])
-    if denied or order is None or fulfil.hidden(state, order):
-        return denied or err(404, "order_not_found", "no such order")
-    return JSONResponse({"ok": True, "data": order})
+    return await _order_reply(request, _state(request).by_order_no, "order_no",
+                              "no such order")
 
 
 @describe(headers=AUTH_HEADERS)
 async def order_by_dno(request: Request) -> Response:
     """An order by downstream_order_no (the idempotency key), or 404 order_not_found."""
-    denied = await gate(request)
-    state = _state(request)
-    order = state.orders.get(request.path_params["dno"])
-    if denied or order is None or fulfil.hidden(state, order):
-        return denied or err(404, "order_not_found", "no order for that downstream_order_no")
-    return JSONResponse({"ok": True, "data": order})
+    return await _order_reply(request, _state(request).orders, "dno",
+                              "no order for that downstream_order_no")
 
 
 @describe(headers=AUTH_HEADERS)
