@@ -79,6 +79,7 @@ class TreeSampler:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._known: set[int] = set()
+        self._final: set[int] = set()              # pids whose name can no longer change
 
     def watch(self, pid: int, label: str | None = None) -> None:
         """Add a tree root (its children are found at the next discovery)."""
@@ -95,6 +96,9 @@ class TreeSampler:
             self._thread.join(5)
 
     def _discover(self) -> None:
+        """Find new pids under the roots and (re)name them from their command lines: a child
+        seen between fork and exec has its parent's (or an empty) command line, so a name is
+        taken as final only once the pid is a root, a zombie, or has exec'd."""
         for root, forced in list(self.roots.items()):
             try:
                 proc = psutil.Process(root)
@@ -102,16 +106,34 @@ class TreeSampler:
             except psutil.Error:
                 continue
             for p in found:
-                if p.pid in self._known:
+                if p.pid in self._final:
                     continue
                 try:
-                    cmd = p.cmdline()
-                    name = forced if p.pid == root and forced else (
-                        label_of(cmd) if cmd else f"exited child ({p.name()}, not yet reaped)")
+                    name, final = self._name(p, forced if p.pid == root else "")
                 except psutil.Error:
                     continue
-                self._known.add(p.pid)
-                self.series[p.pid] = Series(name)
+                if name is None:
+                    continue       # mid-exec: no command line yet; named at the next look
+                if final:
+                    self._final.add(p.pid)
+                series = self.series.get(p.pid)
+                if series is None:
+                    self._known.add(p.pid)
+                    self.series[p.pid] = Series(name)
+                else:
+                    series.label = name
+
+    @staticmethod
+    def _name(p: psutil.Process, forced: str) -> tuple[str | None, bool]:
+        """(component name or None, whether it can still change)."""
+        if forced:
+            return forced, True
+        cmd = p.cmdline()
+        if not cmd:
+            if p.status() == psutil.STATUS_ZOMBIE:
+                return f"exited child ({p.name()}, not yet reaped)", True
+            return None, False
+        return label_of(cmd), p.create_time() < time.time() - 1.0
 
     def _loop(self) -> None:
         next_discovery = 0.0

@@ -16,7 +16,9 @@ own export: orders/s = delivered orders / (last delivered_at − first
 created_at); latency = delivered_at − paid_at. `service_cpu_us_per_order` is
 the service process's utime+stime from the first order to the last delivery
 over the delivered orders (CPU time: little disturbed by other work on the box;
-`load1` says how busy the box was).
+`load1` says how busy the box was); `service_cpu_us_per_order_by_process` splits it
+(api, api-2 ..., worker-1); on PostgreSQL `postgres_cpu_us_per_order` is the server's
+own CPU for the run (its backends, found by the pool's application_name).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from tests.delivery._rawhttp import RawConn  # noqa: E402
 ADMIN = {"Authorization": "Bearer drill-admin"}
 TICK = os.sysconf("SC_CLK_TCK")
 IDLE_S = 2.0
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 async def lane(url: str, stop_at: float, counts: dict[str, int], poll: bool) -> None:
@@ -87,16 +90,21 @@ async def _await_delivered(c: RawConn, o: dict[str, str], counts: dict[str, int]
         await asyncio.sleep(0.01)
 
 
-def _profile(pid: int, seconds: float) -> subprocess.Popen[bytes] | None:
-    """BENCH_PROFILE=out.txt: py-spy records the service during the load (raw stacks, one line
-    a stack; `pip install py-spy` into the venv first)."""
+def _profile(pids: list[int], seconds: float) -> list[subprocess.Popen[bytes]]:
+    """BENCH_PROFILE=out.txt: py-spy records each service process during the load (raw
+    stacks, one line a stack; out.txt, then out.txt.1, ... for the next processes;
+    `pip install py-spy` into the venv first). BENCH_PROFILE_GIL=1: only the thread holding
+    the GIL (Python's own CPU; leaves out waits on the database socket)."""
     out = os.environ.get("BENCH_PROFILE")
     if not out:
-        return None
+        return []
     spy = Path(sys.executable).with_name("py-spy")
-    return subprocess.Popen([str(spy), "record", "-p", str(pid), "-d", str(max(1, int(seconds))),
-                             "-r", "100", "-f", "raw", "-o", out], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return [subprocess.Popen([str(spy), "record", "-p", str(pid), "-d",
+                              str(max(1, int(seconds))), "-r", "100", "-f", "raw", "-o",
+                              out + (f".{i}" if i else ""),
+                              *(["--gil"] if os.environ.get("BENCH_PROFILE_GIL") else [])],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for i, pid in enumerate(pids)]
 
 
 def _ticks(pid: int) -> int:
@@ -112,7 +120,12 @@ def pct(xs: list[float], q: float) -> float:
 
 def _tree_ticks(pids: list[int]) -> int:
     """utime+stime of `pids` and their children (api siblings are forked children)."""
-    total = 0
+    return sum(_each_ticks(pids).values())
+
+
+def _each_ticks(pids: list[int]) -> dict[int, int]:
+    """utime+stime of each of `pids` and of each of their children."""
+    out: dict[int, int] = {}
     for pid in pids:
         try:
             procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
@@ -120,8 +133,15 @@ def _tree_ticks(pids: list[int]) -> int:
             continue
         for p in procs:
             with contextlib.suppress(OSError, psutil.Error):
-                total += _ticks(p.pid)
-    return total
+                out[p.pid] = _ticks(p.pid)
+    return out
+
+
+def _split(names: dict[int, str], before: dict[int, int], after: dict[int, int], orders: int
+           ) -> dict[str, int]:
+    """µs of CPU an order per service process (api, api-2..., worker-1...)."""
+    return {names.get(pid, str(pid)): round((after[pid] - before.get(pid, 0)) / TICK
+                                            / max(1, orders) * 1e6) for pid in sorted(after)}
 
 
 def _processes(a: argparse.Namespace, cfg: Path, api: int) -> list[ManagedProcess]:
@@ -140,12 +160,14 @@ def _processes(a: argparse.Namespace, cfg: Path, api: int) -> list[ManagedProces
 def run_shape(a: argparse.Namespace, api: int) -> dict[str, object]:
     tmp = Path(tempfile.mkdtemp(prefix="faka-bench-"))
     db = a.db or f"sqlite:///{tmp}/bench.sqlite3"
+    schema = ""
     if a.db and a.db.startswith("postgresql"):
         import psycopg
         schema = f"bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as c:
             c.execute(f"CREATE SCHEMA {schema}")
-        db = f"{a.db}?options=-csearch_path%3D{schema}"
+        # application_name: the server's backends serving this run are found by it
+        db = f"{a.db}?options=-csearch_path%3D{schema}&application_name={schema}"
     cfg = {"db_url": db, "products": [{"id": "bench", "name": "Bench", "price": "1.00"}],
            "worker": {"lease_s": 30, "concurrency": 64, "poll_s": 0.01},
            "monitor": {"every_s": 5, "low_stock_below": 0}}
@@ -164,9 +186,10 @@ def run_shape(a: argparse.Namespace, api: int) -> dict[str, object]:
         counts = {"paid": 0, "pay_fail": 0, "order_fail": 0, "polls": 0}
         idle0 = _tree_ticks(pids)
         time.sleep(IDLE_S)   # what the service burns with no orders (worker polls, monitor)
-        t0, cpu0 = time.time(), _tree_ticks(pids)
+        t0, cpu0, each0 = time.time(), _tree_ticks(pids), _each_ticks(pids)
+        pg0 = _backend_ticks(schema)
         idle = (cpu0 - idle0) / IDLE_S
-        spy = _profile(pids[0], a.seconds)
+        spies = _profile(sorted(_each_ticks(pids)), a.seconds)
 
         async def run() -> None:
             await asyncio.gather(*(lane(svc.url, t0 + a.seconds, counts, not a.no_poll)
@@ -175,17 +198,42 @@ def run_shape(a: argparse.Namespace, api: int) -> dict[str, object]:
         deadline = time.time() + 60
         while time.time() < deadline:
             cpu1, t1 = _tree_ticks(pids), time.time()   # before the export: no order's cost
+            each1, pg1 = _each_ticks(pids), _backend_ticks(schema)
             ex = http.get("/admin/export").json()
             if sum(1 for o in ex["orders"] if o["status"] == "delivered") >= counts["paid"]:
                 break
             time.sleep(0.2)
-        if spy is not None:
+        for spy in spies:
             spy.wait(30)
-    if "search_path" in db:
+    if schema:
         import psycopg
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
-            c.execute(f"DROP SCHEMA {db.rsplit('%3D', 1)[1]} CASCADE")
-    return _figures(a, db, api, counts, ex, cpu1 - cpu0, idle, t1 - t0)
+        with psycopg.connect(PG_ADMIN, autocommit=True) as c:
+            c.execute(f"DROP SCHEMA {schema} CASCADE")
+    out = _figures(a, db, api, counts, ex, cpu1 - cpu0, idle, t1 - t0)
+    siblings = sorted(set(each1) - {p.pid for p in procs})
+    names = {p.pid: p.name for p in procs if p.pid is not None}
+    names.update({pid: f"api-{i}" for i, pid in enumerate(siblings, 2)})
+    delivered = int(str(out["delivered"]))
+    out["service_cpu_us_per_order_by_process"] = _split(names, each0, each1, delivered)
+    if schema:  # the database server's own CPU for these orders (its backends for our pool)
+        out["postgres_cpu_us_per_order"] = round(sum(
+            n - pg0.get(pid, 0) for pid, n in pg1.items()) / TICK / max(1, delivered) * 1e6)
+    return out
+
+
+def _backend_ticks(schema: str) -> dict[int, int]:
+    """utime+stime of each PostgreSQL backend serving this run (same box: /proc)."""
+    if not schema:
+        return {}
+    import psycopg
+    with psycopg.connect(PG_ADMIN, autocommit=True) as c:
+        pids = [r[0] for r in c.execute("SELECT pid FROM pg_stat_activity WHERE "
+                                        "application_name = %s", (schema,)).fetchall()]
+    out = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            out[pid] = _ticks(pid)
+    return out
 
 
 def _figures(a: argparse.Namespace, db: str, api: int, counts: dict[str, int],

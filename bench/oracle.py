@@ -38,7 +38,7 @@ PRICES = {"steam-50": 50, "apple-100": 100}
 PLANTED = {"no-double-purchase": False, "no-duplicate": False, "buyer-truth": False,
            "gateway-protocol": False}
 BASE_MB = 110  # the judging interpreter with nothing loaded (peak RSS at -n 300)
-RSS_PER_ORDER_KB = 16  # measured: 439 MiB peak at 20,000 orders, 702 MiB at 50,000 (history dicts)
+RSS_PER_ORDER_KB = 12  # measured: 1,289 MiB peak at 100,000 orders (interned history dicts)
 
 
 class Out:
@@ -288,11 +288,14 @@ def main() -> None:
         for cid, ok in sorted(res["verdicts"].items()):
             want = expected.get(cid, True)
             print(f"  {cid:20} {ok!s:6} expected {want!s:6} {'' if ok == want else 'MISMATCH'}")
+        print(f"per order: {res['cpu_s'] / args.orders * 1e6:.0f} µs CPU, "
+              f"{(res['peak_rss_mb'] - BASE_MB) * 1024 / args.orders:.1f} KiB peak RSS")
         scale = 1_000_000 / args.orders  # the goal is for a million orders
         wall, rss = res["wall_s"] * scale, BASE_MB + (res["peak_rss_mb"] - BASE_MB) * scale
         goal = wall <= 30 and rss <= 4096
         how = "measured" if scale <= 1 else f"extrapolated linearly x{scale:g}"
-        print(f"goal for 1,000,000 orders (<= 30 s, <= 4 GB), {how}: {wall:.0f} s, "
+        print(f"goal for 1,000,000 orders (<= 30 s, <= 4 GB), {how}: {wall:.0f} s wall "
+              f"({res['cpu_s'] * scale:.0f} s CPU: the wall time on a quiet box), "
               f"{rss / 1024:.1f} GiB: {'met' if goal else 'MISSED'}")
 
 

@@ -56,11 +56,12 @@ def main(argv: list[str] | None = None) -> None:
         cfg = load_config(args.config, {"db_url": args.db, "time_scale": args.time_scale})
     except ConfigError as exc:
         sys.exit(f"error: {exc}")
-    sock = bind_socket(args.host, args.port, allow_non_loopback=args.allow_non_loopback)
     if args.processes > 1 and args.role != "api":
         sys.exit(f"error: --processes {args.processes} needs --role api (workers scale as "
                  "separate --role worker processes)")
-    sibling = _fork_siblings(args.processes)   # 0 in the first process
+    sock = bind_socket(args.host, args.port, allow_non_loopback=args.allow_non_loopback,
+                       reuse_port=args.processes > 1)
+    sibling, sock = _fork_siblings(args.processes, sock, args.allow_non_loopback)  # 0: first
     worker_id = args.worker_id or f"{args.role}-{socket.gethostname()}-{os.getpid()}"
     db = Db(cfg.db_url)
     db.create_schema()
@@ -68,23 +69,52 @@ def main(argv: list[str] | None = None) -> None:
     from delivery.app import build_app
 
     app = build_app(ctx, args.role, background=sibling == 0)
+    app.state.config_path = args.config  # PUT /admin/channels saves there (api/channels.py)
     logging.getLogger("delivery").info("starting role=%s db=%s defects=%s", args.role,
                                        cfg.db_url.split("@")[-1], cfg.defects)
     serve(app, sock, announce=sibling == 0, role=args.role, worker_id=worker_id,
           defects=cfg.defects, processes=args.processes)
 
 
-def _fork_siblings(n: int) -> int:
+def _fork_siblings(n: int, sock: socket.socket, allow: bool) -> tuple[int, socket.socket]:
     """Fork n - 1 siblings before any thread, loop or connection exists; each dies with the
-    first process (SIGTERM: a graceful stop). Returns this process's index, 0 = the first."""
+    first process (SIGTERM: a graceful stop) and listens on its own SO_REUSEPORT socket on
+    the same port, so the kernel spreads new connections evenly (on one shared socket the
+    process that woke first took a burst of keep-alive connections: one of two served 96 %
+    of a bench's orders). The first process goes on once every sibling listens (so its READY
+    means all do), at most 10 s. Returns (this process's index, 0 = the first; its socket)."""
     from runtime.orphans import tie_to_parent
 
-    first = os.getpid()
-    for index in range(1, max(1, n)):
+    if n <= 1:
+        return 0, sock
+    first, (host, port) = os.getpid(), sock.getsockname()[:2]
+    ready_r, ready_w = os.pipe()
+    for index in range(1, n):
         if os.fork() == 0:
             tie_to_parent(first, signal.SIGTERM)
-            return index
-    return 0
+            os.close(ready_r)
+            sock.close()
+            own = bind_socket(host, port, allow_non_loopback=allow, reuse_port=True)
+            os.write(ready_w, b"1")
+            os.close(ready_w)
+            return index, own
+    os.close(ready_w)
+    _await_siblings(ready_r, n - 1)
+    return 0, sock
+
+
+def _await_siblings(fd: int, n: int, timeout_s: float = 10.0) -> None:
+    """Read one byte from each of n siblings (EOF: the rest died; then it goes on without)."""
+    import select
+    import time
+
+    got, deadline = 0, time.monotonic() + timeout_s
+    while got < n and select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+        chunk = os.read(fd, n - got)
+        if not chunk:
+            break
+        got += len(chunk)
+    os.close(fd)
 
 
 if __name__ == "__main__":

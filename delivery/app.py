@@ -18,9 +18,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from delivery.api import admin, buyer, notify
+from delivery.api import admin, buyer, channels, notify
 from delivery.api.common import ApiError, NulGuard, ctx_of, error
 from delivery.backoffice import routes as backoffice_routes
+from delivery.channel_watch import watch
 from delivery.ctx import Ctx, log
 from delivery.monitor import Monitor
 from delivery.openapi import document
@@ -62,13 +63,17 @@ async def crash(request: Request, exc: Exception) -> Response:
 
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    """Start the worker (roles all/worker), the monitor and the outbox (all/api)."""
+    """Start the worker (roles all/worker), the monitor and the outbox (all/api), and the
+    channel watch (every process started with a config file)."""
     ctx: Ctx = app.state.ctx
     worker: Worker | None = app.state.worker
     ctx.wake, ctx.wake_outbox = asyncio.Event(), asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
     if worker is not None:
         tasks.append(asyncio.create_task(worker.run()))
+    config_path = getattr(app.state, "config_path", None)
+    if config_path:                       # follow channel changes other processes saved
+        tasks.append(asyncio.create_task(watch(config_path, ctx, worker)))
     if app.state.role != "worker" and app.state.background:
         tasks += Monitor(ctx, worker.procurer.breakers if worker else None).tasks()
         tasks.append(asyncio.create_task(Outbox(ctx).run()))
@@ -94,7 +99,7 @@ def build_app(ctx: Ctx, role: str = "all", *, background: bool = True) -> Starle
     routes: list[BaseRoute] = [Route("/healthz", healthz), Route("/metrics", metrics),
                                Route("/openapi.json", openapi_json)]
     if role != "worker":
-        routes += buyer.ROUTES + notify.ROUTES + admin.ROUTES
+        routes += buyer.ROUTES + notify.ROUTES + admin.ROUTES + channels.ROUTES
         routes += backoffice_routes(ctx)  # the merchant back office, /backoffice/ + /admin/audit
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(NulGuard),

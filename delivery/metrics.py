@@ -21,6 +21,8 @@ class Metrics:
                                 ["result"], registry=r)
         self.deliveries = Counter("faka_deliveries_total", "deliveries by source",
                                   ["source"], registry=r)
+        self.abandoned = Counter("faka_orders_abandoned_total", "order requests whose buyer "
+                                 "hung up before they were served: no order made", registry=r)
         self.snapshot: dict[str, dict[str, int]] = {"orders": {}, "jobs": {}}
         r.register(_DbGauges(self))
 

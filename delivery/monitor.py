@@ -49,7 +49,8 @@ def evaluate(conn: Connection, ctx: Ctx, now: float, breakers_open: list[str]) -
         if raise_alert(conn, ctx, rule, severity, msg, now):
             fired.append(rule)
 
-    stuck = _count(conn, orders, orders.c.status == "paid", orders.c.paid_at >= since,
+    stuck = _count(conn, orders, orders.c.status.in_(("paid", "delivered") if ctx.defects.on(
+                       D.STUCK_RULE_COUNTS_DELIVERED) else ("paid",)), orders.c.paid_at >= since,
                    orders.c.paid_at <= now - w(m.stuck_after_s))
     if stuck > m.stuck_threshold:
         fire("stuck_paid_orders", "critical",

@@ -6,6 +6,7 @@ from typing import Any
 
 from delivery.api.admin import ImportIn, ReviewIn
 from delivery.api.buyer import OrderIn
+from delivery.api.channels import ChannelsIn
 
 _ERR = {"description": "error", "content": {"application/json": {"schema": {
     "type": "object", "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}}}}}
@@ -28,6 +29,12 @@ _OPS: list[tuple[str, str, str, Any, bool]] = [
     ("post", "/admin/stock/import", "Import card keys", ImportIn, True),
     ("get", "/admin/alerts", "Alerts raised", None, True),
     ("get", "/admin/export", "Everything, for the oracle", None, True),
+    ("get", "/admin/channels", "Payment, supplier, robot and mail channels (secrets masked)",
+     None, True),
+    ("put", "/admin/channels", "Change channels (a partial body; saved to the config file)",
+     ChannelsIn, True),
+    ("post", "/admin/channels", "Change channels (same as PUT, for form-only clients)",
+     ChannelsIn, True),
     ("get", "/healthz", "Liveness", None, False),
     ("get", "/metrics", "Prometheus metrics", None, False),
 ]

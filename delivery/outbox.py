@@ -71,7 +71,9 @@ class Outbox:
                         job["order_no"], why)
             await self.ctx.db.tx(jobs.finish, job, now, "failed")
         elif (job["attempts"] >= MAX_ATTEMPTS
-              and now - job["created_at"] > self.ctx.cfg.wall(GIVE_UP_AFTER_S)):
+              and now - job["created_at"] > self.ctx.cfg.wall(GIVE_UP_AFTER_S)) or (
+                job["attempts"] >= D.OUTBOX_GIVES_UP_AFTER and self.ctx.defects.on(
+                    D.OUTBOX_GIVES_UP)):  # bug zoo: dujiaoka's push jobs, tries = 2
             log.warning("giving up on %s job %s after %d attempts (%s)", job["kind"], job["id"],
                         job["attempts"], why)
             await self.ctx.db.tx(jobs.finish, job, now, "failed")

@@ -77,6 +77,8 @@ class Procurer:
 
     def order_of_suppliers(self) -> list[str]:
         names: list[str] = [n for n in ("primary", "backup") if n in self.clients]
+        if self.ctx.defects.on(D.SUPPLIERS_SORTED):  # bug zoo: priority lost, "backup" < "primary"
+            names = sorted(self.clients)
         return names[:1] if self.ctx.defects.on(D.NO_FAILOVER) else names
 
     async def suspects(self, order_no: str, names: list[str], reclaimed: bool) -> set[str]:
@@ -104,7 +106,8 @@ class Procurer:
         names = self.order_of_suppliers()
         for part in range(1, MAX_PARTS + 1):
             got = await self._part(order, sku, part_key(order["order_no"], part),
-                                   want - len(codes), reclaimed, resumed, names)
+                                   want if self.ctx.defects.on(D.TOPUP_BUYS_FULL_QTY)  # bug zoo
+                                   else want - len(codes), reclaimed, resumed, names)
             if got.unresolved:
                 return Procured(unresolved=True)
             if got.supplier is None:  # every supplier clear and failed
@@ -212,7 +215,8 @@ class Procurer:
                 uncertain = True
                 continue  # ask right away, no backoff: the answer is probably there
             breaker.failure()
-            uncertain = uncertain or r.uncertain
+            uncertain = uncertain or (r.uncertain and not (  # bug zoo: a timeout taken as "no"
+                r.outcome == "timeout" and d.on(D.TIMEOUT_AS_FAILURE)))
             if attempt < max_attempts:
                 await asyncio.sleep(self._backoff(attempt))
         if uncertain and self.asks:  # the budget is spent: one last look before giving up

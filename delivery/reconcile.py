@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Connection, and_, or_, select
 
+from delivery import defects as D
 from delivery.api.notify import apply_payment
 from delivery.ctx import Ctx, log
 from delivery.db.schema import orders
@@ -57,7 +58,8 @@ async def reconcile_once(ctx: Ctx) -> int:
     applied = 0
     for _, order_no in todo:
         doc = await query(ctx, order_no)
-        if not doc or str(doc.get("code")) != "1" or str(doc.get("status")) != "1":
+        if not doc or str(doc.get("code")) != "1" or (str(doc.get("status")) != "1" and not
+                                                      ctx.defects.on(D.RECONCILE_CODE_ONLY)):
             continue
         trade_no, money = str(doc.get("trade_no") or ""), str(doc.get("money") or "")
         if not trade_no or not money:

@@ -13,6 +13,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE_PATHS = ("drill", "delivery", "fakes", "runtime", "harness.py")
+# Drills mostly wait (timers, settles, readiness), so two pytest workers halve the wall
+# time on a 2-core box; a file stays on one worker (its fixtures and processes with it).
+WORKERS_ENV = "FAKA_DRILL_TEST_WORKERS"
+
+
+def parallel_args(pytest_args: list[str]) -> list[str]:
+    """`-n N --dist loadfile` (N from FAKA_DRILL_TEST_WORKERS, default 2; 0 = one process)
+    unless the caller chose the workers already."""
+    chosen = ("-n", "--numprocesses", "no:xdist", "-pno:xdist")
+    if any(a.startswith(chosen) for a in pytest_args):
+        return []
+    workers = os.environ.get(WORKERS_ENV, "2")
+    if not workers.isdigit():
+        raise SystemExit(f"faka-drill: {WORKERS_ENV}={workers!r} is not a whole number "
+                         "(0 runs the tests in one process)")
+    return [] if workers == "0" else ["-n", workers, "--dist", "loadfile"]
 
 
 def gates() -> list[tuple[str, list[str]]]:
@@ -50,7 +66,7 @@ def run_tests(pytest_args: list[str], *, with_gates: bool = True) -> int:
         print("faka-drill: gates SKIPPED (--no-gates): ruff, mypy and sizes were not run",
               file=sys.stderr, flush=True)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    argv = [sys.executable, "-m", "pytest", *pytest_args]
+    argv = [sys.executable, "-m", "pytest", *parallel_args(pytest_args), *pytest_args]
     print(f"faka-drill: python {' '.join(argv[1:])}", file=sys.stderr, flush=True)
     code = subprocess.run(argv, cwd=ROOT, env=env, check=False).returncode
     return 1 if code == 5 else code

@@ -20,7 +20,10 @@ twice.
 
 from __future__ import annotations
 
+import gc
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,12 +42,16 @@ PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
 _CODES = {PASS: ExitCode.PASSED, FAIL: ExitCode.FAILED, INCONCLUSIVE: ExitCode.INCONCLUSIVE}
 SHOP_HEALTH = "shop-health"
 # Speed checks a starved harness or box can fail on its own: wall-clock latency, the
-# thresholds (rates, error share, dropped arrivals), completion, the notify reply deadline.
-# Rule checks with scenario-time windows (failover, alerts, retries, notices) stay findings:
-# the zoo's defects there are caught on a busy box too.
-LOAD_SENSITIVE = frozenset({"latency", "thresholds", "completion", "gateway-protocol"})
+# thresholds (rates, error share, dropped arrivals), completion, the notify reply deadline,
+# and `messages`' late buyers never told (a full box answers the gateway's notify seconds
+# late, and the shop's notice clock starts when it learns of the payment). Rule checks with
+# scenario-time windows (failover, alerts, retries, notices) stay findings: the zoo's
+# defects there are caught on a busy box too.
+LOAD_SENSITIVE = frozenset({"latency", "thresholds", "completion", "gateway-protocol",
+                            "messages"})
 # ... unless the verdict counts `wrong_answers` (gateway-protocol: a forgery accepted, a
-# genuine notify refused outright), which no saturation explains
+# genuine notify refused outright; messages: a second notice, a notice to an unpaid order or
+# before the limit, an alert never retried), which no saturation explains
 
 
 @dataclass(frozen=True)
@@ -163,8 +170,27 @@ def _verdicts(src: Sources, spec: CheckSpec) -> list[Verdict]:
                         [{"traceback": traceback.format_exc(limit=6)}])]
 
 
+@contextmanager
+def _no_cycle_collector() -> Iterator[None]:
+    """The records and the checkers' views are millions of dicts with no cycles: left on,
+    the cycle collector walks them all again and again while they load (40 % of the CPU
+    at 50,000 orders, bench/oracle.py). Off while judging, back to how it was after."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def analyze(run_dir: Path, state: RunState | None = None) -> Analysis:
     """Judge `run_dir`; `state` None means re-judging offline (read from meta.json)."""
+    with _no_cycle_collector():
+        return _analyze(run_dir, state)
+
+
+def _analyze(run_dir: Path, state: RunState | None) -> Analysis:
     spec = read_spec(run_dir)
     src = load_sources(run_dir)
     state = state or _state_from_meta(src)

@@ -78,30 +78,6 @@ def run_step(scenario: Scenario, rate: float, hold_s: float, opts: RunOptions) -
                 str(result.run_dir), result.exit_code)
 
 
-def _cell(value: object) -> str:
-    return "-" if value is None else f"{value}"
-
-
-def table(steps: list[Step]) -> str:
-    lines = [f"{'offered/s':>10} {'delivered/s':>12} {'p99 s':>8} {'dropped':>8}  verdict"]
-    for s in steps:
-        failed = f" ({', '.join(s.failed)})" if s.failed else ""
-        lines.append(f"{s.rate:>10g} {_cell(s.orders_per_s):>12} {_cell(s.delivery_p99_s):>8} "
-                     f"{_cell(s.dropped_arrivals):>8}  {s.verdict}{failed}")
-    return "\n".join(lines)
-
-
-def conclusion(steps: list[Step], rates: list[float]) -> str:
-    passed = [s.rate for s in steps if s.verdict == "pass"]
-    broke = next((s for s in steps if s.verdict != "pass"), None)
-    head = f"capacity: {passed[-1]:g} orders/s" if passed else "capacity: below the first step"
-    if broke is None:
-        return head + f"; held up to the last step ({rates[-1]:g}/s): raise --to"
-    if broke.verdict == "fail":
-        return head + f"; the SLO broke at {broke.rate:g} orders/s"
-    return head + f"; the step at {broke.rate:g} orders/s was {broke.verdict}"
-
-
 def write_report(out: Path, scenario: Scenario, hold_s: float, steps: list[Step]) -> Path:
     passed = [s.rate for s in steps if s.verdict == "pass"]
     broke = next((s.rate for s in steps if s.verdict != "pass"), None)

@@ -166,7 +166,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     lang = choose_lang(args.lang)
     analysis = analyze(run_dir)
     write_reports(run_dir, analysis, lang)
-    for problem in record_run(run_dir.resolve().parent, run_dir, analysis.summary):
+    for problem in record_run(run_dir.resolve().parent, run_dir, analysis.summary, lang):
         _err(problem)
     print(analysis.line(lang), flush=True)
     print(run_dir, flush=True)
@@ -182,6 +182,7 @@ def cmd_defects(args: argparse.Namespace) -> int:
 
 
 def cmd_zoo(args: argparse.Namespace) -> int:
+    from drill.report.tables import zoo_table
     from drill.report.words import verdict_word
 
     chosen = zoo.selected(args.only)
@@ -206,7 +207,7 @@ def cmd_zoo(args: argparse.Namespace) -> int:
         print(_say(opts, "zoo_done", n=n, total=len(plan), wall=r.wall_s, run_dir=r.run_dir,
                    ok=_say(opts, "zoo_ok" if r.ok else "zoo_not_ok"), failed=r.failed or "-",
                    verdict=verdict_word(r.verdict, opts.lang)), file=sys.stderr, flush=True)
-    print(zoo.table(rows), flush=True)
+    print(zoo_table(rows, opts.lang), flush=True)
     clean = [r for r in rows if not r.defect]
     print(_say(opts, "zoo_summary", caught=sum(1 for r in rows if r.defect and r.ok),
                chosen=len(chosen), clean_ok=sum(1 for r in clean if r.ok), clean=len(clean)),
@@ -219,6 +220,8 @@ def cmd_zoo(args: argparse.Namespace) -> int:
 
 
 def cmd_capacity(args: argparse.Namespace) -> int:
+    from drill.report.tables import capacity_conclusion, capacity_table
+
     rates = capacity.plan_rates(args.rate_from, args.rate_to, args.rate_step)
     scenario = _load(args.scenario, args)
     opts = RunOptions.from_args(args)
@@ -229,9 +232,9 @@ def cmd_capacity(args: argparse.Namespace) -> int:
         steps.append(capacity.run_step(scenario, rate, args.hold, opts))
         if steps[-1].verdict != "pass":
             break
-    print(capacity.table(steps))
+    print(capacity_table(steps, opts.lang))
     out = capacity.write_report(Path(args.out), scenario, args.hold, steps)
-    print(capacity.conclusion(steps, rates), flush=True)
+    print(capacity_conclusion(steps, rates, opts.lang), flush=True)
     print(out, flush=True)
     if any(s.verdict == "pass" for s in steps):
         return ExitCode.PASSED

@@ -119,7 +119,8 @@ class Run:
         self._write_meta()
         self.progress.close()
         if not self.opts.keep_up:
-            self.errors += record_run(self.opts.out, self.run_dir, analysis.summary)
+            self.errors += record_run(self.opts.out, self.run_dir, analysis.summary,
+                                      self.opts.lang)
         return RunResult(self.run_dir, analysis, self.interrupted, self.errors, self.opts.lang)
 
     # -- phases ------------------------------------------------------------------

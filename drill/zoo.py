@@ -16,6 +16,8 @@ from typing import Any
 
 from drill.errors import DrillError
 from drill.options import RunOptions
+from drill.zoo_holdout import CAUGHT as HOLDOUT_CAUGHT
+from drill.zoo_holdout import MISSES as HOLDOUT_MISSES
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,15 @@ def scenarios_of(defects: tuple[Defect, ...] | list[Defect]) -> list[str]:
 
 
 def selected(only: list[str] | None) -> list[Defect]:
-    """The defects `--only` names (all without it); an unknown name is a usage error."""
-    unknown = [n for n in only or [] if n not in BY_NAME]
+    """The defects `--only` names (all without it; a known miss only by name); an unknown name
+    is a usage error."""
+    unknown = [n for n in only or [] if n not in BY_NAME and n not in MISSES_BY_NAME]
     if unknown:
         raise DrillError(f"unknown defect(s) {', '.join(unknown)}",
                          hint="see `harness.py defects` for the zoo")
-    return [BY_NAME[n] for n in only] if only else list(ZOO)
+    if not only:
+        return list(ZOO)
+    return [BY_NAME.get(n) or MISSES_BY_NAME[n] for n in only]  # a known miss: reported NO
 
 
 @dataclass
@@ -111,23 +116,6 @@ def run_case(scenario: str, defect: Defect | None, opts: RunOptions,
     return Outcome(scenario, defect.name if defect else None, defect.check if defect else None,
                    a.overall, a.failed, round(time.monotonic() - t0, 1), str(result.run_dir),
                    result.exit_code)
-
-
-def table(rows: list[Outcome]) -> str:
-    head = ("defect", "scenario", "expected check", "caught", "checks that fired", "wall s")
-    body = []
-    for r in rows:
-        if r.defect is None:
-            caught = "clean pass" if r.ok else f"CLEAN {r.verdict.upper()}"
-        else:
-            caught = "yes" if r.ok else "NO"
-        body.append((r.defect or "(clean)", r.scenario, r.expected or "-", caught,
-                     ", ".join(r.failed) or "-", f"{r.wall_s:.1f}"))
-    widths = [max(len(x[i]) for x in (head, *body)) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-             for row in (head, *body)]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 # -- issue 11, adversarial gateway and messages (helper "adversarial") -------------------
@@ -185,7 +173,11 @@ ZOO = (*ZOO,
            "dujiaoka #106 / #328: keys reserved by unpaid orders never come back at expiry, "
            "the product shows sold out while keys sit unused"),
 )
+# -- issue 11, helper holdout: defects written without reading the checks, measured first -----
+ZOO = (*ZOO, *(Defect(*e) for e in HOLDOUT_CAUGHT))
+KNOWN_MISSES: tuple[Defect, ...] = tuple(Defect(*e) for e in HOLDOUT_MISSES)  # not in `zoo`
 BY_NAME = {d.name: d for d in ZOO}
+MISSES_BY_NAME = {d.name: d for d in KNOWN_MISSES}
 
 # issue 11's defects must fail no check but the expected one and those in their `also`.
 ISSUE_11 = frozenset({

@@ -37,6 +37,7 @@ from typing import IO, TYPE_CHECKING
 import httpx
 import psutil
 
+from runtime.apt import apt_install
 from runtime.orphans import die_with_parent
 
 if TYPE_CHECKING:
@@ -62,23 +63,9 @@ def install_dockerd(*, timeout_s: float = 600.0) -> None:
     if shutil.which("apt-get") is None:
         raise DockerdError("dockerd is not installed and there is no apt-get here; "
                            "install Docker (dockerd) and a static busybox at /bin/busybox")
-    if os.geteuid() != 0:
-        raise DockerdError(f"dockerd is not installed and installing it needs root (uid is "
-                           f"{os.geteuid()}); as root run "
-                           "`apt-get install docker.io busybox-static`")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for argv in (["apt-get", "update"],
-                 ["apt-get", "install", "-y", "--no-install-recommends",
-                  "docker.io", "busybox-static"]):
-        try:
-            done = subprocess.run(argv, env=env, capture_output=True, text=True,
-                                  timeout=timeout_s, check=False)
-        except subprocess.TimeoutExpired:
-            raise DockerdError(f"`{' '.join(argv)}` took over {timeout_s:g} s; "
-                               "is the Debian mirror reachable?") from None
-        if done.returncode != 0:
-            tail = "\n".join((done.stdout + done.stderr).splitlines()[-15:])
-            raise DockerdError(f"`{' '.join(argv)}` exited {done.returncode}:\n{tail}")
+    why = apt_install(["docker.io", "busybox-static"], recommends=False, timeout_s=timeout_s)
+    if why:
+        raise DockerdError(f"dockerd is not installed and could not be installed: {why}")
 
 
 def _unmount_below(root: Path) -> None:

@@ -30,8 +30,11 @@ def add_server_args(parser: argparse.ArgumentParser, *, default_port: int = 0) -
     )
 
 
-def bind_socket(host: str, port: int, *, allow_non_loopback: bool = False) -> socket.socket:
-    """Bind a listening TCP socket; exit 2 with a clear message when we must not or cannot."""
+def bind_socket(host: str, port: int, *, allow_non_loopback: bool = False,
+                reuse_port: bool = False) -> socket.socket:
+    """Bind a listening TCP socket; exit 2 with a clear message when we must not or cannot.
+    `reuse_port`: SO_REUSEPORT, several processes' sockets on one port (the kernel spreads
+    new connections across them)."""
     try:
         ensure_loopback(host, allow=allow_non_loopback, what="bind address")
     except NonLoopbackError as exc:
@@ -39,6 +42,8 @@ def bind_socket(host: str, port: int, *, allow_non_loopback: bool = False) -> so
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:

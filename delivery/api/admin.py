@@ -25,6 +25,7 @@ from delivery.api.common import (
     require_admin,
 )
 from delivery.ctx import Ctx
+from delivery.db.engine import operator_lane
 from delivery.db.schema import alerts, supplier_calls
 from delivery.export import export
 from delivery.store import deliveries, jobs, orders, payments, stock
@@ -209,6 +210,9 @@ ROUTES = [
 ]
 
 
+OPERATOR_PATHS = ("/admin", "/backoffice")
+
+
 class AdminGuard:
     """ASGI middleware: every /admin path needs `Authorization: Bearer <admin_token>`."""
 
@@ -216,10 +220,16 @@ class AdminGuard:
         self.app, self.token = app, token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/admin"):
+        if scope["type"] == "http" and scope["path"].startswith("/admin") and not (
+                scope["method"] == "GET"  # bug zoo: only the writing routes are guarded
+                and scope["app"].state.ctx.defects.on(D.ADMIN_READS_OPEN)):
             try:
                 require_admin(Request(scope), self.token)
             except ApiError as exc:
                 await error(exc.status, exc.message)(scope, receive, send)
                 return
+        if scope["type"] == "http" and scope["path"].startswith(OPERATOR_PATHS):
+            with operator_lane():     # the merchant is never queued behind the buyers
+                await self.app(scope, receive, send)
+            return
         await self.app(scope, receive, send)

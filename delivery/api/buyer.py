@@ -3,6 +3,7 @@ Handlers read the service state from `app.state` (`ctx`, `risk`)."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from decimal import Decimal
 from typing import Any
@@ -41,7 +42,9 @@ def pay_params(ctx: Ctx, o: dict[str, Any], name: str) -> dict[str, str]:
 async def products(request: Request) -> Response:
     ctx = ctx_of(request)
     local = [p.id for p in ctx.cfg.products if p.kind == "local"]
-    counts = await ctx.db.tx(stock.available_counts, local)
+    counts = await ctx.db.read(stock.available_counts, local)
+    if ctx.defects.on(D.CATALOGUE_COUNTS_ALL):  # bug zoo (card-system #17): every key counted
+        counts = {p: sum(c.values()) for p, c in (await ctx.db.tx(stock.stock_table)).items()}
     return ok([{"id": p.id, "name": p.name, "price": f"{p.price:.2f}", "kind": p.kind,
                 "stock_available": counts.get(p.id, 0) if p.kind == "local" else None}
                for p in ctx.cfg.products])
@@ -64,6 +67,13 @@ async def create(request: Request) -> Response:
     product = ctx.cfg.product(body.product_id)
     if product is None:
         raise ApiError(404, f"unknown product_id {body.product_id!r}; see GET /api/products")
+    await asyncio.sleep(0)  # a hang-up read with the request (data + FIN) is handled first
+    if await request.is_disconnected():
+        # overload: the request queued past the buyer's timeout and the buyer hung up. An order
+        # made now would lock keys for the whole expiry (a flash sale "sold out" to nobody).
+        ctx.metrics.abandoned.inc()
+        raise ApiError(499, "the buyer closed the connection before the order was placed; "
+                            "nothing was reserved (请求已被买家放弃，未下单)")
     ip = request.headers.get("x-buyer-ip") or (request.client.host if request.client else "")
     amount = (product.price * body.quantity).quantize(Decimal("0.01"))
     now = ctx.now()
@@ -93,20 +103,27 @@ async def _owned(request: Request, *, cards: bool = False) -> dict[str, Any]:
     order_no = request.path_params["order_no"]
     token = request.query_params.get("token", "")
     get = _get_with_cards if cards else orders.get
-    o = await ctx_of(request).db.tx(get, order_no) if len(order_no) <= 40 else None
+    o = await ctx_of(request).db.read(get, order_no) if len(order_no) <= 40 else None
     if o is not None and cards and ctx_of(request).defects.on(D.CARDS_BY_ORDER_NO):
         return o  # bug zoo (kamiFaka /api/v2/get_card): the order number alone shows the cards
+    if o is not None and token and ctx_of(request).defects.on(D.TOKEN_OF_ANY_ORDER) and \
+            await ctx_of(request).db.tx(D.token_known, token):  # bug zoo: a buyer's, any order
+        return o
     if o is None or not token or not hmac.compare_digest(token.encode(), o["token"].encode()):
         raise ApiError(404, f"no order {order_no[:40]!r} for this token; "
-                            "pass ?token= from the order creation reply")
+                            "pass ?token= from the order creation reply" + (
+                                f" (debug: {o})" if o is not None and ctx_of(request).defects.on(
+                                    D.ERROR_ECHOES_ORDER) else ""))  # bug zoo: debug reply
     return o
 
 
 async def status(request: Request) -> Response:
     o = await _owned(request, cards=True)
-    body = {"order_no": o["order_no"], "status": o["status"], "amount": o["amount"],
+    shown = "delivered" if o["status"] == "paid" and ctx_of(request).defects.on(
+        D.PAID_SHOWN_DELIVERED) else o["status"]  # bug zoo: kamiFaka's "paid" = done
+    body = {"order_no": o["order_no"], "status": shown, "amount": o["amount"],
             "paid_at": o["paid_at"], "delivered_at": o["delivered_at"],
-            "delivered": o["status"] == "delivered"}
+            "delivered": shown == "delivered"}
     if o.get("cards") is not None:  # delivered: the buyer's last poll is also its fetch
         body["cards"] = o["cards"]
     return ok(body)
@@ -114,7 +131,7 @@ async def status(request: Request) -> Response:
 
 async def cards(request: Request) -> Response:
     o = await _owned(request)
-    d = await ctx_of(request).db.tx(deliveries.existing, o["order_no"])
+    d = await ctx_of(request).db.read(deliveries.existing, o["order_no"])
     if d is None:
         raise ApiError(409, f"order {o['order_no']} is {o['status']}, not delivered yet")
     return ok({"order_no": o["order_no"], "cards": d["codes"]})

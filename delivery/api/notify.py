@@ -60,13 +60,15 @@ async def _params(request: Request) -> dict[str, str]:
 
 async def _refusal(ctx: Ctx, params: dict[str, str]) -> Response | None:
     """The reply for a notify that must not be applied (bad form, sign or pid), else None."""
-    missing = [f for f in ("trade_no", "out_trade_no", "money", "sign") if not params.get(f)]
+    unsigned = not params.get("sign") and ctx.defects.on(D.NOTIFY_UNSIGNED_ACCEPTED)  # bug zoo
+    missing = [f for f in ("trade_no", "out_trade_no", "money", "sign")
+               if not params.get(f) and not (unsigned and f == "sign")]
     nul = sorted(k for k, v in params.items() if "\x00" in k or "\x00" in v)
     if missing or nul:
         ctx.metrics.notifies.labels(result="malformed").inc()
         return _fail(400, f"missing {missing}" if missing else f"NUL character in {nul}")
     order_no, trade_no = params["out_trade_no"][:64], params["trade_no"][:64]
-    if not epay.verify(params, ctx.cfg.gateway.key):
+    if not unsigned and not epay.verify(params, ctx.cfg.gateway.key):
         ctx.metrics.notifies.labels(result="bad_sign").inc()
         await _anomaly(ctx, "bad_sign", order_no, f"trade_no={trade_no}")
         log.warning("notify with a bad signature for order %s", order_no)
@@ -78,7 +80,8 @@ async def _refusal(ctx: Ctx, params: dict[str, str]) -> Response | None:
     if params.get("pid") != ctx.cfg.gateway.pid:
         await _anomaly(ctx, "wrong_pid", order_no, f"pid={params.get('pid')!r}")
         return _fail(400, "wrong pid")
-    if params.get("trade_status") not in PAID_STATES:
+    if params.get("trade_status") not in PAID_STATES and not ctx.defects.on(
+            D.NOTIFY_STATUS_UNCHECKED):  # bug zoo: "epay only notifies success"
         ctx.metrics.notifies.labels(result="not_success").inc()
         return _fail(400, "trade_status is not a paid state, nothing applied "
                      "(交易状态非支付成功)")  # never echo it: a reply holding "success" is an ack
@@ -87,9 +90,13 @@ async def _refusal(ctx: Ctx, params: dict[str, str]) -> Response | None:
 
 async def notify(request: Request) -> Response:
     ctx = ctx_of(request)
+    if request.method == "POST" and ctx.defects.on(D.NOTIFY_GET_ONLY):  # bug zoo: dujiaoka #30
+        return PlainTextResponse("Method Not Allowed", status_code=405)
     reply = await _notify(ctx, await _params(request))
     if ctx.defects.on(D.NOTIFY_ALWAYS_SUCCESS):  # bug zoo: kamiFaka answers success to anything
         return PlainTextResponse("success")
+    if reply.status_code == 200 and ctx.defects.on(D.NOTIFY_REPLIES_OK):  # bug zoo: epusdt's "ok"
+        return PlainTextResponse("ok")
     return reply
 
 
@@ -109,6 +116,8 @@ async def _notify(ctx: Ctx, params: dict[str, str]) -> Response:
         return _fail(REFUSED[result], why)
     if result in ("paid", "revived"):
         ctx.wake.set()
+        if ctx.defects.on(D.NOTIFY_WAITS_DELIVERY):  # bug zoo: delivery inside the callback
+            await D.wait_delivered(ctx, order_no)
     if result == "duplicate" and ctx.defects.on(D.DUP_NOTIFY_FAIL):  # bug zoo: dujiaoka, acg-faka
         return _fail(409, "重复通知 (order already paid)")
     return PlainTextResponse("success")

@@ -30,6 +30,7 @@ PAGES = [
     Route("/orders", pages.order_list, methods=["GET"]),
     Route("/orders/{order_no}", pages.order_detail, methods=["GET"]),
     Route("/orders/{order_no}/{action}", posts.order_action, methods=["POST"]),
+    Route("/query-pending", posts.query_pending, methods=["POST"]),
     Route("/stock", pages.stock_page, methods=["GET"]),
     Route("/stock/import", posts.import_stock, methods=["POST"]),
     Route("/api-log", pages.api_log_page, methods=["GET"]),

@@ -62,6 +62,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stock.import": ("导入卡密(每行一个)", "Import keys (one per line)"),
     "apilog.supplier": ("供应商调用", "Supplier calls"),
     "apilog.payments": ("支付回调(已受理)", "Payment notifies (accepted)"),
+    "apilog.last_payment": ("最近一次入账的付款(回调或补单):{at},{minutes} 分钟前",
+                            "Last payment applied (notify or 补单): {at}, {minutes} min ago"),
+    "apilog.no_payment": ("还没有入账的付款", "No payment applied yet"),
+    "apilog.query_hint": ("买家已付款却仍是待支付?", "Paid but still pending?"),
     "apilog.anomalies": ("支付回调(已拒绝)", "Payment notifies (rejected)"),
     "apilog.outbox": ("消息发送(告警/买家邮件)", "Outgoing messages (alerts / buyer mail)"),
     "review.none": ("没有待审核订单", "Nothing waits for review"),
@@ -73,6 +77,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "act.reject": ("拒绝", "Reject"),
     "act.coupon": ("发放优惠券", "Issue coupon"),
     "act.notice": ("发送通知", "Send notice"),
+    "act.query": ("补单(向支付网关查单)", "Check payment at the gateway (补单)"),
+    "act.query_all": ("批量补单:向网关查询全部待支付订单",
+                      "Check all pending orders paid at the gateway (补单)"),
+    "query.hint": ("买家说已付款但订单仍是待支付?支付回调可能丢了:向网关查单,已付款的补单并自动发货"
+                   "(重复补单不会重复发货)。",
+                   "Buyers say they paid but the order still shows pending? The payment notify "
+                   "may be lost: ask the gateway; paid orders are marked paid and delivered "
+                   "(a second check never delivers twice)."),
     "notice.subject": ("标题", "Subject"),
     "notice.body": ("正文(可用 {order_no} {minutes} {coupon})",
                     "Body (may use {order_no} {minutes} {coupon})"),
@@ -99,6 +111,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "Order {order_no} already got coupon {code} at {at}; nothing issued"),
     "out.noticed": ("已通知 {n} 个买家:{orders};跳过 {skipped} 个(已通知过)",
                     "Notified {n} buyers: {orders}; skipped {skipped} (already notified)"),
+    "out.query_paid": ("网关确认已付款(流水号 {trade_no}),已补单:{result},订单进入自动发货",
+                       "The gateway confirms the payment (trade_no {trade_no}); applied: "
+                       "{result}, the order goes to automatic delivery"),
+    "out.query_dup": ("该付款(流水号 {trade_no})已入账,本次未做任何操作",
+                      "That payment (trade_no {trade_no}) was already applied; nothing done"),
+    "out.query_unpaid": ("网关显示该订单尚未付款,未做任何操作",
+                         "The gateway says the order is not paid; nothing done"),
+    "out.query_had": ("订单当前状态为 {state},无需补单,未做任何操作",
+                      "The order is {state}; no payment to check, nothing done"),
+    "out.query_all": ("查询 {asked} 笔待支付订单:补单 {n} 笔({orders});未付款 {unpaid} 笔;"
+                      "查询失败 {failed} 笔",
+                      "Asked about {asked} pending orders: {n} paid and applied ({orders}); "
+                      "{unpaid} unpaid; {failed} queries failed"),
     "out.imported": ("导入 {n} 个卡密,重复 {dup} 个", "Imported {n} keys, {dup} duplicates"),
     # errors
     "err.login": ("管理令牌不正确,请检查配置中的 admin_token",
@@ -118,6 +143,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "Order {order_no} has no delivery to resend"),
     "err.state": ("订单 {order_no} 当前状态为 {state},不能执行「{action}」",
                   "Order {order_no} is {state}; cannot do '{action}'"),
+    "err.gateway": ("向支付网关查单失败({order_no}):网关无应答或返回错误,请稍后重试或检查网关配置",
+                    "The gateway order query failed ({order_no}): no answer or an error; try "
+                    "again later or check the gateway settings"),
+    "err.query_refused": ("网关返回已付款,但商店拒绝入账:{result}(见 API日志 的已拒绝回调)",
+                          "The gateway says paid but the shop refused the payment: {result} "
+                          "(see rejected notifies in the API log)"),
     "err.no_product": ("没有本地库存商品 {product}", "No local-stock product {product}"),
 }
 

@@ -40,7 +40,6 @@ def _with_ages(ctx: Ctx, rows: list[dict[str, Any]], now: float) -> list[dict[st
 @operator_page
 async def order_list(request: Request, operator: str) -> Response:
     """?group=stuck&older=10: the group's orders created over `older` scenario minutes ago."""
-    ctx: Ctx = request.app.state.ctx
     q = request.query_params
     try:
         group = choice(q, "group", "col.status", tuple(queries.GROUPS), "all")
@@ -48,14 +47,24 @@ async def order_list(request: Request, operator: str) -> Response:
     except FormError as exc:
         return page(request, "orders.html", 400, error=exc.message(lang_of(request)),
                     groups=queries.GROUPS, group="all", older="", orders=[], oldest=0.0)
+    return await order_list_page(request, group, older, operator=operator)
+
+
+async def order_list_page(request: Request, group: str, older: int | None, *,
+                          operator: str | None = None, outcome: Outcome | None = None,
+                          error: str | None = None, status: int = 200) -> Response:
+    """The order list (audited as a look when `operator` is given; used by the POSTs too)."""
+    ctx: Ctx = request.app.state.ctx
     now = time.time()
     older_wall = ctx.cfg.wall(older * 60.0) if older is not None else None
     rows = _with_ages(ctx, await ctx.db.tx(queries.order_list, group, older_wall, now), now)
-    await _looked(ctx, operator, None, page="orders", group=group, older_min=older,
-                  count=len(rows))
+    if operator is not None:
+        await _looked(ctx, operator, None, page="orders", group=group, older_min=older,
+                      count=len(rows))
     oldest = max((o["wait_min"] or 0.0 for o in rows), default=0.0)
-    return page(request, "orders.html", groups=queries.GROUPS, group=group,
-                older="" if older is None else older, orders=rows, oldest=oldest)
+    return page(request, "orders.html", status, outcome=outcome, error=error,
+                groups=queries.GROUPS, group=group, older="" if older is None else older,
+                orders=rows, oldest=oldest)
 
 
 @operator_page
@@ -99,7 +108,9 @@ async def api_log_page(request: Request, operator: str) -> Response:
     ctx: Ctx = request.app.state.ctx
     log = await ctx.db.tx(queries.api_log, 100)
     await _looked(ctx, operator, None, page="api_log")
-    return page(request, "apilog.html", log=log)
+    last = log["payments"][0]["received_at"] if log["payments"] else None
+    return page(request, "apilog.html", log=log,
+                last_payment_min=age_minutes(ctx.cfg, last, time.time()))
 
 
 @operator_page

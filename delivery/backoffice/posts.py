@@ -9,11 +9,11 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
-from delivery.backoffice import actions, care, forms
+from delivery.backoffice import actions, care, forms, repair
 from delivery.backoffice.guard import operator_page
 from delivery.backoffice.i18n import lang_of, t
 from delivery.backoffice.outcome import Outcome, Refused
-from delivery.backoffice.pages import detail_page, notice_defaults
+from delivery.backoffice.pages import detail_page, notice_defaults, order_list_page
 from delivery.backoffice.queries import stock_rows
 from delivery.backoffice.render import page
 from delivery.ctx import Ctx
@@ -48,6 +48,7 @@ ORDER_ACTIONS: dict[str, OrderAction] = {
     "refund": _simple(actions.refund),
     "review": _review,
     "coupon": _coupon,
+    "query": _simple(repair.query_one),
 }
 
 
@@ -122,6 +123,21 @@ async def send_notice(request: Request, operator: str) -> Response:
     out = await actions.run(ctx, operator, "notice", targets[0] if len(targets) == 1 else None,
                             step)
     return page(request, "notices.html", outcome=out, form=values)
+
+
+@operator_page
+async def query_pending(request: Request, operator: str) -> Response:
+    """POST /query-pending: 补单 for every unpaid order (older than `older` scenario min)."""
+    ctx: Ctx = request.app.state.ctx
+    lang = lang_of(request)
+    try:
+        form = await forms.read(request)
+        older = forms.integer(form, "older", "orders.older", 0, 10 * 24 * 60, 0) or 0
+    except forms.FormError as exc:
+        return await order_list_page(request, "pending", None, error=exc.message(lang),
+                                     status=422)
+    out = await repair.query_pending(ctx, operator, older)
+    return await order_list_page(request, "pending", older or None, outcome=out)
 
 
 @operator_page

@@ -34,13 +34,21 @@ def run(conn: Connection, sql: str, params: Any = (), *, many: bool = False) -> 
     return cur
 
 
+_NAMES: dict[str, list[str]] = {}  # column names per SQL text (one text, one column list)
+
+
 def one(conn: Connection, sql: str, params: tuple[Any, ...] | list[Any] = ()
         ) -> dict[str, Any] | None:
     cur = run(conn, sql, params)
     row = cur.fetchone()
     if row is None:
         return None
-    return dict(zip([d[0] for d in cur.description], row, strict=True))
+    names = _NAMES.get(sql)
+    if names is None:  # psycopg builds a Column object per column at each `description`
+        names = [d[0] for d in cur.description]
+        if len(_NAMES) < 512:
+            _NAMES[sql] = names
+    return dict(zip(names, row, strict=True))
 
 
 def marks(n: int) -> str:

@@ -66,6 +66,14 @@ card_keys = Table(
 Index("ix_keys_product_status", card_keys.c.product_id, card_keys.c.status, card_keys.c.id)
 Index("ix_keys_order", card_keys.c.order_no)
 
+stock_counts = Table(  # available keys per product in shards, kept by triggers (db/counts.py)
+    "stock_counts", metadata,
+    Column("product_id", String(64), primary_key=True),
+    Column("shard", Integer, primary_key=True, autoincrement=False),
+    Column("available", Integer, nullable=False),
+    **MYSQL,
+)
+
 payments = Table(
     "payments", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

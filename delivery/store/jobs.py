@@ -25,6 +25,13 @@ _INSERT_RAW = ("INSERT INTO jobs (kind, dedupe, order_no, payload, state, attemp
                "VALUES (?, ?, ?, ?, 'pending', 0, ?, NULL, NULL, ?, ?)")
 
 
+# a delivery job for each order_no a CTE named {select} returns (payments._PAID_PG); the
+# parameters: dedupe, due_at, created_at, updated_at
+INSERT_FROM = ("INSERT INTO jobs (kind, dedupe, order_no, payload, state, attempts, due_at, "
+               "lease_until, claimed_by, created_at, updated_at) SELECT 'deliver', ?, order_no, "
+               "'{{}}', 'pending', 0, ?, NULL, NULL, ?, ? FROM {select}")
+
+
 def enqueue(conn: Connection, kind: str, dedupe: str, now: float, *, order_no: str | None = None,
             payload: dict[str, Any] | None = None, due_at: float | None = None) -> None:
     raw.run(conn, _INSERT_RAW, (kind, dedupe, order_no, json.dumps(payload) if payload else "{}",

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from delivery.ctx import Ctx
 
 
-_COLS = ("order_no", "token", "product_id", "quantity", "amount", "contact", "ip", "status",
+COLS = _COLS = ("order_no", "token", "product_id", "quantity", "amount", "contact", "ip", "status",
          "risk", "created_at", "expires_at", "paid_at", "delivered_at", "trade_no", "updated_at")
 _INSERT_RAW = f"INSERT INTO orders ({', '.join(_COLS)}) VALUES ({raw.marks(len(_COLS))})"
 _GET_RAW = f"SELECT {', '.join(_COLS)} FROM orders WHERE order_no = ?"

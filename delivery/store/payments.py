@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("delivery")
 
 
-_SEEN = "SELECT order_no FROM payments WHERE trade_no = ? LIMIT 1"
+_GET_SEEN = (f"SELECT {', '.join(orders.COLS)}, (SELECT order_no FROM payments WHERE trade_no = ? "
+             f"LIMIT 1) AS seen_by FROM orders WHERE order_no = ?")  # the order + who paid trade_no
 _SEEN_HERE = "SELECT order_no FROM payments WHERE trade_no = ? AND order_no = ? LIMIT 1"
 _INSERT = ("INSERT INTO payments (trade_no, dedupe, order_no, amount, received_at) "
            "VALUES (?, ?, ?, ?, ?)")
@@ -63,7 +64,8 @@ def enqueue_delivery(conn: Connection, order_no: str, now: float, *, force: bool
 
 
 def _paid_status(ctx: Ctx, order: dict[str, Any]) -> str:
-    return "review" if order["risk"] == "hold" else "paid"
+    held = order["risk"] == "hold" and not ctx.defects.on(D.REVIEW_HOLD_IGNORED)  # bug zoo
+    return "review" if held else "paid"
 
 
 def _risk_at_payment(conn: Connection, ctx: Ctx, order: dict[str, Any], now: float) -> str:
@@ -94,43 +96,62 @@ def _refuse(conn: Connection, ctx: Ctx, order: dict[str, Any], trade_no: str, no
     return "refund_needed"
 
 
-def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
-          now: float) -> str:
-    """Returns one of: paid, review, revived, refund_needed, duplicate, double_payment,
-    unknown_order, amount_mismatch, trade_no_reused (the trade number already paid
-    another order: refused, this order is left as it is)."""
-    order = orders.get(conn, order_no)
+def _check(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str, now: float,
+           bound: bool) -> tuple[dict[str, Any] | None, str | None]:
+    """(the order, None) when the payment is to be applied, else (_, the answer): unknown
+    order, amount mismatch, trade_no already paid another order, duplicate."""
+    order = raw.one(conn, _GET_SEEN, (trade_no, order_no)) if bound else orders.get(conn, order_no)
+    seen_by = order.pop("seen_by") if order is not None and bound else None
     if order is None:
         record_anomaly(conn, "unknown_order", order_no, f"trade_no={trade_no}", now)
-        return "unknown_order"
+        return None, "unknown_order"
     try:
         ok_amount = Decimal(money) == Decimal(order["amount"])
+        if ctx.defects.on(D.AMOUNT_AT_LEAST_PRICE):  # bug zoo: "paid at least the price"
+            ok_amount = Decimal(money) >= Decimal(order["amount"]) / order["quantity"]
     except InvalidOperation:
         ok_amount = False
     if not ok_amount and not ctx.defects.on(D.NOTIFY_IGNORES_AMOUNT):  # bug zoo: kamiFaka 0.01
         record_anomaly(conn, "amount_mismatch", order_no,
                        f"trade_no={trade_no} money={money!r} expected={order['amount']}", now)
-        return "amount_mismatch"
-    bound = not ctx.defects.on(D.TRADE_NO_NOT_BOUND)  # bug zoo: a trade_no seen per order only
-    seen = raw.run(conn, _SEEN if bound else _SEEN_HERE, (trade_no,) if bound else (
-        trade_no, order_no)).fetchone()
-    if seen is not None and seen[0] != order_no:
+        return order, "amount_mismatch"
+    if not bound:
+        here = raw.run(conn, _SEEN_HERE, (trade_no, order_no)).fetchone()
+        seen_by = here[0] if here is not None else None
+    if seen_by is not None and seen_by != order_no:
         record_anomaly(conn, "trade_no_reused", order_no,
-                       f"trade_no={trade_no} already paid order {seen[0]}", now)
-        return "trade_no_reused"
-    if seen is None and not bound and order["status"] not in ("pending_payment", "expired"):
-        return "duplicate"  # that shop looks at the order's status only: paid is paid
-    if seen is not None:
+                       f"trade_no={trade_no} already paid order {seen_by}", now)
+        return order, "trade_no_reused"
+    if seen_by is None and not bound and order["status"] not in ("pending_payment", "expired"):
+        return order, "duplicate"  # that shop looks at the order's status only: paid is paid
+    if seen_by is not None:
         if ctx.defects.on(D.DUP_NOTIFY_REDELIVER):  # bug zoo: no idempotency on trade_no
             conn.execute(insert(payments).values(trade_no=trade_no, dedupe=uuid.uuid4().hex,
                          order_no=order_no, amount=money, received_at=now))
             enqueue_delivery(conn, order_no, now, force=True)
-        return "duplicate"
-    raw.run(conn, _INSERT, (trade_no, trade_no if bound else f"{trade_no}:{order_no}",
-                            order_no, money, now))
-    status = order["status"]
+        return order, "duplicate"
+    return order, None
+
+
+def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
+          now: float) -> str:
+    """Returns one of: paid, review, revived, refund_needed, duplicate, double_payment,
+    unknown_order, amount_mismatch, trade_no_reused (the trade number already paid
+    another order: refused, this order is left as it is)."""
+    bound = not ctx.defects.on(D.TRADE_NO_NOT_BOUND)  # bug zoo: a trade_no seen per order only
+    order, answer = _check(conn, ctx, trade_no, order_no, money, now, bound)
+    if answer is not None or order is None:
+        return answer or "unknown_order"
+    status, flag = order["status"], str(order["risk"])
     if status in ("pending_payment", "expired"):
         flag = _risk_at_payment(conn, ctx, order, now)
+        if (flag != "blocked" and status == "pending_payment" and bound
+                and conn.dialect.name == "postgresql"
+                and _paid_status(ctx, {**order, "risk": flag}) == "paid"):
+            return _paid_pg(conn, order, trade_no, money, flag, now)
+    raw.run(conn, _INSERT, (trade_no, trade_no if bound else f"{trade_no}:{order_no}",
+                            order_no, money, now))
+    if status in ("pending_payment", "expired"):
         if flag == "blocked":
             return _refuse(conn, ctx, order, trade_no, now)
         order = {**order, "risk": flag}
@@ -142,12 +163,35 @@ def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
         if new == "paid":
             enqueue_delivery(conn, order_no, now)
         return new
+    if status == "expired" and ctx.defects.on(D.LATE_PAYMENT_DROPPED):
+        return "duplicate"  # bug zoo: a payment for an expired order is acknowledged, kept
     if status == "expired":
         return _late_payment(conn, ctx, order, trade_no, now)
+    if ctx.defects.on(D.DOUBLE_PAYMENT_KEPT):  # bug zoo: "already paid" is all it checks
+        return "duplicate"
     record_anomaly(conn, "double_payment", order_no, f"trade_no={trade_no} status={status}", now)
     raise_alert(conn, ctx, "refund_needed", "warning",
                 f"order {order_no} paid again (trade_no={trade_no}) while {status}; refund it", now)
     return "double_payment"
+
+
+_PAID_PG = ("WITH p AS (INSERT INTO payments (trade_no, dedupe, order_no, amount, received_at) "
+            "VALUES (?, ?, ?, ?, ?)), o AS (UPDATE orders SET status = 'paid', updated_at = ?, "
+            "paid_at = ?, trade_no = ?, risk = ? WHERE order_no = ? AND status = "
+            "'pending_payment' RETURNING order_no) " + jobs.INSERT_FROM.format(select="o"))
+
+
+def _paid_pg(conn: Connection, order: dict[str, Any], trade_no: str, money: str, flag: str,
+             now: float) -> str:
+    """PostgreSQL, a pending order paid for the first time and going to `paid`: payment row,
+    order CAS and delivery job in ONE statement (one round trip instead of three; each costs
+    ~60 µs of CPU on this box)."""
+    no = order["order_no"]
+    moved = raw.run(conn, _PAID_PG, (trade_no, trade_no, no, money, now, now, now, trade_no, flag,
+                                     no, f"deliver:{no}", now, now, now)).rowcount
+    if moved != 1:
+        raise Retry(no)  # the order moved since we read it: the payment row rolls back too
+    return "paid"
 
 
 def _late_payment(conn: Connection, ctx: Ctx, order: dict[str, Any], trade_no: str,

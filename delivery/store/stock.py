@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
-from delivery.db import raw
+from delivery.db import counts, raw
 from delivery.db.schema import card_keys
 
 
@@ -42,9 +42,23 @@ def _cas_ids(conn: Connection, ids: list[int], to_status: str, order_no: str, no
                        [to_status, order_no, now, *ids]).rowcount)
 
 
+# a CTE, not `id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`: PostgreSQL may run such a
+# subquery again for each row it scans, and then reserves every key (seen: 10 of 10 for n=1)
+_PICK_AND_CAS_PG = (f"WITH picked AS MATERIALIZED ({_PICK_RAW} FOR UPDATE SKIP LOCKED) "
+                    "UPDATE card_keys SET status = ?, order_no = ?, updated_at = ? FROM picked "
+                    "WHERE card_keys.id = picked.id AND card_keys.status = 'available'")
+
+
 def reserve(conn: Connection, product_id: str, n: int, order_no: str, now: float,
             *, to_status: str = "reserved") -> None:
     """Move n available keys to `to_status` for order_no (CAS); raise OutOfStock."""
+    if conn.dialect.name == "postgresql":  # pick + CAS in one round trip; the rows it picks
+        # are locked by us (SKIP LOCKED), so the CAS cannot miss: fewer means too few free
+        moved = raw.run(conn, _PICK_AND_CAS_PG, (product_id, n, to_status, order_no, now))
+        if moved.rowcount < n:
+            release(conn, order_no, now)
+            raise OutOfStock(product_id)
+        return
     for _ in range(8):
         ids = _pick_available(conn, product_id, n, lock=True)
         if len(ids) < n:
@@ -80,17 +94,16 @@ def take_fresh(conn: Connection, product_id: str, n: int, order_no: str, now: fl
 
 def codes_of(conn: Connection, ids: list[int]) -> list[str]:
     rows = conn.execute(select(card_keys.c.id, card_keys.c.code).where(card_keys.c.id.in_(ids)))
-    by_id = dict(rows.tuples().all())
+    by_id = {int(i): str(c) for i, c in rows}
     return [by_id[i] for i in ids]
 
 
 def peek_available(conn: Connection, product_id: str, n: int) -> list[tuple[int, str]]:
     """Bug zoo (no-key-cas): look without locking."""
-    return list(conn.execute(
+    return [(int(i), str(c)) for i, c in conn.execute(
         select(card_keys.c.id, card_keys.c.code)
         .where(card_keys.c.product_id == product_id, card_keys.c.status == "available")
-        .order_by(card_keys.c.id).limit(n)
-    ).tuples())
+        .order_by(card_keys.c.id).limit(n))]
 
 
 def mark_delivered_blind(conn: Connection, ids: list[int], order_no: str, now: float) -> None:
@@ -123,14 +136,10 @@ def import_codes(conn: Connection, product_id: str, codes: list[str], now: float
     return len(fresh), len(codes) - len(fresh)
 
 
-_AVAILABLE_RAW = "SELECT count(*) FROM card_keys WHERE product_id = ? AND status = 'available'"
-
-
 def available_counts(conn: Connection, product_ids: list[str]) -> dict[str, int]:
-    """Available keys of each product: one index range a product (ix_keys_product_status), on
-    the raw cursor. The catalogue reads this on every buyer's look; `stock_table` counted every
-    key of every state (reserved and delivered too) for the one number buyers see."""
-    return {pid: int(raw.run(conn, _AVAILABLE_RAW, (pid,)).fetchone()[0]) for pid in product_ids}
+    """Available keys of each product, as the catalogue shows buyers: the trigger-kept
+    `stock_counts` (db/counts.py), not a count over the keys (~1.2 ms at 40,000 keys)."""
+    return counts.available(conn, product_ids)
 
 
 def stock_table(conn: Connection) -> dict[str, dict[str, int]]:

@@ -11,47 +11,73 @@ without the admin token, recording what the shop answered like any op:
                | "neighbour" | "guessed" | "admin_no_token", "route", "status",
                "cards"?: [...], "admin_items"?: N}}
 
-Any card in a snooper's answer, any 2xx on a cards route, any 2xx admin
-answer is a finding; the evidence names the real order a leaked card belongs
-to. An order's status shown without its token is counted, not judged. The
-`snoop_*` names keep snooper answers out of the buyer views (`orders.order_index`
-would take a `fetch_card` op as the victim's own fetch).
+Any card in a snooper's answer (parsed, or found in the reply excerpt of any status: a
+404 that dumps the order row leaks as much as a 200), any victim's token echoed back,
+any 2xx on a cards route, any 2xx admin answer is a finding; the evidence names the
+real order a leaked card belongs to. An order's status shown without its token is
+counted, not judged. The `snoop_*` names keep snooper answers out of the buyer views
+(`orders.order_index` would take a `fetch_card` op as the victim's own fetch).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drill.checks.evidence import as_int, buyer_orders, snooper_ops
 from drill.checks.orders import example
+from drill.checks.said import Said, said
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "access"
+_WORD = re.compile(r"[A-Za-z0-9_\-]+")
 
 
-def leak(op: Record, owner_of: dict[str, str]) -> str | None:
+def leak(op: Record, owner_of: dict[str, str]) -> Said | None:
     """What this snooper op saw that it must not have, or None."""
     value, f = op.get("value") or {}, str(op.get("f"))
-    how = f"{value.get('how', 'unknown means')} on {value.get('route', f)}"
-    cards = [str(c) for c in value.get("cards") or []]
+    means = said("raw", text=value["how"]) if "how" in value else said("access.unknown_means")
+    how = said("access.how", means=means, route=value.get("route", f))
+    cards = seen_cards(value, owner_of)
     if cards:
         owners = sorted({owner_of[c] for c in cards if c in owner_of})
-        whose = f" (cards of order {', '.join(owners)})" if owners else ""
-        return f"a snooper saw {len(cards)} cards by {how}{whose}"
+        if owners:
+            return said("access.saw_whose", n=len(cards), how=how, owners=", ".join(owners))
+        return said("access.saw", n=len(cards), how=how)
+    tokens = as_int(value.get("tokens_echoed"))
+    if tokens:
+        return said("access.token_echoed", n=tokens, how=how,
+                    status=value.get("status", "?"))
     if op.get("type") != "ok":
         return None
     if "admin" in f:
         items = as_int(value.get("admin_items"))
-        return f"an admin route answered {value.get('status', '2xx')} to a snooper by {how}" + (
-            f" with {items} items" if items is not None else "")
+        status = value.get("status", "2xx")
+        if items is not None:
+            return said("access.admin_items", status=status, how=how, items=items)
+        return said("access.admin", status=status, how=how)
     if f in ("snoop_cards", "fetch_card"):
-        return f"a cards route answered {value.get('status', '2xx')} to a snooper by {how}"
+        return said("access.cards", status=value.get("status", "2xx"), how=how)
     return None
 
 
-def evidence(src: Sources, op: Record, why: str, owner: str | None) -> dict[str, Any]:
+def seen_cards(value: dict[str, Any], owner_of: dict[str, str]) -> list[str]:
+    """The cards a snooper's reply showed: parsed ones, else known codes in its excerpt."""
+    return [str(c) for c in value.get("cards") or []] or echoed_cards(value, owner_of)
+
+
+def echoed_cards(value: dict[str, Any], owner_of: dict[str, str]) -> list[str]:
+    """Known card codes inside the reply's excerpt, whatever its status (a debug 404 page
+    that dumps the order row)."""
+    text = value.get("excerpt")
+    if not isinstance(text, str) or not text:
+        return []
+    return sorted({w for w in _WORD.findall(text) if w in owner_of})
+
+
+def evidence(src: Sources, op: Record, why: Said, owner: str | None) -> dict[str, Any]:
     target = owner or str((op.get("value") or {}).get("order_no") or "")
     base = example(src, target, why) if target else {"order_no": None, "reason": why}
     return dict(base, snooper_op=op)
@@ -62,8 +88,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         return missing(ID, "the buyer history")
     ops = [op for op in snooper_ops(src) if op.get("type") in ("ok", "fail", "info")]
     if not ops:
-        return Verdict(ID, None, "no snooper ops in the history: the load sent no snoopers, so "
-                       "nobody tried to see what they must not")
+        return Verdict(ID, None, said("access.no_snoopers"))
     owner_of = {c: no for no, b in buyer_orders(src).items() for c in b.codes()}
     counts = dict.fromkeys(("attempts", "refused", "unanswered", "order_status_disclosed",
                             "leaks"), 0)
@@ -79,12 +104,9 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
             continue
         counts["leaks"] += 1
         if len(bad) < MAX_EXAMPLES:
-            cards = [str(c) for c in (op.get("value") or {}).get("cards") or []]
+            cards = seen_cards(op.get("value") or {}, owner_of)
             bad.append(evidence(src, op, why, next((owner_of[c] for c in cards
                                                     if c in owner_of), None)))
     if bad:
-        return Verdict(ID, False, f"{counts['leaks']} of {counts['attempts']} snooper attempts "
-                       "saw cards or admin data", bad, counts)
-    return Verdict(ID, True, f"{counts['attempts']} snooper attempts, none saw a card or admin "
-                   f"data ({counts['refused']} refused, {counts['unanswered']} unanswered)",
-                   [], counts)
+        return Verdict(ID, False, said("access.fail", **counts), bad, counts)
+    return Verdict(ID, True, said("access.ok", **counts), [], counts)

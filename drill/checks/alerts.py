@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from drill.checks.said import joined, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -66,31 +67,31 @@ def _reference_time(src: Sources) -> float | None:
 def check(src: Sources, spec: CheckSpec) -> Verdict:
     if src.messages is None:
         if not spec.expect_alerts and not spec.quiet_alerts:
-            return Verdict(ID, True, "no alert expectations")
+            return Verdict(ID, True, said("alerts.none"))
         return missing(ID, "the IM sink ledger (messages)")
     fired = fired_rules(src)
     ref = _reference_time(src)
     delays = {rule: round(times[0] - ref, 3) for rule, times in fired.items() if ref is not None}
     counts = {"fired": {r: len(t) for r, t in fired.items()}, "first_after_s": delays}
-    problems = [f"expected alert {r!r} never fired" for r in spec.expect_alerts if r not in fired]
+    problems = [said("alerts.never", rule=repr(r)) for r in spec.expect_alerts if r not in fired]
     if spec.alert_within_s is not None:
-        problems += [f"expected alert {r!r} fired {delays[r]} s after the first fault, later "
-                     f"than its detection deadline of {spec.alert_within_s:g} s"
+        problems += [said("alerts.late", rule=repr(r), s=delays[r], limit=spec.alert_within_s)
                      for r in spec.expect_alerts if delays.get(r, 0.0) > spec.alert_within_s]
     storm: dict[str, int] = {}
     if spec.alert_window_s:
         storm = repeats(src, spec.alert_window_s)
         counts["repeated_within_window"] = storm
-        problems += [f"alert {r!r} fired {n}x within one {spec.alert_window_s:g} s window "
-                     "(once per rule and window expected)" for r, n in sorted(storm.items())]
+        problems += [said("alerts.repeated", rule=repr(r), n=n, window=spec.alert_window_s)
+                     for r, n in sorted(storm.items())]
     if spec.quiet_alerts:
-        problems += [f"unexpected alert {r!r} fired {len(fired[r])}x (first {delays.get(r)} s in)"
+        problems += [said("alerts.unexpected", rule=repr(r), n=len(fired[r]), s=delays.get(r))
                      for r in sorted(fired) if r not in spec.expect_alerts]
     examples = [{"rule": r, "messages": [m for m in src.messages
                                           if f"rule={r}" in str(m.get("text", ""))][:3]}
                 for r in sorted(fired) if r not in spec.expect_alerts
                 or r in storm][:MAX_EXAMPLES]
     if problems:
-        return Verdict(ID, False, "; ".join(problems), examples, counts)
-    what = ", ".join(f"{r} after {delays.get(r)} s" for r in spec.expect_alerts) or "none expected"
-    return Verdict(ID, True, f"alerts as expected ({what})", [], counts)
+        return Verdict(ID, False, joined(problems), examples, counts)
+    what = joined([said("alerts.after", rule=r, s=delays.get(r)) for r in spec.expect_alerts],
+                  ", ") if spec.expect_alerts else said("alerts.none_expected")
+    return Verdict(ID, True, said("alerts.ok", what=what), [], counts)

@@ -8,6 +8,7 @@ order in the sink (outside truth), not the service's notices table.
 from __future__ import annotations
 
 from drill.checks.orders import example, order_index
+from drill.checks.said import Said, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -34,14 +35,15 @@ def _end_time(src: Sources) -> float:
 def check(src: Sources, spec: CheckSpec) -> Verdict:
     limit = spec.notice_after_s
     if limit is None:
-        return Verdict(ID, True, "no buyer-notice expectation in this scenario")
+        return Verdict(ID, True, said("buyer-notice.none"))
     if src.mails is None or src.payments is None:
         return missing(ID, *[n for n, v in (("the sink mail ledger", src.mails),
                                             ("the gateway ledger", src.payments)) if v is None])
     noticed = {str(m.get("order_no")) for m in src.mails
                if m.get("kind") in ("delay_notice", "delay")}
     end = _end_time(src)
-    slow, bad = [], []
+    slow: list[str] = []
+    bad: list[tuple[str, Said]] = []
     for o in sorted(order_index(src).values(), key=lambda o: o.order_no):
         if not o.gateway_paid_at:
             continue
@@ -49,11 +51,10 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         if took > limit:
             slow.append(o.order_no)
             if o.order_no not in noticed and took > limit + grace(limit):
-                why = (f"took {took:.2f} s (> {limit:g} s + {grace(limit):g} s grace) "
-                       "without a delay notice")
+                why = said("buyer-notice.missing", took=took, limit=limit, grace=grace(limit))
                 bad.append((o.order_no, why))
     counts = {"slow_orders": len(slow), "noticed": len(noticed), "missing_notice": len(bad)}
     if bad:
-        return Verdict(ID, False, f"{len(bad)} of {len(slow)} slow orders got no delay notice",
+        return Verdict(ID, False, said("buyer-notice.fail", bad=len(bad), slow=len(slow)),
                        [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
-    return Verdict(ID, True, f"all {len(slow)} slow orders got a delay notice", [], counts)
+    return Verdict(ID, True, said("buyer-notice.ok", slow=len(slow)), [], counts)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from drill.checks.evidence import BuyerOrder, buyer_orders
 from drill.checks.no_oversell import stock_before
 from drill.checks.orders import example
+from drill.checks.said import Said, joined, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -41,29 +42,28 @@ def told_delivered(b: BuyerOrder) -> bool:
     return b.delivered_seen_at is not None or bool(b.cards_seen)
 
 
-def fetch_problems(b: BuyerOrder) -> list[str]:
+def fetch_problems(b: BuyerOrder) -> list[Said]:
     """What is wrong with the cards the buyer could see after being told `delivered`."""
     after = b.delivered_seen_at if b.delivered_seen_at is not None else float("-inf")
     failed = [kind for t, kind, _c in b.fetches if kind != "ok" and t >= after]
     shown = [cards for cards in b.cards_seen if cards]
-    out = []
+    out: list[Said] = []
     if not shown:
-        out.append("told delivered, then the card fetch failed" if failed else
-                   "told delivered but shown no card at all")
+        out.append(said("buyer-truth.fetch_failed" if failed else "buyer-truth.no_card"))
     elif "fail" in failed:
-        out.append("a card fetch was refused after the order was shown delivered")
+        out.append(said("buyer-truth.fetch_refused"))
     if len({frozenset(c) for c in shown}) > 1:
-        out.append("different fetches showed different cards")
+        out.append(said("buyer-truth.cards_differ"))
     for cards in shown[:1]:
         if b.quantity is not None and (len(cards) != b.quantity or len(set(cards)) != len(cards)):
-            out.append(f"shown {len(cards)} codes ({len(set(cards))} distinct) for quantity "
-                       f"{b.quantity}")
+            out.append(said("buyer-truth.quantity", n=len(cards), distinct=len(set(cards)),
+                            quantity=b.quantity))
     return out
 
 
 def origin_problems(b: BuyerOrder, local: dict[str, set[str]] | None,
                     issued: set[str] | None, earlier: dict[str, int] | None = None,
-                    every_local: set[str] | None = None) -> tuple[list[str], int]:
+                    every_local: set[str] | None = None) -> tuple[list[Said], int]:
     """Codes neither imported for the product nor issued by a supplier; and how many codes
     could not be traced because a needed source is missing. `earlier`: keys a reused shop
     had per product before this drill (stock.json `before`), spent as codes are taken.
@@ -73,7 +73,8 @@ def origin_problems(b: BuyerOrder, local: dict[str, set[str]] | None,
     imported = (local or {}).get(b.product_id or "")
     if imported is None and local:
         imported = every_local if every_local is not None else set().union(*local.values())
-    out, untraced = [], 0
+    out: list[Said] = []
+    untraced = 0
     for code in sorted(b.codes()):
         if (imported and code in imported) or (issued is not None and code in issued):
             continue
@@ -83,7 +84,7 @@ def origin_problems(b: BuyerOrder, local: dict[str, set[str]] | None,
         if local is None or issued is None:
             untraced += 1
         else:
-            out.append(f"code {code} was neither imported nor issued by a supplier")
+            out.append(said("buyer-truth.untraceable_code", code=code))
     return out, untraced
 
 
@@ -94,7 +95,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     earlier = stock_before(src)
     every_local = set().union(*local.values()) if local else None
     holders: dict[str, set[str]] = defaultdict(set)
-    bad: list[tuple[str, str]] = []
+    bad: list[tuple[str, Said]] = []
     counts = dict.fromkeys(("told_delivered", "true", "quantity_unknown", "codes_untraced",
                             "shared_codes", "fetch_failed_after_delivered"), 0)
     for b in sorted(buyer_orders(src).values(), key=lambda b: b.order_no):
@@ -110,21 +111,17 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         counts["codes_untraced"] += untraced
         problems += wrong_origin[:3]
         if problems:
-            bad.append((b.order_no, "; ".join(problems)))
+            bad.append((b.order_no, joined(problems)))
         else:
             counts["true"] += 1
     shared = {code: nos for code, nos in holders.items() if len(nos) > 1}
     counts["shared_codes"] = len(shared)
-    bad += [(no, f"code {code} was also shown to {sorted(nos - {no})}")
+    bad += [(no, said("buyer-truth.shared", code=code, others=sorted(nos - {no})))
             for code, nos in sorted(shared.items()) for no in sorted(nos)]
     if bad:
         flagged = len({no for no, _ in bad})
-        return Verdict(ID, False, f"{flagged} of {counts['told_delivered']} orders shown delivered "
-                       "were not truly delivered to their buyer",
+        return Verdict(ID, False, said("buyer-truth.fail", flagged=flagged, **counts),
                        [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
     if counts["quantity_unknown"] or counts["codes_untraced"]:
-        return Verdict(ID, None, f"cannot judge fully: {counts['quantity_unknown']} orders "
-                       f"without a known quantity, {counts['codes_untraced']} codes untraceable "
-                       "(stock.json or supplier ledgers missing)", [], counts)
-    return Verdict(ID, True, f"all {counts['told_delivered']} orders shown delivered showed their "
-                   "buyer exactly their own real codes", [], counts)
+        return Verdict(ID, None, said("buyer-truth.unknown", **counts), [], counts)
+    return Verdict(ID, True, said("buyer-truth.ok", **counts), [], counts)

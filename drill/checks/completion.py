@@ -9,6 +9,7 @@ drill that sells out on purpose).
 
 from __future__ import annotations
 
+from drill.checks.said import said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import Verdict, missing
@@ -27,10 +28,9 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     counts = {"planned_arrivals": planned, "attempted": attempted, "created": created,
               "min_completion": spec.min_completion}
     if basis == 0:
-        return Verdict(ID, False, "no buyer tried to order: the load never ran", [], counts)
+        return Verdict(ID, False, said("completion.none"), [], counts)
     share = created / basis
     counts["completion"] = round(share, 4)
-    what = "planned arrivals" if basis != attempted or planned else "order attempts"
-    detail = (f"{created} of {basis} {what} got an order created ({share:.0%}; "
-              f"at least {spec.min_completion:.0%} required)")
+    key = "completion.planned" if basis != attempted or planned else "completion.attempts"
+    detail = said(key, created=created, basis=basis, share=share, min=spec.min_completion)
     return Verdict(ID, share >= spec.min_completion, detail, [], counts)

@@ -20,6 +20,7 @@ from drill.checks import (
     failover,
     gateway_protocol,
     latency,
+    mail_recipient,
     messages,
     money_goods,
     no_double_purchase,
@@ -31,6 +32,7 @@ from drill.checks import (
     supplier_quantity,
     thresholds,
 )
+from drill.checks.said import said
 from drill.checks.sources import Sources, load_sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import Verdict
@@ -43,7 +45,7 @@ CHECKERS: dict[str, Checker] = {
     for m in (no_loss, no_duplicate, no_oversell, no_double_purchase, latency, retries,
               failover, alerts, buyer_notice, thresholds, completion, money_goods, buyer_truth,
               gateway_protocol, supplier_quantity, failback, stock_conservation, messages,
-              access)
+              access, mail_recipient)
 }
 assert set(CHECKERS) == set(CHECK_IDS)
 
@@ -66,7 +68,7 @@ def run_checks(src: Sources, spec: CheckSpec) -> list[Verdict]:
             out.append(CHECKERS[cid](src, spec))
         except Exception as exc:
             tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            out.append(Verdict(cid, None, f"checker crashed: {tb}",
+            out.append(Verdict(cid, None, said("verdict.crashed", error=tb),
                                counts={"error": tb, "traceback": traceback.format_exc()[-2000:]}))
     return out
 
@@ -76,6 +78,7 @@ def evaluate(run_dir: str | Path, spec: CheckSpec) -> list[Verdict]:
     try:
         src = load_sources(run_dir)
     except Exception as exc:
-        return [Verdict(cid, None, f"could not load the run folder {run_dir}: {exc!r}")
+        return [Verdict(cid, None, said("verdict.unloadable", run_dir=str(run_dir),
+                                           error=repr(exc)))
                 for cid in check_ids(spec)]
     return run_checks(src, spec)

@@ -48,20 +48,27 @@ class BuyerOrder:
         return [cards for _t, kind, cards in self.fetches if kind == "ok"]
 
     def codes(self) -> set[str]:
-        return {c for cards in self.cards_seen for c in cards}
+        out: set[str] = set()
+        for _t, kind, cards in self.fetches:
+            if kind == "ok":
+                out.update(cards)
+        return out
 
     def goods_seen_at(self) -> float | None:
         """When the buyer first saw goods: the delivered status or a fetch with cards."""
-        times = [t for t, kind, cards in self.fetches if kind == "ok" and cards]
-        if self.delivered_seen_at is not None:
-            times.append(self.delivered_seen_at)
-        return min(times, default=None)
+        first = self.delivered_seen_at
+        for t, kind, cards in self.fetches:
+            if kind == "ok" and cards and (first is None or t < first):
+                first = t
+        return first
 
     def delivered_at(self) -> float | None:
         """Best outside estimate of the delivery: the shop's stamp told to the buyer, capped by
         the buyer's own first sighting."""
-        stamps = [t for t in (self.reported_delivered_at, self.goods_seen_at()) if t]
-        return min(stamps, default=None)
+        told, seen = self.reported_delivered_at, self.goods_seen_at()
+        if told and seen:
+            return min(told, seen)
+        return told or seen or None
 
 
 def is_snooper(op: Record) -> bool:
@@ -74,12 +81,14 @@ def real_buyer_ops(src: Sources) -> list[Record]:
     cached = src.cache.get("evidence.real_buyer_ops")
     if cached is None:
         cached = src.cache["evidence.real_buyer_ops"] = [
-            op for op in src.buyer_ops() if not is_snooper(op)]
+            op for op in src.buyer_ops()
+            if not str(op.get("process", "")).startswith(SNOOPER_PREFIX)]  # is_snooper, inlined
     return cached
 
 
 def snooper_ops(src: Sources) -> list[Record]:
-    return [op for op in src.history or [] if is_snooper(op)]
+    return [op for op in src.history or []
+            if str(op.get("process", "")).startswith(SNOOPER_PREFIX)]  # is_snooper, inlined
 
 
 def as_int(value: Any) -> int | None:

@@ -16,6 +16,7 @@ from drill.checks.evidence import as_float
 from drill.checks.gateway_evidence import fault_at, fault_windows
 from drill.checks.no_double_purchase import effective
 from drill.checks.orders import example, purchase_order_map
+from drill.checks.said import said
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -34,13 +35,13 @@ def primary_healed_at(src: Sources) -> float | None:
 def check(src: Sources, spec: CheckSpec) -> Verdict:
     window = spec.failback_within_s
     if window is None:
-        return Verdict(ID, True, "no failback expectation in this scenario")
+        return Verdict(ID, True, said("failback.none"))
     if src.faults is None or src.purchases is None:
         needed = (("faults.jsonl", src.faults), ("supplier purchase ledgers", src.purchases))
         return missing(ID, *[name for name, value in needed if value is None])
     healed = primary_healed_at(src)
     if healed is None:
-        return Verdict(ID, None, "no healed fault on the primary supplier in faults.jsonl")
+        return Verdict(ID, None, said("failback.no_heal"))
     after = [(name, p, as_float(p.get("at")) or 0.0) for name, p in src.all_purchases()
              if (as_float(p.get("at")) or 0.0) >= healed]
     back = [t for name, p, t in after if name == PRIMARY and effective(p)]
@@ -62,22 +63,18 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     failed_over = [t for name, t in sales if name != PRIMARY and t >= since]
     counts["backup_sales_since_fault"] = len(failed_over)
     if not after:
-        return Verdict(ID, None, "no supplier traffic after the primary recovered: nothing to "
-                       "judge (the load ended too soon after the heal?)", [], counts)
+        return Verdict(ID, None, said("failback.no_traffic"), [], counts)
     if not failed_over:  # an idle primary with no backup is no-loss/latency's finding
-        return Verdict(ID, True, "nothing failed over to a backup since the primary's fault: "
-                       "nothing to fail back", [], counts)
+        return Verdict(ID, True, said("failback.nothing"), [], counts)
     first = min(back) - healed if back else None
     counts["first_primary_sale_after_s"] = None if first is None else round(first, 3)
-    examples = [example(src, order_of(p), f"bought from {name} {t - healed:.2f} s after the "
-                        "primary recovered (the primary was never asked)")
+    examples = [example(src, order_of(p), said("failback.bought", name=name, s=t - healed))
                 for t, name, p in stuck[:MAX_EXAMPLES]]
     if first is None or first > window:
-        when = "never" if first is None else f"only {first:.2f} s"
-        return Verdict(ID, False, f"the primary sold again {when} after it recovered (window "
-                       f"{window:g} s)", examples, counts)
+        when = said("failback.never") if first is None else said("failback.only", s=first)
+        return Verdict(ID, False, said("failback.late", when=when, window=window), examples,
+                       counts)
     if stuck:
-        return Verdict(ID, False, f"{len(stuck)} purchases still went to a backup more than "
-                       f"{window:g} s after the primary recovered", examples, counts)
-    return Verdict(ID, True, f"traffic failed back to the primary {first:.2f} s after it "
-                   f"recovered (window {window:g} s)", [], counts)
+        return Verdict(ID, False, said("failback.stuck", n=len(stuck), window=window), examples,
+                       counts)
+    return Verdict(ID, True, said("failback.ok", s=first, window=window), [], counts)

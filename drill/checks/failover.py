@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from drill.checks.no_double_purchase import effective
 from drill.checks.orders import example, order_index
+from drill.checks.said import said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -26,14 +27,14 @@ def primary_fault_at(src: Sources) -> float | None:
 def check(src: Sources, spec: CheckSpec) -> Verdict:
     window = spec.failover_within_s
     if window is None:
-        return Verdict(ID, True, "no failover expectation in this scenario")
+        return Verdict(ID, True, said("failover.none"))
     if src.faults is None:
         return missing(ID, "faults.jsonl")
     if src.purchases is None and src.export is None:
         return missing(ID, "supplier purchase ledgers", src.export_missing())
     fault_at = primary_fault_at(src)
     if fault_at is None:
-        return Verdict(ID, None, "no successful fault on the primary supplier in faults.jsonl")
+        return Verdict(ID, None, said("failover.no_fault"))
     backup_times = [float(p["at"]) for name, p in src.all_purchases()
                     if name != "primary" and effective(p) and p.get("at") is not None
                     and float(p["at"]) >= fault_at]
@@ -45,16 +46,14 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
                      and (not o.delivered_at or o.delivered_at - fault_at > window))
     counts = {"fault_at": fault_at, "backup_deliveries_after": len(backup_times)}
     if not backup_times:
-        return Verdict(ID, False, f"no backup delivery after the primary fault at {fault_at:.3f}",
-                       [example(src, no, "paid after the fault, not delivered in the window")
+        return Verdict(ID, False, said("failover.no_backup", at=fault_at),
+                       [example(src, no, said("failover.not_delivered"))
                         for no in waiting[:MAX_EXAMPLES]], counts)
     first = min(backup_times) - fault_at
     counts["first_backup_after_s"] = round(first, 3)
     if first > window:
-        return Verdict(ID, False, f"first backup delivery {first:.2f} s after the primary fault "
-                       f"(limit {window:g} s)",
-                       [example(src, no, "waited past the failover window")
+        return Verdict(ID, False, said("failover.late", s=first, limit=window),
+                       [example(src, no, said("failover.waited"))
                         for no in waiting[:MAX_EXAMPLES]],
                        counts)
-    return Verdict(ID, True, f"backup took over {first:.2f} s after the primary fault "
-                   f"(limit {window:g} s)", [], counts)
+    return Verdict(ID, True, said("failover.ok", s=first, limit=window), [], counts)

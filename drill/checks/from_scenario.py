@@ -27,10 +27,9 @@ def _failback_within(scenario: Scenario) -> float | None:
 def check_spec(scenario: Scenario) -> CheckSpec:
     """The `[expect]` section, with scenario-second service timers turned into wall seconds."""
     exp = scenario.expect
-    notice_after: float | None = None
-    if exp.buyer_notice:
-        delay = scenario.service.buyer_notice.delay_after_s or BUYER_NOTICE_DEFAULT_S
-        notice_after = delay / scenario.time_scale
+    delay = (scenario.service.buyer_notice.delay_after_s or BUYER_NOTICE_DEFAULT_S) \
+        / scenario.time_scale
+    notice_after = delay if exp.buyer_notice else None
     return CheckSpec(
         checks=tuple(exp.checks),
         thresholds=tuple(Threshold.parse(t) for t in exp.thresholds),
@@ -41,6 +40,7 @@ def check_spec(scenario: Scenario) -> CheckSpec:
         failover_within_s=exp.failover_within,
         alert_within_s=exp.alert_within,
         notice_after_s=notice_after,
+        notice_delay_s=delay,
         time_scale=scenario.time_scale,
         expected_unresolved=tuple(exp.unresolved),
         min_completion=exp.min_completion,

@@ -25,6 +25,7 @@ from drill.checks.gateway_evidence import (
     reply_deadline_s,
 )
 from drill.checks.orders import example
+from drill.checks.said import Said, said
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -36,20 +37,20 @@ NOTIFY_PATH = ("gateway_notify", "worker", "service", "api", "db", "shop")
 WRONG = "wrong_answers"
 
 
-def genuine_problem(n: Record, deadline_s: float, goods_at: float | None) -> str:
+def genuine_problem(n: Record, deadline_s: float, goods_at: float | None) -> Said:
     """Why this genuine attempt was not a timely `success`."""
     at, attempt = as_float(n.get("at")) or 0.0, n.get("attempt")
     outcome, variant = n.get("outcome"), str(n.get("variant") or "normal")
     if accepted(n):
-        return (f"answered success after {n.get('latency_ms')} ms, past the {deadline_s:g} s "
-                f"reply deadline (attempt {attempt})")
-    said = f"answered {outcome!r} (HTTP {n.get('http_status')}, reply {n.get('reply')!r})"
+        return said("gateway-protocol.slow", ms=n.get("latency_ms"), limit=deadline_s,
+                    attempt=attempt)
+    answer = said("gateway-protocol.answered", outcome=repr(outcome),
+                  http=n.get("http_status"), reply=repr(n.get("reply")))
     if variant.startswith("duplicate"):
-        return f"{said} to a genuine duplicate notify"
+        return said("gateway-protocol.to_duplicate", answer=answer)
     if goods_at is not None and goods_at <= at:
-        return (f"{said} to attempt {attempt} after the buyer already had the goods: the "
-                "gateway's retry chain runs on")
-    return f"{said} to a genuine notify (attempt {attempt})"
+        return said("gateway-protocol.after_goods", answer=answer, attempt=attempt)
+    return said("gateway-protocol.to_genuine", answer=answer, attempt=attempt)
 
 
 def refused_outright(n: Record) -> bool:
@@ -78,15 +79,15 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     goods = {no: b.goods_seen_at() for no, b in buyer_orders(src).items()}
     counts = dict.fromkeys(("genuine", "genuine_answered", "excused_during_fault", "unjudged",
                             "adversarial", "adversarial_refused", WRONG), 0)
-    bad: list[tuple[str, str]] = []
+    bad: list[tuple[str, Said]] = []
     for n in sorted(src.notifies, key=lambda n: as_float(n.get("at")) or 0.0):
         no, kind = str(n.get("out_trade_no")), adversarial_kind(n)
         if kind is not None:
             counts["adversarial"] += 1
             if accepted(n):
                 counts[WRONG] += 1
-                bad.append((no, f"answered success to a notify that must be refused ({kind}, "
-                            f"variant {n.get('variant')})"))
+                bad.append((no, said("gateway-protocol.took_forged", kind=kind,
+                                     variant=n.get("variant"))))
             else:
                 counts["adversarial_refused"] += 1
             continue
@@ -105,13 +106,8 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     counts.update(chain_counts(src.notifies))
     if bad:
         orders = len({no for no, _ in bad})
-        return Verdict(ID, False, f"{len(bad)} notify answers broke the gateway protocol "
-                       f"({orders} orders)",
+        return Verdict(ID, False, said("gateway-protocol.fail", n=len(bad), orders=orders),
                        [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
     if counts["unjudged"]:
-        return Verdict(ID, None, f"{counts['unjudged']} genuine notifies were not answered success "
-                       "in time and faults.jsonl is missing, so it is unknown whether a fault "
-                       "excused them", [], counts)
-    return Verdict(ID, True, f"{counts['genuine_answered']} genuine notifies answered success in "
-                   f"time ({counts['excused_during_fault']} excused during faults); "
-                   f"{counts['adversarial_refused']} must-refuse notifies refused", [], counts)
+        return Verdict(ID, None, said("gateway-protocol.unknown", **counts), [], counts)
+    return Verdict(ID, True, said("gateway-protocol.ok", **counts), [], counts)

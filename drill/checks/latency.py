@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from drill.checks.metrics import compute_metrics, latencies, metric_value
 from drill.checks.orders import example
+from drill.checks.said import Said, joined, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec, Threshold
 from drill.checks.verdict import Verdict, missing
@@ -21,19 +22,20 @@ def is_latency(t: Threshold) -> bool:
     return t.metric.startswith("delivery_")
 
 
-def judge(thresholds: list[Threshold], metrics: dict[str, object]) -> tuple[list[str], list[str]]:
+def judge(thresholds: list[Threshold], metrics: dict[str, object]) -> tuple[list[Said], list[Said]]:
     """(failed, unknown) descriptions for `thresholds` over `metrics`."""
-    failed, unknown = [], []
+    failed: list[Said] = []
+    unknown: list[Said] = []
     for t in thresholds:
         try:
             actual = metric_value(metrics, t.metric)
         except KeyError:
-            unknown.append(f"{t}: no metric named {t.metric!r}")
+            unknown.append(said("threshold.no_metric", t=str(t), metric=repr(t.metric)))
             continue
         if actual is None:
-            unknown.append(f"{t}: no data")
+            unknown.append(said("threshold.no_data", t=str(t)))
         elif not t.holds(float(actual)):
-            failed.append(f"{t} (actual {actual})")
+            failed.append(said("threshold.failed", t=str(t), actual=actual))
     return failed, unknown
 
 
@@ -46,14 +48,17 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
                                       "delivery_max_s")}
     counts["measured_orders"] = len(lat)
     mine = [t for t in spec.thresholds if is_latency(t)]
-    summary = (f"p50 {metrics['delivery_p50_s']} s, p95 {metrics['delivery_p95_s']} s, "
-               f"p99 {metrics['delivery_p99_s']} s over {len(lat)} orders")
+    figures = {"p50": metrics["delivery_p50_s"], "p95": metrics["delivery_p95_s"],
+               "p99": metrics["delivery_p99_s"], "n": len(lat)}
     failed, unknown = judge(mine, metrics)
     if failed:
         slow = sorted(lat, key=lambda no: -lat[no])[:5]
-        return Verdict(ID, False, f"threshold failed: {'; '.join(failed)} — {summary}",
-                       [example(src, no, f"paid→delivered {lat[no]:.3f} s") for no in slow], counts)
+        return Verdict(ID, False, said("latency.fail", failed=joined(failed), **figures),
+                       [example(src, no, said("latency.slow", s=lat[no])) for no in slow],
+                       counts)
     if unknown:
-        return Verdict(ID, None, f"cannot judge: {'; '.join(unknown)}", [], counts)
-    held = f"; thresholds held: {', '.join(str(t) for t in mine)}" if mine else ""
-    return Verdict(ID, True, summary + held, [], counts)
+        return Verdict(ID, None, said("threshold.cannot", unknown=joined(unknown)), [], counts)
+    if mine:
+        return Verdict(ID, True, said("latency.ok_held", held=", ".join(str(t) for t in mine),
+                                      **figures), [], counts)
+    return Verdict(ID, True, said("latency.ok", **figures), [], counts)

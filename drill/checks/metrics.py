@@ -33,19 +33,44 @@ def peak_rate(times: list[float], window_s: float = PEAK_WINDOW_S) -> float:
 
 
 def latencies(src: Sources) -> dict[str, float]:
-    """order_no -> paid→delivered seconds, for paid orders with a known delivery time."""
-    out: dict[str, float] = {}
-    for no, o in order_index(src).items():
-        at = o.delivered_at
-        if o.gateway_paid_at and at:
-            out[no] = max(0.0, at - o.gateway_paid_at)
-    return out
+    """order_no -> paid→delivered seconds, for paid orders with a known delivery time
+    (memoised: a copy, latency, thresholds and the report each ask)."""
+    cached = src.cache.get("metrics.latencies")
+    if cached is None:
+        cached = src.cache["metrics.latencies"] = {}
+        for no, o in order_index(src).items():
+            paid = o.gateway_paid_at
+            if paid and (at := o.delivered_at):
+                cached[no] = max(0.0, at - paid)
+    return dict(cached)
+
+
+def _op_counts(ops: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """(orders created, invokes, fails and infos) in one pass over the buyers' ops."""
+    created = invokes = bad = 0
+    for op in ops:
+        kind = op.get("type")
+        if kind == "invoke":
+            invokes += 1
+        elif kind == "ok":
+            created += op.get("f") == "create_order"
+        elif kind in ("fail", "info"):
+            bad += 1
+    return created, invokes, bad
 
 
 def compute_metrics(src: Sources) -> dict[str, Any]:
+    """The headline numbers, memoised on the Sources (a copy each call)."""
+    cached = src.cache.get("metrics")
+    if cached is None:
+        cached = src.cache["metrics"] = _compute(src)
+    return dict(cached)
+
+
+def _compute(src: Sources) -> dict[str, Any]:
     idx = order_index(src)
     buyer = real_buyer_ops(src)  # a snooper refused is the shop doing right, not an error
-    created = sum(1 for op in buyer if op.get("f") == "create_order" and op.get("type") == "ok")
+    created, invokes, bad = _op_counts(buyer)
     if not buyer and src.export_list("orders") is not None:
         created = len(src.export_list("orders") or [])
     paid = [o for o in idx.values() if o.paid]
@@ -54,8 +79,6 @@ def compute_metrics(src: Sources) -> dict[str, Any]:
     delivered = [o for o in paid if o.delivered]
     lat = list(latencies(src).values())
     times = [t for o in delivered if (t := o.delivered_at)]
-    invokes = sum(1 for op in buyer if op.get("type") == "invoke")
-    bad = sum(1 for op in buyer if op.get("type") in ("fail", "info"))
     load = src.load or {}
     span = (max(times) - min(times)) if len(times) > 1 else 0.0
     return {

@@ -25,6 +25,7 @@ from drill.checks.gateway_evidence import (
 )
 from drill.checks.no_double_purchase import effective
 from drill.checks.orders import PAID_STATES, example, group_purchases
+from drill.checks.said import Said, said
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -60,27 +61,26 @@ def expected_amount(b: BuyerOrder | None, price_of: dict[str, Decimal]) -> Decim
 
 
 def judge(goods_at: float, pay: Record | None, want: Decimal | None
-          ) -> tuple[str, str] | None:
+          ) -> tuple[str, Said] | None:
     """(kind, reason) of what is wrong with this order's money, or None when it is right."""
     if pay is None:
-        return "unknown_order", "got goods but the gateway has no payment for this order"
+        return "unknown_order", said("money-goods.no_payment")
     paid_at = as_float(pay.get("paid_at"))
     if pay.get("status") not in PAID_STATES and paid_at is None:
-        return "unpaid", (f"got goods but the gateway never took the money (payment "
-                          f"{pay.get('trade_no')} is {pay.get('status')!r})")
+        return "unpaid", said("money-goods.unpaid", trade_no=str(pay.get("trade_no")),
+                              status=repr(pay.get("status")))
     if paid_at is not None and goods_at < paid_at:
-        return "before_payment", (f"goods left {paid_at - goods_at:.3f} s before the gateway "
-                                  "took the money")
+        return "before_payment", said("money-goods.before", s=paid_at - goods_at)
     charged = money(pay.get("money"))
     if want is not None and charged != want:
         kind = "underpaid" if charged is not None and charged < want else "amount_mismatch"
-        return kind, f"the gateway charged {charged} but price × quantity is {want}"
+        return kind, said("money-goods.amount", charged=str(charged), want=str(want))
     return None
 
 
-def _notify_note(attempts: list[Record]) -> str:
+def _with_notify_note(why: Said, attempts: list[Record]) -> Said:
     taken = sorted({k for n in attempts if accepted(n) and (k := adversarial_kind(n))})
-    return f"; the shop accepted must-refuse notifies ({', '.join(taken)})" if taken else ""
+    return said("money-goods.note", why=why, taken=", ".join(taken)) if taken else why
 
 
 def check(src: Sources, spec: CheckSpec) -> Verdict:
@@ -93,7 +93,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     counts = dict.fromkeys(("orders_with_goods", "paid_in_full", "confirmed_by_notify",
                             "amount_not_judged", "unknown_order", "unpaid", "before_payment",
                             "underpaid", "amount_mismatch", "unmapped"), 0)
-    bad: list[tuple[str, str]] = []
+    bad: list[tuple[str, Said]] = []
     for no, at in sorted(goods_times(src).items()):
         if no not in pays and no not in buyers and no not in notes:
             counts["unmapped"] += 1  # a supplier's downstream number we cannot tie to an order
@@ -103,21 +103,15 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         wrong = judge(at, pays.get(no), want)
         if wrong is not None:
             counts[wrong[0]] += 1
-            bad.append((no, wrong[1] + _notify_note(notes.get(no, []))))
+            bad.append((no, _with_notify_note(wrong[1], notes.get(no, []))))
             continue
         counts["paid_in_full" if want is not None else "amount_not_judged"] += 1
         counts["confirmed_by_notify"] += any(is_genuine(n) and accepted(n)
                                              for n in notes.get(no, []))
     if bad:
-        return Verdict(ID, False, f"{len(bad)} of {counts['orders_with_goods']} orders got goods "
-                       "without full payment at the gateway first",
+        return Verdict(ID, False, said("money-goods.fail", bad=len(bad),
+                                             goods=counts["orders_with_goods"]),
                        [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
     if counts["amount_not_judged"] or counts["unmapped"]:
-        return Verdict(ID, None, f"{counts['amount_not_judged']} paid orders with goods could not "
-                       "be checked for the full amount (no price in the scenario catalogue or a "
-                       "buyer's catalogue read, or no quantity), and goods went out under "
-                       f"{counts['unmapped']} numbers no buyer, payment or notify knows (supplier "
-                       "downstream numbers not tied to an order)", [], counts)
-    return Verdict(ID, True, f"all {counts['orders_with_goods']} orders with goods were paid in "
-                   f"full at the gateway before the goods ({counts['confirmed_by_notify']} "
-                   "acknowledged on a genuine notify)", [], counts)
+        return Verdict(ID, None, said("money-goods.unknown", **counts), [], counts)
+    return Verdict(ID, True, said("money-goods.ok", **counts), [], counts)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from drill.checks.evidence import as_float, as_int, buyer_orders
 from drill.checks.orders import example, group_purchases
+from drill.checks.said import Said, joined, said
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -42,41 +43,42 @@ def held_at(p: Record, t: float) -> int:
     return as_int(p.get("quantity")) or codes or 1
 
 
-def doubles(items: list[tuple[str, Record]], ordered: int | None) -> list[str]:
+def doubles(items: list[tuple[str, Record]], ordered: int | None) -> list[Said]:
     """The purchases made while earlier ones already held the order's quantity."""
     eff = sorted(((as_float(p.get("at")) or 0.0, name, p) for name, p in items if effective(p)),
                  key=lambda e: e[0])
     if not eff:
         return []
     need = ordered or as_int(eff[0][2].get("quantity")) or 1
-    out = []
+    out: list[Said] = []
     for i, (t, name, _p) in enumerate(eff[1:], start=1):
         held = sum(held_at(q, t) for _t, _n, q in eff[:i])
         if held >= need:
-            out.append(f"{name}@{t} while {held} of {need} units were already bought "
-                       f"({', '.join(f'{n}@{e}' for e, n, _q in eff[:i])})")
+            out.append(said("no-double-purchase.double", name=name, t=t, held=held, need=need,
+                            earlier=", ".join(f"{n}@{e}" for e, n, _q in eff[:i])))
     return out
 
 
 def check(src: Sources, spec: CheckSpec) -> Verdict:
     if src.purchases is None:
         if src.export is not None and not src.export_list("supplier_calls"):
-            return Verdict(ID, True, "no supplier purchases in this run")
+            return Verdict(ID, True, said("no-double-purchase.none"))
         return missing(ID, "supplier purchase ledgers")
     groups = group_purchases(src)
     buyers = buyer_orders(src)
-    bad: list[tuple[str, str]] = []
+    bad: list[tuple[str, Said]] = []
     total = 0
     for order_no, items in sorted(groups.items()):
         total += sum(1 for _n, p in items if effective(p))
         b = buyers.get(order_no)
         found = doubles(items, b.quantity if b is not None else None)
         if found:
-            bad.append((order_no, f"{len(found) + 1} effective purchases: " + "; ".join(found[:3])))
+            bad.append((order_no, said("no-double-purchase.effective", n=len(found) + 1,
+                                        which=joined(found[:3]))))
     counts = {"orders_purchased": len(groups), "effective_purchases": total,
               "purchase_calls": sum(len(v) for v in groups.values()), "orders_double": len(bad)}
     if bad:
-        return Verdict(ID, False, f"{len(bad)} orders were bought more than once from suppliers",
+        return Verdict(ID, False, said("no-double-purchase.fail", n=len(bad)),
                        [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
-    return Verdict(ID, True, f"{len(groups)} orders bought from suppliers, each at most once",
+    return Verdict(ID, True, said("no-double-purchase.ok", n=len(groups)),
                    [], counts)

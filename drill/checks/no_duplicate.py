@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from drill.checks.orders import example, order_index
+from drill.checks.said import Said, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -21,29 +22,28 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     if src.history is None and src.export is None:
         return missing(ID, "buyer history and the service export")
     idx = order_index(src)
-    bad: list[tuple[str, str]] = []
+    bad: list[tuple[str, Said]] = []
     holders: dict[str, set[str]] = defaultdict(set)
     for o in sorted(idx.values(), key=lambda o: o.order_no):
         export_sets = {frozenset(d.get("codes") or []) for d in o.deliveries}
         buyer_sets = {frozenset(c) for c in o.buyer_cards}
         if len(export_sets) > 1:
-            bad.append((o.order_no, f"{len(export_sets)} different deliveries recorded"))
+            bad.append((o.order_no, said("no-duplicate.deliveries", n=len(export_sets))))
         elif len(buyer_sets) > 1:
-            bad.append((o.order_no, "the buyer fetched different codes on different fetches"))
+            bad.append((o.order_no, said("no-duplicate.fetches_differ")))
         elif export_sets and buyer_sets and export_sets != buyer_sets:
-            bad.append((o.order_no, "the buyer fetched codes the service's delivery does not list"))
+            bad.append((o.order_no, said("no-duplicate.not_listed")))
         for code in o.delivered_codes():
             holders[code].add(o.order_no)
     shared = {code: nos for code, nos in holders.items() if len(nos) > 1}
     for code, nos in sorted(shared.items()):
         for no in sorted(nos):
-            bad.append((no, f"code {code} also reached {sorted(nos - {no})}"))
+            bad.append((no, said("no-duplicate.shared", code=code, others=sorted(nos - {no}))))
     counts = {"orders_with_codes": sum(1 for o in idx.values() if o.delivered_codes()),
               "codes": len(holders), "shared_codes": len(shared),
               "orders_flagged": len({no for no, _ in bad})}
     if bad:
-        return Verdict(ID, False, f"{counts['orders_flagged']} orders with duplicate deliveries; "
-                       f"{len(shared)} codes reached more than one order",
+        return Verdict(ID, False, said("no-duplicate.fail", flagged=counts["orders_flagged"],
+                                             shared=len(shared)),
                        [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
-    return Verdict(ID, True, f"{counts['codes']} codes, each to exactly one order, "
-                   "one delivery per order", [], counts)
+    return Verdict(ID, True, said("no-duplicate.ok", codes=counts["codes"]), [], counts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from drill.checks.alerts import fired_rules
 from drill.checks.orders import example, order_index
+from drill.checks.said import Said, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -27,7 +28,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         a.get("rule") == "manual_escalation" for a in src.export_list("alerts") or [])
     counts = dict.fromkeys(("paid", "delivered", "refunded", "manual", "accepted", "lost",
                             "unknown"), 0)
-    bad: list[tuple[str, str]] = []
+    bad: list[tuple[str, Said]] = []
     for o in sorted(idx.values(), key=lambda o: o.order_no):
         if not o.paid:
             continue
@@ -44,18 +45,15 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
             counts["unknown"] += 1
         elif o.status == "manual":
             counts["lost"] += 1
-            bad.append((o.order_no, "in manual handling but no manual_escalation alert fired"))
+            bad.append((o.order_no, said("no-loss.manual_no_alert")))
         else:
             counts["lost"] += 1
-            ended = o.status or "unknown to the service"
-            bad.append((o.order_no, f"paid at the gateway but ended {ended}"))
+            ended = said("raw", text=o.status) if o.status else said("no-loss.status_unknown")
+            bad.append((o.order_no, said("no-loss.ended", ended=ended)))
     if bad:
-        return Verdict(ID, False, f"{len(bad)} of {counts['paid']} paid orders were neither "
-                       f"delivered, refunded nor escalated with an alert",
+        return Verdict(ID, False, said("no-loss.fail", bad=len(bad), paid=counts["paid"]),
                        [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
     if counts["unknown"]:
-        return Verdict(ID, None, f"{counts['unknown']} paid orders never seen delivered by buyers, "
-                       f"and their end is only in {src.export_missing()}", [], counts)
-    return Verdict(ID, True, f"all {counts['paid']} paid orders resolved "
-                   f"({counts['delivered']} delivered, {counts['refunded']} refunded, "
-                   f"{counts['manual']} manual, {counts['accepted']} accepted)", [], counts)
+        return Verdict(ID, None, said("no-loss.unknown", unknown=counts["unknown"],
+                                             source=src.export_missing()), [], counts)
+    return Verdict(ID, True, said("no-loss.ok", **counts), [], counts)

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from drill.checks.evidence import buyer_orders
 from drill.checks.orders import example, order_index
+from drill.checks.said import Said, joined, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -55,11 +56,11 @@ def stock_before(src: Sources) -> dict[str, int]:
 
 
 def _trace(src: Sources, local: dict[str, set[str]], imported: set[str], before: dict[str, int]
-           ) -> tuple[list[tuple[str, str]], int, dict[str, set[str]]]:
+           ) -> tuple[list[tuple[str, Said]], int, dict[str, set[str]]]:
     """Where every delivered code came from: (findings, untraceable supplier codes, local
     product -> its delivered codes). A reused shop's earlier keys count up to `before`."""
     issued = _supplier_issued(src)
-    bad: list[tuple[str, str]] = []
+    bad: list[tuple[str, Said]] = []
     unknown = 0
     per_product: dict[str, set[str]] = defaultdict(set)
     prior: dict[str, set[str]] = defaultdict(set)   # delivered keys from the earlier stock
@@ -74,17 +75,19 @@ def _trace(src: Sources, local: dict[str, set[str]], imported: set[str], before:
                 if code not in local.get(pid, imported) and before.get(pid):
                     prior[pid].add(code)
                 elif code not in local.get(pid, imported):
-                    bad.append((o.order_no, f"local code {code} was never imported for {pid}"))
+                    bad.append((o.order_no, said("no-oversell.not_imported", code=code, pid=pid)))
                 per_product[pid].add(code)
             elif code in imported:
                 per_product[o.product_id or ""].add(code)
             elif issued is None:
                 unknown += 1
             elif code not in issued:
-                bad.append((o.order_no, f"code {code} ({origin or 'unknown source'}) was never "
-                            "issued by a supplier nor imported"))
-    bad += [("", f"{len(codes)} delivered {pid} keys were not imported by this drill, more than "
-             f"the {before[pid]} keys in stock before it") for pid, codes in prior.items()
+                origin_said = (said("raw", text=origin) if origin
+                               else said("no-oversell.unknown_source"))
+                bad.append((o.order_no, said("no-oversell.never_issued", code=code,
+                                             origin=origin_said)))
+    bad += [("", said("no-oversell.beyond_prior", n=len(codes), pid=pid, before=before[pid]))
+            for pid, codes in prior.items()
             if len(codes) > before[pid]]
     return bad, unknown, per_product
 
@@ -102,8 +105,8 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     sold, undelivered = paid_units(src, local)
     oversold = {pid: n for pid, n in sold.items() if n > len(local[pid]) + before.get(pid, 0)}
     not_in_stock = len(bad)
-    bad += [(no, f"paid for {pid} after its {len(local[pid])} keys were sold ({sold[pid]} "
-             "units paid); no key to deliver") for pid in oversold
+    bad += [(no, said("no-oversell.paid_after_sold", pid=pid, keys=len(local[pid]),
+                      paid=sold[pid])) for pid in oversold
             for no in undelivered.get(pid, [])]
     counts = {"delivered_local": {p: len(c) for p, c in per_product.items()},
               "stock_before": before,
@@ -111,16 +114,15 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
               "oversold_products": over, "sold_beyond_stock": oversold,
               "codes_of_unknown_origin": unknown}
     if bad or over or oversold:
-        detail = f"{not_in_stock} delivered codes were not in stock"
+        parts = [said("no-oversell.not_in_stock", n=not_in_stock)]
         if over:
-            detail += f"; delivered beyond stock for {over}"
+            parts.append(said("no-oversell.over", over=over))
         if oversold:
-            detail = (f"sold beyond stock (paid units vs keys) for "
-                      f"{ {p: f'{n}/{len(local[p])}' for p, n in oversold.items()} }; " + detail)
-        return Verdict(ID, False, detail,
+            sold_of = {p: f"{n}/{len(local[p])}" for p, n in oversold.items()}
+            parts.insert(0, said("no-oversell.oversold", sold=sold_of))
+        return Verdict(ID, False, joined(parts),
                        [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
     if unknown:
-        return Verdict(ID, None, f"{unknown} supplier codes cannot be traced: supplier ledgers "
-                       "missing", [], counts)
-    return Verdict(ID, True, "every delivered code came from imported stock or a supplier",
+        return Verdict(ID, None, said("no-oversell.untraced", n=unknown), [], counts)
+    return Verdict(ID, True, said("no-oversell.ok"),
                    [], counts)

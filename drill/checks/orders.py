@@ -10,16 +10,18 @@ suppliers, sink) are facts; the export fills in what only the service knows
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from drill.checks.said import Said, neutral
 from drill.checks.sources import Record, Sources
 
 EXAMPLE_HISTORY_OPS = 20  # the order's own buyer ops shown with each example
 PAID_STATES = frozenset({"paid", "success", "TRADE_SUCCESS"})
 
 
-@dataclass
+@dataclass(slots=True)
 class OrderFacts:
     order_no: str
     product_id: str | None = None
@@ -46,14 +48,18 @@ class OrderFacts:
     @property
     def delivered_at(self) -> float | None:
         """Earliest trusted delivery time: the service's own stamp, else the buyer's sighting."""
-        stamps = [t for t in (self.export_delivered_at, self.buyer_delivered_at) if t]
-        if stamps:
-            return min(stamps)
-        return self.buyer_seen_at
+        export, buyer = self.export_delivered_at, self.buyer_delivered_at
+        if export and buyer:
+            return min(export, buyer)
+        return export or buyer or self.buyer_seen_at
 
     def delivered_codes(self) -> set[str]:
-        codes = {c for d in self.deliveries for c in d.get("codes") or []}
-        return codes | {c for cards in self.buyer_cards for c in cards}
+        codes: set[str] = set()
+        for d in self.deliveries:
+            codes.update(d.get("codes") or ())
+        for cards in self.buyer_cards:
+            codes.update(cards)
+        return codes
 
 
 def _f(value: Any) -> float | None:
@@ -64,7 +70,7 @@ def _f(value: Any) -> float | None:
 
 
 def order_index(src: Sources) -> dict[str, OrderFacts]:
-    """order_no -> OrderFacts, memoised on the Sources object."""
+    """order_no -> OrderFacts, memoised on the Sources."""
     cached = src.cache.get("orders")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -72,9 +78,10 @@ def order_index(src: Sources) -> dict[str, OrderFacts]:
 
     def get(no: Any) -> OrderFacts:
         key = str(no)
-        if key not in idx:
-            idx[key] = OrderFacts(key)
-        return idx[key]
+        o = idx.get(key)
+        if o is None:
+            o = idx[key] = OrderFacts(key)
+        return o
 
     for p in src.payments or []:
         no = p.get("out_trade_no")
@@ -84,8 +91,7 @@ def order_index(src: Sources) -> dict[str, OrderFacts]:
         o.trade_no = o.trade_no or p.get("trade_no")
         if p.get("status") in PAID_STATES or p.get("paid_at"):
             o.gateway_paid_at = _f(p.get("paid_at")) or _f(p.get("created_at")) or 0.0
-    for op in src.buyer_ops():
-        _feed_buyer(op, get)
+    _feed_buyers(src.buyer_ops(), get)
     for rec in src.export_list("orders") or []:
         o = get(rec.get("order_no"))
         o.product_id = o.product_id or rec.get("product_id")
@@ -98,54 +104,95 @@ def order_index(src: Sources) -> dict[str, OrderFacts]:
     return idx
 
 
-def _feed_buyer(op: Record, get: Any) -> None:
-    value = op.get("value") or {}
-    no = value.get("order_no")
-    if not no:
-        return
-    o = get(no)
-    o.processes.add(str(op.get("process")))
-    kind, f = op.get("type"), op.get("f")
-    if f == "create_order" and kind == "ok":
-        o.product_id = o.product_id or value.get("product_id")
-    elif f == "pay" and kind == "ok":
-        o.buyer_paid = True
-        o.trade_no = o.trade_no or value.get("trade_no")
-    elif f == "await_delivery" and kind == "ok":
-        seen = _f(op.get("time"))
-        o.buyer_seen_at = min(filter(None, [o.buyer_seen_at, seen]), default=None)
-        o.buyer_delivered_at = _f(value.get("delivered_at")) or o.buyer_delivered_at
-    elif f == "fetch_card" and kind == "ok":
-        o.buyer_cards.append([str(c) for c in value.get("cards") or []])
+def _feed_buyers(ops: list[Record], get: Callable[[Any], OrderFacts]) -> None:
+    """The buyers' ops into their orders: one loop, the hottest of the oracle (ten ops an
+    order), so the common op (an invoke, saying nothing here) costs one lookup."""
+    for op in ops:
+        value = op.get("value") or {}
+        no = value.get("order_no")
+        if not no:
+            continue
+        o = get(no)
+        o.processes.add(str(op.get("process")))
+        if op.get("type") != "ok":
+            continue
+        f = op.get("f")
+        if f == "create_order":
+            o.product_id = o.product_id or value.get("product_id")
+        elif f == "pay":
+            o.buyer_paid = True
+            o.trade_no = o.trade_no or value.get("trade_no")
+        elif f == "await_delivery":
+            seen = _f(op.get("time"))
+            o.buyer_seen_at = min(filter(None, [o.buyer_seen_at, seen]), default=None)
+            o.buyer_delivered_at = _f(value.get("delivered_at")) or o.buyer_delivered_at
+        elif f == "fetch_card":
+            o.buyer_cards.append([str(c) for c in value.get("cards") or []])
 
 
-def _by_order(items: list[Record] | None, key: str, no: str) -> list[Record]:
-    return [i for i in items or [] if str(i.get(key)) == no]
+def _by_key(items: list[Record] | None, key: str, as_str: bool = True) -> dict[Any, list[Record]]:
+    """key value -> the items with it, in their order (one pass, not one per example)."""
+    out: dict[Any, list[Record]] = defaultdict(list)
+    for i in items or []:
+        k = i.get(key)
+        out[str(k) if as_str else k].append(i)
+    return out
 
 
-def example(src: Sources, order_no: str, reason: str) -> dict[str, Any]:
+def _example_index(src: Sources) -> dict[str, Any]:
+    """Every source grouped by order (and the buyer ops by process), memoised: an example
+    is then a few lookups, not a scan of a million records per example."""
+    cached = src.cache.get("example_index")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    by_proc: dict[Any, list[Record]] = defaultdict(list)  # refs only: no tuple an op
+    for op in src.buyer_ops():
+        by_proc[op.get("process")].append(op)
+    purchases: dict[str, list[tuple[str, Record]]] = defaultdict(list)
+    for name, p in src.all_purchases():
+        purchases[_purchase_order(src, p)].append((name, p))  # copied only when shown
+    idx = src.cache["example_index"] = {
+        "ops": by_proc, "purchases": purchases,
+        "payments": _by_key(src.payments, "out_trade_no"),
+        "notifies": _by_key(src.notifies, "out_trade_no"),
+        "mails": _by_key(src.mails, "order_no"),
+        "export_orders": _by_key(src.export_list("orders"), "order_no", as_str=False),
+        "jobs": _by_key(src.export_list("jobs"), "order_no")}
+    return idx
+
+
+def _history(src: Sources, idx: dict[str, Any], procs: set[str]) -> list[Record]:
+    """The buyer ops of the order's processes, in history order, the first few: one
+    process (the common case) is its own list; several are merged by a scan (rare)."""
+    if len(procs) <= 1:
+        return [op for p in procs for op in idx["ops"].get(p, ())][:EXAMPLE_HISTORY_OPS]
+    return [op for op in src.buyer_ops() if op.get("process") in procs][:EXAMPLE_HISTORY_OPS]
+
+
+def example(src: Sources, order_no: str, reason: str | Said) -> dict[str, Any]:
     """One piece of evidence: the order with its merged history from every source."""
     o = order_index(src).get(order_no, OrderFacts(order_no))
-    procs = o.processes
+    idx = _example_index(src)
     out: dict[str, Any] = {
         "order_no": order_no,
-        "reason": reason,
-        "history": [op for op in src.buyer_ops()
-                    if op.get("process") in procs][:EXAMPLE_HISTORY_OPS],
-        "gateway_payments": _by_order(src.payments, "out_trade_no", order_no),
-        "gateway_notifies": _by_order(src.notifies, "out_trade_no", order_no)[:10],
-        "supplier_purchases": [dict(p, supplier=name) for name, p in src.all_purchases()
-                               if _purchase_order(src, p) == order_no][:10],
+        "reason": str(reason),
+        "history": _history(src, idx, o.processes),
+        "gateway_payments": list(idx["payments"].get(order_no, ())),
+        "gateway_notifies": idx["notifies"].get(order_no, [])[:10],
+        "supplier_purchases": [dict(p, supplier=name)
+                               for name, p in idx["purchases"].get(order_no, [])[:10]],
         "deliveries": o.deliveries,
         "buyer_cards": o.buyer_cards,
-        "mails": [m for m in src.mails or [] if str(m.get("order_no")) == order_no],
+        "mails": list(idx["mails"].get(order_no, ())),
     }
-    export_order = [r for r in src.export_list("orders") or [] if r.get("order_no") == order_no]
+    if isinstance(reason, Said):
+        out["reason_msg"] = neutral(reason)
+    export_order = idx["export_orders"].get(order_no)
     if export_order:
         out["export_order"] = export_order[0]
-    jobs = _by_order(src.export_list("jobs"), "order_no", order_no)
+    jobs = idx["jobs"].get(order_no)
     if jobs:
-        out["jobs"] = jobs
+        out["jobs"] = list(jobs)
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from drill.checks.orders import example, group_purchases
+from drill.checks.said import Said, joined, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -34,16 +35,15 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     peak = max(per_second.values(), default=0)
     counts = {"max_attempts": max(attempts.values(), default=0), "orders_over_limit": len(over),
               "peak_supplier_calls_per_s": peak, "supplier_calls": sum(per_second.values())}
-    problems = []
+    problems: list[Said] = []
     if over:
-        problems.append(f"{len(over)} orders exceeded {limit} attempts "
-                        f"(worst {attempts[over[0]]})")
+        problems.append(said("retries.over", n=len(over), limit=limit, worst=attempts[over[0]]))
     storm = spec.max_supplier_calls_per_s
     if storm is not None and peak > storm:
-        problems.append(f"retry storm: {peak} supplier calls in one second (limit {storm:g}/s)")
+        problems.append(said("retries.storm", peak=peak, limit=storm))
     if problems:
-        return Verdict(ID, False, "; ".join(problems),
-                       [example(src, no, f"{attempts[no]} attempts")
+        return Verdict(ID, False, joined(problems),
+                       [example(src, no, said("retries.attempts", n=attempts[no]))
                         for no in over[:MAX_EXAMPLES]], counts)
-    return Verdict(ID, True, f"at most {counts['max_attempts']} attempts per order (limit "
-                   f"{limit}); peak {peak} supplier calls/s", [], counts)
+    return Verdict(ID, True, said("retries.ok", max=counts["max_attempts"], limit=limit, peak=peak),
+                   [], counts)

@@ -8,12 +8,12 @@ empty, so a checker can answer *unknown* instead of a vacuous pass.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drill.jsonl import read_jsonl
+from drill.checks.said import Said, said
+from drill.jsonl import intern_strings, loads, read_records
 
 Record = dict[str, Any]
 
@@ -57,11 +57,9 @@ class Sources:
         return self.meta.get("export") is False or (
             isinstance(target, dict) and target.get("export") is False)
 
-    def export_missing(self) -> str:
+    def export_missing(self) -> Said:
         """Why there is no export, in words, for an *unknown* verdict."""
-        if self.blind:
-            return "the shop's export, which this blind run does not read (--no-export)"
-        return "the service export"
+        return said("src.export_blind" if self.blind else "src.export")
 
     def export_list(self, key: str) -> list[Record] | None:
         if self.export is None:
@@ -70,23 +68,41 @@ class Sources:
         return list(value) if isinstance(value, list) else None
 
     def all_purchases(self) -> list[tuple[str, Record]]:
-        return [(name, p) for name, items in (self.purchases or {}).items() for p in items]
+        """(supplier, purchase) of every supplier ledger, memoised (a dozen checkers ask)."""
+        cached = self.cache.get("all_purchases")
+        if cached is None:
+            cached = self.cache["all_purchases"] = [
+                (name, p) for name, items in (self.purchases or {}).items() for p in items]
+        return cached
 
 
 def read_json(path: Path) -> Any:
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return loads(path.read_bytes())  # the export of a million orders is a few hundred MB
+    except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
         return None
+
+
+def _read_export(path: Path) -> Record | None:
+    """export.json, its record lists' strings interned like the ledgers' (`read_records`)."""
+    export = read_json(path)
+    if not isinstance(export, dict):
+        return None
+    for value in export.values():
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    intern_strings(item)
+    return export
 
 
 def _per_supplier(ledgers: Path, suffix: str) -> dict[str, list[Record]] | None:
     found: dict[str, list[Record]] = {}
     for path in sorted(ledgers.glob(f"supplier-*-{suffix}.jsonl")):
         name = path.name[len("supplier-"): -len(f"-{suffix}.jsonl")]
-        found[name] = read_jsonl(path) or []
+        found[name] = read_records(path) or []
     return found or None
 
 
@@ -94,17 +110,16 @@ def load_sources(run_dir: str | Path) -> Sources:
     """Read the run folder (CONTRACTS §8) once."""
     run = Path(run_dir)
     led = run / "ledgers"
-    export = read_json(run / "export.json")
     return Sources(
-        history=read_jsonl(run / "history.jsonl"),
-        faults=read_jsonl(run / "faults.jsonl"),
-        payments=read_jsonl(led / "gateway-payments.jsonl"),
-        notifies=read_jsonl(led / "gateway-notifies.jsonl"),
+        history=read_records(run / "history.jsonl"),
+        faults=read_records(run / "faults.jsonl"),
+        payments=read_records(led / "gateway-payments.jsonl"),
+        notifies=read_records(led / "gateway-notifies.jsonl"),
         purchases=_per_supplier(led, "purchases"),
         codes=_per_supplier(led, "codes"),
-        messages=read_jsonl(led / "sink-messages.jsonl"),
-        mails=read_jsonl(led / "sink-mails.jsonl"),
-        export=export if isinstance(export, dict) else None,
+        messages=read_records(led / "sink-messages.jsonl"),
+        mails=read_records(led / "sink-mails.jsonl"),
+        export=_read_export(run / "export.json"),
         stock=read_json(run / "stock.json"),
         load=read_json(run / "load.json"),
         meta=read_json(run / "meta.json") or {},

@@ -51,6 +51,10 @@ class CheckSpec:
     max_supplier_calls_per_s: float | None = None  # retry storm guard
     failover_within_s: float | None = None  # wall seconds after the first primary fault
     notice_after_s: float | None = None  # wall seconds; slower orders need a delay notice
+    # wall seconds after which the shop is configured to send a delay notice, known for every
+    # scenario even where `buyer-notice` is not expected (`messages` judges it everywhere);
+    # by default the reference shop's own (buyer_notice.delay_after_s 120 s at time scale 1)
+    notice_delay_s: float | None = 120.0
     time_scale: float = 1.0
     expected_unresolved: tuple[str, ...] = ()  # statuses accepted at the end
     alert_window_s: float | None = None  # wall seconds; a rule fires at most once per window

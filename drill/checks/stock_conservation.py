@@ -31,6 +31,7 @@ from drill.checks.evidence import (
 )
 from drill.checks.no_oversell import stock_before
 from drill.checks.orders import example, order_index
+from drill.checks.said import Said, joined, said
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -52,14 +53,15 @@ class Balance:
     def reserved(self) -> int:
         return self.imported - self.delivered - self.available
 
-    def problem(self) -> str | None:
-        books = (f"{self.imported} imported, {self.delivered} delivered, {self.available} "
-                 f"available, {self.live_units} units held by live orders")
+    def problem(self) -> Said | None:
+        books = said("stock-conservation.books", imported=self.imported,
+                     delivered=self.delivered, available=self.available, live=self.live_units)
         if self.reserved < 0:
-            return f"{self.product_id}: {-self.reserved} keys more on sale than exist ({books})"
+            return said("stock-conservation.on_sale", pid=self.product_id, n=-self.reserved,
+                        books=books)
         if self.reserved > self.live_units:
-            return (f"{self.product_id}: {self.reserved - self.live_units} keys leaked: neither "
-                    f"delivered, available nor held by a live order ({books})")
+            return said("stock-conservation.leaked", pid=self.product_id,
+                        n=self.reserved - self.live_units, books=books)
         return None
 
 
@@ -124,7 +126,7 @@ def balances(src: Sources, local: dict[str, set[str]], read: tuple[float, dict[s
     return out
 
 
-def product_examples(src: Sources, pid: str, t: float, why: str) -> dict[str, Any]:
+def product_examples(src: Sources, pid: str, t: float, why: Said) -> dict[str, Any]:
     """The product's finding with the stories of up to three orders not delivered by t and,
     when the export is there, three whose recorded deliveries hold codes their buyer never saw
     (where burned keys usually went)."""
@@ -136,10 +138,10 @@ def product_examples(src: Sources, pid: str, t: float, why: str) -> dict[str, An
               and {c for d in recorded[b.order_no].deliveries for c in d.get("codes") or []}
               - b.codes()][:3]
     return {"order_no": None, "product_id": pid, "reason": why,
-            "undelivered_orders": [example(src, no, "not delivered at the final catalogue read")
+            "undelivered_orders": [example(src, no, said("stock-conservation.undelivered"))
                                    for no in pending],
-            "orders_with_unseen_codes": [example(src, no, "the shop recorded codes for it that "
-                                                 "its buyer never saw") for no in burned]}
+            "orders_with_unseen_codes": [example(src, no, said("stock-conservation.unseen_codes"))
+                                         for no in burned]}
 
 
 def held_before(src: Sources, local: dict[str, set[str]]
@@ -177,8 +179,8 @@ def refused_while_free(src: Sources, local: dict[str, set[str]]
         if len(out) < MAX_EXAMPLES:
             proc = str(op.get("process"))
             out.append({"order_no": None, "process": proc, "product_id": pid,
-                        "reason": f"refused {qty} × {pid} as sold out at {t:.3f} while at least "
-                                  f"{free} of {len(local[pid])} keys were free",
+                        "reason": said("stock-conservation.refused", qty=qty, pid=pid, t=t,
+                                       free=free, keys=len(local[pid])),
                         "history": [o for o in real_buyer_ops(src) if o.get("process") == proc],
                         "catalogue_reads": [r for r in catalogue_reads(src) if r[0] <= t][-2:]})
     return found, out
@@ -190,7 +192,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         return missing(ID, *[name for name, value in needed if value is None])
     local = {str(p): {str(c) for c in codes} for p, codes in (src.stock.get("local") or {}).items()}
     if not local:
-        return Verdict(ID, True, "no locally stocked product in this run")
+        return Verdict(ID, True, said("stock-conservation.none"))
     found, refused = refused_while_free(src, local)
     read = final_read(src)
     expiry = spec.order_expiry_s
@@ -204,12 +206,9 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
                 for b, why in broken if read is not None]
     examples += refused
     if broken or refused:
-        detail = "; ".join([why for _b, why in broken[:3]] + [r["reason"] for r in refused[:1]])
-        return Verdict(ID, False, f"stock not conserved: {detail}", examples[:MAX_EXAMPLES],
-                       counts)
+        detail = joined([why for _b, why in broken[:3]] + [r["reason"] for r in refused[:1]])
+        return Verdict(ID, False, said("stock-conservation.fail", detail=detail),
+                       examples[:MAX_EXAMPLES], counts)
     if read is None or len(books) < len(local):
-        return Verdict(ID, None, "cannot balance the books: no catalogue read (list_products "
-                       "with stock_available) after the settle for every stocked product", [],
-                       counts)
-    return Verdict(ID, True, f"{len(books)} products balance: imported = delivered + available + "
-                   "reserved for live orders; no sold-out refusal while keys were free", [], counts)
+        return Verdict(ID, None, said("stock-conservation.unknown"), [], counts)
+    return Verdict(ID, True, said("stock-conservation.ok", n=len(books)), [], counts)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from drill.checks.evidence import as_float, as_int, buyer_orders, plan_quantity
 from drill.checks.no_double_purchase import effective
 from drill.checks.orders import example, group_purchases
+from drill.checks.said import Said, joined, said
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
@@ -31,11 +32,12 @@ def told(items: list[tuple[str, Record]]) -> list[tuple[float, int]]:
     return out
 
 
-def ask_problems(ordered: int, items: list[tuple[str, Record]]) -> tuple[list[str], int]:
+def ask_problems(ordered: int, items: list[tuple[str, Record]]) -> tuple[list[Said], int]:
     """Requests that asked for neither the order's quantity (before any unit came) nor what
     was still missing (after a partial fulfilment), a retry of a request number repeating
     its first ask; and how many requests carried no quantity at all."""
-    out, unjudged = [], 0
+    out: list[Said] = []
+    unjudged = 0
     units = told(items)
     first_ask: dict[str, int] = {}  # request number -> what its first request asked
     for name, p in sorted(items, key=lambda item: as_float(item[1].get("at")) or 0.0):
@@ -49,9 +51,9 @@ def ask_problems(ordered: int, items: list[tuple[str, Record]]) -> tuple[list[st
         if asked is None:
             unjudged += 1
         elif asked not in allowed:
-            already = f", {received} already received" if received else ""
-            out.append(f"asked {name} for {asked} units of {p.get('sku')} at {p.get('at')} "
-                       f"(ordered {ordered}{already})")
+            key_ = "supplier-quantity.asked_after" if received else "supplier-quantity.asked"
+            out.append(said(key_, name=name, asked=asked, sku=p.get("sku"), at=p.get("at"),
+                            ordered=ordered, received=received))
     return out, unjudged
 
 
@@ -61,7 +63,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     buyers, default = buyer_orders(src), plan_quantity(src)
     counts = dict.fromkeys(("orders_purchased", "requests", "orders_wrong_quantity",
                             "unjudged"), 0)
-    bad: list[tuple[str, str]] = []
+    bad: list[tuple[str, Said]] = []
     for order_no, items in sorted(group_purchases(src).items()):
         counts["orders_purchased"] += 1
         counts["requests"] += len(items)
@@ -74,18 +76,12 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         counts["unjudged"] += unjudged
         if problems:
             counts["orders_wrong_quantity"] += 1
-            bad.append((order_no, "; ".join(problems[:3])))
+            bad.append((order_no, joined(problems[:3])))
     if bad:
-        return Verdict(ID, False, f"{len(bad)} of {counts['orders_purchased']} orders were bought "
-                       "from suppliers in the wrong quantity",
+        return Verdict(ID, False, said("supplier-quantity.fail", bad=len(bad), **counts),
                        [example(src, no, why) for no, why in bad[:MAX_EXAMPLES]], counts)
     if counts["unjudged"]:
-        return Verdict(ID, None, f"{counts['unjudged']} purchases could not be judged: no order "
-                       "quantity (history or load plan) or no quantity in the supplier ledger",
-                       [], counts)
+        return Verdict(ID, None, said("supplier-quantity.unknown", **counts), [], counts)
     if not counts["requests"]:
-        return Verdict(ID, True, "no supplier purchases in this run (the ledgers are empty)",
-                       [], counts)
-    return Verdict(ID, True, f"{counts['requests']} supplier requests for "
-                   f"{counts['orders_purchased']} orders each asked for the quantity ordered",
-                   [], counts)
+        return Verdict(ID, True, said("supplier-quantity.none"), [], counts)
+    return Verdict(ID, True, said("supplier-quantity.ok", **counts), [], counts)

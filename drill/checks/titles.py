@@ -97,6 +97,10 @@ TITLES: dict[str, CheckTitle] = {
     "access": _t("访问控制", "Access control",
                  "越权试探的请求看不到任何卡密或后台数据。",
                  "No snooping request sees a card or admin data."),
+    "mail-recipient": _t("邮件发对人", "Mail to the right buyer",
+                         "每封关于订单的邮件都只发给下单时留下的联系方式，且只含该订单的卡密。",
+                         "Every mail about an order goes to the contact its buyer gave, with "
+                         "only that order's codes."),
     "shop-health": _t("商城进程存活", "Shop stayed up",
                       "没有故障计划时，商城的每个进程都没有退出。",
                       "No shop process exited unless a fault planned it."),

@@ -3,12 +3,18 @@
 Like Jepsen's checker results: `ok` is True, False or None (unknown — a source
 was missing or the checker crashed); `examples` are at most MAX_EXAMPLES
 orders, each with its merged history; `counts` are the numbers behind it.
+`detail` and each example's `reason` stay English; when a checker wrote them
+with drill.checks.said, `detail_msg` / `reason_msg` keep the key and figures so
+the report can say them in the operator's language.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from drill.checks.detail_text import TEXTS
+from drill.checks.said import Said, neutral, said
 
 MAX_EXAMPLES = 20
 
@@ -20,10 +26,19 @@ class Verdict:
     detail: str
     examples: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
+    detail_msg: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if len(self.examples) > MAX_EXAMPLES:
             object.__setattr__(self, "examples", list(self.examples[:MAX_EXAMPLES]))
+        if isinstance(self.detail, Said):
+            if self.detail_msg is None:
+                object.__setattr__(self, "detail_msg", neutral(self.detail))
+            object.__setattr__(self, "detail", str.__str__(self.detail))
+        for e in self.examples:
+            reason = e.get("reason") if isinstance(e, dict) else None
+            if isinstance(reason, Said):
+                e["reason_msg"], e["reason"] = neutral(reason), str.__str__(reason)
 
     @property
     def status(self) -> str:
@@ -35,7 +50,8 @@ class Verdict:
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Verdict:
         return cls(str(raw["id"]), raw.get("ok"), str(raw.get("detail", "")),
-                   list(raw.get("examples") or []), dict(raw.get("counts") or {}))
+                   list(raw.get("examples") or []), dict(raw.get("counts") or {}),
+                   raw.get("detail_msg"))
 
 
 def merge_ok(values: list[bool | None]) -> bool | None:
@@ -48,6 +64,13 @@ def merge_ok(values: list[bool | None]) -> bool | None:
 
 
 def missing(check_id: str, *names: str) -> Verdict:
-    """An unknown verdict because the named sources are absent."""
-    return Verdict(check_id, None, f"cannot judge: missing {', '.join(names)} "
-                   "(interrupted run or a component down at collection; see collect_errors.json)")
+    """An unknown verdict because the named sources are absent (each name a key of
+    drill.checks.detail_text, e.g. "src.payments")."""
+    return Verdict(check_id, None, said("verdict.missing", names=[source_name(n) for n in names]))
+
+
+def source_name(name: str | Said) -> Said:
+    """A missing source's name as a phrase of the catalogue (as written when it has none)."""
+    if isinstance(name, Said):
+        return name
+    return said(f"src:{name}") if f"src:{name}" in TEXTS else said("raw", text=name)

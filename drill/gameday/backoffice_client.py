@@ -9,8 +9,6 @@ from typing import Any
 
 import httpx
 
-from drill.stack.credentials import admin_headers
-
 __all__ = ["BackOffice"]
 
 PREFIX = "/backoffice"
@@ -19,10 +17,11 @@ _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 class BackOffice:
     def __init__(self, shop_url: str, operator: str, token: str) -> None:
-        self.http = httpx.Client(base_url=shop_url, timeout=10, trust_env=False,
+        # an operator waits for a slow page (a db-slow incident): 30 s, like a patient person
+        self.http = httpx.Client(base_url=shop_url, timeout=30, trust_env=False,
                                  follow_redirects=True)
-        self.admin = httpx.Client(base_url=shop_url, timeout=10, trust_env=False,
-                                  headers=admin_headers())
+        self.admin = httpx.Client(base_url=shop_url, timeout=30, trust_env=False,
+                                  headers={"Authorization": f"Bearer {token}"})
         self.operator, self.token = operator, token
         self._csrf = ""
 

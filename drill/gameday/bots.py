@@ -1,12 +1,15 @@
 """Two operators that prove the scoring, both working the real back office.
 
-- `RunbookBot` follows the golden 30 minutes to the letter: on the alert it looks at the
-  stuck list, the stock, the API log and the review queue; it tells every delayed buyer
-  (template notice), approves held orders, delivers local orders by hand once they waited
-  `manual_after_min`, retries supplier orders only once the API log shows the supplier
-  answering again, and gives a coupon to every buyer who waited `coupon_after_min`.
-- `CarelessBot` resends and forces delivery at once, looks at nothing else, never writes
-  to a buyer.
+- `RunbookBot` follows the golden 30 minutes to the letter: on the alert (or buyers past the
+  promise, or orders left 待支付 that buyers should long have paid) it looks at the stuck
+  list, the stock, the API log and the review queue; it checks unpaid orders at the
+  gateway (批量补单) and apologises to each buyer whose payment it found; it tells every
+  delayed buyer (template notice), approves held orders, delivers local orders by hand
+  once they waited `manual_after_min`, retries supplier orders only once the API log
+  shows the supplier answering again, and gives a coupon to every buyer who waited
+  `coupon_after_min`.
+- `CarelessBot` resends and forces delivery at once (a stale 待支付 order too), looks at
+  nothing else, never writes to a buyer, never asks the gateway.
 Each runs one bounded thread paced in scenario time.
 """
 
@@ -23,7 +26,7 @@ from typing import Any
 import httpx
 
 from drill.gameday.backoffice_client import BackOffice
-from drill.gameday.recorder import WAITING
+from drill.gameday.recorder import UNPAID, WAITING
 from drill.gameday.setup import Plan
 
 __all__ = ["BOTS", "Bot", "CarelessBot", "RunbookBot"]
@@ -31,6 +34,7 @@ __all__ = ["BOTS", "Bot", "CarelessBot", "RunbookBot"]
 ROUND_S = 15.0            # scenario seconds between two rounds
 MAX_ROUNDS = 20_000
 MAX_TRIES_PER_ORDER = 3
+CAUSE_PAGES = ("/orders", "/stock", "/api-log", "/review")
 HANDS = 4                 # POSTs in flight at once: a team's hands, not one mouse
 
 
@@ -89,8 +93,9 @@ class Bot:
         orders, now = self.bo.orders(), time.time()
         if not self.alerted:
             r = self.bo.admin.get(f"{self.sink_url}/_fake/ledger", params={"kind": "messages"})
-            late = any(o.get("status") in WAITING
-                       and self.waited(o, now) > self.plan.rules.promise_min for o in orders)
+            promise = self.plan.rules.promise_min
+            late = any(o.get("status") in WAITING and self.waited(o, now) > promise
+                       for o in orders) or len(self.unpaid(orders, now, promise)) >= 2
             if not r.json().get("items") and not late:
                 return
             self.alerted = True
@@ -102,6 +107,13 @@ class Bot:
 
     def round(self, orders: list[dict[str, Any]], now: float) -> None:
         raise NotImplementedError
+
+    def unpaid(self, orders: list[dict[str, Any]], now: float, minutes: float
+               ) -> list[dict[str, Any]]:
+        """Orders still 待支付 `minutes` after they were placed (a buyer pays in seconds)."""
+        return [o for o in orders if o.get("status") == "pending_payment"
+                and isinstance(o.get("created_at"), int | float)
+                and (now - o["created_at"]) * self.plan.speed / 60.0 > minutes]
 
     def waited(self, o: dict[str, Any], now: float) -> float:
         """Scenario minutes the buyer has waited (until delivery, else until now)."""
@@ -121,24 +133,32 @@ class RunbookBot(Bot):
         self.told: set[str] = set()
         self.couponed: set[str] = set()
         self.tries: dict[str, int] = {}
+        self.asked: set[str] = set()      # unpaid orders 批量补单 already asked the gateway about
+        self.unseen = list(CAUSE_PAGES)   # step-1 pages not yet loaded (a slow shop times out)
 
     def on_alert(self) -> None:
         """Step 1 (0-5 min): the stuck list, then stock, API log and review queue."""
-        for page in ("/orders", "/stock", "/api-log", "/review"):
-            self.bo.look(page, **({"group": "stuck"} if page == "/orders" else {}))
+        self._look_at_the_cause()
+
+    def _look_at_the_cause(self) -> None:
+        """The pages not yet seen, side by side (a team, not one mouse): a page that times
+        out is tried next round (a db-slow shop answers slowly; the others still count)."""
+        self.each([partial(self._look_once, page) for page in list(self.unseen)])
+
+    def _look_once(self, page: str) -> None:
+        self.bo.look(page, **({"group": "stuck"} if page == "/orders" else {}))
+        self.unseen.remove(page)
 
     def round(self, orders: list[dict[str, Any]], now: float) -> None:
         rules = self.plan.rules
+        self._look_at_the_cause()
         self.bo.look("/orders", group="stuck")
+        self._tell_the_delayed(orders, now)                 # step 2: tell them first
+        fresh = [o for o in self.unpaid(orders, now, rules.promise_min / 2)
+                 if o["order_no"] not in self.asked]
+        if fresh:
+            orders = self._repair(orders, now)
         waiting = [o for o in orders if o.get("status") in WAITING]
-        late = [o for o in waiting if self.waited(o, now) > rules.promise_min / 2]
-        if any(o["order_no"] not in self.told for o in late):     # step 2: tell them first
-            self.bo.post("/notices", target="delayed", older="0",
-                         subject="订单 {order_no} 发货延迟 / delivery delayed",
-                         body="您的订单 {order_no} 正在人工处理,{minutes} 分钟内未自动发货将人工"
-                              "发货并补偿 / we deliver by hand within {minutes} minutes",
-                         minutes=str(int(rules.manual_after_min)), coupon="")
-            self.told |= {o["order_no"] for o in waiting}
         self.each([partial(self.bo.post, f"/orders/{o['order_no']}/review", approve="1")
                    for o in waiting if o.get("status") == "review"])
         supplier_ok = self._supplier_answers()
@@ -148,6 +168,40 @@ class RunbookBot(Bot):
         self.each([partial(self._coupon, o["order_no"]) for o in orders
                    if self.waited(o, now) > rules.coupon_after_min * 0.9
                    and o["order_no"] not in self.couponed])
+
+    def _repair(self, orders: list[dict[str, Any]], now: float) -> list[dict[str, Any]]:
+        """批量补单 (the gateway says who paid), then an apology to each buyer it found;
+        returns the order list as it is now."""
+        asked = {o["order_no"] for o in self.unpaid(orders, now, 0.0)}
+        self.asked |= {o["order_no"] for o in self.unpaid(orders, now,  # long abandoned ones
+                                                           self.plan.rules.promise_min / 2)}
+        self.bo.look("/orders", group="pending")
+        self.bo.post("/query-pending", older="0")
+        after = self.bo.orders()
+        found = [o["order_no"] for o in after if o["order_no"] in asked
+                 and o.get("status") not in UNPAID and o["order_no"] not in self.told]
+        minutes = str(int(self.plan.rules.manual_after_min))
+        self.each([partial(self.bo.post, "/notices", target="one", order_no=no,
+                           subject="订单 {order_no} 支付回调延迟 / payment confirmation delayed",
+                           body="您的订单 {order_no} 已确认付款并发货,抱歉久等 / your payment "
+                                "for {order_no} is confirmed and the keys are on their way",
+                           minutes=minutes, coupon="") for no in found])
+        self.told |= set(found)
+        return after
+
+    def _tell_the_delayed(self, orders: list[dict[str, Any]], now: float) -> None:
+        """The template notice to every delayed buyer, once someone new is late."""
+        rules = self.plan.rules
+        waiting = [o for o in orders if o.get("status") in WAITING]
+        late = [o for o in waiting if self.waited(o, now) > rules.promise_min / 2]
+        if not any(o["order_no"] not in self.told for o in late):
+            return
+        self.bo.post("/notices", target="delayed", older="0",
+                     subject="订单 {order_no} 发货延迟 / delivery delayed",
+                     body="您的订单 {order_no} 正在人工处理,{minutes} 分钟内未自动发货将人工"
+                          "发货并补偿 / we deliver by hand within {minutes} minutes",
+                     minutes=str(int(rules.manual_after_min)), coupon="")
+        self.told |= {o["order_no"] for o in waiting}
 
     def _coupon(self, order_no: str) -> None:
         self.couponed.add(order_no)
@@ -184,7 +238,8 @@ class CarelessBot(Bot):
 
     def round(self, orders: list[dict[str, Any]], now: float) -> None:
         self.bo.look("/orders", group="stuck")
-        todo = [o for o in orders if o.get("status") in WAITING
+        stale = {o["order_no"] for o in self.unpaid(orders, now, self.plan.rules.promise_min)}
+        todo = [o for o in orders if (o.get("status") in WAITING or o["order_no"] in stale)
                 and self.tries.get(o["order_no"], 0) < MAX_TRIES_PER_ORDER]
         for o in todo:
             self.tries[o["order_no"]] = self.tries.get(o["order_no"], 0) + 1

@@ -48,10 +48,11 @@ def cmd_gameday(args: argparse.Namespace) -> int:
 
     lang = choose_lang(args.lang)
     opts = RunOptions.from_args(args)
-    if opts.external:
-        print(f"error: gameday runs the reference shop the harness starts (its back office "
-              f"and audit log); --target {opts.target} {opts.target_url or ''} is not supported "
-              f"yet — drop --target/--target-url", file=sys.stderr)
+    if opts.external and (opts.target not in TARGETS or not opts.target_url):
+        print(f"error: gameday --target {opts.target}: only --target reference --target-url URL "
+              f"(the reference shop you started, with its back office) can be exercised; "
+              f"drop --target, or start the reference shop and give its --target-url",
+              file=sys.stderr)
         return 2
     if not 0 < args.speed <= 600:
         print(f"error: --speed {args.speed:g} must be > 0 and at most 600", file=sys.stderr)
@@ -61,10 +62,12 @@ def cmd_gameday(args: argparse.Namespace) -> int:
     if scenario.gameday is None:
         raise ScenarioError(scenario.path, ["has no [gameday] table; try `harness.py gameday "
                                             "gameday` (scenarios/gameday.toml)"])
-    incident = choose(scenario, scenario.seed, args.db, args.incident)
+    incident = choose(scenario, scenario.seed, args.db, args.incident, target=opts.external)
     plan = Plan(incident, float(args.speed), scenario.seed, scenario.gameday)
-    out = GameDayRun(scenario, opts, plan, lang=lang, bot=args.bot,
-                     port=args.board_port, audit=not args.no_audit).execute()
+    if opts.external:
+        print(t(lang, "target.outside", url=opts.target_url or ""), file=sys.stderr, flush=True)
+    out = GameDayRun(scenario, opts, plan, lang=lang, bot=args.bot, port=args.board_port,
+                     audit=not (args.no_audit or opts.external)).execute()
     for e in out.errors:
         print(f"error: {e}", file=sys.stderr, flush=True)
     if out.score is not None:

@@ -15,19 +15,22 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from drill.gameday.board import Board
 from drill.gameday.bots import BOTS, Bot
-from drill.gameday.recorder import Recorder
+from drill.gameday.recorder import OrderSource, Recorder
 from drill.gameday.records import PLAN_FILE, read_record
 from drill.gameday.scorecard import write_scorecard
 from drill.gameday.scoring import Score, score
-from drill.gameday.setup import Plan, at_speed
+from drill.gameday.setup import Plan, at_speed, not_applied
 from drill.gameday.text import t
 from drill.gameday.view import board_state
 from drill.options import RunOptions
-from drill.run import Run
 from drill.scenario import Scenario
 from drill.stack import ADMIN_TOKEN
+from drill.targets import HttpxClient, NotSupported, StepError
+from drill.targets.conduct import TargetRun, make_run
 
 __all__ = ["GameDayRun", "Outcome"]
 
@@ -53,9 +56,11 @@ class Outcome:
 class GameDayRun:
     def __init__(self, scenario: Scenario, opts: RunOptions, plan: Plan, *, lang: str,
                  bot: str | None = None, port: int = 0, audit: bool = True) -> None:
-        self.plan, self.lang, self.audit = plan, lang, audit
+        self.plan, self.lang = plan, lang
+        self.audit = audit and not opts.external   # a shop the user started: outside records
         self.scenario = at_speed(scenario, plan.incident, plan.speed, plan.seed)
-        self.run = Run(self.scenario, opts)
+        self.run = make_run(self.scenario, opts)     # a TargetRun under --target-url
+        self.admin_token = dict(opts.target_options).get("admin_token", ADMIN_TOKEN)
         self.run.events.phase_changed.add_listener(self._on_phase)
         self.token = secrets.token_urlsafe(16)
         self.board = Board(self, port)
@@ -94,7 +99,7 @@ class GameDayRun:
     def _on_phase(self, name: str, at: float) -> None:
         if name == "seed":
             bo = self.run.stack.service_url.rstrip("/") + "/backoffice/"
-            self.run.progress.say(f"back office / 后台: {bo}  (token {ADMIN_TOKEN})")
+            self.run.progress.say(f"back office / 后台: {bo}  (token {self.admin_token})")
         elif name == "load":
             threading.Thread(target=self._await_t0, daemon=True, name="gameday-t0").start()
         elif name == "drain":
@@ -117,12 +122,28 @@ class GameDayRun:
         self.t0 = t0
         stack = self.run.stack
         self.recorder = Recorder(self.plan, stack.service_url.rstrip("/"), stack.url("sink"),
-                                 self.run.run_dir, audit=self.audit)
+                                 self.run.run_dir, audit=self.audit,
+                                 gateway_url=stack.url("gateway"), orders=self._target_orders())
         self.recorder.start(t0)
         if self.bot_name:
             self.bot = BOTS[self.bot_name](self.plan, stack.service_url.rstrip("/"),
-                                           stack.url("sink"), ADMIN_TOKEN)
+                                           stack.url("sink"), self.admin_token)
             self.bot.start({p.id for p in self.scenario.catalogue if p.kind == "local"})
+
+    def _target_orders(self) -> OrderSource | None:
+        """A shop under --target-url: its order list through its adapter (None: the admin
+        API of the reference shop the harness started)."""
+        run = self.run
+        if not isinstance(run, TargetRun):
+            return None
+
+        def orders(client: httpx.Client) -> list[dict[str, Any]] | None:
+            try:
+                return [dict(o.raw) for o in run.shop_adapter().admin_orders(HttpxClient(
+                    client=client))]
+            except (StepError, NotSupported):
+                return None
+        return orders
 
     def _finish_recording(self) -> None:
         if self.collected is not None:
@@ -151,7 +172,11 @@ class GameDayRun:
         if self.t0 is None:
             return None, None
         now = time.time()
+        target = ({"name": self.run.opts.target, "url": self.run.opts.target_url,
+                   "not_applied": not_applied(self.plan.incident)}
+                  if isinstance(self.run, TargetRun) else None)
         plan = {**self.plan.to_dict(), "t0": self.t0, "end": self.end_wall or now,
+                "target": target,
                 "collected": self.collected or now, "ended_by": self.ended or "interrupted",
                 "audit": self.audit, "bot": self.bot_name,
                 "bot_errors": self.bot.errors[:20] if self.bot else []}

@@ -1,6 +1,7 @@
 """A game-day run folder read once into a `Record` (scenario seconds from the load start).
 
-Outside records: the shop's export (orders, deliveries), the sink's ledgers (alerts as
+Outside records: the shop's export (orders, deliveries), the gateway's payments (when the
+buyer really paid), the sink's ledgers (alerts as
 the IM robots received them, buyer mails, complaints), faults.jsonl; and the shop's
 audit log when it keeps one (`gameday/audit.jsonl`; absent: actions unknown).
 """
@@ -15,7 +16,7 @@ from drill.gameday.clock import ScenarioClock
 from drill.gameday.facts import Action, Alert, Delivery, Mail, Order, Record
 from drill.jsonl import read_jsonl
 
-__all__ = ["PLAN_FILE", "AUDIT_FILE", "read_record", "record_from"]
+__all__ = ["PLAN_FILE", "AUDIT_FILE", "gateway_paid", "paid_at", "read_record", "record_from"]
 
 PLAN_FILE = "gameday/plan.json"
 AUDIT_FILE = "gameday/audit.jsonl"
@@ -25,10 +26,30 @@ def _f(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def _orders(export: dict[str, Any], clock: ScenarioClock) -> tuple[Order, ...]:
+def gateway_paid(payments: list[dict[str, Any]]) -> dict[str, float]:
+    """order_no -> when the buyer paid at the gateway (wall seconds), from its ledger."""
+    out: dict[str, float] = {}
+    for p in payments:
+        at = _f(p.get("paid_at"))
+        if p.get("status") == "paid" and at is not None and p.get("out_trade_no"):
+            no = str(p["out_trade_no"])
+            out[no] = min(out.get(no, at), at)
+    return out
+
+
+def paid_at(o: dict[str, Any], at_gateway: dict[str, float]) -> float | None:
+    """The buyer's payment: the earlier of the shop's record and the gateway's (a notify
+    that never arrived leaves the shop's empty, or as late as the 补单 that found it)."""
+    times = [t for t in (_f(o.get("paid_at")), at_gateway.get(str(o.get("order_no"))))
+             if t is not None]
+    return min(times) if times else None
+
+
+def _orders(export: dict[str, Any], clock: ScenarioClock, at_gateway: dict[str, float]
+            ) -> tuple[Order, ...]:
     out = []
     for o in export.get("orders", []):
-        paid, done = _f(o.get("paid_at")), _f(o.get("delivered_at"))
+        paid, done = paid_at(o, at_gateway), _f(o.get("delivered_at"))
         out.append(Order(str(o["order_no"]), str(o.get("product_id", "")),
                          None if paid is None else clock.at(paid),
                          None if done is None else clock.at(done), str(o.get("status", ""))))
@@ -46,7 +67,8 @@ def _actions(rows: list[dict[str, Any]] | None, clock: ScenarioClock
 
 def record_from(plan: dict[str, Any], export: dict[str, Any],
                 messages: list[dict[str, Any]], mails: list[dict[str, Any]],
-                audit: list[dict[str, Any]] | None, faults: list[dict[str, Any]]) -> Record:
+                audit: list[dict[str, Any]] | None, faults: list[dict[str, Any]],
+                payments: list[dict[str, Any]] | None = None) -> Record:
     """The Record of already-read files (pure; the tests build records this way too)."""
     clock = ScenarioClock(float(plan["t0"]), float(plan["speed"]))
     inc = plan["incident"]
@@ -59,7 +81,7 @@ def record_from(plan: dict[str, Any], export: dict[str, Any],
         heal_s=min(heal) if heal and planned_heal is not None else planned_heal,
         end_s=clock.at(float(plan["end"])), collected_s=clock.at(float(plan["collected"])),
         evidence=tuple(inc["evidence"]), hand_after_heal=bool(inc.get("hand_after_heal")),
-        orders=_orders(export, clock),
+        orders=_orders(export, clock, gateway_paid(payments or [])),
         deliveries=tuple(Delivery(str(d["order_no"]), str(d.get("source", "")),
                                   clock.at(float(d["created_at"])))
                          for d in export.get("deliveries", [])),
@@ -84,5 +106,6 @@ def read_record(run_dir: Path) -> tuple[dict[str, Any], Record]:
     rec = record_from(plan, export, read_jsonl(led / "sink-messages.jsonl") or [],
                       read_jsonl(led / "sink-mails.jsonl") or [],
                       read_jsonl(run_dir / AUDIT_FILE) if plan.get("audit", True) else None,
-                      read_jsonl(run_dir / "faults.jsonl") or [])
+                      read_jsonl(run_dir / "faults.jsonl") or [],
+                      read_jsonl(led / "gateway-payments.jsonl") or [])
     return plan, rec

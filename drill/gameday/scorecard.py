@@ -74,6 +74,7 @@ def to_json(plan: dict[str, Any], rec: Record, sc: Score) -> dict[str, Any]:
         "grade": sc.grade, "full_marks": sc.full_marks, "unknown": list(sc.unknown),
         "reference_s": sc.reference_s, "incident_s": rec.incident_s, "end_s": rec.end_s,
         "ended_by": plan.get("ended_by"), "audit_log": rec.actions is not None,
+        "target": plan.get("target"),
         "steps": [{"id": s.id, "passed": s.passed, "verdict": _verdict(s),
                    "deadline_s": s.deadline_s, "value": s.value, "orders": list(s.orders),
                    "title": {lg: t(lg, f"step.{s.id}") for lg in LANGS},
@@ -85,6 +86,19 @@ def to_json(plan: dict[str, Any], rec: Record, sc: Score) -> dict[str, Any]:
     }
 
 
+def _target(lang: str, plan: dict[str, Any]) -> str:
+    """What a shop under --target-url means for the scoring (empty for the harness's own)."""
+    target = plan.get("target")
+    if not isinstance(target, dict):
+        return ""
+    e = html.escape
+    out = f"<p class=target>{e(t(lang, 'target.line', url=target.get('url') or ''))}</p>"
+    if target.get("not_applied"):
+        out += (f"<p class=target>{e(t(lang, 'target.not_applied'))} "
+                f"{e(', '.join(target['not_applied']))}</p>")
+    return out
+
+
 def _section(lang: str, plan: dict[str, Any], rec: Record, sc: Score) -> str:
     e = html.escape
     rows = "".join(
@@ -92,8 +106,9 @@ def _section(lang: str, plan: dict[str, Any], rec: Record, sc: Score) -> str:
         f"</td><td>{e(happened(lang, s))}</td><td>{e(t(lang, _verdict(s)))}</td></tr>"
         for s in sc.steps)
     inc = plan["incident"]
-    unknown = (f"<p class=unknown>{e(t(lang, 'unknown.why'))} {e(', '.join(sc.unknown))}</p>"
-               if sc.unknown else "")
+    unknown = (f"<p class=unknown>{e(t(lang, 'unknown.why'))} "
+               f"{e(', '.join(t(lang, 'step.' + u) for u in sc.unknown))}</p>"
+               if sc.unknown else "") + _target(lang, plan)
     improve = "".join(f"<li>{e(t(lang, 'improve.' + s.id))}</li>" for s in sc.steps
                       if s.passed is False)
     events = "".join(f"<li><code>{mmss(at)}</code> {e(text)}</li>"

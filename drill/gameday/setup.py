@@ -16,12 +16,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from drill.errors import ScenarioError
+from drill.faults.plan import TOXIC_ATTRIBUTES
 from drill.scenario.gameday import GameDay, Incident
 from drill.scenario.model import Fault, Operator, Scenario
 from drill.scenario.service import Service
 
-__all__ = ["Plan", "at_speed", "choose", "eligible", "pool_problems"]
+__all__ = ["Plan", "at_speed", "choose", "eligible", "not_applied", "on_target",
+           "pool_problems", "toxic_at_speed"]
 
+TOXIC_TIMES = ("latency", "jitter", "timeout", "delay")  # toxic attributes in milliseconds
 BUYER_WATCH_MIN = 3.0     # a buyer's page polls for the keys this long, then they wait by mail
 
 
@@ -57,17 +60,33 @@ class Plan:
                                                                   exclude={"incidents"})}
 
 
-def eligible(rules: GameDay, db_url: str | None) -> list[Incident]:
-    """The incidents this run can draw: a database incident only with that database."""
-    return [i for i in rules.incidents if not i.requires_db
-            or (db_url or "").startswith(i.requires_db)]
+SHOP_PROCESSES = ("service", "api", "worker")
 
 
-def choose(scenario: Scenario, seed: int, db_url: str | None, name: str | None = None
-           ) -> Incident:
+def on_target(inc: Incident) -> bool:
+    """Whether the incident can break a shop the user started: its cause is a fault on a
+    link or a fake (not on the shop's processes, not a change to the shop's config)."""
+    return bool(inc.faults) and not any(
+        f.target in SHOP_PROCESSES or f.target.startswith("worker-") for f in inc.faults)
+
+
+def not_applied(inc: Incident) -> list[str]:
+    """The incident's setup changes a shop the user started does not get (said in the plan)."""
+    return [f"service.{k}" for k in inc.service] + [f"stock.{k}" for k in inc.stock]
+
+
+def eligible(rules: GameDay, db_url: str | None, target: bool = False) -> list[Incident]:
+    """The incidents this run can draw: a database incident only with that database; against
+    --target-url only those `on_target`."""
+    return [i for i in rules.incidents if (not i.requires_db
+            or (db_url or "").startswith(i.requires_db)) and (not target or on_target(i))]
+
+
+def choose(scenario: Scenario, seed: int, db_url: str | None, name: str | None = None,
+           *, target: bool = False) -> Incident:
     """The seeded draw (or the named incident); refused with the choices when impossible."""
     rules = _rules(scenario)
-    pool = eligible(rules, db_url)
+    pool = eligible(rules, db_url, target)
     names = ", ".join(i.name for i in pool) or "(none)"
     if name is not None:
         found = [i for i in rules.incidents if i.name == name]
@@ -75,6 +94,11 @@ def choose(scenario: Scenario, seed: int, db_url: str | None, name: str | None =
             known = ", ".join(i.name for i in rules.incidents)
             raise ScenarioError(scenario.path, [f"--incident {name!r} is not in the pool; "
                                                 f"known: {known}"])
+        if target and not on_target(found[0]):
+            raise ScenarioError(scenario.path, [f"--incident {name!r} breaks the shop's own "
+                                                f"processes or config, which a shop under "
+                                                f"--target-url keeps to itself; choose one of "
+                                                f"{names}"])
         if found[0] not in pool:
             raise ScenarioError(scenario.path, [f"--incident {name!r} needs the shop on "
                                                 f"{found[0].requires_db}; give --db, or one of "
@@ -123,7 +147,8 @@ def at_speed(scenario: Scenario, inc: Incident, speed: float, seed: int) -> Scen
     def wall(minutes: float) -> float:
         return minutes * 60.0 / speed
     faults = tuple(Fault.model_validate({
-        "at": wall(inc.at_min), "target": f.target, "kind": f.kind, "params": f.params,
+        "at": wall(inc.at_min), "target": f.target, "kind": f.kind,
+        "params": toxic_at_speed(f.kind, f.params, speed),
         **({"for": wall(inc.for_min)} if inc.for_min is not None else {})}) for f in inc.faults)
     catalogue = tuple(p.model_copy(update={"stock": inc.stock[p.id]}) if p.id in inc.stock
                       else p for p in scenario.catalogue)
@@ -138,6 +163,16 @@ def at_speed(scenario: Scenario, inc: Incident, speed: float, seed: int) -> Scen
         "time_scale": speed, "seed": seed, "faults": faults, "catalogue": catalogue,
         "service": _service(scenario, inc), "load": load, "expect": expect,
         "operator": Operator()})
+
+
+def toxic_at_speed(kind: str, params: dict[str, Any], speed: float) -> dict[str, Any]:
+    """A link fault's times (latency, jitter, timeout, delay: scenario ms in the pool) in
+    wall ms at `speed`: "1.5 s on every query" stays 1.5 scenario s, as every clock does.
+    A fake's knobs need nothing: the fakes scale their own timers."""
+    if kind not in TOXIC_ATTRIBUTES:
+        return dict(params)
+    return {k: (max(1, round(v / speed)) if k in TOXIC_TIMES and isinstance(v, int | float)
+                and not isinstance(v, bool) and v > 0 else v) for k, v in params.items()}
 
 
 def _stock_problems(scenario: Scenario, n: int, inc: Incident) -> list[str]:

@@ -52,9 +52,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "improve.told_share": ("用“通知全部延迟订单”一次告知所有等待的买家,并在新卡单出现时再发。",
                            "Use 'notify all delayed orders' so every waiting buyer hears from "
                            "you, and again as new orders get stuck."),
-    "improve.all_delivered": ("10–15 分钟仍未恢复就从库存取卡密手动发货(缺货先补货)。",
+    "improve.all_delivered": ("10–15 分钟仍未恢复就从库存取卡密手动发货(缺货先补货);买家说已付款"
+                              "却显示待支付时,用“补单”向支付网关查单。",
                               "If delivery has not recovered after 10–15 minutes, deliver by "
-                              "hand from stock (import keys first when it ran out)."),
+                              "hand from stock (import keys first when it ran out); when buyers "
+                              "paid but the order shows pending, check it at the gateway (补单)."),
     "improve.duplicates": ("同一订单不要发两次:手动发货前先看订单是否已发货。",
                            "Never deliver an order twice: check it is still undelivered first."),
     "improve.blind_resends": ("原因未明(或供应商仍在故障)时不要点重新发货/强制发货。",
@@ -71,6 +73,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "improve": ("改进建议", "What to improve"), "unknown.why": (
         "商店没有审计日志,以下项目无法从外部记录判断:",
         "The shop keeps no audit log; these items cannot be judged from outside records:"),
+    "target.outside": ("演练对象:{url}(你启动的商店,经适配器访问);"
+                       "不读取其审计日志,只按外部记录计分",
+                       "Exercising {url} (the shop you started, through its adapter); its audit "
+                       "log is not read: scored from outside records only"),
+    "target.line": ("演练对象 {url}:只按外部记录计分(支付网关、IM/邮件接收端、"
+                    "经适配器读取的订单列表),未读取商店审计日志。",
+                    "Shop under exercise {url}: scored from outside records only (the "
+                    "gateway, the IM/mail sink, the order list read through its adapter); "
+                    "the shop's audit log was not read."),
+    "target.not_applied": ("该故障对商店配置的改动未生效(商店由你配置):",
+                           "The incident's changes to the shop's config were not applied (you "
+                           "configure that shop):"),
     "incident": ("故障", "Incident"), "speed": ("速度", "Speed"),
     "ref": ("告警时间(计时起点)", "Alert (the clock's reference)"),
     "never": ("从未发生", "never"), "after": ("{t} 后", "{t} after"),

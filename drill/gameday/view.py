@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 from drill.gameday.clock import ScenarioClock, mmss
-from drill.gameday.recorder import WAITING, Snapshot
+from drill.gameday.recorder import Snapshot, waiting
 from drill.gameday.setup import Plan
 
 __all__ = ["board_state"]
@@ -27,9 +27,8 @@ def board_state(plan: Plan, snap: Snapshot, clock: ScenarioClock | None, now: fl
                 ended: str | None, scorecard: str | None = None) -> dict[str, Any]:
     """The board's JSON: timer, stuck orders, alerts, mails, complaints, actions, cause."""
     at = clock.at(now) if clock else 0.0
-    waiting = [o for o in snap.orders if o.get("status") in WAITING
-               and isinstance(o.get("paid_at"), int | float)]
-    oldest = max((now - o["paid_at"] for o in waiting), default=0.0) * plan.speed
+    stuck = waiting(snap.orders, snap.paid_at_gateway)
+    oldest = max((now - paid for _, paid in stuck), default=0.0) * plan.speed
 
     def when(wall: Any) -> str:
         return mmss(clock.at(float(wall))) if clock and isinstance(wall, int | float) else "—"
@@ -40,7 +39,7 @@ def board_state(plan: Plan, snap: Snapshot, clock: ScenarioClock | None, now: fl
         "timer": mmss(max(0.0, at)), "planned_end": mmss(plan.end_s), "speed": plan.speed,
         "ended": ended, "scorecard": scorecard,
         "cause": {"name": inc.name, "zh": inc.cause_zh, "en": inc.cause_en} if ended else None,
-        "stuck": len(waiting), "oldest": mmss(oldest) if waiting else "—",
+        "stuck": len(stuck), "oldest": mmss(oldest) if stuck else "—",
         "alerts": [{"at": when(m.get("at")),
                     "text": f"[{m.get('channel', '?')}] {str(m.get('text', ''))[:300]}"}
                    for m in snap.alerts[-SHOWN:]][::-1],

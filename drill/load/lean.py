@@ -1,12 +1,13 @@
-"""A lean HTTP client for buyer flows: geventhttpclient keep-alive pools, Locust stats kept.
+"""A lean HTTP client for buyer flows: keep-alive pools (drill/load/wire.py), Locust stats kept.
 
 Why: profiled in a 500 orders/s flash sale, Locust's FastHttpSession spent about a
 third of the load generator's CPU above the socket layer (UserAgent redirects and
-retries, CompatRequest/URL parsing, cookie jar, header merging, response wrapping).
-Buyers need none of it: plain-http loopback, no redirects, no cookies. This client
-goes straight to `geventhttpclient.HTTPClient` (one keep-alive pool per origin) and
-still fires Locust's `request` event per request, so load.json's locust_stats and
-the progress tail are unchanged. Same surface as the session the flow used:
+retries, CompatRequest/URL parsing, cookie jar, header merging, response wrapping),
+and geventhttpclient under it half of what was left (see wire.py). Buyers need none
+of it: plain-http loopback, no redirects, no cookies. This client writes each request
+in one send on a pooled connection (one `wire.Origin` per host:port) and still fires
+Locust's `request` event per request, so load.json's locust_stats and the progress
+tail are unchanged. Same surface as the session the flow used:
 `.get(url, name=, headers=)` / `.post(url, name=, json=|data=, headers=)` returning
 an object with `status_code`, `text`, `json()` and `error`; a connection failure
 or timeout is status 0 (an `info` outcome for the flow). Run inside Locust only.
@@ -19,7 +20,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from geventhttpclient import HTTPClient
+from drill.load.wire import Origin, exchange, request_bytes
 
 _JSON = {"Content-Type": "application/json", "Accept": "application/json"}
 
@@ -46,23 +47,27 @@ class LeanClient:
     def __init__(self, fire: Any, *, concurrency: int, connection_timeout: float,
                  network_timeout: float) -> None:
         self.fire = fire  # environment.events.request.fire
-        self.concurrency = concurrency
+        self.concurrency = concurrency  # idle connections kept per origin
         self.connection_timeout, self.network_timeout = connection_timeout, network_timeout
-        self._pools: dict[str, HTTPClient] = {}
+        self._origins: dict[str, tuple[Origin, str]] = {}  # netloc -> (pool, Host header)
 
-    def _target(self, url: str) -> tuple[HTTPClient, str]:
-        parts = urlsplit(url)
-        pool = self._pools.get(parts.netloc)
-        if pool is None:
-            if parts.scheme != "http":
+    def _target(self, url: str) -> tuple[Origin, str, str]:
+        """(pool, request target, Host header) for an absolute http URL."""
+        scheme, sep, rest = url.partition("://")
+        netloc, slash, tail = rest.partition("/")
+        known = self._origins.get(netloc) if scheme == "http" else None
+        if known is None:
+            parts = urlsplit(url)
+            if parts.scheme != "http" or not sep:
                 raise ValueError(f"lean client speaks plain http only, not {url!r}")
-            pool = HTTPClient(parts.hostname or "127.0.0.1", parts.port or 80,
-                              concurrency=self.concurrency,
-                              connection_timeout=self.connection_timeout,
-                              network_timeout=self.network_timeout)
-            self._pools[parts.netloc] = pool
-        path = parts.path or "/"
-        return pool, f"{path}?{parts.query}" if parts.query else path
+            origin = Origin(parts.hostname or "127.0.0.1", parts.port or 80,
+                            self.connection_timeout, self.network_timeout,
+                            max(1, self.concurrency))
+            known = self._origins[netloc] = (origin, origin.host_header)
+        target = slash + tail if slash else "/"
+        if "#" in target:
+            target = target.split("#", 1)[0]
+        return known[0], target, known[1]
 
     def request(self, method: str, url: str, *, name: str, body: bytes = b"",
                 headers: dict[str, str] | None = None) -> LeanResponse:
@@ -70,17 +75,13 @@ class LeanClient:
         status, content = 0, b""
         error: BaseException | None = None
         try:
-            pool, path = self._target(url)
-            resp = pool.request(method, path, body=body, headers=headers)
-            try:
-                content = resp.read()
-            finally:
-                resp.release()
-            status = resp.status_code
+            origin, target, host = self._target(url)
+            status, content = exchange(origin, method,
+                                       request_bytes(method, target, host, body, headers))
             if status >= 400:
                 error = HTTPStatusError(f"HTTP {status}")
         except Exception as exc:  # connection refused/reset, timeout: outcome unknown
-            error = exc
+            status, content, error = 0, b"", exc
         self.fire(request_type=method, name=name, response_time=(time.perf_counter() - t0) * 1e3,
                   response_length=len(content), exception=error, context={}, url=url,
                   start_time=start, response=None)
@@ -99,9 +100,9 @@ class LeanClient:
         return self.request("POST", url, name=name, body=body, headers=headers)
 
     def close(self) -> None:
-        for pool in self._pools.values():
-            pool.close()
-        self._pools.clear()
+        for origin, _host in self._origins.values():
+            origin.close()
+        self._origins.clear()
 
 
 def _dumps(obj: Any) -> bytes:

@@ -29,6 +29,7 @@ from gevent.pool import Pool
 from locust import LoadTestShape, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
+from locust.runners import LocalRunner
 
 from drill.load.buyer import run_flow
 from drill.load.distributed import on_master_init, ship_counts, shipper, ships_ops
@@ -111,6 +112,13 @@ def _per_process_quota() -> int:
     return math.ceil(PLAN.max_orders / max(1, PLAN.shares))
 
 
+def _end_when_last(runner: Any) -> None:
+    """Closed model, quota used up: the last buyer still running ends a local run at once
+    (Locust would idle to -t with no users). Workers leave it to their master's -t."""
+    if isinstance(runner, LocalRunner) and runner.user_count <= 1:
+        gevent.spawn(runner.quit)
+
+
 def _cheap_client(user: FastHttpUser, concurrency: int) -> None:
     """Give the user the lean client (drill/load/lean.py) unless FAKA_DRILL_LEAN_CLIENT=0;
     either way buyers carry their order token, not cookies: no cookie jar."""
@@ -167,6 +175,7 @@ if not PLAN.open_model:
         @task
         def order(self) -> None:
             if _Proc.started >= _per_process_quota():
+                _end_when_last(self.environment.runner)
                 raise StopUser()
             _Proc.started += 1
             _start_one(self, time.time())

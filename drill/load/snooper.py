@@ -8,7 +8,14 @@ tokens of recent orders it has seen. It sends GETs only, so the shop's state
 
     process "snooper-<pid>-<n>", f snoop_order | snoop_cards | snoop_admin,
     type ok (2xx) | fail (4xx) | info (5xx, timeout),
-    value {"order_no"?, "how", "route", "status", "cards"?, "admin_items"?}
+    value {"order_no"?, "how", "route", "status", "cards"?, "admin_items"?,
+           "excerpt"? (the reply's first EXCERPT bytes), "tokens_echoed"? (victims' tokens
+           the reply carried, beyond the one sent)}
+
+In a drill against another shop (`--target`), the shop's adapter declares its probes
+and a snooper runs them through the adapter's steps (drill/targets/_snoop.py), with
+the same op shape: drill/load/target_flow.py hands that runner over with
+`through_adapter`, and `run_snooper` then uses it for that shop's URL.
 
 Runs inside Locust; no Locust or gevent import.
 """
@@ -18,7 +25,7 @@ from __future__ import annotations
 import json
 import random
 import string
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from drill.history import OpType
@@ -29,7 +36,16 @@ ORDER = "/api/orders/{order_no}"
 CARDS = "/api/orders/{order_no}/cards"
 ADMIN_ROUTES = ("/admin/orders", "/admin/alerts")
 _HEX = "0123456789abcdef"
+EXCERPT = 1024  # bytes of each snooper reply kept in the history (an error page's head)
 _ALPHABETS = (string.digits, string.ascii_lowercase, string.ascii_uppercase)
+# client, history, proc, victims, rng -> attempts made: a target adapter's snooper
+AdapterSnooper = Callable[[Any, OpRecorder, str, Sequence[Victim], random.Random], int]
+_THROUGH: dict[str, AdapterSnooper] = {}
+
+
+def through_adapter(service_url: str, snooper: AdapterSnooper) -> None:
+    """Snoop on the shop at `service_url` with its adapter's declared probes (this process)."""
+    _THROUGH[service_url.rstrip("/")] = snooper
 
 
 def neighbour(order_no: str) -> str:
@@ -83,6 +99,9 @@ def run_snooper(client: Any, service_url: str, history: OpRecorder, proc: str,
     if not victims:
         return 0
     base, made = service_url.rstrip("/"), 0
+    adapter_snooper = _THROUGH.get(base)
+    if adapter_snooper is not None:
+        return adapter_snooper(client, history, proc, victims, rng)
     for f, how, route, no, params in attempts(victims, rng):
         path = route.format(order_no=no) if no is not None else route
         query = f"?token={params['token']}" if "token" in params else ""
@@ -92,11 +111,26 @@ def run_snooper(client: Any, service_url: str, history: OpRecorder, proc: str,
             value["order_no"] = no
         history.op(proc, "invoke", f, dict(value))
         r = client.get(base + path + query, name=f"snoop {route}", headers=headers)
-        type_, seen = answer(int(r.status_code or 0), getattr(r, "content", None) or b"",
-                             admin=no is None)
+        content = getattr(r, "content", None) or b""
+        type_, seen = answer(int(r.status_code or 0), content, admin=no is None)
+        seen.update(echoed(content, victims, params.get("token") or params.get("bearer")))
         history.op(proc, type_, f, {**value, "status": int(r.status_code or 0), **seen})
         made += 1
     return made
+
+
+def echoed(content: bytes, victims: Sequence[Victim], sent: str | None) -> dict[str, Any]:
+    """What a reply of any status gave away: how many victims' tokens it carries (beyond the
+    one the request sent) and a bounded excerpt of the body, so the access check can look
+    for card codes in it. Why: a refusal (404) whose body dumps the order row is a leak."""
+    if not content:
+        return {}
+    text = content[:EXCERPT].decode("utf-8", "replace")
+    tokens = sum(1 for _n, t in set(victims) if t and t != sent and t in text)
+    out: dict[str, Any] = {"excerpt": text} if len(content) > 2 else {}
+    if tokens:
+        out["tokens_echoed"] = tokens
+    return out
 
 
 def answer(status: int, content: bytes, *, admin: bool) -> tuple[OpType, dict[str, Any]]:

@@ -17,6 +17,7 @@ from jinja2 import Environment, select_autoescape
 
 from drill.checks.titles import title_of
 from drill.i18n import Lang
+from drill.report.details import localised_checks
 from drill.report.reasons import say_reason
 from drill.report.words import verdict_word, words
 
@@ -26,14 +27,14 @@ _TEMPLATE = """<!doctype html>
 <style>
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1080px;color:#1f2328}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:26px 0 8px;border-bottom:1px solid #d0d7de}
-.badge{display:inline-block;padding:2px 10px;border-radius:12px;color:#fff;font-weight:600}
+.badge{display:inline-block;padding:2px 10px;border-radius:12px;color:#fff;font-weight:600;white-space:nowrap}
 .pass{background:#1a7f37}.fail{background:#cf222e}.unknown,.inconclusive{background:#9a6700}
 table{border-collapse:collapse;width:100%} td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f6f8fa} code,pre{font:12px ui-monospace,monospace} pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
 table.num td+td,table.num th+th{text-align:right} tr.total td{font-weight:600}
 details{margin:4px 0} .muted{color:#656d76} .warn{background:#fff8c5;padding:8px;border:1px solid #d4a72c}
 </style></head><body>
-<h1>{{ s.title or s.scenario or "run" }} <span class="badge {{ s.verdict }}">{{ verdict(s.verdict) }}</span></h1>
+<h1>{{ s.title or s.scenario or w.untitled }} <span class="badge {{ s.verdict }}">{{ verdict(s.verdict) }}</span></h1>
 <div class="muted">{{ w.run }} {{ s.run_id }} · {{ w.seed }} {{ s.seed }} · {{ w.time_scale }} {{ s.time_scale }} · {{ w.db }} {{ s.db }}
  · {{ w.wall }} {{ s.wall_s }} s{% if s.defects %} · {{ w.defects }} {{ s.defects|join(", ") }}{% endif %}
  · toxiproxy {{ (s.toxiproxy or {}).get("kind", "?") }} {{ (s.toxiproxy or {}).get("version", "") }}</div>
@@ -49,7 +50,7 @@ details{margin:4px 0} .muted{color:#656d76} .warn{background:#fff8c5;padding:8px
 <td><span class="badge {{ c.status }}">{{ verdict(c.status) }}</span></td>
 <td>{{ c.detail }}
 {% if c.examples %}<details><summary>{{ c.examples|length }} {{ w.examples }}</summary>
-{% for e in c.examples %}<details><summary><code>{{ e.order_no or e.rule or "example" }}</code> — {{ e.reason or "" }}</summary>
+{% for e in c.examples %}<details><summary><code>{{ e.order_no or e.rule or w.example }}</code> — {{ e.reason or "" }}</summary>
 <pre>{{ e|tojson_pretty }}</pre></details>{% endfor %}</details>{% endif %}
 {% if c.counts %}<details><summary>{{ w.counts }}</summary><pre>{{ c.counts|tojson_pretty }}</pre></details>{% endif %}
 </td></tr>{% endfor %}</table>
@@ -84,7 +85,7 @@ details{margin:4px 0} .muted{color:#656d76} .warn{background:#fff8c5;padding:8px
 {% for name, lag in ((s.harness.extra or {}).healthz_ms or {}).items() %}<p class="muted">{{ w.lag_line.format(name=name, p50=lag.p50, p90=lag.p90, max=lag.max, n=lag.samples) }}</p>{% endfor %}
 {% for r in s.harness.saturated %}<p class="warn">{{ reason(r) }}</p>{% endfor %}
 <table><tr><th>{{ w.component }}</th><th>{{ w.role }}</th><th>{{ w.mean }}</th><th>p90</th><th>{{ w.max }}</th><th>{{ w.processes }}</th><th>{{ w.samples }}</th></tr>
-{% for role, comps in (("harness", s.harness.components), ("shop", s.harness.shop)) %}{% for c in comps %}
+{% for role, comps in ((w.role_harness, s.harness.components), (w.role_shop, s.harness.shop)) %}{% for c in comps %}
 <tr><td>{{ c.name }}</td><td>{{ role }}</td><td>{{ pct(c.cpu_mean) }}</td><td>{{ pct(c.cpu_p90) }}</td><td>{{ pct(c.cpu_max) }}</td><td>{{ c.processes }}</td><td>{{ c.samples }}</td></tr>
 {% endfor %}{% endfor %}</table>{% endif %}
 
@@ -117,6 +118,7 @@ def render_html(summary: dict[str, Any], charts: dict[str, str], lang: Lang = "e
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=1, ensure_ascii=False,
                                                         default=str)
     env.filters["ts"] = _ts
+    summary = {**summary, "checks": localised_checks(list(summary.get("checks") or []), lang)}
     return env.from_string(_TEMPLATE).render(
         s=summary, charts=charts, w=words(lang), html_lang="zh-CN" if lang == "zh" else "en",
         verdict=lambda v: verdict_word(str(v), lang), reason=lambda r: say_reason(str(r), lang),

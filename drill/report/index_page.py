@@ -16,15 +16,17 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 from matplotlib.figure import Figure
 
-from drill.report.charts import svg_of
+from drill.i18n import LANGS, Lang, choose_lang
+from drill.report.charts import cjk_font, svg_of
 from drill.report.trends import INDEX_NAME, append_index, git_revision, index_record, read_index
+from drill.report.words import INDEX, verdict_word
 
 __all__ = ["record_run", "render_index", "trend_chart", "write_index_page"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
 _TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>faka-drill runs</title>
+<html lang="{{ html_lang }}"><head><meta charset="utf-8"><title>{{ w.title }}</title>
 <style>
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1180px;color:#1f2328}
 h1{font-size:22px} h2{font-size:17px;margin:26px 0 8px;border-bottom:1px solid #d0d7de}
@@ -33,13 +35,13 @@ h1{font-size:22px} h2{font-size:17px;margin:26px 0 8px;border-bottom:1px solid #
 table{border-collapse:collapse;width:100%} td,th{border:1px solid #d0d7de;padding:3px 7px;text-align:left}
 th{background:#f6f8fa} .muted{color:#656d76} code{font:12px ui-monospace,monospace}
 </style></head><body>
-<h1>faka-drill runs <span class="muted">{{ runs|length }} in reports/index.jsonl</span></h1>
+<h1>{{ w.title }} <span class="muted">{{ count }}</span></h1>
 {% for name, svg in charts %}<h2>{{ name }}</h2>{{ svg|safe }}{% endfor %}
-<h2>Every run</h2>
-<table><tr><th>started</th><th>scenario</th><th>seed</th><th>verdict</th><th>p99 paid→delivered</th>
-<th>delivered/s</th><th>error rate</th><th>defects</th><th>revision</th></tr>
+<h2>{{ w.every }}</h2>
+<table><tr><th>{{ w.started }}</th><th>{{ w.scenario }}</th><th>{{ w.seed }}</th><th>{{ w.verdict }}</th><th>{{ w.p99 }}</th>
+<th>{{ w.rate }}</th><th>{{ w.errors }}</th><th>{{ w.defects }}</th><th>{{ w.revision }}</th></tr>
 {% for r in runs %}<tr><td><a href="{{ r.run_dir }}/report.html">{{ when(r.started_at) }}</a></td>
-<td>{{ r.scenario }}</td><td>{{ r.seed }}</td><td><span class="badge {{ r.verdict }}">{{ r.verdict }}</span></td>
+<td>{{ r.scenario }}</td><td>{{ r.seed }}</td><td><span class="badge {{ r.verdict }}">{{ verdict(r.verdict) }}</span></td>
 <td>{{ fmt(r.metrics.delivery_p99_s, " s") }}</td><td>{{ fmt(r.metrics.orders_per_s, "") }}</td>
 <td>{{ fmt(r.metrics.error_rate, "") }}</td><td>{{ (r.defects or [])|join(", ") }}</td><td><code>{{ r.git_revision or "" }}</code></td></tr>
 {% endfor %}</table></body></html>"""
@@ -51,12 +53,20 @@ def _when(ts: Any) -> str:
     return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _font(lang: Lang) -> dict[str, Any]:
+    font = cjk_font() if lang == "zh" else None
+    return {"fontfamily": font} if font else {}
+
+
 def _fmt(value: Any, unit: str) -> str:
     return f"{value:g}{unit}" if isinstance(value, int | float) else "–"
 
 
-def trend_chart(scenario: str, runs: Sequence[Mapping[str, Any]]) -> str:
-    """p99 and delivered orders/s of one scenario's runs in order; '' with fewer than 2."""
+def trend_chart(scenario: str, runs: Sequence[Mapping[str, Any]], lang: Lang = "en") -> str:
+    """p99 and delivered orders/s of one scenario's runs in order; '' with fewer than 2.
+    Chinese labels need a CJK font for matplotlib (`cjk_font`); without one they stay
+    English rather than turn into empty boxes."""
+    lang = lang if lang == "en" or cjk_font() else "en"
     if len(runs) < 2:
         return ""
     xs = list(range(1, len(runs) + 1))
@@ -65,47 +75,58 @@ def trend_chart(scenario: str, runs: Sequence[Mapping[str, Any]]) -> str:
     fig = Figure(figsize=(9, 2.6))
     ax = fig.add_subplot()
     ax.plot([x for x, y in zip(xs, p99, strict=True) if y is not None],
-            [y for y in p99 if y is not None], "o-", color="#cf222e", label="p99 paid→delivered (s)")
+            [y for y in p99 if y is not None], "o-", color="#cf222e",
+            label=INDEX["legend_p99"].say(lang))
     for x, r in zip(xs, runs, strict=True):
         if r.get("verdict") == "fail":
             ax.axvline(x, color="#f4b6b6", zorder=0)
-    ax.set_xlabel(f"{scenario}: run number (red line: failed run)")
-    ax.set_ylabel("seconds")
+    ax.set_xlabel(INDEX["axis_x"].say(lang, scenario=scenario), **_font(lang))
+    ax.set_ylabel(INDEX["axis_s"].say(lang), **_font(lang))
     ax2 = ax.twinx()
     ax2.plot([x for x, y in zip(xs, rate, strict=True) if y is not None],
-             [y for y in rate if y is not None], "s--", color="#1f6feb", label="delivered orders/s")
-    ax2.set_ylabel("orders/s")
+             [y for y in rate if y is not None], "s--", color="#1f6feb",
+             label=INDEX["legend_rate"].say(lang))
+    ax2.set_ylabel(INDEX["axis_rate"].say(lang), **_font(lang))
     handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
     if handles:
-        ax.legend(handles=handles, loc="upper left", fontsize=8)
+        ax.legend(handles=handles, loc="upper left", fontsize=8,
+                  prop={"family": cjk_font() or "sans-serif", "size": 8})
     return svg_of(fig)
 
 
-def render_index(records: Sequence[Mapping[str, Any]]) -> str:
+def render_index(records: Sequence[Mapping[str, Any]], lang: Lang = "en") -> str:
     by_scenario: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for r in records:
         if not r.get("defects"):               # zoo runs are listed, not drawn in a trend
             by_scenario[str(r.get("scenario"))].append(r)
     charts = [(name, svg) for name, runs in sorted(by_scenario.items())
-              if (svg := trend_chart(name, runs))]
+              if (svg := trend_chart(name, runs, lang))]
     env = Environment(autoescape=select_autoescape(default=True))
     template = env.from_string(_TEMPLATE)
-    return template.render(runs=list(reversed(records)), charts=charts, when=_when, fmt=_fmt)
+    return template.render(runs=list(reversed(records)), charts=charts, when=_when, fmt=_fmt,
+                           w={k: v.say(lang) for k, v in INDEX.items()},
+                           count=INDEX["count"].say(lang, n=len(records)),
+                           verdict=lambda v: verdict_word(str(v), lang),
+                           html_lang="zh-CN" if lang == "zh" else "en")
 
 
-def write_index_page(reports_dir: Path) -> Path:
-    """Re-render reports/index.html from reports/index.jsonl."""
+def write_index_page(reports_dir: Path, lang: Lang | None = None) -> Path:
+    """Re-render reports/index.html from reports/index.jsonl (None: the locale's language)."""
     out = reports_dir / "index.html"
-    out.write_text(render_index(read_index(reports_dir)), encoding="utf-8")
+    out.write_text(render_index(read_index(reports_dir), lang or choose_lang(None)),
+                   encoding="utf-8")
     return out
 
 
-def record_run(reports_dir: Path, run_dir: Path, summary: Mapping[str, Any]) -> list[str]:
-    """Append a judged run's line to index.jsonl and re-render index.html. A trend is a
-    by-product: a problem is returned as a message for the run's errors, never raised."""
+def record_run(reports_dir: Path, run_dir: Path, summary: Mapping[str, Any],
+               lang: Lang | None = None) -> list[str]:
+    """Append a judged run's line to index.jsonl and re-render index.html (in `lang`, else
+    the run's own, else the locale's). A trend is a by-product: a problem is returned as a
+    message for the run's errors, never raised."""
     try:
         append_index(reports_dir, index_record(summary, run_dir, git_revision(ROOT)))
-        write_index_page(reports_dir)
+        recorded = summary.get("lang")
+        write_index_page(reports_dir, lang or (recorded if recorded in LANGS else None))
     except Exception as exc:
         return [f"cannot update {reports_dir / INDEX_NAME} or index.html: {exc!r}"]
     return []

@@ -17,11 +17,12 @@ from xml.etree import ElementTree as ET
 from drill.checks.titles import title_of
 from drill.checks.verdict import MAX_EXAMPLES
 from drill.i18n import LANGS, Lang
+from drill.report.details import localised_checks
 from drill.report.reasons import say_reason
 
 
 def _checks(summary: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
-    checks = list(summary.get("checks") or [])
+    checks = localised_checks(list(summary.get("checks") or []), lang)
     reasons = [r for r in summary.get("inconclusive") or [] if not r.startswith("check ")]
     if reasons:
         checks.append({"id": "run", "ok": None,

@@ -57,7 +57,8 @@ def build_summary(run_dir: Path, verdicts: list[Verdict], spec: CheckSpec, src: 
         "started_at": meta.get("started_at"),
         "ended_at": meta.get("ended_at"),
         "checks": [{"id": v.id, "ok": v.ok, "status": v.status, "detail": v.detail,
-                    "examples": v.examples, "counts": v.counts} for v in verdicts],
+                    "detail_msg": v.detail_msg, "examples": v.examples, "counts": v.counts}
+                   for v in verdicts],
         "thresholds": [str(t) for t in spec.thresholds],
         "metrics": metrics,
         "faults": fault_windows(src),

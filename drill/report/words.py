@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from drill.i18n import Lang, Text
 
-__all__ = ["CONSOLE", "HTML", "PHASES", "VERDICTS", "phase_word", "verdict_word", "words"]
+__all__ = ["CAPACITY", "CHART", "CONSOLE", "HTML", "INDEX", "PHASES", "VERDICTS", "ZOO",
+           "phase_word", "verdict_word", "words"]
 
 VERDICTS: dict[str, Text] = {
     "pass": Text(zh="通过", en="PASS"),
@@ -79,6 +80,66 @@ HTML: dict[str, Text] = {
     "failures": Text(zh="失败数", en="failures"), "failure_pct": Text(zh="失败率", en="failure %"),
     "rps": Text(zh="每秒请求", en="req/s"), "total": Text(zh="合计", en="total"),
     "load_plan": Text(zh="负载计划", en="Load"), "errors": Text(zh="错误", en="Errors"),
+    "example": Text(zh="示例", en="example"), "untitled": Text(zh="运行", en="run"),
+    "role_harness": Text(zh="压测端", en="harness"), "role_shop": Text(zh="商城", en="shop"),
+}
+
+# report.html's charts (axis labels and legends; series named by ids stay as they are)
+CHART: dict[str, Text] = {
+    "fault": Text(zh="故障", en="fault"),
+    "delivered_s": Text(zh="每秒发货数", en="delivered orders/s"),
+    "since": Text(zh="压测开始后的秒数", en="seconds since load start"),
+    "orders_s": Text(zh="单/秒", en="orders/s"), "seconds": Text(zh="秒", en="seconds"),
+    "p50": Text(zh="付款→发货 p50", en="p50 paid→delivered"),
+    "p99": Text(zh="付款→发货 p99", en="p99 paid→delivered"),
+    "cumulative": Text(zh="订单数(累计)", en="orders (cumulative)"),
+    "created": Text(zh="已下单", en="created"), "paid": Text(zh="已付款", en="paid"),
+    "delivered": Text(zh="已发货", en="delivered"),
+    "calls": Text(zh="供应商采购调用次数", en="supplier purchase calls"),
+    "alerts_x": Text(zh="压测开始后的秒数(IM 接收端收到的告警)",
+                     en="seconds since load start (alerts seen in the IM sink)"),
+}
+
+# reports/index.html: every run, newest first, and a trend chart per scenario
+INDEX: dict[str, Text] = {
+    "title": Text(zh="faka-drill 运行记录", en="faka-drill runs"),
+    "count": Text(zh="reports/index.jsonl 中共 {n} 次", en="{n} in reports/index.jsonl"),
+    "every": Text(zh="全部运行", en="Every run"),
+    "started": Text(zh="开始时间", en="started"), "scenario": Text(zh="场景", en="scenario"),
+    "seed": Text(zh="种子", en="seed"), "verdict": Text(zh="结果", en="verdict"),
+    "p99": Text(zh="付款→发货 p99", en="p99 paid→delivered"),
+    "rate": Text(zh="每秒发货", en="delivered/s"), "errors": Text(zh="错误率", en="error rate"),
+    "defects": Text(zh="注入缺陷", en="defects"), "revision": Text(zh="代码版本", en="revision"),
+    "axis_x": Text(zh="{scenario}:第几次运行(红线:失败的运行)",
+                   en="{scenario}: run number (red line: failed run)"),
+    "axis_s": Text(zh="秒", en="seconds"), "axis_rate": Text(zh="单/秒", en="orders/s"),
+    "legend_p99": Text(zh="付款→发货 p99(秒)", en="p99 paid→delivered (s)"),
+    "legend_rate": Text(zh="每秒发货数", en="delivered orders/s"),
+}
+
+# the zoo's closing table (harness.py zoo)
+ZOO: dict[str, Text] = {
+    "defect": Text(zh="缺陷", en="defect"), "scenario": Text(zh="场景", en="scenario"),
+    "expected": Text(zh="应失败的检查", en="expected check"),
+    "caught": Text(zh="抓到", en="caught"), "fired": Text(zh="失败的检查", en="checks that fired"),
+    "wall": Text(zh="耗时(秒)", en="wall s"), "clean": Text(zh="(无缺陷)", en="(clean)"),
+    "clean_pass": Text(zh="无缺陷,通过", en="clean pass"),
+    "clean_bad": Text(zh="无缺陷却{verdict}", en="CLEAN {verdict}"),
+    "yes": Text(zh="是", en="yes"), "no": Text(zh="否", en="NO"),
+}
+
+# the capacity search's table and conclusion (harness.py capacity)
+CAPACITY: dict[str, Text] = {
+    "offered": Text(zh="施压(单/秒)", en="offered/s"),
+    "delivered": Text(zh="发货(单/秒)", en="delivered/s"), "p99": Text(zh="p99(秒)", en="p99 s"),
+    "dropped": Text(zh="丢弃的到达", en="dropped"), "verdict": Text(zh="结果", en="verdict"),
+    "head": Text(zh="容量:每秒 {rate} 单", en="capacity: {rate} orders/s"),
+    "below": Text(zh="容量:低于第一档", en="capacity: below the first step"),
+    "held": Text(zh=";直到最后一档({rate}/秒)都撑住了:请调高 --to",
+                 en="; held up to the last step ({rate}/s): raise --to"),
+    "broke": Text(zh=";在每秒 {rate} 单时突破 SLO", en="; the SLO broke at {rate} orders/s"),
+    "other": Text(zh=";每秒 {rate} 单那一档的结果是{verdict}",
+                  en="; the step at {rate} orders/s was {verdict}"),
 }
 
 CONSOLE: dict[str, Text] = {

@@ -6,7 +6,7 @@ See docs/targets/README.md for the protocol. Shipped adapters live in
 that `skeleton_source` hands to `target new`.
 """
 
-from drill.targets._abilities import Ability, NotifyShape, PayShape, missing
+from drill.targets._abilities import Ability, NotifyShape, PayShape, Snoop, missing
 from drill.targets._adapter import TargetAdapter
 from drill.targets._check import check_target
 from drill.targets._cli import exit_code, list_targets, new_target, run_check
@@ -22,6 +22,7 @@ from drill.targets._registry import (
 from drill.targets._report import AbilityLine, ConformanceReport, Probe
 from drill.targets._scaffold import skeleton_source
 from drill.targets._session import SessionClient
+from drill.targets._snoop import NO_SECRET, run_adapter_snooper
 from drill.targets._steps import (
     AdminOrder,
     CatalogueItem,
@@ -39,8 +40,7 @@ from drill.targets._steps import (
 )
 from drill.targets._world import Gateway, Supplier, World
 
-__all__ = [
-    "Ability",
+__all__ = [    "Ability",
     "AbilityLine",
     "AdminOrder",
     "Buy",
@@ -51,6 +51,7 @@ __all__ = [
     "HttpClient",
     "HttpReply",
     "HttpxClient",
+    "NO_SECRET",
     "NotSupported",
     "NotifyShape",
     "Order",
@@ -62,6 +63,7 @@ __all__ = [
     "Product",
     "Record",
     "SessionClient",
+    "Snoop",
     "StepError",
     "StepFailed",
     "StepUnknown",
@@ -82,6 +84,7 @@ __all__ = [
     "op_type_of",
     "pay_at_gateway",
     "refuse",
+    "run_adapter_snooper",
     "run_check",
     "shipped_targets",
     "signed_notify",

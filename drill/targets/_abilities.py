@@ -47,6 +47,19 @@ class NotifyShape(StrEnum):
     EMBEDS_ORDER = "embeds_order"  # e.g. /pay/notify/{out_trade_no}
 
 
+class Snoop(StrEnum):
+    """One kind of snooper probe an adapter declares (run by drill/targets/_snoop.py)."""
+
+    NO_TOKEN = "no_token"              # the victim's order number, no secret
+    WRONG_TOKEN = "wrong_token"        # a forged secret (shops with per-order secrets)
+    OTHER_TOKEN = "other_token"        # another order's secret
+    NEIGHBOUR = "neighbour"            # the next order number, with the victim's secret
+    GUESSED = "guessed"                # a number of the same shape
+    ADMIN_NO_TOKEN = "admin_no_token"  # each admin_probe_route without credentials
+    ADMIN_WRONG_TOKEN = "admin_wrong_token"  # the first one with a buyer's secret as a token
+
+
+
 def missing(abilities: Collection[Ability], needed: Collection[Ability],
             reasons: Mapping[Ability, str] | None = None) -> str | None:
     """None when every needed ability is present; else why not, in words, for `unknown`."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from drill.targets._abilities import Ability, NotifyShape, PayShape, missing
+from drill.targets._abilities import Ability, NotifyShape, PayShape, Snoop, missing
 from drill.targets._http import HttpClient
 from drill.targets._steps import (
     AdminOrder,
@@ -38,6 +38,10 @@ class TargetAdapter:
     notify_path: ClassVar[str] = "/notify/epay"  # may contain {order_no}
     notify_methods: ClassVar[frozenset[str]] = frozenset({"GET", "POST"})
     options: ClassVar[Mapping[str, str]] = {}  # --target-option KEY -> what it means
+    # snooper probes a target drill runs through the steps below (drill/targets/_snoop.py);
+    # empty: no snoopers, and the access check says it could not judge
+    snoops: ClassVar[frozenset[Snoop]] = frozenset()
+    admin_probe_routes: ClassVar[tuple[str, ...]] = ()  # admin GETs a stranger must not read
 
     def __init__(self, base_url: str, world: World,
                  options: Mapping[str, str] | None = None) -> None:

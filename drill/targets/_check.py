@@ -1,9 +1,11 @@
 """`target check`: a conformance probe of one shop through its adapter, from outside records.
 
-One purchase end to end (order, gateway payment, notify, cards), the stock
-count before and after, a duplicate notify signed like the gateway's, and a
-read of the order without its secret. A probe whose abilities the adapter
-lacks says *unknown* and why; nothing passes by default.
+The shop's channels pointed at the world first (when the adapter can), then one
+purchase end to end (order, gateway payment, notify, cards), the stock count
+before and after, a duplicate notify signed like the gateway's, a read of the
+order without its secret, then the adapter's declared snooper probes. A probe
+whose abilities the adapter lacks says *unknown* and why; nothing passes by
+default.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from drill.targets._gateway import gateway_payment, pay_at_gateway, signed_notif
 from drill.targets._http import HttpClient, HttpxClient
 from drill.targets._report import ConformanceReport, Probe, Verdict, ability_lines
 from drill.targets._steps import CatalogueItem, Order, OrderState, StepError
-from drill.targets._stranger import stranger_read
+from drill.targets._stranger import snooper_probes, stranger_read
 from drill.targets._world import World
 
 Sleep = Callable[[float], None]
@@ -61,14 +63,31 @@ def check_target(adapter: TargetAdapter, world: World, *, product: CatalogueItem
             return check_target(adapter, world, product=product, http=own,
                                 timeout_s=timeout_s, sleep=sleep)
     run = _Run(adapter, world, http, timeout_s, sleep)
+    _channels(run)
     product_id = _prepare(run, product)
     if product_id is not None:
         _purchase(run, product_id, product)
         _stock_probe(run, product_id)
         _duplicate_notify(run, product_id)
         stranger_read(run)
+        snooper_probes(run)
     return ConformanceReport(adapter.name, adapter.base_url, ability_lines(adapter),
                              tuple(run.probes))
+
+
+def _channels(run: _Run) -> None:
+    """Point the shop at the world when the adapter can (the purchase then proves it took);
+    an adapter without the ability adds no probe: its ability line says it is missing."""
+    if not run.adapter.has(Ability.SETUP_CHANNELS):
+        return
+    try:
+        lines = run.adapter.setup_channels(run.http)
+    except StepError as exc:
+        run.add("setup_channels", "unknown" if exc.op_type == "info" else "fail",
+                f"pointing the shop at the world failed: {exc}", f"设置店铺渠道失败: {exc}")
+        return
+    run.add("setup_channels", "pass", "channels pointed at the world: " + "; ".join(lines),
+            "渠道已指向演练环境: " + "; ".join(lines), lines=lines)
 
 
 def _prepare(run: _Run, product: CatalogueItem | None) -> str | None:

@@ -1,16 +1,30 @@
-"""The wrong-token probe: can a stranger who knows an order number read its cards?"""
+"""The stranger probes: can someone who knows an order number read its cards (`wrong_token`),
+and do the adapter's declared snooper probes all come back refused (`snoopers`)?"""
 
 from __future__ import annotations
 
+import random
 from typing import Any, Protocol
 
+from drill.checks.access import leak
 from drill.targets._abilities import Ability
 from drill.targets._adapter import TargetAdapter
 from drill.targets._http import HttpClient
 from drill.targets._report import Verdict
+from drill.targets._snoop import NO_SECRET, run_adapter_snooper
 from drill.targets._steps import Order, StepError, StepFailed
 
 FORGED = "forged-token-0000"
+
+
+class _Ops:
+    def __init__(self) -> None:
+        self.done: list[dict[str, Any]] = []
+
+    def op(self, process: str, type_: str, f: str, value: dict[str, Any],
+           at: float | None = None) -> None:
+        if type_ != "invoke":
+            self.done.append({"process": process, "type": type_, "f": f, "value": value})
 
 
 class _Run(Protocol):
@@ -63,3 +77,31 @@ def stranger_read(run: _Run) -> None:
         run.add("wrong_token", "fail", f"the shop has no per-order secret: the order number "
                 f"{no} alone reads the cards ({detail})",
                 f"商店没有订单凭证: 仅凭订单号 {no} 就能读取卡密 ({detail})")
+
+
+def snooper_probes(run: _Run) -> None:
+    """The adapter's declared snooper probes on the probe order, judged by the access rule."""
+    if not run.adapter.snoops:
+        return      # none declared: the ability lines and the drills' `access` say so
+    if run.order is None or not run.cards:
+        run.add("snoopers", "unknown", "needs a delivered purchase first",
+                "需要先有一笔成功发货的订单")
+        return
+    ops = _Ops()
+    victim = (run.order.order_no, run.order.secret or NO_SECRET)
+    run_adapter_snooper(run.adapter, run.http, ops, "snooper-check", [victim], random.Random(7))
+    owner = dict.fromkeys(run.cards, run.order.order_no)
+    leaks = [why for o in ops.done if (why := leak(o, owner)) is not None]
+    unclear = [o["value"]["how"] for o in ops.done if o["type"] == "info"]
+    n = len(ops.done)
+    if leaks:
+        run.add("snoopers", "fail", f"{len(leaks)} of {n} snooper probes saw what they must not: "
+                f"{leaks[0]}", f"{n} 次窥探中有 {len(leaks)} 次看到了不该看到的数据: {leaks[0]}",
+                leaks=leaks)
+    elif unclear:
+        run.add("snoopers", "unknown", f"{len(unclear)} of {n} snooper probes got no clear "
+                f"answer ({', '.join(unclear)})", f"{n} 次窥探中有 {len(unclear)} 次没有明确答复")
+    else:
+        kinds = ", ".join(sorted({str(o["value"]["how"]) for o in ops.done}))
+        run.add("snoopers", "pass", f"{n} snooper probes ({kinds}) all refused",
+                f"{n} 次窥探 ({kinds}) 全部被拒绝", ops=ops.done)

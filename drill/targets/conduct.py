@@ -45,11 +45,16 @@ SERVICE_TARGETS = ("service", "api", "worker")
 
 
 def refuse_target(scenario: Scenario, opts: RunOptions) -> None:
-    """Raise a `DrillError` for a target run that cannot work, before any folder is made."""
+    """Raise a `DrillError` for a target run that cannot work, before any folder is made:
+    the options' own mistakes first, then what the machine holds (ports taken now)."""
     refuse_bad_targets(opts.db, opts.toxiproxy, opts.allow_non_loopback)
+    if opts.external:
+        _refuse_external(scenario, opts)
     refuse_taken_ports(opts.world)
-    if not opts.external:
-        return
+
+
+def _refuse_external(scenario: Scenario, opts: RunOptions) -> None:
+    """The mistakes of a run against a shop the user started (`--target-url`)."""
     if not opts.target_url:
         raise DrillError(f"--target {opts.target} needs --target-url (the shop you started)",
                          hint="e.g. --target-url http://127.0.0.1:8000")
@@ -133,7 +138,7 @@ class TargetRun(ReferenceRun):
         self._final_catalogue()
 
     def _collect(self) -> None:
-        adapter = self._adapter()
+        adapter = self.shop_adapter()
         collect(self.run_dir, CollectTargets(
             service_url=self.stack.service_url, admin_token=adapter.opts.get(
                 "admin_token", "drill-admin"), gateway_url=self.stack.url("gateway"),
@@ -141,7 +146,7 @@ class TargetRun(ReferenceRun):
             export=self.opts.export and adapter.has(Ability.EXPORT) and adapter.name ==
             "reference", metrics=adapter.name == "reference"))   # other exports: not yet
 
-    def _adapter(self) -> TargetAdapter:
+    def shop_adapter(self) -> TargetAdapter:
         if self.adapter is None:
             assert self.opts.target_url
             world = target_world(stack_addresses(self.stack))
@@ -155,7 +160,7 @@ class TargetRun(ReferenceRun):
         The shop may be reused across drills: the keys are this run's own (salted with the
         run id, so a re-import never duplicates a key) and the stock it had before goes
         into stock.json `before`, which the books add to what this drill imported."""
-        adapter, s = self._adapter(), self.scenario
+        adapter, s = self.shop_adapter(), self.scenario
         local: dict[str, list[str]] = {}
         items = []
         for p in s.catalogue:
@@ -186,7 +191,7 @@ class TargetRun(ReferenceRun):
 
     def _stock_now(self, http: HttpxClient, products: set[str]) -> dict[str, int]:
         """Unsold keys per local product as buyers see them (absent products: 0)."""
-        adapter, out = self._adapter(), {}
+        adapter, out = self.shop_adapter(), {}
         try:
             for p in adapter.list_products(http):
                 if p.id in products:
@@ -199,7 +204,7 @@ class TargetRun(ReferenceRun):
         return out
 
     def _load_plan(self) -> LoadPlan:
-        adapter = self._adapter()
+        adapter = self.shop_adapter()
         return replace(super()._load_plan(), target=self.opts.target,
                        target_options=self.opts.target_options,
                        target_world=world_to_dict(adapter.world),
@@ -211,7 +216,7 @@ class TargetRun(ReferenceRun):
         assert self.executor is not None
         self.abort.stop()
         self.executor.heal_all()
-        settle, adapter = self.scenario.expect.settle, self._adapter()
+        settle, adapter = self.scenario.expect.settle, self.shop_adapter()
         how = ["admin_orders"]
 
         def paid_left() -> int:
@@ -236,13 +241,13 @@ class TargetRun(ReferenceRun):
             return
         with HttpxClient(5.0) as http:
             self.setup["revisit"] = revisit(
-                self._adapter(), http, unfinished(self.load.history_parts()),
+                self.shop_adapter(), http, unfinished(self.load.history_parts()),
                 lambda op: self.events.op_recorded.fire(op=op), time.time)
 
     def _final_catalogue(self) -> None:
         """The one catalogue read after the settle, through the adapter (catalogue.py's op
         shape); an unlisted stock count is asked per product where the adapter can."""
-        fire, adapter = self.events.op_recorded.fire, self._adapter()
+        fire, adapter = self.events.op_recorded.fire, self.shop_adapter()
         fire(op=Op(FINAL_PROCESS, "invoke", "list_products", {"final": True}, time.time()))
         value: dict[str, Any] = {"final": True}
         type_: OpType = "info"

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import ClassVar
 
-from drill.targets._abilities import Ability, PayShape
+from drill.targets._abilities import Ability, PayShape, Snoop
 from drill.targets._adapter import TargetAdapter
 from drill.targets._http import HttpClient
 from drill.targets._kamifaka_admin import KamifakaAdmin
@@ -64,6 +64,12 @@ class KamifakaAdapter(TargetAdapter):
         Ability.ADMIN_DELIVER: "kamiFaka's admin API has no manual delivery",
         Ability.ADMIN_REFUND: "kamiFaka has no refund",
         Ability.EXPORT: "kamiFaka has no export (the admin lists orders 20 a page)"}
+    # no per-order secret: the number alone is what a snooper tries (its known finding);
+    # the admin API wants a JWT (GET /api/v4/get_pays holds the gateway's merchant key)
+    snoops: ClassVar[frozenset[Snoop]] = frozenset({
+        Snoop.NO_TOKEN, Snoop.NEIGHBOUR, Snoop.GUESSED, Snoop.ADMIN_NO_TOKEN,
+        Snoop.ADMIN_WRONG_TOKEN})
+    admin_probe_routes: ClassVar[tuple[str, ...]] = ("/api/v4/get_pays", "/api/v4/get_notice")
     pay_shape: ClassVar[PayShape] = PayShape.SERVER_SUBMIT
     notify_path: ClassVar[str] = "/notify/epay"
     notify_methods: ClassVar[frozenset[str]] = frozenset({"GET"})

@@ -1,8 +1,9 @@
 """The reference delivery service (delivery/) as a target, over its HTTP API only.
 
-Routes are those of docs/CONTRACTS.md §1. Products and channels (gateway,
-suppliers, alerts) come from the service's config file, so `setup_catalogue`
-verifies the products and imports their codes, and channels are not set here.
+Routes are those of docs/CONTRACTS.md §1. Products come from the service's config
+file, so `setup_catalogue` verifies them and imports their codes; the channels
+(gateway, suppliers, alert robots, mail) are set through `POST /admin/channels`
+(delivery/api/channels.py), which the shop also writes back into that file.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from drill.targets._abilities import Ability, PayShape
+from drill.targets._abilities import Ability, PayShape, Snoop
 from drill.targets._adapter import TargetAdapter
 from drill.targets._http import HttpClient
+from drill.targets._reference_channels import channel_lines, channels_body
 from drill.targets._steps import (
     AdminOrder,
     CatalogueItem,
@@ -41,16 +43,14 @@ def _dict(reply_json: Any, step: str) -> dict[str, Any]:
 
 
 class ReferenceAdapter(TargetAdapter):
-    """faka-drill's reference shop: every ability but setting channels (its config file does)."""
+    """faka-drill's reference shop: every ability, over its buyer and admin HTTP API."""
 
     name: ClassVar[str] = "reference"
     title: ClassVar[str] = "faka-drill reference delivery service (python -m delivery)"
-    abilities: ClassVar[frozenset[Ability]] = frozenset(Ability) - {Ability.SETUP_CHANNELS}
-    reasons: ClassVar[Mapping[Ability, str]] = {
-        Ability.SETUP_CHANNELS: "its admin API has no route for channels: gateway, suppliers "
-                                "and alerts are read from its config file at start (the "
-                                "harness writes it when it starts the shop; for a shop you "
-                                "start, put in the addresses of `harness.py world --print`)"}
+    abilities: ClassVar[frozenset[Ability]] = frozenset(Ability)
+    snoops: ClassVar[frozenset[Snoop]] = frozenset(Snoop)   # per-order tokens, a Bearer admin
+    admin_probe_routes: ClassVar[tuple[str, ...]] = ("/admin/orders", "/admin/alerts",
+                                                     "/admin/channels")
     pay_shape: ClassVar[PayShape] = PayShape.BROWSER_FORM
     notify_path: ClassVar[str] = "/notify/epay"
     options: ClassVar[Mapping[str, str]] = {
@@ -61,6 +61,18 @@ class ReferenceAdapter(TargetAdapter):
         return {"Authorization": "Bearer " + self.opts.get("admin_token", "drill-admin")}
 
     # -- setup ---------------------------------------------------------------------------
+    def setup_channels(self, http: HttpClient) -> list[str]:
+        """POST the world into /admin/channels and read back what the shop now uses."""
+        r = http.get(self.url("/admin/channels"), headers=self._admin)
+        if r.status != 200:
+            raise refuse("setup_channels", r, "GET /admin/channels")
+        body = channels_body(self.world, has_smtp=_dict(r.json(), "setup_channels")
+                             .get("smtp") is not None)
+        r = http.post(self.url("/admin/channels"), headers=self._admin, json=body)
+        if r.status != 200:
+            raise refuse("setup_channels", r, "POST /admin/channels")
+        return channel_lines(body, _dict(r.json(), "setup_channels"))
+
     def setup_catalogue(self, http: HttpClient, items: Sequence[CatalogueItem]) -> list[Product]:
         listed = {p.id: p for p in self.list_products(http)}
         for item in items:

@@ -31,6 +31,7 @@ from drill.targets import (
     PaymentStart,
     PayShape,
     Product,
+    Snoop,
     StepFailed,
     TargetAdapter,
     refuse,
@@ -49,6 +50,13 @@ class SkeletonAdapter(TargetAdapter):
     reasons: ClassVar[Mapping[Ability, str]] = {
         Ability.SETUP_CATALOGUE: "TODO: create products in the back office by hand",
         Ability.SETUP_CHANNELS: "TODO: point the epay channel at the world's gateway by hand"}
+    # TODO: the snooper probes that make sense for your shop (drill/targets/_snoop.py runs
+    # them through the steps below, on orders the snooper does not own). Without a per-order
+    # secret drop WRONG_TOKEN and OTHER_TOKEN; list admin GET routes that must refuse strangers.
+    snoops: ClassVar[frozenset[Snoop]] = frozenset({
+        Snoop.NO_TOKEN, Snoop.WRONG_TOKEN, Snoop.OTHER_TOKEN, Snoop.NEIGHBOUR, Snoop.GUESSED,
+        Snoop.ADMIN_NO_TOKEN, Snoop.ADMIN_WRONG_TOKEN})
+    admin_probe_routes: ClassVar[tuple[str, ...]] = ("/admin/orders",)  # TODO: your admin GETs
     # TODO: BROWSER_FORM if the buyer posts a signed form to submit.php (as here);
     # SERVER_SUBMIT if your server calls submit.php/mapi.php and returns a pay URL.
     pay_shape: ClassVar[PayShape] = PayShape.BROWSER_FORM

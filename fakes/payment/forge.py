@@ -22,6 +22,15 @@ from fakes.payment import epay
 KINDS = ("underpaid", "overpaid", "bad_sign", "missing_sign", "missing_sign_type",
          "other_trade_no", "unknown_order", "not_success", "wrong_pid")
 NOT_SUCCESS = ("TRADE_CLOSED", "WAIT_BUYER_PAY")
+# A `not_success` notify aimed at an order nobody paid, sent at the end of the forge window
+# only if its payment is still unpaid then: a shop that applies any signed notify whatever
+# its trade_status hands out goods nobody paid for (the money harm, not only the reply).
+UNPAID_VARIANT = "forged:not_success:unpaid"
+
+
+def unpaid_probe_due(variant: str, payment_status: str) -> bool:
+    """Send this forgery? Every one but an unpaid probe whose payment got paid meanwhile."""
+    return variant != UNPAID_VARIANT or payment_status != "paid"
 CENT = Decimal("0.01")
 
 

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from fakes._common import Timer
 from fakes.payment import epay
-from fakes.payment.forge import forge, tamper_kind
+from fakes.payment.forge import UNPAID_VARIANT, forge, tamper_kind, unpaid_probe_due
 from fakes.payment.http1 import HTTPError, Pool
 from fakes.payment.state import GatewayState
 
@@ -143,13 +143,12 @@ class Notifier:
                     gaps=tuple(gaps), signed=signed,
                     adversarial=tamper_kind(variants, b["amount_off_delta"]))
         self.schedule(main, delay)
-        extra = replace(main, retry=False)
         if chance("notify", b["duplicate_parallel"]):
             for _ in range(b["duplicate_count"]):
-                self.schedule(replace(extra, variant="duplicate"), delay)
+                self.schedule(replace(main, retry=False, variant="duplicate"), delay)
         if chance("notify", b["duplicate_delayed"]):
             later = delay + b["duplicate_delay_s"]
-            self.schedule(replace(extra, variant="duplicate_delayed"), later)
+            self.schedule(replace(main, retry=False, variant="duplicate_delayed"), later)
         other = st.last_notify
         if chance("notify", b["replay_other"]) and other is not None:
             self.schedule(Send(**base, params=dict(other), variant="replay", retry=False,
@@ -169,19 +168,23 @@ class Notifier:
                     url=payment["notify_url"], params={}, variant=f"forged:{kind}",
                     retry=False, adversarial=kind, forge_from=payment["trade_no"])
         self.schedule(send, delay)
+        if "not_success" in kinds:  # and one for the order if nobody pays it (forge.py)
+            self.schedule(replace(send, variant=UNPAID_VARIANT, adversarial="not_success"),
+                          b["forge_window_s"])
 
-    def _forged(self, send: Send) -> Send:
+    def _forged(self, send: Send) -> Send | None:
         """Build a forged notify from its payment's genuine parameters as they are now (the
         other order it borrows a trade number from is the last the shop acknowledged)."""
         st = self.state
         payment = st.by_trade.get(send.forge_from or "")
-        if payment is None:
-            return send
+        if payment is None or not unpaid_probe_due(send.variant, payment["status"]):
+            return send if payment is None else None
         acked = next((a for a in reversed(st.acked) if a[1] != payment["out_trade_no"]), None)
         f = forge(str(send.adversarial), self.params_for(payment), st.merchant.key,
                   st.rng("forge"), acked)
+        variant = send.variant if send.variant == UNPAID_VARIANT else f"forged:{f.kind}"
         return replace(send, params=f.params, out_trade_no=f.out_trade_no, signed=f.signed,
-                       adversarial=f.kind, variant=f"forged:{f.kind}",
+                       adversarial=f.kind, variant=variant,
                        trade_no=f.params.get("trade_no", send.trade_no), forge_from=None)
 
     def schedule(self, send: Send, delay_scenario_s: float) -> None:
@@ -209,7 +212,10 @@ class Notifier:
         b = self.state.behaviour
         timeout = b["answer_timeout_s"]
         if send.forge_from is not None:
-            send = self._forged(send)
+            forged = self._forged(send)
+            if forged is None:  # an unpaid probe whose order got paid: nothing to send
+                return
+            send = forged
         async with self.sem:
             at = self.state.clock.now()
             if send.origin is None:

@@ -47,6 +47,7 @@ class GatewayState:
         # the trade numbers an `other_trade_no` forgery borrows (the shop has recorded them)
         self.acked: deque[tuple[str, str]] = deque(maxlen=ACKED_KEEP)
         self.on_reset: list[Callable[[], None]] = []
+        self.url_checks: dict[str, str | None] = {}  # notify_url -> why refused (routes.py)
 
     def reset(self) -> None:
         for hook in self.on_reset:
@@ -59,6 +60,7 @@ class GatewayState:
         self.last_notify = None
         self.counter = 0
         self.acked.clear()
+        self.url_checks.clear()
 
     def stats(self) -> dict[str, Any]:
         paid = sum(1 for p in self.by_trade.values() if p["status"] == "paid")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from delivery.alerts import format_for
 from runtime import ManagedProcess
 from tests.delivery._fakes import DOWN, SCALE, alert_urls, behave, messages
@@ -101,21 +103,38 @@ def test_supplier_health_and_low_stock(service_factory: Any, tmp_path: Any, sink
 
 def test_throttling_and_failing_im_loses_no_alert(service_factory: Any, tmp_path: Any,
                                                    sink: ManagedProcess) -> None:
-    # one message per robot per scenario minute (0.1 s), DingTalk mutes an over-limit robot
-    # for 10 scenario minutes (1 s), and one post in three gets an nginx 502
-    behave(sink, throttle=True, throttle_per_min=1, error_rate=0.3)
+    """One message per robot per scenario minute (0.1 s), DingTalk mutes an over-limit robot
+    for 20 scenario minutes (2 s), one post in three gets an nginx 502. The test keeps the
+    DingTalk robot muted until one of the service's own alerts has been refused by the mute,
+    so a throttle is certain however slow the box; then every alert must still land."""
+    behave(sink, throttle=True, throttle_per_min=1, dingtalk_penalty_s=1200.0, error_rate=0.3)
     cfg = _cfg(f"sqlite:///{tmp_path}/s.sqlite3", sink.url, monitor={"low_stock_below": 5})
     svc = service_factory(cfg)
+    _mute_dingtalk(sink)
     svc.import_keys(2)
     o = svc.order()
     svc.http.get("/notify/epay", params=notify_params(o["order_no"], "50.00", key="forged"))
     svc.http.get("/notify/epay", params=notify_params("no-such-order", "50.00"))
     rules = {"low_stock", "payment_anomaly"}
+
+    def alert_throttled() -> bool:
+        _mute_dingtalk(sink)
+        return any(m["throttled"] and m["text"].startswith("[faka-alert]")
+                   for m in messages(sink, accepted_only=False))
+    wait_until(alert_throttled, timeout=20, what="a service alert refused by the muted robot")
     wait_until(lambda: {r["rule"] for r in svc.export()["alerts"]} >= rules, timeout=10)
 
     def all_through() -> bool:
         got = messages(sink)
         return all(any(m["channel"] == ch and f"rule={r} " in m["text"] for m in got)
                    for ch in CHANNELS for r in rules)
-    wait_until(all_through, timeout=20)
-    assert any(m["throttled"] for m in messages(sink, accepted_only=False))
+    wait_until(all_through, timeout=20, what="every alert accepted by every robot")
+
+
+def _mute_dingtalk(sink: ManagedProcess) -> None:
+    """Two posts in one scenario minute: the DingTalk robot goes over its limit and mutes
+    (a 502 or an already muted robot leaves it as it is)."""
+    url = alert_urls(sink.url)["dingtalk"]
+    for _ in range(2):
+        httpx.post(url, json={"msgtype": "text", "text": {"content": "noise from the test"}},
+                   timeout=10)

@@ -23,7 +23,7 @@ from delivery.defects import Defects
 from delivery.metrics import Metrics
 from tests.delivery.conftest import ADMIN, base_config
 
-EXAMPLES = 12  # per operation: 18 operations → about 200 in-process requests
+EXAMPLES = 12  # per operation: 21 operations → about 250 in-process requests
 
 
 _TMP = tempfile.TemporaryDirectory(prefix="faka-fuzz-")

@@ -6,9 +6,13 @@ unknown, the run interrupted or unable to run). Unknown never prints PASS.
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
+
+import pytest
 
 from drill.analyze import RunState, analyze, decide
 from drill.checks import CheckSpec, Verdict
@@ -70,3 +74,29 @@ def test_several_runs_merge_to_one_exit_code() -> None:
     assert merge_exit_codes([0, 3]) == ExitCode.INCONCLUSIVE
     assert merge_exit_codes([3, 1, 0]) == ExitCode.FAILED
     assert merge_exit_codes([]) == ExitCode.USAGE
+
+
+def test_the_cycle_collector_is_off_while_judging_and_restored_after(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """analyze turns the collector off for speed (bench/oracle.py) and leaves it as it was."""
+    from drill import analyze as analyze_module
+
+    run = write_run(tmp_path / "run")
+    (run / "spec.json").write_text(CheckSpec(checks=("no-loss",)).to_json())
+    seen: list[bool] = []
+    real = analyze_module.run_checks
+
+    def spy(src: Any, spec: CheckSpec) -> list[Verdict]:
+        seen.append(gc.isenabled())
+        return real(src, spec)
+
+    monkeypatch.setattr(analyze_module, "run_checks", spy)
+    try:
+        assert gc.isenabled()
+        assert analyze(run).overall == "pass"
+        assert seen == [False] and gc.isenabled()
+        gc.disable()
+        analyze(run)
+        assert not gc.isenabled(), "a caller's choice stays as it was"
+    finally:
+        gc.enable()

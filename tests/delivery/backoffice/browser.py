@@ -4,11 +4,11 @@ download is possible here); under CI=true a missing browser fails, elsewhere it 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from runtime.apt import apt_install
 
 CHROMIUM = Path("/usr/bin/chromium")
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # readable screenshots
@@ -16,24 +16,11 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def _apt_install(packages: list[str]) -> str:
-    """apt-get install (after one update); returns the error tail, empty on success."""
-    if shutil.which("apt-get") is None:
-        return "apt-get is not available"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *packages]):
-        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900,
-                              check=False)
-        if done.returncode != 0:
-            return f"{' '.join(cmd)} exited {done.returncode}: {done.stderr[-400:]}"
-    return ""
-
-
 def ensure_chromium() -> Path:
     """The browser's path, installing it (and a CJK font) first if needed."""
     missing = [pkg for pkg, path in (("chromium", CHROMIUM), ("fonts-wqy-microhei", CJK_FONT))
                if not path.exists()]
-    why = _apt_install(missing) if missing else ""
+    why = apt_install(missing) if missing else ""
     if CHROMIUM.exists():
         return CHROMIUM
     msg = f"Chromium is not installed at {CHROMIUM} and apt-get could not install it ({why})"

@@ -43,3 +43,21 @@ def test_admin_data_or_a_cards_route_opened_without_a_token_fails() -> None:
 def test_no_snoopers_or_no_history_is_unknown() -> None:
     assert access.check(sources(history=BUYERS), SPEC).ok is None
     assert access.check(sources(), SPEC).ok is None
+
+
+def test_a_refusal_whose_body_dumps_the_order_fails_whatever_its_status() -> None:
+    dump = "no order 'B' for this token (debug: {'token': 'tB', 'cards': ['K2']})"
+    echoed = refused(1, "snoop_cards", 2.0, order_no="B", how="wrong_token", excerpt=dump)
+    v = access.check(sources(history=[*BUYERS, echoed]), SPEC)
+    assert v.ok is False and v.counts["leaks"] == 1
+    assert v.examples[0]["order_no"] == "B" and "(cards of order B)" in v.examples[0]["reason"]
+    token = refused(1, "snoop_order", 2.0, order_no="A", how="no_token", tokens_echoed=1,
+                    excerpt="no order 'A' (debug: {'token': 'tA'})")
+    v = access.check(sources(history=[*BUYERS, token]), SPEC)
+    assert v.ok is False and "carried the token of 1 order" in v.examples[0]["reason"]
+
+
+def test_a_plain_refusal_with_an_excerpt_naming_no_card_passes() -> None:
+    plain = refused(1, "snoop_cards", 2.0, order_no="B", how="wrong_token",
+                    excerpt="no order 'B' for this token; pass ?token= (K22 is not a card)")
+    assert access.check(sources(history=[*BUYERS, plain]), SPEC).ok is True

@@ -1,8 +1,9 @@
 import dataclasses
 from dataclasses import dataclass
 
+from drill.analyze import RunState, decide
 from drill.checks import CheckSpec, Verdict, messages
-from tests.drill.checks.literal import fault
+from tests.drill.checks.literal import fault, notify
 from tests.drill.checks.ops import bought, export, order, paid, sources
 
 FAULTS = [fault(10.0, "inject", "supplier_primary"), fault(30.0, "heal", "supplier_primary")]
@@ -71,7 +72,8 @@ def test_delay_notices_exactly_once_to_every_late_buyer() -> None:
     v = _notices([notice("L", 99.5)], late + fast, pays)
     assert v.ok is True, v.detail
     assert v.counts == {"rules_accepted": [], "alert_problems": 0, "posts_refused": 0,
-                        "late_orders": 1, "wrong_notices": 0}
+                        "late_orders": 1, "wrong_notices": 0, "late_never_told": 0,
+                        "wrong_answers": 0}
 
 
 def test_missing_double_early_and_needless_notices_fail() -> None:
@@ -109,10 +111,44 @@ def test_the_export_stamp_stands_in_for_a_buyer_who_gave_up_polling() -> None:
 def test_without_a_limit_only_double_notices_and_unpaid_ones_are_judged() -> None:
     src = sources(messages=[], mails=[notice("F", 100.2)], history=bought("F", 100.0),
                   payments=[paid("F", 100.03)], meta={"ended_at": 200.0})
-    v = messages.check(src, CheckSpec())
+    unknown_delay = CheckSpec(notice_delay_s=None)
+    v = messages.check(src, unknown_delay)
     assert v.ok is None and "no notice_after_s" in v.detail
     twice = dataclasses.replace(src, mails=[notice("F", 100.2), notice("F", 100.3)])
-    assert messages.check(twice, CheckSpec()).ok is False
+    assert messages.check(twice, unknown_delay).ok is False
+
+
+def test_the_shops_configured_delay_is_judged_where_no_notice_is_expected() -> None:
+    """No `buyer-notice` expectation (notice_after_s None): the shop's own delay still says
+    who was late, so every scenario judges its notices (issue 11, invariant 5)."""
+    spec = CheckSpec(notice_delay_s=2.0)
+    history = bought("L", 100.0) + bought("F", 100.0)
+    pays = [paid("L", 97.0), paid("F", 100.03)]
+    v = messages.check(sources(messages=[], mails=[notice("L", 99.5)], history=history,
+                               payments=pays, meta={"ended_at": 200.0}), spec)
+    assert v.ok is True and v.counts["late_orders"] == 1, v.detail
+    early = messages.check(sources(messages=[], mails=[notice("F", 100.2)], history=history,
+                                   payments=pays, meta={"ended_at": 200.0}), spec)
+    assert early.ok is False
+    reasons = {e["order_no"]: e["reason"] for e in early.examples}
+    assert "before the 2 s limit" in reasons["F"] and "never told" in reasons["L"]
+    assert early.counts["late_never_told"] == 1 and early.counts["wrong_answers"] == 1
+
+
+def test_a_saturated_box_excuses_late_buyers_never_told_but_not_wrong_notices() -> None:
+    """A full box answers the gateway's notify late, so the shop's notice clock starts late:
+    that alone is inconclusive under saturation; a notice sent too early never is."""
+    history = bought("N", 100.0, delivered=False)
+    src = sources(messages=[], mails=[], history=history, payments=[paid("N", 100.03)],
+                  meta={"ended_at": 200.0})
+    untold = messages.check(src, SLOW)
+    assert untold.ok is False and untold.counts["wrong_answers"] == 0
+    full = ["box saturated: its 2 cores 100% busy"]
+    assert decide([untold], RunState(), full)[0] == "inconclusive"
+    assert decide([untold], RunState())[0] == "fail"
+    early = messages.check(dataclasses.replace(src, mails=[notice("N", 100.2)]), SLOW)
+    assert early.counts["wrong_answers"] == 1
+    assert decide([early], RunState(), full)[0] == "fail"
 
 
 def test_a_later_alert_of_the_rule_landing_does_not_deliver_a_throttled_one() -> None:
@@ -125,3 +161,19 @@ def test_a_later_alert_of_the_rule_landing_does_not_deliver_a_throttled_one() ->
     retried = {**first, "at": 11.0, "throttled": False}
     ok = alerts_only([first, retried, later])
     assert ok.ok is not False and ok.counts["alert_problems"] == 0  # notices: no ledger
+
+
+def test_a_buyer_is_owed_a_notice_only_once_late_by_the_shops_clock_too() -> None:
+    """The shop cannot start its notice clock before the gateway told it: paid at 97.0, the
+    notify answered `success` at 99.8 (a busy box), goods at 100.5: 3.5 s by the gateway's
+    clock, 0.7 s by the shop's, so no notice is owed; answered at once, one is."""
+    history = bought("L", 100.0)
+    slow = _notices([], history, [paid("L", 97.0)])
+    assert slow.ok is False and "never told" in slow.examples[0]["reason"]
+    src = sources(messages=[], mails=[], history=history, payments=[paid("L", 97.0)],
+                  notifies=[notify("L", 99.7, latency_ms=100.0)], meta={"ended_at": 200.0})
+    assert messages.check(src, SLOW).ok is True
+    prompt = dataclasses.replace(src, notifies=[notify("L", 97.1, latency_ms=100.0)])
+    assert "never told" in messages.check(prompt, SLOW).examples[0]["reason"]
+    forged = dataclasses.replace(src, notifies=[notify("L", 99.7, adversarial="underpaid")])
+    assert messages.check(forged, SLOW).ok is False, "only a genuine notify tells the shop"

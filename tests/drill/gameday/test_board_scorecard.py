@@ -18,6 +18,7 @@ from drill.gameday.recorder import Snapshot, complains
 from drill.gameday.scorecard import write_scorecard
 from drill.gameday.scoring import score
 from drill.gameday.setup import Plan
+from drill.gameday.text import t
 from drill.gameday.view import board_state
 from tests.drill.gameday.records_lit import RULES, change, good, incident
 
@@ -110,4 +111,6 @@ def test_a_scorecard_without_audit_log_marks_unknown_as_junit_errors(tmp_path: P
     suite = ET.parse(tmp_path / "gameday-junit.xml").getroot()
     assert (suite.get("failures"), suite.get("errors")) == ("0", "3")
     html = (tmp_path / "gameday.html").read_text(encoding="utf-8")
-    assert "no audit log" in html and "acknowledge, cause_checked, blind_resends" in html
+    named = ", ".join(t("en", f"step.{k}") for k in ("acknowledge", "cause_checked",
+                                                    "blind_resends"))
+    assert "no audit log" in html and named in html

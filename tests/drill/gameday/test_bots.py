@@ -22,7 +22,7 @@ from drill.scenario import load_scenario
 SPEED = 60.0
 BUYERS_PER_MIN = 3.0     # fewer buyers than the rehearsal: a bot's every click costs a
                          # scenario second or more at 60x on a busy box
-POOL = ("supplier-down", "stock-out", "worker-stalled", "risk-review")
+POOL = ("supplier-down", "stock-out", "worker-stalled", "risk-review", "notify-failing")
 # the careless bot never looks at the cause, never writes, resends at once
 CARELESS_BREAKS = {"cause_checked", "first_notice", "told_share", "blind_resends", "coupons"}
 # whether every stuck order still got its keys in time depends on the incident, not on it
@@ -45,7 +45,7 @@ def verdicts(card: dict[str, Any]) -> dict[str, str]:
     return {s["id"]: s["verdict"] for s in card["steps"]}
 
 
-def check_runbook(tmp_path: Path, incident: str) -> None:
+def check_runbook(tmp_path: Path, incident: str) -> tuple[Any, dict[str, Any]]:
     out, card = play(tmp_path, incident, "runbook")
     assert card["incident"] == incident and card["audit_log"] is True
     assert set(verdicts(card).values()) == {"pass"}, verdicts(card)
@@ -54,9 +54,10 @@ def check_runbook(tmp_path: Path, incident: str) -> None:
     assert needed, "the incident showed nothing: the run proves nothing"
     for name in ("gameday.html", "gameday-junit.xml", "report.html"):
         assert (out.run_dir / name).exists()
+    return out, card
 
 
-def check_careless(tmp_path: Path, incident: str) -> None:
+def check_careless(tmp_path: Path, incident: str) -> dict[str, Any]:
     out, card = play(tmp_path, incident, "careless")
     failed = {k for k, v in verdicts(card).items() if v == "fail"}
     assert failed - DELIVERY_STEPS == CARELESS_BREAKS, verdicts(card)
@@ -64,6 +65,7 @@ def check_careless(tmp_path: Path, incident: str) -> None:
     assert out.exit_code == 1 and card["grade"] in ("D", "F")
     blind = next(s for s in card["steps"] if s["id"] == "blind_resends")
     assert blind["value"]["count"] > 0 and blind["orders"]
+    return card
 
 
 def test_the_runbook_bot_scores_full_marks(tmp_path: Path) -> None:
@@ -72,6 +74,26 @@ def test_the_runbook_bot_scores_full_marks(tmp_path: Path) -> None:
 
 def test_the_careless_bot_fails_the_steps_it_breaks(tmp_path: Path) -> None:
     check_careless(tmp_path, "worker-stalled")
+
+
+def test_the_runbook_bot_finds_lost_payments_at_the_gateway(tmp_path: Path) -> None:
+    """回调失败: the notifies never arrive; only 补单 delivers in time, and the late notifies
+    after the heal deliver nothing twice."""
+    out, _ = check_runbook(tmp_path, "notify-failing")
+    audit = [json.loads(line) for line in
+             (out.run_dir / "gameday" / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    found = {no for a in audit if a["action"] == "query_all" for no in a["detail"]["paid"]}
+    assert found, "the runbook bot never found a payment at the gateway"
+    notifies = [json.loads(line) for line in (out.run_dir / "ledgers" /
+                "gateway-notifies.jsonl").read_text(encoding="utf-8").splitlines()]
+    late = {n.get("out_trade_no") for n in notifies if n.get("outcome") == "success"} & found
+    assert late, "no genuine notify arrived after a 补单: idempotence not exercised"
+
+
+def test_the_careless_bot_leaves_lost_payments_undelivered(tmp_path: Path) -> None:
+    """Without 补单 the shop's 20-minute reconciler is too late for the buyers paid last."""
+    card = check_careless(tmp_path, "notify-failing")
+    assert verdicts(card)["all_delivered"] == "fail", verdicts(card)
 
 
 @pytest.mark.slow

@@ -34,6 +34,12 @@ def gameday(*args: str) -> int:
     (("gameday", "--incident", "db-slow"), "needs the shop on postgresql"),
     (("smoke",), "has no [gameday] table"),
     (("gameday", "--speed", "0"), "--speed 0 must be > 0"),
+    (("gameday", "--target", "kamifaka", "--target-url", "http://127.0.0.1:9"),
+     "only --target reference --target-url URL"),
+    (("gameday", "--target-url", "http://127.0.0.1:9", "--incident", "worker-stalled"),
+     "breaks the shop's own processes or config"),
+    (("gameday", "--target-url", "http://127.0.0.1:9", "--incident", "risk-review"),
+     "supplier-down, stock-out, notify-failing"),
 ])
 def test_usage_errors_exit_2_and_say_why(args: tuple[str, ...], says: str, tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:

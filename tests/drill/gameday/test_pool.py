@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from drill.errors import ScenarioError
-from drill.gameday.setup import at_speed, choose, eligible
+from drill.gameday.setup import at_speed, choose, eligible, toxic_at_speed
 from drill.scenario import load_scenario
 
 SHIPPED = Path(__file__).resolve().parents[3] / "scenarios" / "gameday.toml"
-POOL = ("supplier-down", "stock-out", "worker-stalled", "risk-review", "db-slow")
+POOL = ("supplier-down", "stock-out", "worker-stalled", "risk-review", "notify-failing",
+        "db-slow")
 
 
 def test_the_shipped_pool_validates_with_every_kind_of_incident() -> None:
@@ -47,6 +48,10 @@ def test_at_speed_scales_the_load_and_the_faults_and_keeps_shop_timers_scenario_
     r = at_speed(s, choose(s, 0, None, "risk-review"), 60.0, 1)
     assert r.service.risk.mode == "review" and r.service.workers == 1   # merged, not replaced
     assert not r.operator.enabled
+    (slow,) = at_speed(s, choose(s, 0, "postgresql+psycopg://x", "db-slow"), 10.0, 1).faults
+    assert (slow.kind, slow.params) == ("latency", {"latency": 150})   # 1.5 scenario s
+    assert toxic_at_speed("behaviour", {"latency_ms": 400}, 10.0) == {"latency_ms": 400}
+    assert toxic_at_speed("timeout", {"timeout": 0}, 10.0) == {"timeout": 0}   # 0: forever
 
 
 BASE = SHIPPED.read_text(encoding="utf-8")
@@ -79,7 +84,7 @@ def test_an_incident_that_breaks_nothing_is_refused(tmp_path: Path) -> None:
              'cause_zh = "无"\ncause_en = "none"\n')
     path = tmp_path / "gameday.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ScenarioError, match=r"incidents\[5\]\.faults is empty"):
+    with pytest.raises(ScenarioError, match=r"incidents\[6\]\.faults is empty"):
         load_scenario(str(path))
 
 

@@ -2,7 +2,7 @@
 
 import random
 
-from drill.load.snooper import ADMIN_ROUTES, answer, attempts, guessed, neighbour
+from drill.load.snooper import ADMIN_ROUTES, EXCERPT, answer, attempts, echoed, guessed, neighbour
 
 
 def test_neighbour_steps_the_last_character() -> None:
@@ -38,3 +38,13 @@ def test_answer_records_what_was_seen() -> None:
     assert answer(200, b'{"order_no": "T1", "cards": ["K1"]}', admin=False) == (
         "ok", {"cards": ["K1"]})
     assert answer(200, b'{"orders": [{}, {}]}', admin=True) == ("ok", {"admin_items": 2})
+
+
+def test_echoed_counts_victim_tokens_beyond_the_one_sent_and_bounds_the_excerpt() -> None:
+    victims = [("A", "tokA"), ("B", "tokB")]
+    body = b"no order 'B' (debug: {'token': 'tokB', 'contact': 'x@y'}) asked with tokA"
+    out = echoed(body, victims, "tokA")
+    assert out["tokens_echoed"] == 1 and out["excerpt"].startswith("no order 'B'")
+    assert "tokens_echoed" not in echoed(b"no order 'B' for this token", victims, None)
+    assert echoed(b"", victims, None) == {}
+    assert len(echoed(b"x" * (EXCERPT * 3), victims, None)["excerpt"]) == EXCERPT

@@ -117,3 +117,18 @@ def test_an_interrupted_run_says_why_in_the_language(tmp_path: Path, lang: Lang,
     assert reason in html
     run_case = junit.find(".//testcase[@name='run']/error")
     assert run_case is not None and reason in (run_case.text or "")
+
+
+def test_the_charts_speak_the_report_language_when_a_cjk_font_exists(
+        clean: dict[Lang, Rendered]) -> None:
+    """Drawn text is preceded by a comment holding it in matplotlib's SVG."""
+    from drill.report.charts import cjk_font
+
+    zh = set(re.findall(r"<!-- (.*?) -->", clean["zh"][1]))
+    en = set(re.findall(r"<!-- (.*?) -->", clean["en"][1]))
+    assert "seconds since load start" in en and "压测开始后的秒数" not in en
+    if cjk_font() is None:          # no font: English labels rather than empty boxes
+        assert "seconds since load start" in zh
+    else:
+        assert {"压测开始后的秒数", "每秒发货数", "订单数(累计)"} <= zh
+        assert "seconds since load start" not in zh

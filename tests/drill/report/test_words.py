@@ -12,7 +12,7 @@ from drill.checks.titles import TITLES, title_of
 from drill.checks.verdict import Verdict
 from drill.i18n import Text
 from drill.report.reasons import say_reason
-from drill.report.words import CONSOLE, HTML, PHASES, VERDICTS
+from drill.report.words import CAPACITY, CHART, CONSOLE, HTML, INDEX, PHASES, VERDICTS, ZOO
 from drill.saturation import ComponentLoad, HarnessLoad, saturation_reasons
 from drill.scenario import CHECK_IDS
 
@@ -22,7 +22,8 @@ def _fields(template: str) -> set[str]:
 
 
 def _all_texts() -> list[tuple[str, Text]]:
-    tables = {"HTML": HTML, "CONSOLE": CONSOLE, "VERDICTS": VERDICTS, "PHASES": PHASES}
+    tables = {"HTML": HTML, "CONSOLE": CONSOLE, "VERDICTS": VERDICTS, "PHASES": PHASES,
+              "INDEX": INDEX, "ZOO": ZOO, "CAPACITY": CAPACITY, "CHART": CHART}
     out = [(f"{t}.{k}", v) for t, d in tables.items() for k, v in d.items()]
     out += [(f"TITLES.{k}", v.title) for k, v in TITLES.items()]
     return out + [(f"TITLES.{k}.explains", v.explains) for k, v in TITLES.items()]

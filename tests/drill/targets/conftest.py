@@ -32,6 +32,7 @@ class Shop:
     url: str
     world: World
     proc: ManagedProcess
+    config: Path
 
 
 def _fake(name: str, *args: str) -> ManagedProcess:
@@ -51,12 +52,14 @@ def toxiproxy() -> Iterator[ManagedProcess]:
         yield p
 
 
-def _config(tmp: Path, gateway_url: str, public_url: str, defects: list[str]) -> Path:
+def _config(tmp: Path, gateway: tuple[str, str, str], public_url: str,
+            defects: list[str]) -> Path:
+    url, pid, key = gateway
     cfg: dict[str, Any] = {
         "db_url": f"sqlite:///{tmp}/shop.sqlite3", "admin_token": ADMIN_TOKEN, "time_scale": 1.0,
         "public_base_url": public_url,
-        "gateway": {"url": gateway_url, "pid": PID, "key": KEY},
-        "gateway_public_url": gateway_url,
+        "gateway": {"url": url, "pid": pid, "key": key},
+        "gateway_public_url": url,
         "products": [{"id": PRODUCT, "name": "Steam 50", "price": "50.00", "kind": "local"}],
         "worker": {"lease_s": 30, "concurrency": 4, "poll_s": 0.02},
         "monitor": {"every_s": 0.5, "low_stock_below": 0},
@@ -68,15 +71,18 @@ def _config(tmp: Path, gateway_url: str, public_url: str, defects: list[str]) ->
 
 
 def start_shop(tmp: Path, gateway: ManagedProcess, toxiproxy: ManagedProcess,
-               env: dict[str, str] | None = None, defects: list[str] | None = None) -> Shop:
-    """A reference service whose notify URL (a proxy link) is known before it starts."""
+               env: dict[str, str] | None = None, defects: list[str] | None = None,
+               configured: tuple[str, str, str] | None = None) -> Shop:
+    """A reference service whose notify URL (a proxy link) is known before it starts;
+    `configured`: the (url, pid, key) its config file names instead of the real gateway's."""
     api = toxiproxy.url
     name = f"shop_{uuid.uuid4().hex[:8]}"
     r = httpx.post(f"{api}/proxies", json={"name": name, "listen": "127.0.0.1:0",
                                            "upstream": "127.0.0.1:9"})
     r.raise_for_status()
     listen = r.json()["listen"]
-    cfg = _config(tmp, gateway.url + "/", f"http://{listen}", defects or [])
+    cfg = _config(tmp, configured or (gateway.url + "/", PID, KEY), f"http://{listen}",
+                  defects or [])
     proc = ManagedProcess("shop", [sys.executable, "-m", "delivery", "--config", str(cfg),
                                    "--port", "0"], cwd=ROOT,
                           env=env)
@@ -85,7 +91,7 @@ def start_shop(tmp: Path, gateway: ManagedProcess, toxiproxy: ManagedProcess,
                json={"upstream": f"127.0.0.1:{proc.port}", "listen": listen}).raise_for_status()
     world = World(Gateway(url=gateway.url, pid=PID, key=KEY, public_url=gateway.url),
                   shop_url_for_gateway=f"http://{listen}")
-    return Shop(proc.url, world, proc)
+    return Shop(proc.url, world, proc, cfg)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from drill.targets.skeleton import SkeletonAdapter
 from runtime import ManagedProcess
 from tests.drill.targets.conftest import Shop, probe_item, start_shop
 
-PROBES = ["purchase", "stock_count", "duplicate_notify", "wrong_token"]
+PROBES = ["purchase", "stock_count", "duplicate_notify", "wrong_token", "snoopers"]
 
 
 def _verdicts(report: object) -> dict[str, str]:
@@ -30,9 +30,10 @@ def _verdicts(report: object) -> dict[str, str]:
 def test_reference_passes_every_probe(shop: Shop, http: HttpxClient) -> None:
     report = check_target(ReferenceAdapter(shop.url, shop.world), shop.world,
                           product=probe_item(), http=http)
-    assert _verdicts(report) == dict.fromkeys(PROBES, "pass"), report.render()
-    assert report.passed and report.missing == (Ability.SETUP_CHANNELS,)
-    assert "abilities missing" in report.render() and "缺少的能力" in report.render("zh")
+    assert _verdicts(report) == dict.fromkeys(["setup_channels", *PROBES], "pass"), \
+        report.render()
+    assert report.passed and report.missing == ()
+    assert "no ability is missing" in report.render() and "没有缺少的能力" in report.render("zh")
 
 
 def test_the_skeleton_passes_against_the_reference_shop(shop: Shop, http: HttpxClient) -> None:
@@ -40,7 +41,8 @@ def test_the_skeleton_passes_against_the_reference_shop(shop: Shop, http: HttpxC
     shop_.import_cards(http, "steam-50", probe_item().codes)  # the skeleton cannot import
     report = check_target(SkeletonAdapter(shop.url, shop.world), shop.world, http=http)
     assert _verdicts(report) == dict.fromkeys(PROBES, "pass"), report.render()
-    assert Ability.ADMIN_DELIVER in report.missing
+    assert {Ability.ADMIN_DELIVER, Ability.SETUP_CHANNELS} <= set(report.missing)
+    assert "abilities missing" in report.render() and "缺少的能力" in report.render("zh")
 
 
 def test_target_new_writes_a_skeleton_that_passes(shop: Shop, http: HttpxClient,
@@ -95,3 +97,20 @@ def test_without_buyer_steps_nothing_passes(shop: Shop, http: HttpxClient) -> No
     report = check_target(Empty(shop.url, shop.world), shop.world, http=http)
     assert [(p.name, p.verdict) for p in report.probes] == [("purchase", "unknown")]
     assert "create_order" in report.probes[0].en and not report.passed
+
+
+def test_a_shop_showing_cards_by_order_number_fails_the_snooper_probes(
+        tmp_path: Path, gateway: ManagedProcess, toxiproxy: ManagedProcess,
+        http: HttpxClient) -> None:
+    """The bug zoo's kamiFaka twin: the status page shows the cards to anyone naming the order."""
+    leaky = start_shop(tmp_path, gateway, toxiproxy, env={"FAKA_DRILL_ALLOW_DEFECTS": "1"},
+                       defects=["cards-by-order-no"])
+    try:
+        report = check_target(ReferenceAdapter(leaky.url, leaky.world), leaky.world,
+                              product=probe_item(3), http=http)
+    finally:
+        leaky.proc.stop()
+    snoopers = report.probe("snoopers")
+    assert report.probe("purchase").verdict == "pass", report.render()
+    assert snoopers.verdict == "fail" and "no_token" in snoopers.en, report.render()
+    assert "窥探" in snoopers.zh

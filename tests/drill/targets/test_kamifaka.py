@@ -11,6 +11,7 @@ skip naming that too. Mind kamiFaka's per-IP limit of 10 orders a minute.
 from __future__ import annotations
 
 import os
+import random
 import sys
 import uuid
 from collections.abc import Iterator
@@ -142,14 +143,20 @@ def html_gateway() -> Iterator[ManagedProcess]:
         yield gw
 
 
-@live
-def test_check_target_against_a_running_kamifaka(html_gateway: ManagedProcess) -> None:
-    world = World(Gateway(url=html_gateway.url, pid=PID, key=KEY, public_url=html_gateway.url),
+def _shop_and_item(gateway: ManagedProcess, *, keys: int
+                   ) -> tuple[World, KamifakaAdapter, CatalogueItem]:
+    """The running kamiFaka, the world pointing at `gateway`, and a fresh product of `keys`."""
+    world = World(Gateway(url=gateway.url, pid=PID, key=KEY, public_url=gateway.url),
                   shop_url_for_gateway=URL)
-    shop = KamifakaAdapter(URL, world)
     name = f"DRILL-{uuid.uuid4().hex[:6]}"
     item = CatalogueItem(name, name, Decimal("2.50"),
-                         tuple(f"KF-{uuid.uuid4().hex[:8]}-{i}" for i in range(3)))
+                         tuple(f"KF-{uuid.uuid4().hex[:8]}-{i}" for i in range(keys)))
+    return world, KamifakaAdapter(URL, world), item
+
+
+@live
+def test_check_target_against_a_running_kamifaka(html_gateway: ManagedProcess) -> None:
+    world, shop, item = _shop_and_item(html_gateway, keys=3)
     with HttpxClient(timeout_s=15) as http:
         assert len(shop.setup_channels(http)) == 2
         report = check_target(shop, world, product=item, http=http)
@@ -160,3 +167,24 @@ def test_check_target_against_a_running_kamifaka(html_gateway: ManagedProcess) -
         assert verdicts["wrong_token"] == "fail", report.render()
         done = shop.admin_orders(http, "done")      # delivered: its order row exists
         assert report.probe("purchase").evidence["order_no"] in {o.order_no for o in done}
+
+
+@live
+def test_snoopers_read_cards_by_order_number_alone(html_gateway: ManagedProcess) -> None:
+    """kamiFaka's known finding, from the snooper's recorded ops as `access` judges them."""
+    from drill.checks.access import leak
+    from drill.targets import NO_SECRET, run_adapter_snooper
+    from tests.drill.targets.test_snoop import Ops
+
+    world, shop, item = _shop_and_item(html_gateway, keys=1)
+    with HttpxClient(timeout_s=15) as http:
+        report = check_target(shop, world, product=item, http=http)
+        assert report.probe("purchase").verdict == "pass", report.render()
+        no = str(report.probe("purchase").evidence["order_no"])
+        ops = Ops()
+        run_adapter_snooper(shop, http, ops, "snooper-1", [(no, NO_SECRET)],
+                            random.Random(5))
+    done = ops.done()
+    leaks = [o for o in done if leak(o, dict.fromkeys(item.codes, no)) is not None]
+    assert {o["value"]["how"] for o in leaks} == {"no_token"}, done
+    assert all(o["type"] != "ok" for o in done if o["f"] == "snoop_admin"), done

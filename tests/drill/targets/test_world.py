@@ -76,8 +76,10 @@ def test_target_runs_refuse_before_any_folder(tmp_path: Path) -> None:
     with pytest.raises(DrillError, match="not on loopback"):
         refuse_target(smoke, RunOptions(out=out, target_url="http://10.1.2.3:8000",
                                         world=WorldSpec(41000)))
-    with pytest.raises(DrillError, match="--world-ports"):
-        refuse_target(smoke, RunOptions(out=out, target_url="http://127.0.0.1:8000"))
+    with pytest.raises(DrillError, match="--world-ports"):   # it cannot set channels itself
+        refuse_target(smoke, RunOptions(out=out, target_url="http://127.0.0.1:8000",
+                                        target="drill.targets.skeleton:SkeletonAdapter"))
+    refuse_target(smoke, RunOptions(out=out, target_url="http://127.0.0.1:8000"))  # it can
     with pytest.raises(DrillError, match="bogus"):
         refuse_target(smoke, RunOptions(out=out, target="kamifaka", world=WorldSpec(41000),
                                         target_url="http://127.0.0.1:8000",

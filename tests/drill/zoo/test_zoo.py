@@ -19,7 +19,7 @@ import pytest
 from delivery.defects import ALL_DEFECTS
 from drill.checks import CHECK_IDS
 from drill.scenario import load_scenario
-from drill.zoo import ALSO_FIRES, ONLY_EXPECTED, ZOO, Defect, scenarios_of
+from drill.zoo import ALSO_FIRES, KNOWN_MISSES, ONLY_EXPECTED, ZOO, Defect, scenarios_of, selected
 
 ROOT = Path(__file__).resolve().parents[3]
 ENV = {**os.environ, "FAKA_DRILL_NO_BOOTSTRAP": "1"}
@@ -35,7 +35,13 @@ FAST = {"no-stock-lock"}
 # delivery/test_supplier_async.py), their checks by literal histories.
 FAST |= {"notify-ignores-amount", "alert-throttle-ignored", "supplier-qty-one", "no-failback",
          "cards-by-order-no", "expired-keys-kept"}
+# issue 11's holdout set (docs/zoo-holdout.md): three of the defects written without reading
+# the checks, on short drills: the local multi-key order shown one key (buyer-truth), the
+# catalogue's stock that counts every key (stock-conservation, catalogue side), the delay
+# notice to buyers already delivered (messages).
+FAST |= {"local-qty-one", "catalogue-counts-all", "delay-notice-not-rechecked"}
 CLEAN_SEEDS = (101, 202)
+SPEED_CHECKS = {"latency", "thresholds", "completion"}
 
 
 def _run(*args: str, out: Path) -> tuple[int, dict[str, Any], str]:
@@ -55,12 +61,21 @@ def _why(summary: dict[str, Any]) -> str:
 
 def test_registry_names_known_defects_checks_and_scenarios() -> None:
     names = [d.name for d in ZOO]
+    missed = [d.name for d in KNOWN_MISSES]
     assert len(names) == len(set(names))
-    assert set(names) == set(ALL_DEFECTS), "every service defect is in the zoo, and only those"
-    for d in ZOO:
+    assert not set(names) & set(missed), "a defect is caught (zoo) or a known miss, not both"
+    assert set(names) | set(missed) == set(ALL_DEFECTS), \
+        "every service defect is in the zoo or among the known misses, and only those"
+    for d in (*ZOO, *KNOWN_MISSES):
         assert d.check in CHECK_IDS, d
         assert d.bug.strip(), d
         assert load_scenario(d.scenario).name == d.scenario
+
+
+def test_known_misses_run_only_by_name() -> None:
+    assert [d.name for d in selected(None)] == [d.name for d in ZOO]
+    for d in KNOWN_MISSES:
+        assert selected([d.name]) == [d]
 
 
 def test_defects_verb_lists_the_zoo() -> None:
@@ -81,8 +96,11 @@ def test_defect_is_caught(defect: Defect, tmp_path: Path) -> None:
     assert summary["verdict"] == "fail", _why(summary)
     failed = {c["id"] for c in summary["checks"] if c["ok"] is False}
     assert defect.check in failed, _why(summary)
-    if defect.name in ONLY_EXPECTED:  # and by no check guarding another invariant
-        assert failed <= {defect.check, *ALSO_FIRES.get(defect.name, ())}, _why(summary)
+    if defect.name in ONLY_EXPECTED:  # and by no check guarding another invariant ...
+        # ... but the speed checks: a box shared with another test worker can slow any
+        # drill past its SLO, and a delivery bug is not judged by how fast it was
+        assert failed - SPEED_CHECKS <= {defect.check, *ALSO_FIRES.get(defect.name, ())}, \
+            _why(summary)
     assert code == 1, err
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from fakes.payment import epay
 from fakes.payment.epay import SCHEDULES
-from fakes.payment.forge import KINDS, forge, tamper_kind
+from fakes.payment.forge import KINDS, UNPAID_VARIANT, forge, tamper_kind, unpaid_probe_due
 from tests.fakes._clients import KEY, PID, create_fields
 from tests.fakes._inprocess import SCALE, Gateway, run
 
@@ -97,7 +97,7 @@ def test_every_kind_goes_out_for_paid_and_never_paid_orders_marked_adversarial()
             "act": "order", "pid": PID, "key": KEY, "out_trade_no": "OPEN-0"})).json()
     query = run(scenario())
     assert query["code"] == 1 and query["status"] == 0  # abandoned checkout: not paid
-    forged = [n for n in gw.notifies() if n.get("adversarial")]
+    forged = [n for n in gw.notifies() if n.get("adversarial") and n["variant"] != UNPAID_VARIANT]
     assert len(forged) == 41 and {n["adversarial"] for n in forged} == set(KINDS)
     assert all(n["variant"] == f"forged:{n['adversarial']}" and n["attempt"] == 1
                for n in forged)
@@ -105,10 +105,35 @@ def test_every_kind_goes_out_for_paid_and_never_paid_orders_marked_adversarial()
     assert {o for o in aimed if o.startswith("OPEN-")}, "never-paid orders get forgeries too"
     genuine = [n for n in gw.notifies() if not n.get("adversarial")]
     assert all(n["variant"] == "normal" for n in genuine) and len(genuine) == 21
+    probes = [n for n in gw.notifies() if n["variant"] == UNPAID_VARIANT]
+    assert sorted(n["out_trade_no"] for n in probes) == sorted(f"OPEN-{i}" for i in range(0, 40, 2))
+    assert all(n["adversarial"] == "not_success" and n["signed"] for n in probes)
     unsigned = sum(n["adversarial"] in ("bad_sign", "missing_sign") for n in forged)
     assert unsigned == sum(not epay.verify(c["params"], KEY) for c in gw.transport.calls) > 0
     assert all(n["signed"] is (n["adversarial"] not in ("bad_sign", "missing_sign"))
                for n in forged)
+
+
+def test_unpaid_probe_is_sent_only_while_its_payment_is_unpaid() -> None:
+    assert unpaid_probe_due(UNPAID_VARIANT, "created") is True
+    assert unpaid_probe_due(UNPAID_VARIANT, "paid") is False
+    assert unpaid_probe_due("forged:not_success", "paid") is True
+
+
+def test_an_unpaid_probe_closes_the_trade_signed_at_the_end_of_the_window() -> None:
+    gw = Gateway(forge=1.0, forge_kinds=["not_success"], forge_window_s=600.0)
+
+    async def scenario() -> float:
+        start = gw.clock.now()
+        await _create(gw, "NEVER-1")
+        await gw.run_for(DAY)
+        return start
+    start = run(scenario())
+    probe = [c for c in gw.transport.calls if c["params"]["out_trade_no"] == "NEVER-1"]
+    assert len(probe) == 2  # the drawn forgery and the unpaid probe, both not a success
+    assert all(c["params"]["trade_status"] in ("TRADE_CLOSED", "WAIT_BUYER_PAY")
+               and epay.verify(c["params"], KEY) for c in probe)
+    assert max(c["at"] for c in probe) - start == pytest.approx(600.0 / SCALE)
 
 
 def test_forgeries_are_spread_over_the_window_and_not_retried() -> None:

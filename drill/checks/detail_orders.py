@@ -1,0 +1,162 @@
+"""The sentences of the goods-and-money checks (no-loss … stock-conservation), zh + en.
+
+Part of the one catalogue drill.checks.detail_text.TEXTS; see there.
+"""
+
+from __future__ import annotations
+
+from drill.i18n import Text as T
+
+__all__ = ["ORDERS"]
+
+ORDERS: dict[str, T] = {
+    # no-loss
+    "no-loss.ok": T("全部 {paid} 个已支付订单都有了结果（已发货 {delivered}，已退款 {refunded}，"
+                    "人工处理 {manual}，场景允许的未完成 {accepted}）",
+                    "all {paid} paid orders resolved ({delivered} delivered, {refunded} refunded, "
+                    "{manual} manual, {accepted} accepted)"),
+    "no-loss.fail": T("{paid} 个已支付订单中有 {bad} 个既未发货、未退款，也未转人工并告警",
+                      "{bad} of {paid} paid orders were neither delivered, refunded nor "
+                      "escalated with an alert"),
+    "no-loss.unknown": T("{unknown} 个已支付订单没有买家看到发货，它们的结局只记录在{source}中",
+                         "{unknown} paid orders never seen delivered by buyers, and their end is "
+                         "only in {source}"),
+    "no-loss.manual_no_alert": T("已转人工处理，但没有发出 manual_escalation 告警",
+                                 "in manual handling but no manual_escalation alert fired"),
+    "no-loss.ended": T("网关显示已支付，但订单最终状态为 {ended}",
+                       "paid at the gateway but ended {ended}"),
+    "no-loss.status_unknown": T("商城未知", "unknown to the service"),
+    # no-duplicate
+    "no-duplicate.ok": T("{codes} 张卡密，每张只发给一个订单，每个订单只发货一次",
+                         "{codes} codes, each to exactly one order, one delivery per order"),
+    "no-duplicate.fail": T("{flagged} 个订单重复发货；{shared} 张卡密发给了不止一个订单",
+                           "{flagged} orders with duplicate deliveries; {shared} codes reached "
+                           "more than one order"),
+    "no-duplicate.deliveries": T("记录了 {n} 次不同的发货", "{n} different deliveries recorded"),
+    "no-duplicate.fetches_differ": T("买家几次提取到的卡密各不相同",
+                                     "the buyer fetched different codes on different fetches"),
+    "no-duplicate.not_listed": T("买家提取到的卡密不在商城的发货记录里",
+                                 "the buyer fetched codes the service's delivery does not list"),
+    "no-duplicate.shared": T("卡密 {code} 也发给了 {others}", "code {code} also reached {others}"),
+    # no-oversell
+    "no-oversell.ok": T("发出的每张卡密都来自导入的库存或供应商",
+                        "every delivered code came from imported stock or a supplier"),
+    "no-oversell.not_in_stock": T("{n} 张已发卡密不在库存中",
+                                  "{n} delivered codes were not in stock"),
+    "no-oversell.over": T("以下商品发货超出库存：{over}", "delivered beyond stock for {over}"),
+    "no-oversell.oversold": T("以下商品超卖（已支付数量/库存卡密数）：{sold}",
+                              "sold beyond stock (paid units vs keys) for {sold}"),
+    "no-oversell.untraced": T("{n} 张供应商卡密无法追溯：缺少供应商记录",
+                              "{n} supplier codes cannot be traced: supplier ledgers missing"),
+    "no-oversell.not_imported": T("本地卡密 {code} 从未导入商品 {pid} 的库存",
+                                  "local code {code} was never imported for {pid}"),
+    "no-oversell.unknown_source": T("来源未知", "unknown source"),
+    "no-oversell.never_issued": T("卡密 {code}（{origin}）既不是供应商发出的，也不是导入的",
+                                  "code {code} ({origin}) was never issued by a supplier nor "
+                                  "imported"),
+    "no-oversell.beyond_prior": T("发出了 {n} 张不是本次演练导入的 {pid} 卡密，"
+                                  "多于演练前库存中的 {before} 张",
+                                  "{n} delivered {pid} keys were not imported by this drill, more "
+                                  "than the {before} keys in stock before it"),
+    "no-oversell.paid_after_sold": T("{pid} 的 {keys} 张卡密已售完后仍被支付（已支付 {paid} 件），"
+                                     "无卡密可发",
+                                     "paid for {pid} after its {keys} keys were sold ({paid} "
+                                     "units paid); no key to deliver"),
+    # no-double-purchase
+    "no-double-purchase.ok": T("{n} 个订单向供应商采购，每个最多一次",
+                               "{n} orders bought from suppliers, each at most once"),
+    "no-double-purchase.none": T("本次运行没有供应商采购", "no supplier purchases in this run"),
+    "no-double-purchase.fail": T("{n} 个订单向供应商重复采购",
+                                 "{n} orders were bought more than once from suppliers"),
+    "no-double-purchase.effective": T("{n} 次有效采购：{which}",
+                                      "{n} effective purchases: {which}"),
+    "no-double-purchase.double": T("{name}@{t}，此前已采购 {need} 件中的 {held} 件（{earlier}）",
+                                   "{name}@{t} while {held} of {need} units were already bought "
+                                   "({earlier})"),
+    # money-goods
+    "money-goods.ok": T("全部 {orders_with_goods} 个已发货订单都在发货前于网关足额付款"
+                        "（其中 {confirmed_by_notify} 个由真实回调确认）",
+                        "all {orders_with_goods} orders with goods were paid in full at the "
+                        "gateway before the goods ({confirmed_by_notify} acknowledged on a "
+                        "genuine notify)"),
+    "money-goods.fail": T("{goods} 个已发货订单中有 {bad} 个在网关足额付款之前就拿到了货",
+                          "{bad} of {goods} orders got goods without full payment at the gateway "
+                          "first"),
+    "money-goods.unknown": T("{amount_not_judged} 个已支付且已发货的订单无法核对是否足额"
+                             "（场景商品目录和买家看到的目录里都没有价格，或没有数量）；"
+                             "另有 {unmapped} 个编号发了货，但没有任何买家、付款或回调认识它们"
+                             "（供应商的下游单号对不上订单）",
+                             "{amount_not_judged} paid orders with goods could not be checked for "
+                             "the full amount (no price in the scenario catalogue or a buyer's "
+                             "catalogue read, or no quantity), and goods went out under "
+                             "{unmapped} numbers no buyer, payment or notify knows (supplier "
+                             "downstream numbers not tied to an order)"),
+    "money-goods.no_payment": T("已发货，但网关没有这个订单的付款",
+                                "got goods but the gateway has no payment for this order"),
+    "money-goods.unpaid": T("已发货，但网关从未收款（付款 {trade_no} 的状态是 {status}）",
+                            "got goods but the gateway never took the money (payment {trade_no} "
+                            "is {status})"),
+    "money-goods.before": T("网关收款前 {s:.3f} 秒就已发货",
+                            "goods left {s:.3f} s before the gateway took the money"),
+    "money-goods.amount": T("网关实收 {charged}，但单价 × 数量为 {want}",
+                            "the gateway charged {charged} but price × quantity is {want}"),
+    "money-goods.note": T("{why}；商城接受了本应拒绝的回调（{taken}）",
+                          "{why}; the shop accepted must-refuse notifies ({taken})"),
+    # buyer-truth
+    "buyer-truth.ok": T("全部 {told_delivered} 个显示已发货的订单，买家看到的正是自己的真实卡密",
+                        "all {told_delivered} orders shown delivered showed their buyer exactly "
+                        "their own real codes"),
+    "buyer-truth.fail": T("{told_delivered} 个显示已发货的订单中有 {flagged} 个并未真正交付给买家",
+                          "{flagged} of {told_delivered} orders shown delivered were not truly "
+                          "delivered to their buyer"),
+    "buyer-truth.unknown": T("无法完全判断：{quantity_unknown} 个订单数量未知，"
+                             "{codes_untraced} 张卡密无法追溯（缺少 stock.json 或供应商记录）",
+                             "cannot judge fully: {quantity_unknown} orders without a known "
+                             "quantity, {codes_untraced} codes untraceable (stock.json or "
+                             "supplier ledgers missing)"),
+    "buyer-truth.fetch_failed": T("显示已发货，随后提取卡密失败",
+                                  "told delivered, then the card fetch failed"),
+    "buyer-truth.no_card": T("显示已发货，却看不到任何卡密",
+                             "told delivered but shown no card at all"),
+    "buyer-truth.fetch_refused": T("订单显示已发货后，提取卡密被拒绝",
+                                   "a card fetch was refused after the order was shown delivered"),
+    "buyer-truth.cards_differ": T("几次提取显示的卡密不同",
+                                  "different fetches showed different cards"),
+    "buyer-truth.quantity": T("购买数量 {quantity}，却显示了 {n} 张卡密（{distinct} 张不重复）",
+                              "shown {n} codes ({distinct} distinct) for quantity {quantity}"),
+    "buyer-truth.untraceable_code": T("卡密 {code} 既不是导入的，也不是供应商发出的",
+                                      "code {code} was neither imported nor issued by a supplier"),
+    "buyer-truth.shared": T("卡密 {code} 也显示给了 {others}",
+                            "code {code} was also shown to {others}"),
+    # stock-conservation
+    "stock-conservation.ok": T("{n} 个商品账目平衡：导入 = 已发货 + 可售 + 进行中订单占用；"
+                               "没有在仍有空闲卡密时提示售罄",
+                               "{n} products balance: imported = delivered + available + reserved "
+                               "for live orders; no sold-out refusal while keys were free"),
+    "stock-conservation.none": T("本次运行没有本地库存商品",
+                                 "no locally stocked product in this run"),
+    "stock-conservation.fail": T("库存不守恒：{detail}", "stock not conserved: {detail}"),
+    "stock-conservation.unknown": T("无法核对库存账目：结算后没有覆盖每个库存商品的目录读取"
+                                    "（带 stock_available 的 list_products）",
+                                    "cannot balance the books: no catalogue read (list_products "
+                                    "with stock_available) after the settle for every stocked "
+                                    "product"),
+    "stock-conservation.books": T("导入 {imported}，已发货 {delivered}，可售 {available}，"
+                                  "进行中订单占用 {live} 件",
+                                  "{imported} imported, {delivered} delivered, {available} "
+                                  "available, {live} units held by live orders"),
+    "stock-conservation.on_sale": T("{pid}：在售卡密比实际多 {n} 张（{books}）",
+                                    "{pid}: {n} keys more on sale than exist ({books})"),
+    "stock-conservation.leaked": T("{pid}：{n} 张卡密流失：既未发货、不可售，也未被进行中的订单占用"
+                                   "（{books}）",
+                                   "{pid}: {n} keys leaked: neither delivered, available nor held "
+                                   "by a live order ({books})"),
+    "stock-conservation.undelivered": T("最后一次目录读取时尚未发货",
+                                        "not delivered at the final catalogue read"),
+    "stock-conservation.unseen_codes": T("商城为它记录了买家从未看到的卡密",
+                                         "the shop recorded codes for it that its buyer never saw"),
+    "stock-conservation.refused": T("在 {t:.3f} 以售罄为由拒绝了 {qty} × {pid}，"
+                                    "而 {keys} 张卡密中至少还有 {free} 张空闲",
+                                    "refused {qty} × {pid} as sold out at {t:.3f} while at least "
+                                    "{free} of {keys} keys were free"),
+}

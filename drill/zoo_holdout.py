@@ -1,0 +1,131 @@
+"""Issue 11's holdout set: delivery defects written by an outside evaluator who did not read
+drill/checks/ first, each modelled on a bug real faka shops shipped, and measured against the
+drills before it was registered (docs/zoo-holdout.md has the measurement).
+
+`CAUGHT` joins the zoo (drill/zoo.py) with the check that fired and the others that fired with
+it (`also`). `MISSES` are the defects no drill was measured to catch (exit 1): `scenario` is the
+drill a user would pick, `check` the checker whose invariant they break. `harness.py zoo
+--only NAME` runs one; it reports NO until a checker or a scenario closes it, then move it to
+`CAUGHT`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Entry(NamedTuple):
+    name: str       # the flag in delivery/defects.py
+    scenario: str
+    check: str
+    bug: str
+    also: tuple[str, ...] = ()
+
+
+CAUGHT: tuple[Entry, ...] = (
+    Entry("notify-status-unchecked", "forged-notify", "gateway-protocol",
+          "易支付 only ever notifies TRADE_SUCCESS, so ports skip the trade_status test "
+          "(research/kamifaka.md probes, domain-faka §2.1/§2.3): a TRADE_CLOSED or "
+          "WAIT_BUYER_PAY notify is acknowledged and applied",
+          also=("money-goods",)),
+    Entry("notify-unsigned-accepted", "forged-notify", "money-goods",
+          "the signature is checked only when one is sent (`if sign and sign != md5(..)`); "
+          "acg-faka's callback has an explicit empty-key refusal because of it "
+          "(domain-faka §1.5): a notify with no sign pays the order",
+          also=("gateway-protocol",)),
+    Entry("amount-at-least-price", "forged-notify", "money-goods",
+          "Tai7sy/card-system #4 ('以一件商品的价格获取多张卡密', several keys for the price "
+          "of one): the paid money is compared with the unit price, not price x quantity",
+          also=("gateway-protocol",)),
+    Entry("late-payment-dropped", "expiry-late", "no-loss",
+          "dujiao-next #288 (a payment after expiry waits for a manual 确认支付): the late "
+          "notify is acknowledged and kept, the order stays expired, no refund, no alert",
+          also=("buyer-notice", "messages")),
+    Entry("local-qty-one", "smoke", "buyer-truth",
+          "zfaka-plus/zfaka #128 ('购买多数量卡密只发货了一张'): a multi-key order burns its "
+          "keys but the buyer is shown one",
+          also=("stock-conservation",)),
+    Entry("paid-shown-delivered", "delivery-delay", "buyer-truth",
+          "kamiFaka (research/kamifaka.md §1.2): check_pay_auto says `success` once paid while "
+          "get_card answers 404 '订单丢失' until delivered; the order shows done before the keys",
+          also=("stock-conservation", "messages")),
+    Entry("supplier-fail-shown-delivered", "stock-exhausted", "buyer-truth",
+          "acg-faka #913/#940 ('有人在你付款之前抢走了商品' on an order marked done, no abnormal "
+          "state) and dujiao-next #202 (upstream failures silent): a failed purchase is shown "
+          "delivered with no keys",
+          also=("alerts", "stock-conservation")),
+    Entry("catalogue-counts-all", "stock-exhausted", "stock-conservation",
+          "Tai7sy/card-system #17 / dujiaoka #264 (库存显示错误): the catalogue's stock counts "
+          "every key ever imported, sold and reserved ones too"),
+    Entry("delivery-ignores-reservation", "stock-exhausted", "stock-conservation",
+          "dujiaoka's pick (plain `status=unsold LIMIT n`, domain-faka §1.3) in a shop that "
+          "reserves at order time: delivery takes other unsold keys and the reservation leaks; "
+          "acg-faka #913 (told sold out '库存也很充足')",
+          also=("completion",)),
+    Entry("notify-replies-ok", "callback-flaky", "gateway-protocol",
+          "BEpusdt accepts a reply containing `ok`, epay and Alipay want `success` "
+          "(domain-faka §2.3): the epusdt handler's `ok` copied onto the epay route, every "
+          "genuine notify is retried"),
+    Entry("outbox-gives-up", "forged-notify", "messages",
+          "dujiaoka's TelegramPush (tries=2) and WorkWeiXinPush (tries=1) jobs "
+          "(domain-faka §1.4): a throttled alert is dropped after two tries"),
+    Entry("delay-notice-not-rechecked", "delivery-delay", "messages",
+          "a delayed 'your order is late' job queued at payment that fires without re-reading "
+          "the order (Laravel delayed jobs, as dujiaoka's OrderExpired): buyers already "
+          "delivered are told of a delay"),
+    Entry("timeout-as-failure", "supplier-slow", "no-double-purchase",
+          "acg-faka docking: a timed-out upstream `trade` (30 s) is handled as failed "
+          "(domain-faka §3.2); pagarme-magento #299 (timeout, buy again, two charges): the "
+          "backup buys what the primary committed",
+          also=("supplier-quantity",)),
+    Entry("topup-buys-full-qty", "supplier-async", "supplier-quantity",
+          "Tai7sy/card-system #460 ('您还有-1件未发货', one key too many): the top-up after a "
+          "partial fulfilment asks for the whole quantity again",
+          also=("buyer-truth",)),
+    Entry("admin-reads-open", "smoke", "access",
+          "dujiaoka #158 (order page readable without authentication) / acg-faka #767 "
+          "(order query needs no password): the admin guard covers the writing routes only"),
+    Entry("review-hold-ignored", "risk-backlog", "alerts",
+          "风控 review bypassed: the held flag is set at order time but the payment path "
+          "never reads it (research seed: 风控系统误判 / 先放行,后审核 done by accident); big "
+          "orders are delivered at once, the review queue stays empty"),
+    Entry("stuck-rule-counts-delivered", "smoke", "alerts",
+          "dujiao-next #99 (the alert's current value counts something other than its "
+          "threshold): the stuck-orders rule counts delivered orders too and fires on a "
+          "healthy shop"),
+    Entry("reconcile-code-only", "abandoned-checkouts", "money-goods",
+          "epay api.php?act=order answers code=1 for any order it knows and status=1 only when "
+          "paid (domain-faka §2.3): a reconciler that reads `code` alone pays every abandoned "
+          "checkout",
+          also=("stock-conservation",)),
+    Entry("token-of-any-order", "smoke", "access",
+          "acg-faka #880 / lizhipay/faka #14 (a logged-in buyer, or anyone with a contact, "
+          "reads other orders): the token is checked to exist, not to belong to the order"),
+    Entry("suppliers-sorted", "supplier-failback", "failback",
+          "supplier priority lost to alphabetical order (`sorted(suppliers)`: 'backup' < "
+          "'primary'), as card-system/acg-faka list upstreams by name: the backup takes all "
+          "traffic and the primary never gets it back"),
+    Entry("mail-batch-one-recipient", "delivery-delay", "mail-recipient",
+          "one mail object reused across a batch (the Laravel reused-Mailable pitfall; "
+          "dujiaoka queues MailSend per order): after a stall, every delivery mail of the "
+          "batch, codes in the body, goes to the first buyer of the batch",
+          also=("buyer-truth", "messages")),
+    Entry("error-echoes-order", "smoke", "access",
+          "debug error replies that dump the record they refused (Laravel APP_DEBUG pages; "
+          "dujiaoka #158 class): a wrong-token 404 carries the order row, its token and cards"),
+    Entry("notify-get-only", "callback-flaky", "gateway-protocol",
+          "dujiaoka's epay notify route is GET-only, dujiaoka #30 (the gateway sent the other "
+          "method): a POSTed notify gets 405 and the gateway retries it for a day"),
+)
+
+MISSES: tuple[Entry, ...] = (
+    # gateway-protocol fires on it, but 3 of 3 runs here were demoted to inconclusive (exit 3,
+    # the box saturated); move it to CAUGHT once a quiet box measures exit 1
+    Entry("notify-waits-delivery", "supplier-slow", "gateway-protocol",
+          "acg-faka delivers inside the callback, upstream purchase (30 s timeout) included "
+          "(domain-faka §1.4); the gateway's reply deadline passes and it retries"),
+    Entry("double-payment-kept", "callback-flaky", "no-loss",
+          "card-system #4 / dujiaoka's status-only guard (domain-faka §1.5): a second, "
+          "different payment for a paid order is acknowledged as a duplicate; the money is "
+          "kept with no refund and no alert"),
+)

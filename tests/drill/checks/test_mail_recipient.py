@@ -1,0 +1,61 @@
+from drill.checks import CheckSpec, mail_recipient
+from tests.drill.checks.literal import purchase
+from tests.drill.checks.ops import bought, op, sources
+
+SPEC = CheckSpec()
+
+
+def with_contact(no: str, t: float, cards: list[str]) -> list[dict]:
+    """A buyer flow whose create_order ok op records the contact it sent."""
+    ops = bought(no, t, cards)
+    ops[1] = op(f"buyer-{no}", "ok", "create_order", t + 0.01, order_no=no,
+                product_id="steam-50", contact=f"{no.lower()}@drill.test")
+    return ops
+
+
+BUYERS = with_contact("A", 1.0, ["K1"]) + with_contact("B", 1.0, ["K2"])
+
+
+def mail(no: str, to: str, body: str, kind: str = "delivery") -> dict:
+    return {"to": to, "rcpt_tos": [to], "order_no": no, "kind": kind, "body": body, "at": 2.0}
+
+
+def test_each_mail_to_its_own_buyer_passes() -> None:
+    mails = [mail("A", "a@drill.test", "卡密如下:\nK1\n"), mail("B", "B@drill.test", "K2"),
+             mail("A", "a@drill.test", "your order is late", kind="delay_notice")]
+    v = mail_recipient.check(sources(history=BUYERS, mails=mails), SPEC)
+    assert v.ok is True, v.detail
+    assert v.counts["about_known_orders"] == 3
+
+
+def test_a_delivery_mail_to_another_buyer_fails_naming_the_order() -> None:
+    mails = [mail("A", "a@drill.test", "K1"), mail("B", "a@drill.test", "codes:\nK2\n")]
+    v = mail_recipient.check(sources(history=BUYERS, mails=mails), SPEC)
+    assert v.ok is False and v.counts["wrong"] == 1
+    ex = v.examples[0]
+    assert ex["order_no"] == "B" and "not to its buyer's contact b@drill.test" in ex["reason"]
+    assert ex["mail"]["to"] == "a@drill.test"
+
+
+def test_another_orders_codes_in_the_body_fail_even_to_the_right_address() -> None:
+    mails = [mail("A", "a@drill.test", "K1\nK2")]
+    v = mail_recipient.check(sources(history=BUYERS, mails=mails), SPEC)
+    assert v.ok is False and "codes of order(s) B" in v.examples[0]["reason"]
+
+
+def test_supplier_sold_codes_belong_to_their_order() -> None:
+    hist = with_contact("A", 1.0, ["K1"]) + with_contact("C", 1.0, ["K1x"])
+    sold = purchase("C", 1.2, ["S-9"])
+    sold["order_no"] = "C"
+    src = sources(history=hist, mails=[mail("A", "a@drill.test", "K1 S-9")],
+                  purchases={"primary": [sold]})
+    v = mail_recipient.check(src, SPEC)
+    assert v.ok is False and "order(s) C" in v.examples[0]["reason"]
+
+
+def test_no_mail_passes_no_contact_or_no_ledger_is_unknown() -> None:
+    assert mail_recipient.check(sources(history=BUYERS, mails=[]), SPEC).ok is True
+    old = bought("A", 1.0, ["K1"])  # a history from before contacts were recorded
+    assert mail_recipient.check(sources(history=old, mails=[mail("A", "x@y", "K1")]),
+                                SPEC).ok is None
+    assert mail_recipient.check(sources(history=BUYERS), SPEC).ok is None
