@@ -49,7 +49,7 @@ def test_at_speed_scales_the_load_and_the_faults_and_keeps_shop_timers_scenario_
     assert r.service.risk.mode == "review" and r.service.workers == 1   # merged, not replaced
     assert not r.operator.enabled
     (slow,) = at_speed(s, choose(s, 0, "postgresql+psycopg://x", "db-slow"), 10.0, 1).faults
-    assert (slow.kind, slow.params) == ("latency", {"latency": 150})   # 1.5 scenario s
+    assert (slow.kind, slow.params) == ("latency", {"latency": 400})   # 4 scenario s at 10×
     assert toxic_at_speed("behaviour", {"latency_ms": 400}, 10.0) == {"latency_ms": 400}
     assert toxic_at_speed("timeout", {"timeout": 0}, 10.0) == {"timeout": 0}   # 0: forever
 
