@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drill.errors import DrillError
+from drill.stack.credentials import secret_digests
 
 if TYPE_CHECKING:
     from drill.run import Run
@@ -46,4 +47,6 @@ def run_meta(run: Run, now: float) -> dict[str, Any]:
         "health": {"watched": run.watch.health is not None,
                    "unplanned_exits": [e.to_dict() for e in run.watch.unplanned]},
         "urls": stack.urls(), "pid": os.getpid(), "pids": pids,
+        "secret_digests": secret_digests(gateway_key=run.opts.world.key,
+                                         target_options=run.opts.target_options),
     }

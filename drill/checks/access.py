@@ -12,7 +12,8 @@ without the admin token, recording what the shop answered like any op:
                "cards"?: [...], "admin_items"?: N}}
 
 Any card in a snooper's answer (parsed, or found in the reply excerpt of any status: a
-404 that dumps the order row leaks as much as a 200), any victim's token echoed back,
+404 that dumps the order row leaks as much as a 200), any victim's token or the shop's own
+secret (admin token, gateway or supplier key: known by digest from meta.json) echoed back,
 any 2xx on a cards route, any 2xx admin answer is a finding; the evidence names the
 real order a leaked card belongs to. An order's status shown without its token is
 counted, not judged. The `snoop_*` names keep snooper answers out of the buyer views
@@ -30,12 +31,14 @@ from drill.checks.said import Said, said
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
+from drill.stack.credentials import MIN_SECRET_LEN, digest
 
 ID = "access"
 _WORD = re.compile(r"[A-Za-z0-9_\-]+")
 
 
-def leak(op: Record, owner_of: dict[str, str]) -> Said | None:
+def leak(op: Record, owner_of: dict[str, str], secrets_of: frozenset[str] = frozenset()
+         ) -> Said | None:
     """What this snooper op saw that it must not have, or None."""
     value, f = op.get("value") or {}, str(op.get("f"))
     means = said("raw", text=value["how"]) if "how" in value else said("access.unknown_means")
@@ -46,6 +49,9 @@ def leak(op: Record, owner_of: dict[str, str]) -> Said | None:
         if owners:
             return said("access.saw_whose", n=len(cards), how=how, owners=", ".join(owners))
         return said("access.saw", n=len(cards), how=how)
+    secrets = echoed_secrets(value, secrets_of)
+    if secrets:
+        return said("access.secret_echoed", n=secrets, how=how, status=value.get("status", "?"))
     tokens = as_int(value.get("tokens_echoed"))
     if tokens:
         return said("access.token_echoed", n=tokens, how=how,
@@ -77,6 +83,17 @@ def echoed_cards(value: dict[str, Any], owner_of: dict[str, str]) -> list[str]:
     return sorted({w for w in _WORD.findall(text) if w in owner_of})
 
 
+def echoed_secrets(value: dict[str, Any], digests: frozenset[str]) -> int:
+    """How many of the shop's secrets (admin token, gateway key, supplier keys: meta.json's
+    `secret_digests`) the reply's excerpt carries: a 401 that prints the expected token
+    hands the snooper the back office."""
+    text = value.get("excerpt")
+    if not digests or not isinstance(text, str) or not text:
+        return 0
+    return len({w for w in _WORD.findall(text) if len(w) >= MIN_SECRET_LEN
+                and digest(w) in digests})
+
+
 def evidence(src: Sources, op: Record, why: Said, owner: str | None) -> dict[str, Any]:
     target = owner or str((op.get("value") or {}).get("order_no") or "")
     base = example(src, target, why) if target else {"order_no": None, "reason": why}
@@ -90,6 +107,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     if not ops:
         return Verdict(ID, None, said("access.no_snoopers"))
     owner_of = {c: no for no, b in buyer_orders(src).items() for c in b.codes()}
+    secrets_of = frozenset(str(d) for d in src.meta.get("secret_digests") or ())
     counts = dict.fromkeys(("attempts", "refused", "unanswered", "order_status_disclosed",
                             "leaks"), 0)
     bad: list[dict[str, Any]] = []
@@ -97,7 +115,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         counts["attempts"] += 1
         counts["refused"] += op.get("type") == "fail"
         counts["unanswered"] += op.get("type") == "info"
-        why = leak(op, owner_of)
+        why = leak(op, owner_of, secrets_of)
         if why is None:
             counts["order_status_disclosed"] += (op.get("type") == "ok"
                                                  and op.get("f") == "snoop_order")

@@ -67,12 +67,14 @@ FLOW: dict[str, T] = {
     "mail-recipient.no_contact": T("买家操作记录的下单步骤没有联系方式：不知道邮件该发给谁",
                                    "the buyer history records no contact on create_order: who "
                                    "a mail was owed to is unknown"),
-    "mail-recipient.wrong": T("{mails} 封邮件中有 {wrong} 封发给了错误的买家，或带有别的订单的卡密",
-                              "{wrong} of {mails} mails went to the wrong buyer or carried "
-                              "another order's codes"),
-    "mail-recipient.ok": T("全部 {mails} 封邮件都发给了各自订单的买家，只带本订单的卡密"
+    "mail-recipient.wrong": T("{mails} 封邮件中有 {wrong} 封发给了错误的买家、带有别的订单的卡密，"
+                              "或缺了本订单的卡密",
+                              "{wrong} of {mails} mails went to the wrong buyer, carried "
+                              "another order's codes or lacked some of their own"),
+    "mail-recipient.ok": T("全部 {mails} 封邮件都发给了各自订单的买家，只带本订单的卡密、不缺"
                            "（{about_known_orders} 封关于已知订单）",
-                           "all {mails} mails went to their order's buyer with only its codes "
+                           "all {mails} mails went to their order's buyer with only its codes, "
+                           "none short "
                            "({about_known_orders} about known orders)"),
     "mail-recipient.to_stranger": T("订单 {no} 的{kind}邮件发到了 {to}，"
                                     "而不是买家的联系方式 {contact}",
@@ -81,6 +83,10 @@ FLOW: dict[str, T] = {
     "mail-recipient.foreign_codes": T("发往 {to} 的{kind}邮件{about}带有订单 {orders} 的卡密",
                                       "{kind} mail to {to}{about} carried codes of order(s) "
                                       "{orders}"),
+    "mail-recipient.short": T("订单 {no} 的发货邮件只带了买家取到的 {total} 个卡密中的 {n} 个"
+                              "（缺 {missing}）",
+                              "the delivery mail of order {no} carried {n} of the {total} codes "
+                              "its buyer fetched (missing {missing})"),
     "mail-recipient.about": T("（关于订单 {no}）", " about order {no}"),
     # failback
     "failback.none": T("本场景没有切回主供应商的要求", "no failback expectation in this scenario"),
@@ -178,6 +184,10 @@ FLOW: dict[str, T] = {
     "access.saw": T("越权试探者{how}看到了 {n} 张卡密", "a snooper saw {n} cards by {how}"),
     "access.saw_whose": T("越权试探者{how}看到了 {n} 张卡密（属于订单 {owners}）",
                           "a snooper saw {n} cards by {how} (cards of order {owners})"),
+    "access.secret_echoed": T("越权试探者{how}收到的 {status} 回复里带着店铺的 {n} 个密钥"
+                              "（管理令牌、支付或供应商密钥）",
+                              "a snooper's {status} reply by {how} carried {n} of the shop's "
+                              "secrets (admin token, gateway or supplier key)"),
     "access.token_echoed": T("越权试探者{how}收到的 {status} 回复里带着 "
                              "{n} 个订单的查询凭证（token）",
                              "a snooper's {status} reply by {how} carried the token of {n} "

@@ -1,4 +1,4 @@
-"""mail-recipient: every mail about an order goes to that order's buyer, with only its codes.
+"""mail-recipient: every mail about an order goes to that order's buyer, with its codes only, all.
 
 "Who may see what" for the mail path: a delivery mail carries the codes in its
 body, so one sent to another buyer's address hands them a stranger's goods (a
@@ -8,7 +8,8 @@ IM/mail sink's mails (`ledgers/sink-mails.jsonl`: `to` / `rcpt_tos`, `order_no`,
 `kind`, `body`), and which order each code belongs to (the codes its buyer fetched,
 the codes a supplier sold for it). A mail is wrong when it names an order and goes
 to an address other than that order's contact, or when its body carries a code of
-another order. Mails the shop's export lists are not read: the sink saw what left.
+another order, or when it is a delivery mail carrying some of the codes its buyer
+fetched but not all of them. Mails the shop's export lists are not read: the sink saw what left.
 """
 
 from __future__ import annotations
@@ -58,13 +59,27 @@ def _same(a: str, b: str) -> bool:
     return a.strip().lower() == b.strip().lower()
 
 
-def problem(m: Record, contact_of: dict[str, str], owner_of: dict[str, str]
-            ) -> tuple[str, str] | None:
+def short(m: Record, no: str, words: set[str], codes_of: dict[str, set[str]]) -> str | None:
+    """Why a delivery mail is short of its order's codes, or None: it carries some of the
+    codes the buyer fetched but not all (a template that prints `codes[0]`). A mail with
+    none of them is a plain 'delivered' notice, a design and not a lie."""
+    if m.get("kind") != "delivery" or no not in codes_of:
+        return None
+    codes = codes_of[no]
+    carried = codes & words
+    if not carried or carried == codes:
+        return None
+    return said("mail-recipient.short", no=no, n=len(carried), total=len(codes),
+                missing=", ".join(sorted(codes - carried)[:3]))
+
+
+def problem(m: Record, contact_of: dict[str, str], owner_of: dict[str, str],
+            codes_of: dict[str, set[str]] | None = None) -> tuple[str, str] | None:
     """(order the mail is about, why it is wrong), or None."""
     no = str(m.get("order_no") or "")
     to = recipients(m)
-    foreign = sorted({owner_of[w] for w in _WORD.findall(str(m.get("body") or ""))
-                      if w in owner_of and owner_of[w] != no})
+    words = set(_WORD.findall(str(m.get("body") or "")))
+    foreign = sorted({owner_of[w] for w in words if w in owner_of and owner_of[w] != no})
     if no and no in contact_of and to and not all(_same(t, contact_of[no]) for t in to):
         return no, said("mail-recipient.to_stranger", kind=m.get("kind") or "mail", no=no,
                         to=", ".join(to), contact=contact_of[no])
@@ -76,7 +91,8 @@ def problem(m: Record, contact_of: dict[str, str], owner_of: dict[str, str]
             return foreign[0], said("mail-recipient.foreign_codes", kind=m.get("kind") or "mail",
                                     to=", ".join(to) or "?", about=about,
                                     orders=", ".join(foreign))
-    return None
+    why = short(m, no, words, codes_of or {})
+    return (no, why) if why else None
 
 
 def check(src: Sources, spec: CheckSpec) -> Verdict:
@@ -89,12 +105,13 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     if not contact_of:
         return Verdict(ID, None, said("mail-recipient.no_contact"))
     owner_of = code_owners(src)
+    codes_of = {no: set(b.codes()) for no, b in buyer_orders(src).items() if b.codes()}
     counts = dict.fromkeys(("mails", "about_known_orders", "wrong"), 0)
     bad: list[dict[str, Any]] = []
     for m in sorted(src.mails, key=lambda r: float(r.get("at") or 0.0)):
         counts["mails"] += 1
         counts["about_known_orders"] += str(m.get("order_no") or "") in contact_of
-        found = problem(m, contact_of, owner_of)
+        found = problem(m, contact_of, owner_of, codes_of)
         if found is None:
             continue
         counts["wrong"] += 1

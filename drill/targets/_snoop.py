@@ -12,7 +12,8 @@ token or with a buyer's secret as one. Reads only: nothing in the shop changes.
 Each attempt is recorded as the reference snooper records it (op names `snoop_order`,
 `snoop_cards`, `snoop_admin`; type ok for an answer, fail for a refusal, info when
 nobody can tell; value {"order_no"?, "how", "route", "status", "cards"?,
-"admin_items"?}), so drill/checks/access.py judges the ops, whatever the shop.
+"admin_items"?, "excerpt"? (the reply's first bytes), "tokens_echoed"?}), so
+drill/checks/access.py judges the ops, whatever the shop.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from drill.history import OpType
-from drill.load.snooper import answer, guessed, neighbour  # the reference snooper's tricks
+from drill.load.snooper import answer, echoed, guessed, neighbour  # the reference tricks
 from drill.targets._abilities import Snoop
 from drill.targets._adapter import TargetAdapter
 from drill.targets._http import HttpClient, HttpReply
@@ -47,14 +48,15 @@ def _snoop_name(url: str, name: str | None) -> str:
 
 
 class _Seen:
-    """An `HttpClient` that remembers the last request's path and status, and names every
+    """An `HttpClient` that remembers the last request's path, status and body, and names every
     request `snoop …` so the load statistics keep snoopers apart from buyers."""
 
     def __init__(self, http: HttpClient) -> None:
-        self.http, self.path, self.status = http, "", 0
+        self.http, self.path, self.status, self.body = http, "", 0, b""
 
     def _note(self, method: str, url: str, reply: HttpReply) -> HttpReply:
         self.path, self.status = f"{method} {urlsplit(url).path}", reply.status
+        self.body = reply.text.encode("utf-8", "replace")
         return reply
 
     def get(self, url: str, *, params: Mapping[str, str] | None = None,
@@ -128,7 +130,7 @@ def run_adapter_snooper(adapter: TargetAdapter, http: HttpClient, history: Recor
     """Every declared probe once against `victims` (newest first aimed at); how many made."""
     if not victims or not adapter.snoops:
         return 0
-    made = 0
+    made, known = 0, [(n, t) for n, t in victims if t != NO_SECRET]
     for a in attempts(adapter, victims, rng):
         value: dict[str, Any] = {"how": a.how.value if isinstance(a.how, Snoop) else a.how,
                                  "route": a.route or a.f}
@@ -139,7 +141,8 @@ def run_adapter_snooper(adapter: TargetAdapter, http: HttpClient, history: Recor
         type_, shown = _try(adapter, seen, a)
         route = a.route or (seen.path.replace(a.order_no, "{order_no}") if a.order_no
                             else seen.path)
+        leaked = echoed(seen.body, known, a.secret or a.bearer)
         history.op(proc, type_, a.f, {**value, "route": route or a.f, "status": seen.status,
-                                      **shown})
+                                      **leaked, **shown})
         made += 1
     return made

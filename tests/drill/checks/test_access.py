@@ -1,4 +1,5 @@
 from drill.checks import CheckSpec, access
+from drill.stack.credentials import ADMIN_TOKEN, secret_digests
 from tests.drill.checks.literal import snoop
 from tests.drill.checks.ops import bought, sources
 
@@ -61,3 +62,18 @@ def test_a_plain_refusal_with_an_excerpt_naming_no_card_passes() -> None:
     plain = refused(1, "snoop_cards", 2.0, order_no="B", how="wrong_token",
                     excerpt="no order 'B' for this token; pass ?token= (K22 is not a card)")
     assert access.check(sources(history=[*BUYERS, plain]), SPEC).ok is True
+
+
+def test_a_refusal_that_prints_the_shops_admin_token_fails() -> None:
+    meta = {"secret_digests": secret_digests()}
+    hint = snoop(2, "fail", "snoop_admin", 2.0, how="admin_no_token", route="/admin/orders",
+                 status=401, excerpt='{"error": "admin token required (expected: Bearer '
+                                     f'{ADMIN_TOKEN})", "status": 401}}')
+    v = access.check(sources(history=[*BUYERS, hint], meta=meta), SPEC)
+    assert v.ok is False and v.counts["leaks"] == 1
+    assert "carried 1 of the shop's secrets" in v.examples[0]["reason"]
+    plain = snoop(2, "fail", "snoop_admin", 2.0, how="admin_no_token", route="/admin/orders",
+                  status=401, excerpt='{"error": "admin token required", "status": 401}')
+    assert access.check(sources(history=[*BUYERS, plain], meta=meta), SPEC).ok is True
+    # without the digests (an older run folder) the same reply cannot be judged a leak
+    assert access.check(sources(history=[*BUYERS, hint]), SPEC).ok is True

@@ -59,3 +59,16 @@ def test_no_mail_passes_no_contact_or_no_ledger_is_unknown() -> None:
     assert mail_recipient.check(sources(history=old, mails=[mail("A", "x@y", "K1")]),
                                 SPEC).ok is None
     assert mail_recipient.check(sources(history=BUYERS), SPEC).ok is None
+
+
+def test_a_delivery_mail_with_some_of_the_orders_codes_fails_one_with_none_passes() -> None:
+    hist = with_contact("A", 1.0, ["K1", "K2", "K3"])
+    first_only = [mail("A", "a@drill.test", "卡密如下:\nK1\n")]
+    v = mail_recipient.check(sources(history=hist, mails=first_only), SPEC)
+    assert v.ok is False and v.counts["wrong"] == 1
+    assert "carried 1 of the 3 codes its buyer fetched (missing K2, K3)" in v.examples[0]["reason"]
+    every = [mail("A", "a@drill.test", "卡密如下:\nK1\nK2\nK3\n")]
+    assert mail_recipient.check(sources(history=hist, mails=every), SPEC).ok is True
+    notice = [mail("A", "a@drill.test", "订单已发货，请到订单页查看"),  # no codes: a notice
+              mail("A", "a@drill.test", "K1", kind="delay_notice")]  # not a delivery mail
+    assert mail_recipient.check(sources(history=hist, mails=notice), SPEC).ok is True

@@ -72,6 +72,8 @@ def test_a_sound_shop_refuses_every_declared_probe(shop: Shop, http: HttpxClient
     cards = next(o for o in done if o["value"]["how"] == "wrong_token")
     assert cards["value"]["route"] == "GET /api/orders/{order_no}/cards"
     assert all(leak(o, {}) is None for o in done)
+    assert all(o["value"].get("excerpt") for o in done)   # every refusal's body is kept
+    assert not any("tokens_echoed" in o["value"] for o in done)
 
 
 class _Leaky(ReferenceAdapter):
@@ -126,3 +128,27 @@ def test_an_adapter_declaring_none_makes_no_attempt() -> None:
         made = run_adapter_snooper(Quiet("http://127.0.0.1:1", WORLD), http, ops, "s",
                                    [("A1", "t")], random.Random(0))
     assert made == 0 and ops.ops == []
+
+
+@pytest.fixture
+def echoing_shop(tmp_path: Path, gateway: ManagedProcess,
+                 toxiproxy: ManagedProcess) -> Iterator[Shop]:
+    s = start_shop(tmp_path, gateway, toxiproxy, env={"FAKA_DRILL_ALLOW_DEFECTS": "1"},
+                   defects=["error-echoes-order"])
+    try:
+        yield s
+    finally:
+        s.proc.stop()
+
+
+def test_a_refusal_that_dumps_the_order_is_a_leak_through_the_adapter_too(
+        echoing_shop: Shop, http: HttpxClient) -> None:
+    adapter = _Leaky(echoing_shop.url, echoing_shop.world)
+    (no, secret), = delivered(adapter, http, 1)
+    mine = adapter.read_cards(http, Order(no, PRODUCT, 1, None, secret))
+    ops = Ops()
+    run_adapter_snooper(adapter, http, ops, "snooper-1", [(no, secret)], random.Random(1))
+    refused = [o for o in ops.done() if o["type"] == "fail"]
+    assert refused and all(o["value"].get("excerpt") for o in refused)
+    whys = [leak(o, dict.fromkeys(mine, no)) for o in refused]
+    assert any(w is not None for w in whys), [o["value"] for o in refused]
