@@ -181,6 +181,9 @@ ZOO = (*ZOO,
     Defect("admin-401-echoes-token", "smoke", "access",
            "debug refusals that print what was expected (dujiaoka's APP_DEBUG pages, acg-faka "
            "#767): the admin route's 401 names the admin token to whoever asks"),
+    Defect("manual-keeps-status", "manual-race", "no-loss",
+           "a 手动发货 handler that shows the operator the keys and logs them but never moves "
+           "the order (dujiao-next's manual-delivery reports): the buyer's page stays 'paid'"),
 )
 # -- issue 11, helper holdout: defects written without reading the checks, measured first -----
 ZOO = (*ZOO, *(Defect(*e) for e in HOLDOUT_CAUGHT))

@@ -25,6 +25,9 @@ ORDERS: dict[str, T] = {
                                  "in manual handling but no manual_escalation alert fired"),
     "no-loss.ended": T("网关显示已支付，但订单最终状态为 {ended}",
                        "paid at the gateway but ended {ended}"),
+    "no-loss.unseen": T("商城记录在 {at:.3f} 已发货，但买家 {s:.1f} 秒后再看仍然没有卡密",
+                        "the shop's records say delivered at {at:.3f}, yet its buyer looked "
+                        "{s:.1f} s later and was shown no goods"),
     "no-loss.status_unknown": T("商城未知", "unknown to the service"),
     # no-duplicate
     "no-duplicate.ok": T("{codes} 张卡密，每张只发给一个订单，每个订单只发货一次",

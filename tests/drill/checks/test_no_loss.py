@@ -1,5 +1,5 @@
 from drill.checks import CheckSpec, no_loss
-from tests.drill.checks.ops import bought, export, order, paid, sources
+from tests.drill.checks.ops import bought, delivery, export, order, paid, sources
 
 SPEC = CheckSpec()
 
@@ -44,3 +44,22 @@ def test_unpaid_orders_are_not_required_to_deliver() -> None:
     src = sources(payments=[{"out_trade_no": "X", "status": "created", "trade_no": "GX"}],
                   export=export([order("X", "pending_payment")]))
     assert no_loss.check(src, SPEC).ok is True
+
+
+def test_delivered_by_the_shops_word_but_never_shown_to_a_buyer_who_looked_later_is_lost() -> None:
+    # the buyer polled until 130.0; the shop logged a manual delivery at 110.0, status kept
+    hist = bought("A", 100.0, delivered=False)
+    src = sources(history=hist, payments=[paid("A", 100.03)],
+                  export=export([order("A", "paid")], [delivery("A", ["K1"], "manual", 110.0)]))
+    v = no_loss.check(src, SPEC)
+    assert v.ok is False and v.counts["lost"] == 1
+    assert "looked 20.0 s later and was shown no goods" in v.examples[0]["reason"]
+    # delivered after the buyer's last look: the export is all there is, and it counts
+    late = sources(history=hist, payments=[paid("A", 100.03)],
+                   export=export([order("A", "delivered", 140.0)],
+                                 [delivery("A", ["K1"], "manual", 140.0)]))
+    assert no_loss.check(late, SPEC).ok is True
+    # moved while the last poll was in flight (within the slack): not judged a loss
+    racing = sources(history=hist, payments=[paid("A", 100.03)],
+                     export=export([order("A", "delivered", 129.5)]))
+    assert no_loss.check(racing, SPEC).ok is True
