@@ -118,12 +118,22 @@ def _told_at(rec: Record) -> dict[str, float]:
     return told
 
 
+def _owed_notice(rec: Record, rules: GameDay, ref: float) -> list[Order]:
+    """Delayed buyers still waiting once step 2 opened (the plan talks to buyers from minute
+    5 after the alert): one whose goods came while the team was still confirming, in the
+    first `ack_within_min`, needs no apology, and none could have reached them in time."""
+    opens = ref + rules.ack_within_min * 60.0
+    return [o for o in _delayed(rec, rules) if o.paid_s is not None and (
+        o.delivered_s is None or o.delivered_s > max(o.paid_s + rules.promise_min * 60.0,
+                                                     opens))]
+
+
 def first_notice(rec: Record, rules: GameDay, ref: float) -> Step:
     deadline = rules.tell_within_min * 60.0
     sent = [at for at in _told_at(rec).values() if at >= rec.incident_s]
     first = min(sent) if sent else None
     took = None if first is None else max(0.0, first - ref)
-    needed = bool(_delayed(rec, rules))
+    needed = bool(_owed_notice(rec, rules, ref))
     passed = (took is not None and took <= deadline) or not needed
     return Step("first_notice", deadline, passed, {"at_s": first, "after_s": took,
                                                    "needed": needed})
@@ -139,18 +149,21 @@ def _share(step_id: str, deadline: float, good: list[str], bad: list[str], need:
 
 
 def told_share(rec: Record, rules: GameDay, ref: float) -> Step:
-    """Delayed buyers told within `tell_within_min` of paying (judged once that time passed)."""
+    """Delayed buyers told within `tell_within_min` of paying (judged once that time passed),
+    of those still waiting when step 2 opened (`_owed_notice`)."""
     within = rules.tell_within_min * 60.0
     told = _told_at(rec)
     good, bad = [], []
-    for o in _delayed(rec, rules):
+    owed = _owed_notice(rec, rules, ref)
+    for o in owed:
         assert o.paid_s is not None
         at = told.get(o.order_no)
         if at is not None and at <= o.paid_s + within:
             good.append(o.order_no)
         elif o.paid_s + within <= rec.collected_s:
             bad.append(o.order_no)
-    return _share("told_share", within, good, bad, rules.min_share)
+    return _share("told_share", within, good, bad, rules.min_share,
+                  delivered_before_step2=len(_delayed(rec, rules)) - len(owed))
 
 
 def all_delivered(rec: Record, rules: GameDay, ref: float) -> Step:

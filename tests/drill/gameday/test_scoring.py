@@ -26,7 +26,8 @@ def test_the_good_team_scores_full_marks_and_an_a() -> None:
     assert sc.reference_s == 6 * M
     assert step(sc, "acknowledge")["after_s"] == 1 * M
     assert step(sc, "cause_checked")["after_s"] == 2 * M
-    assert step(sc, "told_share") == {"share": 1.0, "of": 2, "ok": 2}
+    assert step(sc, "told_share") == {"share": 1.0, "of": 2, "ok": 2,
+                                      "delivered_before_step2": 0}
     assert step(sc, "all_delivered")["last_s"] == 16 * M
 
 
@@ -121,3 +122,16 @@ def test_no_alert_the_clock_starts_when_the_first_buyer_passed_the_promise() -> 
     assert failed(change_sc := score(change(good(), alerts=(), orders=good().orders[2:]),
                                      RULES)) == set()
     assert change_sc.reference_s == 3 * M   # nobody late: the incident's start
+
+
+def test_a_buyer_delivered_while_the_team_was_still_confirming_is_not_owed_a_notice() -> None:
+    """C paid at minute 5 and got its goods at minute 9 (4 min: past the 2-min promise, but
+    before step 2 opened at 6 + 5 = 11): no apology was owed, none is counted missing."""
+    base = _no_mail(_without(good(), "notice"), "delay_notice")
+    only_c = change(base, orders=(Order("C", "steam-50", 5 * M, 9 * M, "delivered"),))
+    sc = score(only_c, RULES)
+    assert step(sc, "told_share") == {"share": 1.0, "of": 0, "ok": 0,
+                                      "delivered_before_step2": 1}
+    assert {"first_notice", "told_share"}.isdisjoint(failed(sc))
+    late_c = change(base, orders=(Order("C", "steam-50", 5 * M, 12 * M, "delivered"),))
+    assert {"first_notice", "told_share"} <= failed(score(late_c, RULES))
