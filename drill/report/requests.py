@@ -80,8 +80,10 @@ def request_table(history: Iterable[Mapping[str, Any]] | None) -> list[RequestRo
             invokes[f] += 1
             open_ops[(proc, f)].append(float(at))
             first = float(at) if first is None else min(first, float(at))
-        elif kind in ("ok", "fail", "info") and open_ops[(proc, f)]:
-            latencies[f].append(max(0.0, float(at) - open_ops[(proc, f)].popleft()))
+        elif kind in ("ok", "fail", "info") and (pending := open_ops.get((proc, f))):
+            latencies[f].append(max(0.0, float(at) - pending.popleft()))
+            if not pending:                   # a million buyers: no empty deque kept each
+                del open_ops[(proc, f)]
             failures[f] += int(kind != _EXPECTED.get(f.split("_")[0], "ok"))
             last = float(at) if last is None else max(last, float(at))
     for (_, f), pending in open_ops.items():
