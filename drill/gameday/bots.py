@@ -172,10 +172,12 @@ class RunbookBot(Bot):
     def _repair(self, orders: list[dict[str, Any]], now: float) -> list[dict[str, Any]]:
         """批量补单 (the gateway says who paid), then an apology to each buyer it found;
         returns the order list as it is now."""
-        asked = {o["order_no"] for o in self.unpaid(orders, now, 0.0)}
         self.asked |= {o["order_no"] for o in self.unpaid(orders, now,  # long abandoned ones
                                                            self.plan.rules.promise_min / 2)}
         self.bo.look("/orders", group="pending")
+        # the list as it is when the query is sent: a slow shop's round takes long enough for
+        # new 待支付 orders to appear, and the query finds them paid too
+        asked = {o["order_no"] for o in self.unpaid(self.bo.orders(), time.time(), 0.0)}
         self.bo.post("/query-pending", older="0")
         after = self.bo.orders()
         found = [o["order_no"] for o in after if o["order_no"] in asked
