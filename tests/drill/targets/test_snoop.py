@@ -83,19 +83,21 @@ class _Leaky(ReferenceAdapter):
 
 
 @pytest.fixture
-def leaky_shop(tmp_path: Path, gateway: ManagedProcess,
-               toxiproxy: ManagedProcess) -> Iterator[Shop]:
+def defective_shop(request: pytest.FixtureRequest, tmp_path: Path, gateway: ManagedProcess,
+                   toxiproxy: ManagedProcess) -> Iterator[Shop]:
+    """A reference shop with the bug-zoo defect the test names (indirect parameter)."""
     s = start_shop(tmp_path, gateway, toxiproxy, env={"FAKA_DRILL_ALLOW_DEFECTS": "1"},
-                   defects=["cards-by-order-no"])
+                   defects=[request.param])
     try:
         yield s
     finally:
         s.proc.stop()
 
 
+@pytest.mark.parametrize("defective_shop", ["cards-by-order-no"], indirect=True)
 def test_cards_shown_by_order_number_are_leaks_in_the_recorded_ops(
-        leaky_shop: Shop, http: HttpxClient) -> None:
-    adapter = _Leaky(leaky_shop.url, leaky_shop.world)
+        defective_shop: Shop, http: HttpxClient) -> None:
+    adapter = _Leaky(defective_shop.url, defective_shop.world)
     (no, secret), = delivered(adapter, http, 1)
     mine = adapter.read_cards(http, Order(no, PRODUCT, 1, None, secret))   # the owner's read
     ops = Ops()
@@ -130,20 +132,10 @@ def test_an_adapter_declaring_none_makes_no_attempt() -> None:
     assert made == 0 and ops.ops == []
 
 
-@pytest.fixture
-def echoing_shop(tmp_path: Path, gateway: ManagedProcess,
-                 toxiproxy: ManagedProcess) -> Iterator[Shop]:
-    s = start_shop(tmp_path, gateway, toxiproxy, env={"FAKA_DRILL_ALLOW_DEFECTS": "1"},
-                   defects=["error-echoes-order"])
-    try:
-        yield s
-    finally:
-        s.proc.stop()
-
-
+@pytest.mark.parametrize("defective_shop", ["error-echoes-order"], indirect=True)
 def test_a_refusal_that_dumps_the_order_is_a_leak_through_the_adapter_too(
-        echoing_shop: Shop, http: HttpxClient) -> None:
-    adapter = _Leaky(echoing_shop.url, echoing_shop.world)
+        defective_shop: Shop, http: HttpxClient) -> None:
+    adapter = _Leaky(defective_shop.url, defective_shop.world)
     (no, secret), = delivered(adapter, http, 1)
     mine = adapter.read_cards(http, Order(no, PRODUCT, 1, None, secret))
     ops = Ops()
