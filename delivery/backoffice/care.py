@@ -78,11 +78,12 @@ def notify(conn: Connection, ctx: Ctx, tpl: Template, order_nos: list[str], now:
         raise Refused(409, "err.no_mail")
     told = {r[0] for r in conn.execute(select(notices.c.order_no).where(
         notices.c.kind == NOTICE_KIND, notices.c.order_no.in_(order_nos)))}
-    sent, skipped = [], [n for n in order_nos if n in told]
+    sent, skipped, unknown = [], [n for n in order_nos if n in told], []
     for order_no in order_nos:
         o = None if order_no in told else conn.execute(
             select(orders).where(orders.c.order_no == order_no)).first()
         if o is None:
+            unknown += [] if order_no in told else [order_no]
             continue
         subject, body = tpl.render(order_no)
         conn.execute(insert(notices).values(order_no=order_no, kind=NOTICE_KIND, at=now))
@@ -91,7 +92,8 @@ def notify(conn: Connection, ctx: Ctx, tpl: Template, order_nos: list[str], now:
         sent.append(order_no)
     if len(order_nos) == 1 and not sent and not skipped:
         raise Refused(404, "err.no_order", order_no=order_nos[0])
-    detail = {"sent": sent, "skipped": skipped, "minutes": tpl.minutes, "coupon": tpl.coupon,
+    detail = {"sent": sent, "skipped": skipped, "unknown": unknown, "minutes": tpl.minutes,
+              "coupon": tpl.coupon,
               "subject": tpl.subject, "body": tpl.body}
     return Outcome("notice", order_nos[0] if len(order_nos) == 1 else None,
                    DONE if sent else NOOP, "out.noticed",

@@ -15,6 +15,7 @@ from delivery.backoffice.session import csrf_ok
 MAX_FORM_BYTES = 256 * 1024
 MAX_IMPORT_BYTES = 4 * 1024 * 1024
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+_LIST_SPLIT = re.compile(r"[\s,，、]+")
 
 
 class FormError(Exception):
@@ -54,6 +55,21 @@ def text(form: dict[str, str], name: str, label: str, max_len: int, *,
     if len(value) > max_len:
         raise FormError(label, "too_long", max=max_len)
     return value
+
+
+def order_list(form: dict[str, str], name: str, label: str, most: int) -> list[str]:
+    """Order numbers separated by spaces, commas or lines: each at most 40 characters, at
+    least one and at most `most`, each once, in the order given."""
+    found = list(dict.fromkeys(_LIST_SPLIT.split(form.get(name, "").strip()) if
+                               form.get(name, "").strip() else []))
+    if not found:
+        raise FormError(label, "required")
+    if len(found) > most:
+        raise FormError(label, "too_many", max=most)
+    long = next((no for no in found if len(no) > 40), None)
+    if long is not None:
+        raise FormError(label, "too_long", max=40)
+    return found
 
 
 def integer(form: dict[str, str] | Any, name: str, label: str, lo: int, hi: int,

@@ -92,6 +92,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notice.coupon": ("优惠券(可选)", "Coupon (optional)"),
     "notice.target": ("发送对象", "Send to"),
     "notice.one": ("单个订单", "One order"),
+    "notice.list": ("这些订单(订单号用空格、逗号或换行分隔)",
+                    "These orders (numbers separated by spaces, commas or lines)"),
     "notice.delayed": ("所有延迟订单(已付款未发货且等待超过)",
                        "All delayed orders (paid, waiting over)"),
     "coupon.code": ("优惠券码", "Coupon code"),
@@ -156,6 +158,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 REASONS: dict[str, tuple[str, str]] = {
     "required": ("必填", "required"),
     "too_long": ("太长(最多 {max} 个字符)", "too long (at most {max} characters)"),
+    "too_many": ("太多(最多 {max} 个)", "too many (at most {max})"),
     "int": ("请输入 {lo} 到 {hi} 之间的整数", "enter a whole number from {lo} to {hi}"),
     "choice": ("请从 {choices} 中选择", "choose one of {choices}"),
     "placeholder": ("未知占位符 {{{name}}},可用:{{order_no}} {{minutes}} {{coupon}}",

@@ -127,7 +127,8 @@ def notice_defaults(ctx: Ctx, lang: str) -> dict[str, Any]:
     minutes = max(1, int(bn.delay_after_s // 60) or 10)
     tpl = care.default_template(lang, minutes, bn.coupon or "")
     return {"subject": tpl.subject, "body": tpl.body, "minutes": minutes,
-            "coupon": tpl.coupon, "target": "delayed", "order_no": "", "older": minutes}
+            "coupon": tpl.coupon, "target": "delayed", "order_no": "", "order_nos": "",
+            "older": minutes}
 
 
 @operator_page

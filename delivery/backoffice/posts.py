@@ -18,6 +18,7 @@ from delivery.backoffice.queries import stock_rows
 from delivery.backoffice.render import page
 from delivery.ctx import Ctx
 
+MAX_LISTED = 500  # order numbers one 批量通知 may name
 OrderAction = Callable[[Ctx, str, str, dict[str, str]], Awaitable[Outcome]]
 
 
@@ -89,9 +90,11 @@ def _template(form: dict[str, str]) -> care.Template:
 
 
 async def _targets(ctx: Ctx, form: dict[str, str]) -> list[str]:
-    target = forms.choice(form, "target", "notice.target", ("one", "delayed"), "one")
+    target = forms.choice(form, "target", "notice.target", ("one", "list", "delayed"), "one")
     if target == "one":
         return [forms.text(form, "order_no", "col.order_no", 40)]
+    if target == "list":        # 批量通知: the orders a 补单 just found, in one go
+        return forms.order_list(form, "order_nos", "notice.list", MAX_LISTED)
     older = forms.integer(form, "older", "orders.older", 0, 10 * 24 * 60, 0) or 0
     cutoff = time.time() - ctx.cfg.wall(older * 60.0)
     return await ctx.db.tx(care.delayed, cutoff)

@@ -95,3 +95,20 @@ def test_coupon_is_mailed_to_the_buyer(shop_factory: ShopFactory, sink: ManagedP
     (mail,) = mails(sink, 1)
     assert (mail["to"], mail["kind"], mail["coupon"], mail["order_no"]) == (
         "c@x.cn", "coupon", "SORRY5", no)
+
+
+def test_notice_to_a_list_of_orders_names_the_unknown_ones(shop_factory: ShopFactory,
+                                                           sink: ManagedProcess) -> None:
+    s = mailed_shop(shop_factory, sink)
+    a, b = s.order(contact="a@x.cn"), s.order(contact="b@x.cn")
+    r = s.post("/notices", target="list", order_nos=f"{a}, {b}\nnope1 {a}", **TEMPLATE)
+    assert r.status_code == 200 and "已通知 2 个买家" in r.text
+    assert sorted(m["to"] for m in mails(sink, 2)) == ["a@x.cn", "b@x.cn"]
+    (row,) = [x for x in s.audit() if x["action"] == "notice"]
+    assert row["detail"]["sent"] == [a, b] and row["detail"]["unknown"] == ["nope1"]
+    empty = s.post("/notices?lang=en", target="list", order_nos=" ", **TEMPLATE)
+    assert empty.status_code == 422 and "required" in unescape(empty.text)
+    many = s.post("/notices?lang=zh", target="list",
+                  order_nos=" ".join(f"n{i}" for i in range(501)),
+                  **TEMPLATE)
+    assert many.status_code == 422 and "最多 500 个" in many.text
