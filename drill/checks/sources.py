@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from drill.checks.said import Said, said
-from drill.jsonl import intern_strings, loads, read_records
+from drill.jsonl import compact, loads, read_records
 
 Record = dict[str, Any]
 
@@ -86,15 +86,15 @@ def read_json(path: Path) -> Any:
 
 
 def _read_export(path: Path) -> Record | None:
-    """export.json, its record lists' strings interned like the ledgers' (`read_records`)."""
+    """export.json, its record lists compacted like the ledgers' (`read_records`)."""
     export = read_json(path)
     if not isinstance(export, dict):
         return None
     for value in export.values():
         if isinstance(value, list):
-            for item in value:
+            for i, item in enumerate(value):  # in place: each parsed dict freed as it goes
                 if isinstance(item, dict):
-                    intern_strings(item)
+                    value[i] = compact(item)
     return export
 
 
