@@ -37,11 +37,8 @@ _intern = sys.intern
 def _objects(path: Path) -> Iterator[dict[str, Any]]:
     with open(path, "rb") as fh:
         for line in fh:
-            line = line.strip()
-            if not line:
-                continue
             try:
-                item = _loads(line)
+                item = _loads(line)  # surrounding whitespace is fine; a blank line raises
             except _ERRORS:
                 continue
             if isinstance(item, dict):
@@ -89,7 +86,8 @@ def compact(record: dict[str, Any]) -> dict[str, Any]:
     """An equal dict (same keys, same order, equal values) that shares its key table with
     every record of its shape, its short strings interned, its dict values compacted too.
     Mutating it is fine (it then stops sharing); reading it is an ordinary dict's speed."""
-    cls = _shape(tuple(record))
+    keys = tuple(record)
+    cls = _shapes.get(keys) or _shape(keys)
     out: dict[str, Any] = record if cls is None else cls().__dict__
     for key, value in record.items():
         kind = type(value)
