@@ -74,7 +74,8 @@ _shapes: dict[tuple[str, ...], type] = {}
 def _shape(keys: tuple[str, ...]) -> type | None:
     """The class whose instance dicts share these keys (created once a key sequence)."""
     cls = _shapes.get(keys)
-    if cls is None and len(_shapes) < SHAPES_MAX and len(keys) <= _SHARED_MAX:
+    if cls is None and len(_shapes) < SHAPES_MAX and len(keys) <= _SHARED_MAX and not any(
+            key.startswith("__") for key in keys):  # "__class__" is the class's, not data
         cls = _shapes[keys] = type("Record", (), {"__slots__": ("__dict__",)})
         seed = cls()
         for key in keys:  # fills the class's shared key table, in this order

@@ -39,6 +39,7 @@ def test_a_compact_record_stays_an_ordinary_mutable_dict() -> None:
 
 def test_long_strings_are_kept_and_odd_keys_work() -> None:
     long = "x" * 500
-    rec = {"": 1, "a b": None, "note": long, "list": [{"k": "v"}]}
+    rec = {"": 1, "a b": None, "note": long, "list": [{"k": "v"}], "__class__": "x",
+           "__dict__": {"__init__": 2}}
     out = compact(dict(rec))
     assert out == rec and out["note"] == long and list(out) == list(rec)
