@@ -38,7 +38,7 @@ PRICES = {"steam-50": 50, "apple-100": 100}
 PLANTED = {"no-double-purchase": False, "no-duplicate": False, "buyer-truth": False,
            "gateway-protocol": False}
 BASE_MB = 110  # the judging interpreter with nothing loaded (peak RSS at -n 300)
-RSS_PER_ORDER_KB = 12  # measured: 1,289 MiB peak at 100,000 orders (interned history dicts)
+RSS_PER_ORDER_KB = 10  # measured 2026-12-03: 9,133 MiB peak at 1,000,000 orders (9.2 KiB)
 
 
 class Out:

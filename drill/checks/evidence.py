@@ -79,16 +79,25 @@ def real_buyer_ops(src: Sources) -> list[Record]:
     """Buyer ops without snoopers and the nemesis, memoised on the Sources (several checkers
     walk them; a million-order history is ten million ops)."""
     cached = src.cache.get("evidence.real_buyer_ops")
-    if cached is None:
-        cached = src.cache["evidence.real_buyer_ops"] = [
-            op for op in src.buyer_ops()
-            if not str(op.get("process", "")).startswith(SNOOPER_PREFIX)]  # is_snooper, inlined
-    return cached
+    return cached if cached is not None else _split_snoopers(src)[0]
 
 
 def snooper_ops(src: Sources) -> list[Record]:
-    return [op for op in src.history or []
-            if str(op.get("process", "")).startswith(SNOOPER_PREFIX)]  # is_snooper, inlined
+    """The snoopers' ops, memoised with `real_buyer_ops` (one pass splits the two)."""
+    cached = src.cache.get("evidence.snooper_ops")
+    return cached if cached is not None else _split_snoopers(src)[1]
+
+
+def _split_snoopers(src: Sources) -> tuple[list[Record], list[Record]]:
+    real: list[Record] = []
+    snoopers: list[Record] = []
+    keep, snoop = real.append, snoopers.append
+    for op in src.buyer_ops():
+        proc = op.get("process", "")
+        (snoop if (proc if type(proc) is str else str(proc)).startswith(SNOOPER_PREFIX)
+         else keep)(op)
+    src.cache["evidence.real_buyer_ops"], src.cache["evidence.snooper_ops"] = real, snoopers
+    return real, snoopers
 
 
 def as_int(value: Any) -> int | None:
@@ -129,8 +138,10 @@ def buyer_orders(src: Sources) -> dict[str, BuyerOrder]:
     out: dict[str, BuyerOrder] = {}
     asked: dict[str, int | None] = {}  # process -> quantity of its pending create
     default_qty = plan_quantity(src)
-    for op in src.history or []:
-        proc, value = str(op.get("process")), op.get("value") or {}
+    for op in src.history or []:  # the hottest loop here: str() only for odd records
+        proc, value = op.get("process"), op.get("value") or {}
+        if type(proc) is not str:
+            proc = str(proc)
         if op.get("type") == "invoke":  # only a create's invoke says something (the quantity)
             if op.get("f") == "create_order" and value.get("quantity") is not None:
                 asked[proc] = as_int(value.get("quantity"))
@@ -138,9 +149,11 @@ def buyer_orders(src: Sources) -> dict[str, BuyerOrder]:
         no = value.get("order_no")
         if not no or proc == "nemesis" or proc.startswith(SNOOPER_PREFIX):
             continue
-        o = out.get(str(no))
+        if type(no) is not str:
+            no = str(no)
+        o = out.get(no)
         if o is None:
-            o = out[str(no)] = BuyerOrder(str(no), proc)
+            o = out[no] = BuyerOrder(no, proc)
         _feed(o, op, value)
         if o.quantity is None:
             o.quantity = asked.get(proc) or default_qty
@@ -209,9 +222,9 @@ def sold_out_refusals(src: Sources) -> list[tuple[float, str, int | None, Record
     out = []
     asked: dict[str, int | None] = {}
     for op in real_buyer_ops(src):
-        value, proc = op.get("value") or {}, str(op.get("process"))
         if op.get("f") != "create_order":
             continue
+        value, proc = op.get("value") or {}, str(op.get("process"))
         if op.get("type") == "invoke":
             asked[proc] = as_int(value.get("quantity"))
             continue

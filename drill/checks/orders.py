@@ -77,7 +77,7 @@ def order_index(src: Sources) -> dict[str, OrderFacts]:
     idx: dict[str, OrderFacts] = {}
 
     def get(no: Any) -> OrderFacts:
-        key = str(no)
+        key = no if type(no) is str else str(no)
         o = idx.get(key)
         if o is None:
             o = idx[key] = OrderFacts(key)
@@ -113,7 +113,8 @@ def _feed_buyers(ops: list[Record], get: Callable[[Any], OrderFacts]) -> None:
         if not no:
             continue
         o = get(no)
-        o.processes.add(str(op.get("process")))
+        proc = op.get("process")
+        o.processes.add(proc if type(proc) is str else str(proc))
         if op.get("type") != "ok":
             continue
         f = op.get("f")

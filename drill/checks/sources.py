@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from drill.checks.said import Said, said
-from drill.jsonl import intern_strings, loads, read_records
+from drill.jsonl import compact, loads, read_records
 
 Record = dict[str, Any]
 
@@ -86,15 +86,15 @@ def read_json(path: Path) -> Any:
 
 
 def _read_export(path: Path) -> Record | None:
-    """export.json, its record lists' strings interned like the ledgers' (`read_records`)."""
+    """export.json, its record lists compacted like the ledgers' (`read_records`)."""
     export = read_json(path)
     if not isinstance(export, dict):
         return None
     for value in export.values():
         if isinstance(value, list):
-            for item in value:
+            for i, item in enumerate(value):  # in place: each parsed dict freed as it goes
                 if isinstance(item, dict):
-                    intern_strings(item)
+                    value[i] = compact(item)
     return export
 
 
@@ -107,9 +107,12 @@ def _per_supplier(ledgers: Path, suffix: str) -> dict[str, list[Record]] | None:
 
 
 def load_sources(run_dir: str | Path) -> Sources:
-    """Read the run folder (CONTRACTS §8) once."""
+    """Read the run folder (CONTRACTS §8) once. The export first: parsing it whole holds the
+    plain dicts of every order at once, and that peak is lowest while nothing else is in
+    memory yet (its freed dicts' memory then holds the history)."""
     run = Path(run_dir)
     led = run / "ledgers"
+    export = _read_export(run / "export.json")
     return Sources(
         history=read_records(run / "history.jsonl"),
         faults=read_records(run / "faults.jsonl"),
@@ -119,7 +122,7 @@ def load_sources(run_dir: str | Path) -> Sources:
         codes=_per_supplier(led, "codes"),
         messages=read_records(led / "sink-messages.jsonl"),
         mails=read_records(led / "sink-mails.jsonl"),
-        export=_read_export(run / "export.json"),
+        export=export,
         stock=read_json(run / "stock.json"),
         load=read_json(run / "load.json"),
         meta=read_json(run / "meta.json") or {},

@@ -40,3 +40,18 @@ def test_interned_records_equal_the_plain_parse_and_share_order_numbers(tmp_path
 def test_a_broken_export_reads_as_missing(tmp_path: Path) -> None:
     (tmp_path / "export.json").write_text('{"orders": [', "utf-8")
     assert load_sources(tmp_path).export is None
+
+
+def test_one_pass_splits_buyers_from_snoopers_and_the_nemesis_is_neither() -> None:
+    from drill.checks.evidence import real_buyer_ops, snooper_ops
+    from drill.checks.sources import Sources
+
+    ops = [{"process": "buyer-1-1", "type": "invoke", "f": "pay", "value": {}, "time": 1.0},
+           {"process": "nemesis", "type": "info", "f": "inject", "value": {}, "time": 1.1},
+           {"process": "snooper-1-2", "type": "fail", "f": "snoop_cards", "value": {},
+            "time": 1.2},
+           {"process": 7, "type": "ok", "f": "pay", "value": {}, "time": 1.3}]
+    src = Sources(history=ops)
+    assert snooper_ops(src) == [ops[2]]  # asked first: the split still fills both
+    assert real_buyer_ops(src) == [ops[0], ops[3]]
+    assert real_buyer_ops(src) is real_buyer_ops(src) and snooper_ops(src) is snooper_ops(src)
