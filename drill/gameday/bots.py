@@ -10,7 +10,8 @@
   `coupon_after_min`.
 - `CarelessBot` resends and forces delivery at once (a stale 待支付 order too), looks at
   nothing else, never writes to a buyer, never asks the gateway.
-Each runs one bounded thread paced in scenario time.
+Each runs one bounded thread paced in scenario time (the runbook bot a second one from the
+alert on, talking to the buyers while the first works the orders).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Bot:
         self._thread = threading.Thread(target=self._run, daemon=True, name=self.name)
         self._local: set[str] = set()
         self._pool = ThreadPoolExecutor(HANDS, thread_name_prefix=self.name)
+        self._helpers: list[threading.Thread] = []   # a second operator's loop, if any
 
     def start(self, local_products: set[str]) -> None:
         self._local = set(local_products)
@@ -59,7 +61,9 @@ class Bot:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(15)
+        for thread in (self._thread, *self._helpers):
+            if thread.is_alive():
+                thread.join(15)
         self._pool.shutdown(wait=True, cancel_futures=True)
         self.bo.close()
 
@@ -137,8 +141,22 @@ class RunbookBot(Bot):
         self.unseen = list(CAUSE_PAGES)   # step-1 pages not yet loaded (a slow shop times out)
 
     def on_alert(self) -> None:
-        """Step 1 (0-5 min): the stuck list, then stock, API log and review queue."""
+        """Step 1 (0-5 min): the stuck list, then stock, API log and review queue; and a
+        second operator starts talking to the buyers (step 2 does not wait for a slow
+        round of step 3: on a slow shop one round takes scenario minutes)."""
+        care = threading.Thread(target=self._care, daemon=True, name=f"{self.name}-care")
+        self._helpers.append(care)
+        care.start()
         self._look_at_the_cause()
+
+    def _care(self) -> None:
+        """Every ROUND_S: the order list, and the template notice when someone new is late."""
+        pause = self.plan.wall(ROUND_S)
+        for _ in range(MAX_ROUNDS):
+            with contextlib.suppress(httpx.HTTPError, ValueError, KeyError):
+                self._tell_the_delayed(self.bo.orders(), time.time())
+            if self._stop.wait(pause):
+                return
 
     def _look_at_the_cause(self) -> None:
         """The pages not yet seen, side by side (a team, not one mouse): a page that times
@@ -153,12 +171,10 @@ class RunbookBot(Bot):
         rules = self.plan.rules
         self._look_at_the_cause()
         self.bo.look("/orders", group="stuck")
-        self._tell_the_delayed(orders, now)                 # step 2: tell them first
         fresh = [o for o in self.unpaid(orders, now, rules.promise_min / 2)
                  if o["order_no"] not in self.asked]
         if fresh:
             orders = self._repair(orders, now)
-            self._tell_the_delayed(orders, time.time())     # whoever turned late meanwhile
         waiting = [o for o in orders if o.get("status") in WAITING]
         self.each([partial(self.bo.post, f"/orders/{o['order_no']}/review", approve="1")
                    for o in waiting if o.get("status") == "review"])
