@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from delivery import notices as shop_notices
 from delivery.backoffice import audit
@@ -86,7 +87,12 @@ def notify(conn: Connection, ctx: Ctx, tpl: Template, order_nos: list[str], now:
             unknown += [] if order_no in told else [order_no]
             continue
         subject, body = tpl.render(order_no)
-        conn.execute(insert(notices).values(order_no=order_no, kind=NOTICE_KIND, at=now))
+        try:    # two operators telling one buyer at once: the second is a skip, not a 500
+            with conn.begin_nested():
+                conn.execute(insert(notices).values(order_no=order_no, kind=NOTICE_KIND, at=now))
+        except IntegrityError:
+            skipped.append(order_no)
+            continue
         _mail(ctx, conn, dict(o._mapping), "delay_notice", f"mail:operator:{order_no}",
               subject, body, tpl.coupon, now)
         sent.append(order_no)

@@ -209,18 +209,27 @@ class RunbookBot(Bot):
         return after
 
     def _tell_the_delayed(self, orders: list[dict[str, Any]], now: float) -> None:
-        """The template notice to every delayed buyer, once someone new is late."""
+        """The template notice (批量通知) to every buyer not yet told who is late: still
+        waiting past half the promise (a promise to deliver by hand), or delivered after it
+        (an apology)."""
         rules = self.plan.rules
-        waiting = [o for o in orders if o.get("status") in WAITING]
-        late = [o for o in waiting if self.waited(o, now) > rules.promise_min / 2]
-        if not any(o["order_no"] not in self.told for o in late):
-            return
-        self.bo.post("/notices", target="delayed", older="0",
-                     subject="订单 {order_no} 发货延迟 / delivery delayed",
-                     body="您的订单 {order_no} 正在人工处理,{minutes} 分钟内未自动发货将人工"
-                          "发货并补偿 / we deliver by hand within {minutes} minutes",
-                     minutes=str(int(rules.manual_after_min)), coupon="")
-        self.told |= {o["order_no"] for o in waiting}
+        fresh = [o for o in orders if o["order_no"] not in self.told]
+        waiting = [o["order_no"] for o in fresh if o.get("status") in WAITING
+                   and self.waited(o, now) > rules.promise_min / 2]
+        came_late = [o["order_no"] for o in fresh if o.get("status") == "delivered"
+                     and self.waited(o, now) > rules.promise_min]
+        minutes = str(int(rules.manual_after_min))
+        for nos, subject, body in (
+                (waiting, "订单 {order_no} 发货延迟 / delivery delayed",
+                 "您的订单 {order_no} 正在人工处理,{minutes} 分钟内未自动发货将人工发货并补偿 / "
+                 "we deliver by hand within {minutes} minutes"),
+                (came_late, "订单 {order_no} 发货迟了 / delivered late",
+                 "您的订单 {order_no} 已发货,让您久等了,非常抱歉 / your keys for {order_no} "
+                 "came later than we promise; we are sorry for the wait")):
+            if nos:
+                self.bo.post("/notices", target="list", order_nos=" ".join(nos),
+                             subject=subject, body=body, minutes=minutes, coupon="")
+                self.told |= set(nos)
 
     def _coupon(self, order_no: str) -> None:
         self.couponed.add(order_no)

@@ -3,12 +3,18 @@ shop's outbox to the real mail sink, once per order; coupons are mailed too."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 from typing import Any
+
+import pytest
 
 from runtime import ManagedProcess
 from tests.delivery._fakes import ledger
 from tests.delivery.backoffice.conftest import BO, Shop, ShopFactory
+from tests.postgres import PG_URL, require_postgres
 from tests.waiting import wait_until
 
 TEMPLATE = {"subject": "订单 {order_no} 延迟", "minutes": "15", "coupon": "SORRY5",
@@ -112,3 +118,40 @@ def test_notice_to_a_list_of_orders_names_the_unknown_ones(shop_factory: ShopFac
                   order_nos=" ".join(f"n{i}" for i in range(501)),
                   **TEMPLATE)
     assert many.status_code == 422 and "最多 500 个" in many.text
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None (the factory's SQLite file) or a PostgreSQL schema of the test's own."""
+    if request.param == "sqlite":
+        yield None
+        return
+    require_postgres()
+    import psycopg
+    name, plain = f"faka_care_{uuid.uuid4().hex[:8]}", PG_URL.replace("+psycopg", "")
+    with psycopg.connect(plain, autocommit=True) as c:
+        c.execute(f"CREATE SCHEMA {name}")
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{name}"
+    finally:
+        with psycopg.connect(plain, autocommit=True) as c:
+            c.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+def test_two_operators_telling_the_same_buyers_at_once_mail_each_once(
+        shop_factory: ShopFactory, sink: ManagedProcess, db_url: str | None) -> None:
+    """Found by the db-slow game day: a second operator's 批量通知 racing the first hit the
+    notices' unique key and answered 500, and its other buyers were never told."""
+    s = shop_factory(db_url, buyer_mail_url=f"{sink.url}/mail/send",
+                     buyer_notice={"delay_after_s": 86400, "coupon": "SORRY5"})
+    s.import_keys(5)
+    s.login()
+    nos = " ".join(s.order() for _ in range(3))
+    csrf = s.csrf()
+    with ThreadPoolExecutor(8) as pool:
+        replies = list(pool.map(lambda _: s.post("/notices", target="list", order_nos=nos,
+                                                 csrf=csrf, **TEMPLATE), range(8)))
+    assert [r.status_code for r in replies] == [200] * 8, [r.text[:200] for r in replies]
+    sent = [no for a in s.audit() if a["action"] == "notice" for no in a["detail"]["sent"]]
+    assert sorted(sent) == sorted(nos.split())
+    assert len(mails(sink, 3)) == 3
