@@ -3,9 +3,11 @@ refunded at the gateway or escalated with a `refund_needed` alert.
 
 Outside records only. The gateway's payments ledger lists every paid trade with its
 out_trade_no; a refund the shop asked for (api.php?act=refund) is on the trade's own
-row (`refunded`). A second trade counts once the shop was told of it: one of its
-genuine notifies reached the shop (or it is the payment order queries answer, the
-one without `double_of`). Of n told trades, n - 1 must be refunded in full, or each
+row (`refunded`). A trade counts once the shop was told of it: one of its genuine
+notifies reached the shop. (An order query answers one trade per order, and a shop
+asks only about unpaid orders: when the first payment's notify was lost and the
+second paid the order, the shop never heard of the first.) Of n told trades, n - 1
+must be refunded in full, or each
 trade kept beyond the first must be escalated: a `refund_needed` post the robot
 accepted that names the order or the trade, or (the shop keeps one alert per rule
 and window, so a later order's alert may be folded into an earlier one) a
@@ -102,7 +104,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
                   ("the gateway notify ledger", src.notifies))
         return missing(ID, *[name for name, value in needed if value is None])
     heard = told(src)
-    orders = {no: [p for p in ps if not p.get("double_of") or str(p.get("trade_no")) in heard]
+    orders = {no: [p for p in ps if str(p.get("trade_no")) in heard]
               for no, ps in paid_trades(src).items()}
     orders = {no: ps for no, ps in orders.items() if len(ps) > 1}
     counts = dict.fromkeys(("orders_paid_twice", "extra_payments", "refunded", "alerted",

@@ -84,6 +84,14 @@ def test_a_second_payment_the_shop_never_heard_of_is_not_judged() -> None:
     assert double_payment.check(src([*PAID_TWICE, again("A", 4.0)], forged), SPEC).ok is True
 
 
+def test_a_first_payment_whose_notify_was_lost_is_not_judged() -> None:
+    """The second payment paid the order; nobody told the shop of the first."""
+    notes = [dict(notify("A", 1.03), outcome="lost", attempt=0), notify("B", 1.1),
+             told("A", "GA-2", 4.1)]
+    v = double_payment.check(src([*PAID_TWICE, again("A", 4.0)], notes), SPEC)
+    assert v.ok is True and v.counts["orders_paid_twice"] == 0
+
+
 def test_the_first_payment_refunded_instead_keeps_the_second_and_passes() -> None:
     first = dict(paid("A", 1.03), refunded="50.00")  # notifies crossed: the second paid it
     v = double_payment.check(src([first, paid("B", 1.03), again("A", 4.0)], TOLD), SPEC)
