@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, select
+from sqlalchemy import create_engine, select
 
 from delivery.db.schema import jobs
 from fakes._common import ManualClock
@@ -40,10 +40,15 @@ def _paid_twice(s: Shop, state: GatewayState) -> dict[str, Any]:
 
 
 def _jobs(s: Shop, kind: str) -> list[dict[str, Any]]:
-    """The shop's jobs of `kind` (the export lists delivery jobs only)."""
-    def read(conn: Connection) -> list[dict[str, Any]]:
-        return [dict(r._mapping) for r in conn.execute(select(jobs).where(jobs.c.kind == kind))]
-    return s.ctx.db.tx_sync(read)
+    """The shop's jobs of `kind`, read on a connection of our own (the export lists delivery
+    jobs only, and the shop's own connection belongs to its event loop)."""
+    engine = create_engine(s.ctx.cfg.db_url)
+    try:
+        with engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(jobs)
+                                                           .where(jobs.c.kind == kind))]
+    finally:
+        engine.dispose()
 
 
 def _alerts(s: Shop) -> list[dict[str, Any]]:
