@@ -1,5 +1,6 @@
 """Sends outbox messages with retries, at-least-once: IM alert posts and HTTP buyer
-mails (POST JSON), SMTP mails (buyer delivery / delay notice, admin alert mail).
+mails (POST JSON), SMTP mails (buyer delivery / delay notice, admin alert mail), and
+runs the refund jobs of second payments (delivery/refunds.py).
 
 A temporary failure (network error, HTTP refusal, SMTP 4xx) is retried with backoff;
 an SMTP 5xx is recorded as failed at once (the relay refused the mail for good)."""
@@ -14,11 +15,12 @@ from typing import Any
 import httpx
 
 from delivery import defects as D
-from delivery import smtp
+from delivery import refunds, smtp
 from delivery.ctx import Ctx, log
 from delivery.store import jobs
 
 MAX_ATTEMPTS = 8
+KINDS = ("alert", "mail", "refund")  # the jobs the outbox claims (the worker: deliver)
 GIVE_UP_AFTER_S = 3600.0  # scenario s: outlasts DingTalk's 10-minute mute
 
 
@@ -31,7 +33,7 @@ class Outbox:
         poll = max(0.01, self.ctx.cfg.wall(0.5))
         while True:
             try:
-                batch = await self.ctx.db.tx(jobs.claim, ("alert", "mail"), self.ctx.worker_id,
+                batch = await self.ctx.db.tx(jobs.claim, KINDS, self.ctx.worker_id,
                                              self.ctx.now(), self.lease_wall, 32)
                 await asyncio.gather(*(self._send(j) for j in batch))
             except Exception:
@@ -61,6 +63,9 @@ class Outbox:
         return out.verdict, out.why, 0.0
 
     async def _send(self, job: dict[str, Any]) -> None:
+        if job["kind"] == "refund":  # a second payment given back at the gateway
+            await refunds.run(self.ctx, job)
+            return
         p = json.loads(job["payload"])
         verdict, why, wait_s = await (self._mail(p["smtp"]) if "smtp" in p else self._post(p))
         now = self.ctx.now()

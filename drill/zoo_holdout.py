@@ -85,10 +85,11 @@ CAUGHT: tuple[Entry, ...] = (
     Entry("admin-reads-open", "smoke", "access",
           "dujiaoka #158 (order page readable without authentication) / acg-faka #767 "
           "(order query needs no password): the admin guard covers the writing routes only"),
-    Entry("review-hold-ignored", "risk-backlog", "alerts",
+    Entry("review-hold-ignored", "risk-backlog", "review-hold",
           "风控 review bypassed: the held flag is set at order time but the payment path "
           "never reads it (research seed: 风控系统误判 / 先放行,后审核 done by accident); big "
-          "orders are delivered at once, the review queue stays empty"),
+          "orders are delivered at once, the review queue stays empty",
+          also=("alerts",)),
     Entry("stuck-rule-counts-delivered", "smoke", "alerts",
           "dujiao-next #99 (the alert's current value counts something other than its "
           "threshold): the stuck-orders rule counts delivered orders too and fires on a "
@@ -116,6 +117,10 @@ CAUGHT: tuple[Entry, ...] = (
     Entry("notify-get-only", "callback-flaky", "gateway-protocol",
           "dujiaoka's epay notify route is GET-only, dujiaoka #30 (the gateway sent the other "
           "method): a POSTed notify gets 405 and the gateway retries it for a day"),
+    Entry("double-payment-kept", "callback-flaky", "double-payment",
+          "card-system #4 / dujiaoka's status-only guard (domain-faka §1.5): a second, "
+          "different payment for a paid order is acknowledged as a duplicate; the money is "
+          "kept with no refund and no alert"),
 )
 
 MISSES: tuple[Entry, ...] = (
@@ -124,8 +129,4 @@ MISSES: tuple[Entry, ...] = (
     Entry("notify-waits-delivery", "supplier-slow", "gateway-protocol",
           "acg-faka delivers inside the callback, upstream purchase (30 s timeout) included "
           "(domain-faka §1.4); the gateway's reply deadline passes and it retries"),
-    Entry("double-payment-kept", "callback-flaky", "no-loss",
-          "card-system #4 / dujiaoka's status-only guard (domain-faka §1.5): a second, "
-          "different payment for a paid order is acknowledged as a duplicate; the money is "
-          "kept with no refund and no alert"),
 )

@@ -85,10 +85,10 @@ payments = Table(
     **MYSQL,
 )
 
-jobs = Table(  # the transactional outbox: deliveries, alert posts, buyer mails
+jobs = Table(  # the transactional outbox: deliveries, alert posts, buyer mails, refunds
     "jobs", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", String(12), nullable=False),  # deliver | alert | mail
+    Column("kind", String(12), nullable=False),  # deliver | alert | mail | refund
     Column("dedupe", String(120), nullable=False, unique=True),
     Column("order_no", String(40)),
     Column("payload", Text, nullable=False, default="{}"),

@@ -5,8 +5,9 @@ Policy for a payment that arrives after the order expired: revive the order
 if its stock can be reserved again (local keys still available, or supplier
 stock which is bought at delivery time); otherwise the order becomes
 `refund_needed` and a `refund_needed` alert is raised. A second, different
-payment for an order that is already paid is kept and flagged refund_needed
-(alert) without touching the order.
+payment for an order that is already paid is given back: a refund job asks the
+gateway (delivery/refunds.py; its refusal raises the `refund_needed` alert), the
+order is untouched.
 
 Risk is re-checked at payment time (`risk.assess_payment`) for a pending or expired
 order: a failing payment in `block` mode → `refund_needed` + alert (risk `blocked`,
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, insert
 
 from delivery import defects as D
+from delivery import refunds
 from delivery import risk as R
 from delivery.db import raw
 from delivery.db.schema import anomalies, payments
@@ -169,9 +171,9 @@ def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
         return _late_payment(conn, ctx, order, trade_no, now)
     if ctx.defects.on(D.DOUBLE_PAYMENT_KEPT):  # bug zoo: "already paid" is all it checks
         return "duplicate"
-    record_anomaly(conn, "double_payment", order_no, f"trade_no={trade_no} status={status}", now)
-    raise_alert(conn, ctx, "refund_needed", "warning",
-                f"order {order_no} paid again (trade_no={trade_no}) while {status}; refund it", now)
+    log.warning("order %s paid again (trade_no %s) while %s: refunding it", order_no, trade_no,
+                status)
+    refunds.enqueue(conn, order_no, trade_no, money, now)  # the outbox asks the gateway
     return "double_payment"
 
 

@@ -158,6 +158,56 @@ ORDERS: dict[str, T] = {
                                         "not delivered at the final catalogue read"),
     "stock-conservation.unseen_codes": T("商城为它记录了买家从未看到的卡密",
                                          "the shop recorded codes for it that its buyer never saw"),
+    # double-payment
+    "double-payment.none": T("没有订单在网关被付款两次（且商城收到过第二笔的回调）",
+                             "no order was paid twice at the gateway (with the shop told of "
+                             "the second payment)"),
+    "double-payment.ok": T("{orders_paid_twice} 个订单在网关被重复付款（共多付 {extra_payments} "
+                           "笔）：{refunded} 个已在网关退款，{alerted} 个发出了点名该订单的"
+                           " refund_needed 告警，{alerted_window} 个被同一告警窗口内的"
+                           " refund_needed 告警覆盖",
+                           "{orders_paid_twice} orders were paid twice at the gateway "
+                           "({extra_payments} extra payments): {refunded} refunded at the "
+                           "gateway, {alerted} escalated by a refund_needed alert naming the "
+                           "order, {alerted_window} covered by a refund_needed alert of the same "
+                           "alert window"),
+    "double-payment.fail": T("{orders_paid_twice} 个重复付款的订单中，{kept} 个多收的钱既没退款"
+                             "也没告警，{refunded_all} 个发了货却把每笔钱都退了",
+                             "of {orders_paid_twice} orders paid twice, {kept} kept the extra "
+                             "money with neither a refund nor a refund_needed alert, and "
+                             "{refunded_all} refunded every payment although the buyer got "
+                             "goods"),
+    "double-payment.kept": T("网关收了 {n} 笔款，只退了 {refunded} 笔；多收的 {trades} 既没"
+                             "退款也没有 refund_needed 告警",
+                             "paid {n} times at the gateway, {refunded} refunded; the extra "
+                             "payment(s) {trades} were kept with neither a refund nor a "
+                             "refund_needed alert"),
+    "double-payment.refunded_all": T("网关收的 {n} 笔款全部退了，但买家拿到了货",
+                                     "all {n} payments were refunded, yet the buyer got goods"),
+    "double-payment.refunded": T("多付的 {n} 笔已在网关退款",
+                                 "the {n} extra payment(s) refunded at the gateway"),
+    "double-payment.alerted": T("多付的 {n} 笔由 refund_needed 告警交给人工退款",
+                                "the {n} extra payment(s) escalated by a refund_needed alert"),
+    # review-hold
+    "review-hold.no_rule": T("场景没有会扣留订单的风控规则（模式 {mode}，金额上限 {limit}）："
+                             "没有可判断的内容",
+                             "the scenario has no risk rule that holds orders (mode {mode}, "
+                             "limit {limit}): nothing to judge"),
+    "review-hold.ok": T("{orders} 个订单中，{held} 个超过风控上限 {limit}、应被扣留，都没有"
+                        "拿到货；{under_limit} 个在上限以内",
+                        "of {orders} orders, {held} were above the risk limit {limit} and held: "
+                        "none got goods; {under_limit} were within the limit"),
+    "review-hold.fail": T("超过风控上限 {limit} 的 {held} 个订单中有 {bad} 个在扣留期间拿到了货",
+                          "{bad} of {held} orders above the risk limit {limit} got goods while "
+                          "held"),
+    "review-hold.unknown": T("{amount_not_judged} 个订单算不出金额（没有价格或数量），"
+                             "无法判断是否超过风控上限 {limit}",
+                             "{amount_not_judged} orders have no amount (no price or quantity): "
+                             "cannot tell which were above the risk limit {limit}"),
+    "review-hold.delivered": T("金额 {amount} 超过风控上限 {limit}（模式 {mode}），应扣留待审，"
+                               "却拿到了货",
+                               "amount {amount} is above the risk limit {limit} (mode {mode}): "
+                               "held for review, yet it got goods"),
     "stock-conservation.refused": T("在 {t:.3f} 以售罄为由拒绝了 {qty} × {pid}，"
                                     "而 {keys} 张卡密中至少还有 {free} 张空闲",
                                     "refused {qty} × {pid} as sold out at {t:.3f} while at least "

@@ -16,6 +16,7 @@ from drill.checks import (
     buyer_notice,
     buyer_truth,
     completion,
+    double_payment,
     failback,
     failover,
     gateway_protocol,
@@ -28,6 +29,7 @@ from drill.checks import (
     no_loss,
     no_oversell,
     retries,
+    review_hold,
     stock_conservation,
     supplier_quantity,
     thresholds,
@@ -45,7 +47,7 @@ CHECKERS: dict[str, Checker] = {
     for m in (no_loss, no_duplicate, no_oversell, no_double_purchase, latency, retries,
               failover, alerts, buyer_notice, thresholds, completion, money_goods, buyer_truth,
               gateway_protocol, supplier_quantity, failback, stock_conservation, messages,
-              access, mail_recipient)
+              access, mail_recipient, double_payment, review_hold)
 }
 assert set(CHECKERS) == set(CHECK_IDS)
 

@@ -50,6 +50,9 @@ def check_spec(scenario: Scenario) -> CheckSpec:
         order_expiry_s=(scenario.service.order_expiry_s or ORDER_EXPIRY_DEFAULT_S)
         / scenario.time_scale,
         failback_within_s=_failback_within(scenario),
+        risk_mode=scenario.service.risk.mode,
+        risk_max_amount=None if scenario.service.risk.max_amount is None
+        else str(scenario.service.risk.max_amount),
         alert_window_s=(scenario.service.monitor.window_s or ALERT_WINDOW_DEFAULT_S)
         / scenario.time_scale,
     )

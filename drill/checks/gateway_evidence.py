@@ -75,7 +75,13 @@ def notifies_by_order(src: Sources) -> dict[str, list[Record]]:
 
 
 def payments_by_order(src: Sources) -> dict[str, Record]:
-    return {str(p.get("out_trade_no")): p for p in src.payments or [] if p.get("out_trade_no")}
+    """out_trade_no -> its FIRST payment in the ledger: the one the order was created and
+    paid with (a buyer paying again adds a later row, which double-payment judges)."""
+    out: dict[str, Record] = {}
+    for p in src.payments or []:
+        if p.get("out_trade_no"):
+            out.setdefault(str(p["out_trade_no"]), p)
+    return out
 
 
 def fault_windows(src: Sources) -> list[FaultWindow]:

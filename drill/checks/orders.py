@@ -89,8 +89,9 @@ def order_index(src: Sources) -> dict[str, OrderFacts]:
             continue
         o = get(no)
         o.trade_no = o.trade_no or p.get("trade_no")
-        if p.get("status") in PAID_STATES or p.get("paid_at"):
-            o.gateway_paid_at = _f(p.get("paid_at")) or _f(p.get("created_at")) or 0.0
+        if p.get("status") in PAID_STATES or p.get("paid_at"):  # the earliest payment counts
+            at = _f(p.get("paid_at")) or _f(p.get("created_at")) or 0.0
+            o.gateway_paid_at = at if o.gateway_paid_at is None else min(o.gateway_paid_at, at)
     _feed_buyers(src.buyer_ops(), get)
     for rec in src.export_list("orders") or []:
         o = get(rec.get("order_no"))

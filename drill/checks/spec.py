@@ -65,6 +65,8 @@ class CheckSpec:
     order_expiry_s: float | None = None  # wall seconds an unpaid order holds its keys
     alert_retry_within_s: float | None = None  # wall seconds to land a throttled alert
     failback_within_s: float | None = None  # wall seconds: primary sells again after a heal
+    risk_mode: str | None = None  # [service] risk.mode: block | review | pass_then_review
+    risk_max_amount: str | None = None  # [service] risk.max_amount ("60.00"): above it, held
 
     def __post_init__(self) -> None:
         unknown = [c for c in self.checks if c not in CHECK_IDS]

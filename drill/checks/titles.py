@@ -101,6 +101,15 @@ TITLES: dict[str, CheckTitle] = {
                          "每封关于订单的邮件都只发给下单时留下的联系方式，且只含该订单的卡密。",
                          "Every mail about an order goes to the contact its buyer gave, with "
                          "only that order's codes."),
+    "double-payment": _t("重复付款要退", "A second payment is refunded",
+                         "同一订单在网关被付了两次时，多收的钱在网关退款，或发出 refund_needed "
+                         "告警交人工处理。",
+                         "When an order is paid twice at the gateway, the extra money is "
+                         "refunded there or escalated with a refund_needed alert."),
+    "review-hold": _t("风控审核不放货", "Held for review, not delivered",
+                      "超过风控金额上限、被留待人工审核（或被拦截）的订单，在审核前拿不到卡密。",
+                      "An order above the risk rule's amount limit, held for review (or "
+                      "blocked), gets no goods while held."),
     "shop-health": _t("商城进程存活", "Shop stayed up",
                       "没有故障计划时，商城的每个进程都没有退出。",
                       "No shop process exited unless a fault planned it."),

@@ -41,12 +41,14 @@ CHECK_IDS = (
     "no-loss", "no-duplicate", "no-oversell", "no-double-purchase", "latency", "retries",
     "failover", "alerts", "buyer-notice", "thresholds", "completion", "money-goods",
     "buyer-truth", "gateway-protocol", "supplier-quantity", "failback", "stock-conservation",
-    "messages", "access", "mail-recipient",
+    "messages", "access", "mail-recipient", "double-payment", "review-hold",
 )
 # Run unless a scenario lists its own: the checks every drill gives evidence for (the load
 # sends snoopers and the run takes a final catalogue read after the settle; `messages` reads
 # the shop's configured notice delay, which every scenario has).
-OPT_IN_CHECKS: tuple[str, ...] = ()
+# `review-hold` needs the scenario's risk rule and no operator approving held orders (a game
+# day's bot does): a scenario names it.
+OPT_IN_CHECKS: tuple[str, ...] = ("review-hold",)
 DEFAULT_CHECKS = tuple(c for c in CHECK_IDS if c not in OPT_IN_CHECKS)
 ALERT_RULES = (
     "stuck_paid_orders", "supplier_health", "low_stock", "review_backlog", "payment_anomaly",

@@ -53,6 +53,12 @@ KNOBS: Mapping[str, Knob] = MappingProxyType({
                         KINDS),
     "forge_window_s": Knob(30.0, "float", "an adversarial notify goes out a uniform 0..this "
                            "long after its payment was created (scenario s)", maximum=DAY_S),
+    "double_pay": Knob(0.0, "prob", "per paid payment: the buyer pays the same order again, a "
+                       "second payment with its own trade_no, double_pay_delay_s later"),
+    "double_pay_delay_s": Knob(3.0, "float", "gap between the first and the second payment "
+                               "(scenario s)", maximum=DAY_S),
+    "refund_refused": Knob(0.0, "prob", "refuse a refund request (api.php?act=refund) as a "
+                           "merchant balance too low"),
     "notify_method": Knob("GET", "choice", "HTTP method of notifies", ("GET", "POST")),
     "submit_reply": Knob("json", "choice", "reply shape of /submit.php: json (our buyers) or "
                          "html like real epay's page, which kamiFaka's server parses",

@@ -24,7 +24,9 @@ from starlette.routing import BaseRoute, Route
 from fakes._common import describe, read_body, try_json
 from fakes._common.hot import Handler, HotRequest, Reply, error_reply, html_reply, json_reply
 from fakes.payment import epay
+from fakes.payment.double_pay import plan_double
 from fakes.payment.notifier import Notifier
+from fakes.payment.refund import refund_reply
 from fakes.payment.state import GatewayState
 from runtime.loopback import NonLoopbackError, ensure_loopback
 
@@ -34,7 +36,8 @@ URL_CHECKS_KEEP = 256
 _TEXT = {"type": "string"}
 CREATE_FIELDS: dict[str, Any] = {"type": "object", "properties": {
     name: _TEXT for name in (*REQUIRED, "sign_type", "return_url", "param")}}
-QUERY_FIELDS = {name: _TEXT for name in ("act", "pid", "key", "out_trade_no", "trade_no")}
+QUERY_FIELDS = {name: _TEXT for name in ("act", "pid", "key", "out_trade_no", "trade_no",
+                                          "money")}
 
 
 def _fail(msg: str, code: int = -1) -> Reply:
@@ -157,8 +160,16 @@ def pay_reply(state: GatewayState, notifier: Notifier, trade_no: str) -> Reply:
         payment["status"] = "paid"
         payment["paid_at"] = state.clock.now()
         notifier.plan(payment)
+        plan_double(state, notifier, payment)  # the `double_pay` knob: the buyer pays again
     return json_reply({"trade_no": trade_no, "out_trade_no": payment["out_trade_no"],
                        "status": "paid", "money": payment["money"], "already_paid": already})
+
+
+def _status(payment: dict[str, Any]) -> int:
+    """epay's order status: 0 unpaid, 1 paid, 2 refunded in full."""
+    if payment["status"] != "paid":
+        return 0
+    return 2 if payment.get("refunded") == payment["money"] else 1
 
 
 def _order_view(state: GatewayState, payment: dict[str, Any]) -> dict[str, Any]:
@@ -168,12 +179,14 @@ def _order_view(state: GatewayState, payment: dict[str, Any]) -> dict[str, Any]:
         "pid": state.merchant.pid, "addtime": _stamp(payment["created_at"]),
         "endtime": _stamp(payment["paid_at"]), "name": payment["name"],
         "money": payment["money"], "param": payment["param"],
-        "status": 1 if payment["status"] == "paid" else 0,
+        "status": _status(payment),
     }
 
 
 def api_reply(state: GatewayState, f: dict[str, str]) -> Reply:
-    """epay merchant API: act=order (query by out_trade_no or trade_no)."""
+    """epay merchant API: act=order (query by out_trade_no or trade_no), act=refund."""
+    if f.get("act") == "refund":
+        return refund_reply(state, f)
     if f.get("act") not in ("order", "query"):
         return _fail("No Act!", -5)
     if f.get("pid") != state.merchant.pid or f.get("key") != state.merchant.key:
@@ -211,7 +224,8 @@ async def pay(request: Request) -> Response:
 
 @describe(query=QUERY_FIELDS, form={"type": "object", "properties": QUERY_FIELDS})
 async def api(request: Request) -> Response:
-    """epay merchant API: act=order (query by out_trade_no or trade_no)."""
+    """epay merchant API: act=order (query by out_trade_no or trade_no), act=refund (pid,
+    key, trade_no or out_trade_no, money)."""
     return _response(api_reply(request.app.state.gateway, await _fields(request)))
 
 

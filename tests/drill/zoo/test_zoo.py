@@ -40,6 +40,9 @@ FAST |= {"notify-ignores-amount", "alert-throttle-ignored", "supplier-qty-one", 
 # catalogue's stock that counts every key (stock-conservation, catalogue side), the delay
 # notice to buyers already delivered (messages).
 FAST |= {"local-qty-one", "catalogue-counts-all", "delay-notice-not-rechecked"}
+# and one defect per checker added for the holdout's last misses: the second payment kept
+# (double-payment, callback-flaky) and the review hold bypassed (review-hold, risk-backlog)
+FAST |= {"double-payment-kept", "review-hold-ignored"}
 CLEAN_SEEDS = (101, 202)
 SPEED_CHECKS = {"latency", "thresholds", "completion"}
 
