@@ -18,6 +18,7 @@ from drill.gameday.conduct import GameDayRun
 from drill.gameday.setup import Plan, choose
 from drill.options import RunOptions
 from drill.scenario import load_scenario
+from tests.postgres import PG_URL, require_postgres
 
 SPEED = 60.0
 BUYERS_PER_MIN = 3.0     # fewer buyers than the rehearsal: a bot's every click costs a
@@ -29,13 +30,15 @@ CARELESS_BREAKS = {"cause_checked", "first_notice", "told_share", "blind_resends
 DELIVERY_STEPS = {"all_delivered", "over_30"}
 
 
-def play(tmp_path: Path, incident: str, bot: str | None, **kw: Any) -> tuple[Any, dict[str, Any]]:
+def play(tmp_path: Path, incident: str, bot: str | None, *, db: str | None = None,
+         speed: float = SPEED, buyers_per_min: float = BUYERS_PER_MIN,
+         **kw: Any) -> tuple[Any, dict[str, Any]]:
     s = load_scenario("gameday")
     assert s.gameday is not None
-    rules = s.gameday.model_copy(update={"buyers_per_min": BUYERS_PER_MIN})
+    rules = s.gameday.model_copy(update={"buyers_per_min": buyers_per_min})
     s = s.model_copy(update={"gameday": rules})
-    plan = Plan(choose(s, 1, None, incident), SPEED, 1, rules)
-    out = GameDayRun(s, RunOptions(out=tmp_path, fancy=False), plan, lang="en", bot=bot,
+    plan = Plan(choose(s, 1, db, incident), speed, 1, rules)
+    out = GameDayRun(s, RunOptions(out=tmp_path, fancy=False, db=db), plan, lang="en", bot=bot,
                      **kw).execute()
     assert out.page is not None, out.errors
     return out, json.loads((out.run_dir / "gameday.json").read_text(encoding="utf-8"))
@@ -45,8 +48,8 @@ def verdicts(card: dict[str, Any]) -> dict[str, str]:
     return {s["id"]: s["verdict"] for s in card["steps"]}
 
 
-def check_runbook(tmp_path: Path, incident: str) -> tuple[Any, dict[str, Any]]:
-    out, card = play(tmp_path, incident, "runbook")
+def check_runbook(tmp_path: Path, incident: str, **kw: Any) -> tuple[Any, dict[str, Any]]:
+    out, card = play(tmp_path, incident, "runbook", **kw)
     assert card["incident"] == incident and card["audit_log"] is True
     assert set(verdicts(card).values()) == {"pass"}, verdicts(card)
     assert card["grade"] == "A" and card["full_marks"] and out.exit_code == 0
@@ -107,3 +110,18 @@ def test_the_runbook_bot_scores_full_marks_on_every_incident(tmp_path: Path,
 @pytest.mark.parametrize("incident", POOL)
 def test_the_careless_bot_fails_on_every_incident(tmp_path: Path, incident: str) -> None:
     check_careless(tmp_path, incident)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_the_runbook_bot_scores_full_marks_on_a_slow_database(tmp_path: Path) -> None:
+    """db-slow (4 s on every query, PostgreSQL only) at --speed 10 and the rehearsal's own
+    buyer rate, as `harness.py gameday gameday --incident db-slow --speed 10` plays it:
+    every page is slow, so step 2 must not wait for a round of step 3 (about 4 min)."""
+    require_postgres()
+    s = load_scenario("gameday")
+    assert s.gameday is not None
+    _, card = check_runbook(tmp_path, "db-slow", db=PG_URL, speed=10.0,
+                            buyers_per_min=s.gameday.buyers_per_min)
+    told = next(st for st in card["steps"] if st["id"] == "told_share")["value"]
+    assert told["of"] > 0, "no buyer was still waiting at step 2: the slow shop hid nothing"
