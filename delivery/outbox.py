@@ -19,9 +19,7 @@ from delivery import refunds, smtp
 from delivery.ctx import Ctx, log
 from delivery.store import jobs
 
-MAX_ATTEMPTS = 8
 KINDS = ("alert", "mail", "refund")  # the jobs the outbox claims (the worker: deliver)
-GIVE_UP_AFTER_S = 3600.0  # scenario s: outlasts DingTalk's 10-minute mute
 
 
 class Outbox:
@@ -75,15 +73,14 @@ class Outbox:
             log.warning("%s job %s (order %s) failed for good: %s", job["kind"], job["id"],
                         job["order_no"], why)
             await self.ctx.db.tx(jobs.finish, job, now, "failed")
-        elif (job["attempts"] >= MAX_ATTEMPTS
-              and now - job["created_at"] > self.ctx.cfg.wall(GIVE_UP_AFTER_S)) or (
+        elif jobs.exhausted(job, now, self.ctx.cfg.wall(jobs.GIVE_UP_AFTER_S)) or (
                 job["attempts"] >= D.OUTBOX_GIVES_UP_AFTER and self.ctx.defects.on(
                     D.OUTBOX_GIVES_UP)):  # bug zoo: dujiaoka's push jobs, tries = 2
             log.warning("giving up on %s job %s after %d attempts (%s)", job["kind"], job["id"],
                         job["attempts"], why)
             await self.ctx.db.tx(jobs.finish, job, now, "failed")
         else:
-            delay = self.ctx.cfg.wall(max(wait_s, min(60.0, 2.0 ** job["attempts"])))
+            delay = self.ctx.cfg.wall(max(wait_s, jobs.backoff_s(job["attempts"])))
             await self.ctx.db.tx(jobs.retry_later, job, now, now + delay)
 
 

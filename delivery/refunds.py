@@ -4,7 +4,7 @@
 The job is enqueued in the transaction that recorded the payment (store/payments.py:
 a second, different payment for an order already paid). The gateway's yes ends it;
 its no (code != 1: the merchant balance too low, the trade unknown …) or giving up
-after the outbox's retry budget raises the `refund_needed` alert, so a human refunds
+after the outbox's retry budget (store/jobs.py) raises the `refund_needed` alert, so a human refunds
 by hand. A refusal that says the trade is already refunded (a retry after a reply we
 never read) is checked with an order query: status 2 means done.
 """
@@ -21,8 +21,6 @@ from delivery.ctx import Ctx, log
 from delivery.store import jobs
 from delivery.store.alerts import raise_alert
 
-MAX_ATTEMPTS = 8
-GIVE_UP_AFTER_S = 3600.0  # scenario s, as the outbox's other jobs
 REFUNDED = "2"  # epay order status: 0 unpaid, 1 paid, 2 refunded
 
 Outcome = Literal["done", "refused", "retry"]
@@ -73,15 +71,14 @@ async def run(ctx: Ctx, job: dict[str, Any]) -> None:
     p = json.loads(job["payload"])
     outcome, why = await request(ctx, str(p["trade_no"]), str(p["money"]))
     now = ctx.now()
-    spent = now - job["created_at"] > ctx.cfg.wall(GIVE_UP_AFTER_S)
     if outcome == "done":
         log.info("refunded trade %s of order %s: %s", p["trade_no"], job["order_no"], why)
         await ctx.db.tx(jobs.finish, job, now)
-    elif outcome == "refused" or (job["attempts"] >= MAX_ATTEMPTS and spent):
+    elif outcome == "refused" or jobs.exhausted(job, now, ctx.cfg.wall(jobs.GIVE_UP_AFTER_S)):
         log.warning("refund of trade %s (order %s) not done: %s", p["trade_no"],
                     job["order_no"], why)
         await ctx.db.tx(_escalate, ctx, job, p, why, now)
         ctx.wake_outbox.set()
     else:
-        delay = ctx.cfg.wall(min(60.0, 2.0 ** job["attempts"]))
+        delay = ctx.cfg.wall(jobs.backoff_s(job["attempts"]))
         await ctx.db.tx(jobs.retry_later, job, now, now + delay)

@@ -88,3 +88,19 @@ def close_for_order(conn: Connection, order_no: str, now: float) -> None:
     conn.execute(update(jobs).where(jobs.c.kind == "deliver", jobs.c.order_no == order_no,
                                     jobs.c.state == "pending")
                  .values(state="done", updated_at=now))
+
+
+# the outbox's retry policy (IM posts, mails, refunds), scenario seconds
+MAX_ATTEMPTS = 8
+GIVE_UP_AFTER_S = 3600.0  # outlasts DingTalk's 10-minute mute
+BACKOFF_CAP_S = 60.0
+
+
+def exhausted(job: dict[str, Any], now: float, give_up_wall: float) -> bool:
+    """Tried MAX_ATTEMPTS times and older than the give-up time (wall seconds)."""
+    return bool(job["attempts"] >= MAX_ATTEMPTS and now - job["created_at"] > give_up_wall)
+
+
+def backoff_s(attempts: int) -> float:
+    """Scenario seconds before the next try: doubling, capped."""
+    return min(BACKOFF_CAP_S, 2.0 ** attempts)
