@@ -19,10 +19,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from drill.checks.alerts import RULE_RE
 from drill.checks.evidence import as_float, buyer_orders, money
 from drill.checks.gateway_evidence import is_genuine
-from drill.checks.messages import landed
+from drill.checks.messages import posts
 from drill.checks.orders import PAID_STATES, example
 from drill.checks.said import Said, said
 from drill.checks.sources import Record, Sources
@@ -67,12 +66,8 @@ def refunded(p: Record) -> bool:
 
 def alerts(src: Sources) -> list[tuple[float, str]]:
     """(at, text) of every landed refund_needed post."""
-    out = []
-    for m in src.messages or []:
-        found = RULE_RE.search(str(m.get("text", "")))
-        if found and found.group(1) == RULE and landed(m):
-            out.append((as_float(m.get("at")) or 0.0, str(m.get("text", ""))))
-    return out
+    return [(at, text) for (rule, _channel, _robot), sent in posts(src).items() if rule == RULE
+            for at, accepted, text in sent if accepted]
 
 
 def escalated(no: str, p: Record, posts: list[tuple[float, str]], window_s: float) -> str | None:
