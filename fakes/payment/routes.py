@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from html import escape
 from typing import Any
 from urllib.parse import parse_qsl
@@ -169,7 +170,7 @@ def _status(payment: dict[str, Any]) -> int:
     """epay's order status: 0 unpaid, 1 paid, 2 refunded in full."""
     if payment["status"] != "paid":
         return 0
-    return 2 if payment.get("refunded") == payment["money"] else 1
+    return 2 if Decimal(payment.get("refunded") or "0") >= Decimal(payment["money"]) else 1
 
 
 def _order_view(state: GatewayState, payment: dict[str, Any]) -> dict[str, Any]:
@@ -185,12 +186,12 @@ def _order_view(state: GatewayState, payment: dict[str, Any]) -> dict[str, Any]:
 
 def api_reply(state: GatewayState, f: dict[str, str]) -> Reply:
     """epay merchant API: act=order (query by out_trade_no or trade_no), act=refund."""
-    if f.get("act") == "refund":
-        return refund_reply(state, f)
-    if f.get("act") not in ("order", "query"):
+    if f.get("act") not in ("order", "query", "refund"):
         return _fail("No Act!", -5)
     if f.get("pid") != state.merchant.pid or f.get("key") != state.merchant.key:
         return _fail("KEY校验失败", -3)
+    if f["act"] == "refund":
+        return refund_reply(state, f)
     if f.get("out_trade_no"):
         payment = state.by_out.get(f["out_trade_no"])
     elif f.get("trade_no"):
