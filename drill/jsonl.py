@@ -52,20 +52,6 @@ def read_jsonl(path: Path) -> list[dict[str, Any]] | None:
     return list(_objects(path))
 
 
-def intern_strings(record: dict[str, Any]) -> dict[str, Any]:
-    """Replace the record's short string values (top level and one dict down, e.g. an op's
-    `value`) by interned ones, in place; the record is equal to what it was."""
-    for key, value in record.items():
-        if type(value) is str:
-            if len(value) <= INTERN_MAX:
-                record[key] = _intern(value)
-        elif type(value) is dict:
-            for k, v in value.items():
-                if type(v) is str and len(v) <= INTERN_MAX:
-                    value[k] = _intern(v)
-    return record
-
-
 SHAPES_MAX = 4096  # distinct key sequences given a shared key table; others stay plain dicts
 _SHARED_MAX = 30  # CPython shares at most this many keys a table
 _shapes: dict[tuple[str, ...], type] = {}
