@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from drill.components import SUPPLIERS
+
 GATEWAY_PID, GATEWAY_KEY = "1001", "drill-merchant-key"
 ADMIN_TOKEN = "drill-admin"
 
@@ -17,7 +19,6 @@ def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-SUPPLIER_NAMES = ("primary", "backup")
 _SECRET_WORDS = ("token", "password", "passwd", "secret", "key")
 MIN_SECRET_LEN = 6  # shorter values match too much ordinary text to be judged
 
@@ -27,7 +28,7 @@ def secret_digests(*, gateway_key: str = GATEWAY_KEY,
     """sha256 of every secret the world gave the shop (admin token, gateway key, supplier keys,
     the target's credentials), for meta.json: the access check finds a reply that echoes one
     without the run folder holding the secret itself."""
-    secrets = {ADMIN_TOKEN, gateway_key, *(c for n in SUPPLIER_NAMES
+    secrets = {ADMIN_TOKEN, gateway_key, *(c for n in SUPPLIERS
                                           for c in supplier_credentials(n))}
     secrets.update(v for k, v in target_options if any(w in k.lower() for w in _SECRET_WORDS))
     return sorted(digest(s) for s in secrets if len(s) >= MIN_SECRET_LEN)
