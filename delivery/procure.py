@@ -113,7 +113,8 @@ class Procurer:
                 return Procured(unresolved=True)
             if got.supplier is None:  # every supplier clear and failed
                 return Procured(short=want - len(codes), codes=codes) if codes else Procured()
-            codes += got.codes
+            codes = got.codes if self.ctx.defects.on(D.TOPUP_OVERWRITES_CODES) else [  # bug zoo:
+                *codes, *got.codes]  # the top-up's keys replace the first part's
             last = got.supplier or last
             if got.spent and got.supplier in names:  # it cancelled: the next part asks the
                 names = [n for n in names if n != got.supplier] + [got.supplier]  # other first

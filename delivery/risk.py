@@ -13,6 +13,7 @@ from collections import deque
 from decimal import Decimal
 from typing import Any
 
+from delivery import defects as D
 from delivery.config import Config
 
 
@@ -69,7 +70,8 @@ def assess_payment(cfg: Config, order: dict[str, Any], paid_last_minute: int) ->
     bl = r.blacklist
     if order["contact"] in bl or (order["ip"] and order["ip"] in bl):
         return "blacklist"
-    if Decimal(order["amount"]) > r.max_amount:
+    unit = D.RISK_UNIT_PRICE in cfg.defects  # bug zoo: the limit against the unit price
+    if Decimal(order["amount"]) / (order["quantity"] if unit else 1) > r.max_amount:
         return "amount_limit"
     if r.per_contact_per_min > 0 and paid_last_minute >= r.per_contact_per_min:
         return "paid_velocity"

@@ -175,6 +175,17 @@ ROUND3_CAUGHT: tuple[Entry, ...] = (
     Entry("delay-notice-minutes", "delivery-delay", "messages",
           "the delay setting divided as if given in minutes (a units mix-up, BEpusdt #37): "
           "buyers are told of a delay 2 s after paying instead of 2 min"),
+    # added after the first 13 were measured
+    Entry("risk-unit-price", "risk-backlog", "review-hold",
+          "a risk limit held against the wrong figure (djfch/llm_transaction #57, card-system "
+          "#149): the amount limit compares the unit price, so 2- and 3-key orders above it "
+          "are delivered at once instead of held for review",
+          also=("alerts",)),
+    Entry("topup-overwrites-codes", "supplier-async", "no-double-purchase",
+          "the top-up's keys replace the first part's instead of joining them (shopware "
+          "NEXT-14005, FunPayCardinal #25): a partially fulfilled order is bought again part by "
+          "part and ends short in manual handling, the keys already bought lost",
+          also=("supplier-quantity",)),
 )
 
 ROUND3_MISSES: tuple[Entry, ...] = (
@@ -187,6 +198,11 @@ ROUND3_MISSES: tuple[Entry, ...] = (
           "the breaker fed from HTTP answers only (ESI.ts #54, armeria #1161): refused "
           "connections and timeouts never trip it, every order spends its retry budget on "
           "the dead primary before the backup"),
+    # messages fails on it (76 and 82 wrong delay notices), but both runs here were demoted to
+    # inconclusive (exit 3, the box saturated), twice; move it to CAUGHT once a run measures exit 1
+    Entry("delay-notice-paid-only", "stock-exhausted", "messages",
+          "the delay notice job looks at `paid` orders only (dujiaoka #355: orders in manual "
+          "handling get no mail): buyers escalated to manual handling are never told"),
 )
 # round-3 misses closed after the measurement (the round's figure stays as measured)
 ROUND3_CLOSED: tuple[Entry, ...] = (
