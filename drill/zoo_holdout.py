@@ -199,7 +199,7 @@ ROUND3_MISSES: tuple[Entry, ...] = (
           "connections and timeouts never trip it, every order spends its retry budget on "
           "the dead primary before the backup"),
     # messages fails on it (76 and 82 wrong delay notices), but both runs here were demoted to
-    # inconclusive (exit 3, the box saturated), twice; move it to CAUGHT once a run measures exit 1
+    # inconclusive (exit 3, the box saturated); move it to CAUGHT once a run measures exit 1
     Entry("delay-notice-paid-only", "stock-exhausted", "messages",
           "the delay notice job looks at `paid` orders only (dujiaoka #355: orders in manual "
           "handling get no mail): buyers escalated to manual handling are never told"),
