@@ -234,13 +234,13 @@ def hot_routes(state: GatewayState, notifier: Notifier
                ) -> tuple[dict[tuple[str, str], Handler], dict[tuple[str, str], Handler]]:
     """The same endpoints for the fast lane: (exact paths, "/pay/" + trade_no), every method
     `ROUTES` declares."""
-    async def create_hot(r: HotRequest) -> Reply:
+    def create_hot(r: HotRequest) -> Reply:
         return create_reply(state, notifier, _hot_fields(r), r.path, r.base_url)
 
-    async def pay_hot(r: HotRequest) -> Reply:
+    def pay_hot(r: HotRequest) -> Reply:
         return pay_reply(state, notifier, r.param)
 
-    async def api_hot(r: HotRequest) -> Reply:
+    def api_hot(r: HotRequest) -> Reply:
         return api_reply(state, _hot_fields(r))
 
     exact: dict[tuple[str, str], Handler] = {
