@@ -38,7 +38,8 @@ _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 # Polls wake on a shared 10 ms grid: at 300 orders/s three buyers' polls share one wake-up
 # of the Locust process instead of three (a wake-up costs ~50 µs of CPU on a VM; see
 # bench/harness_cost.py). A poll moves by < 10 ms; the oracle judges latency on the shop's
-# delivered_at stamp, not on when we looked.
+# delivered_at stamp, not on when we looked. Open-model arrivals start on the same grid
+# (drill/load/locustfile.py).
 POLL_GRID_S = 0.01
 
 
@@ -253,9 +254,14 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
         interval = min(cap, interval * 1.5)
 
 
+def on_grid(t: float) -> float:
+    """The first POLL_GRID_S boundary of the wall clock at or after `t`."""
+    return math.ceil(t / POLL_GRID_S) * POLL_GRID_S
+
+
 def _sleep_on_grid(wait: float, deadline: float) -> None:
     """Sleep at least `wait`, waking on the next POLL_GRID_S boundary of the wall clock (or
     at `deadline`, the poll budget's end, if that comes first)."""
     now = time.time()
-    wake = min(math.ceil((now + wait) / POLL_GRID_S) * POLL_GRID_S, max(deadline, now + wait))
+    wake = min(on_grid(now + wait), max(deadline, now + wait))
     gevent.sleep(wake - now)
