@@ -3,13 +3,14 @@ servers that frame answers every legal way, close idle connections and die mid-r
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from drill.load.lean import LeanClient
+from drill.load.lean import LeanClient, LeanResponse
 from tests.fakes.toxiproxy.helpers import TcpServer
 
 Answer = Callable[[bytes], bytes | None]   # request bytes -> reply bytes, None: close at once
@@ -193,3 +194,20 @@ def test_error_status_is_a_locust_failure_with_its_body(serve: Callable[[Answer]
     r = _client(fired).get(srv.url + "/", name="x")
     assert (r.status_code, r.text) == (409, "out of stock")
     assert "409" in str(fired[0]["exception"])
+
+
+@pytest.mark.parametrize("body", [
+    b'{"order_no": "S1", "amount": "50.00", "n": 3, "ok": true, "x": null, "f": 0.1}',
+    b'{"big": 123456789012345678901234567890, "nan": NaN}',     # orjson refuses: json.loads
+    '{"name": "Steam ¥50"}'.encode("utf-16"),                  # not UTF-8: json.loads
+    b'[1, 2]',
+])
+def test_lean_json_parses_what_json_loads_parses(body: bytes) -> None:
+    got = LeanResponse(200, body, None).json()
+    want = json.loads(body)
+    assert repr(got) == repr(want)
+
+
+def test_lean_json_raises_on_what_is_no_json() -> None:
+    with pytest.raises(ValueError):
+        LeanResponse(200, b"<html>", None).json()
