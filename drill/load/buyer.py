@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import gevent
 
@@ -25,6 +24,7 @@ from drill.load.catalogue import read_catalogue
 from drill.load.mix import BuyerChoice
 from drill.load.op_recorder import OpRecorder
 from drill.load.plan import LoadPlan
+from drill.load.wire import form_body
 
 # States from which the shop will not deliver on its own: the buyer stops polling.
 # refund_needed: money taken but the shop refused (risk, expired and sold out) —
@@ -176,7 +176,7 @@ def _submit(client: Any, plan: LoadPlan, history: OpRecorder, proc: str, order_n
     op(proc, "invoke", f, {"order_no": order_no, **(extra or {})})
     pay_url = str(body.get("pay_url") or f"{plan.gateway_url.rstrip('/')}/submit.php")
     params = body.get("pay_params") or {}
-    r = client.post(pay_url, data=urlencode(params), headers=_FORM, name="gateway_submit")
+    r = client.post(pay_url, data=form_body(params), headers=_FORM, name="gateway_submit")
     sub = _json(r)
     trade_no = sub.get("trade_no")
     if r.status_code != 200 or sub.get("code") != 1 or not trade_no:

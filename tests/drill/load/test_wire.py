@@ -7,10 +7,14 @@ import json
 import socket
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from drill.load.lean import LeanClient, LeanResponse
+from drill.load.wire import form_body
 from tests.fakes.toxiproxy.helpers import TcpServer
 
 Answer = Callable[[bytes], bytes | None]   # request bytes -> reply bytes, None: close at once
@@ -211,3 +215,18 @@ def test_lean_json_parses_what_json_loads_parses(body: bytes) -> None:
 def test_lean_json_raises_on_what_is_no_json() -> None:
     with pytest.raises(ValueError):
         LeanResponse(200, b"<html>", None).json()
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+_VALUE = st.one_of(_TEXT, st.sampled_from(["a b+c", "http://h:1/p?q=1&r=%", "¥50 ~x_y.z-"]),
+                   st.integers(), st.binary(max_size=6), st.booleans())
+
+
+@given(st.dictionaries(st.one_of(_TEXT, st.integers()), _VALUE, max_size=6))
+def test_form_body_is_urlencode(params: dict[Any, Any]) -> None:
+    assert form_body(params) == urlencode(params)
+
+
+def test_form_body_takes_pairs_as_urlencode_does() -> None:
+    pairs = [("a", "1 2"), ("a", "3")]
+    assert form_body(pairs) == urlencode(pairs) == "a=1+2&a=3"
