@@ -20,11 +20,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from fakes._common.body import MAX_BODY_BYTES
+from fakes._common.body import MAX_BODY_BYTES, parse_form
 from fakes._common.errors import BadRequest
 
 log = logging.getLogger("fakes")
@@ -80,7 +79,7 @@ class HotRequest:
     def query(self) -> dict[str, str]:
         """`dict(request.query_params)`: blank values kept, the last of a repeated name."""
         qs = self.scope.get("query_string", b"")
-        return dict(parse_qsl(qs.decode("latin-1"), keep_blank_values=True)) if qs else {}
+        return dict(parse_form(qs.decode("latin-1"))) if qs else {}
 
     def header(self, name: bytes) -> str:
         for key, value in self.scope["headers"]:

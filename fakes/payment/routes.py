@@ -16,13 +16,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from html import escape
 from typing import Any
-from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from fakes._common import describe, read_body, try_json
+from fakes._common.body import parse_form
 from fakes._common.hot import Handler, HotRequest, Reply, error_reply, html_reply, json_reply
 from fakes.payment import epay
 from fakes.payment.double_pay import plan_double
@@ -51,7 +51,7 @@ def _merge_body(fields: dict[str, str], body: bytes, content_type: str) -> dict[
         if isinstance(data, dict):
             fields.update({k: str(v) for k, v in data.items() if v is not None})
     else:  # urlencoded form; parsed by hand (no python-multipart dependency)
-        fields.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        fields.update(parse_form(body.decode("utf-8", "replace")))
     return fields
 
 
