@@ -23,7 +23,8 @@ from typing import Any
 import httpx
 import psutil
 
-__all__ = ["BOX_SATURATED", "CPU_SATURATED", "HARNESS_JSON", "LAG_SATURATED_MS",
+__all__ = ["BOX_SATURATED", "CPU_SATURATED", "HARNESS_JSON", "LAG_SATURATED_MS", "PROMPT_MS",
+           "SHOP_HUNGRY",
            "ComponentLoad", "HarnessLoad",
            "SaturationSampler",
            "read_harness", "saturation_reasons", "summarise", "write_harness"]
@@ -34,6 +35,8 @@ CPU_SATURATED = 0.90        # share of one core, sustained (p90 of the samples)
 LAG_SATURATED_MS = 250.0    # a fake's /healthz round trip (p90): its event loop was busy
 PROBE_TIMEOUT_S = 1.0
 BOX_SATURATED = 0.95        # share of all the box's cores, sustained (p90)
+SHOP_HUNGRY = 0.5           # share of a core a shop process wanted (p90): a full box starves it
+PROMPT_MS = 50.0            # a fake's /healthz p90 below this: light processes were served
 SAMPLE_EVERY_S = 0.5
 
 
@@ -216,6 +219,18 @@ def summarise(samples: Mapping[str, Sequence[float]], sizes: Mapping[str, int],
                        round(sampler_cpu_s, 4), shop=tuple(c for c in comps if c.name in shop))
 
 
+def _box_could_starve_the_shop(load: HarnessLoad) -> bool:
+    """A full box explains a slow shop only if the shop wanted CPU (a process near half a core)
+    or light processes waited for it too (a fake's /healthz slow). A shop idling at a third of
+    a core while the gateway answers probes in milliseconds was slow on its own: waiting on a
+    supplier inside the notify, say (docs/zoo-holdout.md, notify-waits-delivery)."""
+    if not load.shop:
+        return True                               # the shop is not sampled (a target drill)
+    hungry = any(c.cpu_p90 / max(1, c.processes) >= SHOP_HUNGRY for c in load.shop)
+    lags = [lag.get("p90", 0) for lag in (load.extra.get("healthz_ms") or {}).values()]
+    return hungry or not lags or max(lags) >= PROMPT_MS
+
+
 def saturation_reasons(load: HarnessLoad, *, dropped_arrivals: int = 0,
                        limit: float = CPU_SATURATED, box_limit: float = BOX_SATURATED
                        ) -> list[str]:
@@ -223,8 +238,9 @@ def saturation_reasons(load: HarnessLoad, *, dropped_arrivals: int = 0,
 
     A component counts as saturated when its p90 CPU reaches `limit` of a core
     per process it ran (Locust with 2 worker processes may use 2 cores). The
-    box counts when every core was busy (p90 >= `box_limit`): then the drill's
-    processes, shop included, fought for CPU and no speed figure is the shop's.
+    box counts when every core was busy (p90 >= `box_limit`) and the shop could have
+    been starved by it (`_box_could_starve_the_shop`): then the drill's processes
+    fought for CPU and no speed figure is the shop's.
     Dropped arrivals count only beside a saturated harness: with the generator
     idle they mean the shop held every buyer slot, which is the shop's slowness.
     """
@@ -232,7 +248,7 @@ def saturation_reasons(load: HarnessLoad, *, dropped_arrivals: int = 0,
            f"{lag['samples']} probes): its event loop was busy"
            for name, lag in (load.extra.get("healthz_ms") or {}).items()
            if lag.get("p90", 0) >= LAG_SATURATED_MS]
-    if load.box_cpu_p90 >= box_limit:
+    if load.box_cpu_p90 >= box_limit and _box_could_starve_the_shop(load):
         drill = sum(c.cpu_mean for c in (*load.components, *load.shop))
         out.append(f"box saturated: its {load.cores} cores {load.box_cpu_p90:.0%} busy (p90); "
                    f"the drill's processes used {drill:.2f} cores on average, other work "

@@ -41,7 +41,7 @@ from locust.runners import LocalRunner
 from drill.load.buyer import on_grid, run_flow
 from drill.load.distributed import on_master_init, ship_counts, shipper, ships_ops
 from drill.load.lean import LeanClient
-from drill.load.mix import choose, snooper_due
+from drill.load.mix import choose, qq_number, snooper_due
 from drill.load.op_recorder import OpRecorder
 from drill.load.plan import LoadPlan, arrival_offsets, rate_at, users_at
 from drill.load.snooper import Victim, run_snooper
@@ -144,7 +144,7 @@ def _start_one(user: FastHttpUser, intended_at: float) -> None:
     seq, rng = _Proc.seq, _Proc.rng
     pid = os.getpid()
     n = rng.randrange(PLAN.contacts) if PLAN.contacts > 0 else seq
-    contact = f"buyer{n}-{pid if PLAN.contacts <= 0 else 0}@drill.test"
+    contact = f"{qq_number(n)}-{pid if PLAN.contacts <= 0 else 0}@drill.test"
     buyer_ip = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
     def fire(name: str, ms: float, exc: BaseException | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,21 @@ def test_a_box_busy_with_other_work_is_saturation_too() -> None:
         "3351 arrivals dropped while the harness was saturated"]
     idle_box = HarnessLoad(load.components, 0.5, 30.0, 2, 0.6, 1.1, shop=shop)
     assert saturation_reasons(idle_box, dropped_arrivals=3351) == []
+
+
+def test_a_full_box_excuses_no_shop_that_idled_while_light_processes_were_served() -> None:
+    """notify-waits-delivery: the shop waited on a slow supplier inside the notify at 0.3 of a
+    core while other work filled the box; the gateway answered its probes in ~10 ms."""
+    idle_shop = (ComponentLoad("service", 58, 0.22, 0.30, 0.33, 1),)
+    fast = {"healthz_ms": {"gateway": {"samples": 59, "p50": 2.4, "p90": 9.7, "max": 13.7}}}
+    load = HarnessLoad((ComponentLoad("locust", 58, 0.05, 0.04, 0.8, 1),), 0.5, 30.0, 2, 1.0,
+                       0.3, extra=fast, shop=idle_shop)
+    assert saturation_reasons(load) == []
+    slow = {"healthz_ms": {"gateway": {"samples": 59, "p50": 30.0, "p90": 80.0, "max": 200.0}}}
+    assert saturation_reasons(replace(load, extra=slow))[0].startswith("box saturated")
+    hungry = (ComponentLoad("service", 58, 0.4, 0.6, 0.9, 1),)
+    assert saturation_reasons(replace(load, shop=hungry))[0].startswith("box saturated")
+    assert saturation_reasons(replace(load, shop=()))[0].startswith("box saturated")
 
 
 def test_a_slow_fake_event_loop_is_harness_saturation() -> None:

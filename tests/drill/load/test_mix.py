@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from drill.load import LoadPlan
-from drill.load.mix import BuyerChoice, choose, pick_quantity, snooper_due
+from drill.load.mix import BuyerChoice, choose, pick_quantity, qq_number, snooper_due
 
 BASE = {"service_url": "http://127.0.0.1:1", "gateway_url": "http://127.0.0.1:2",
         "products": ("steam-50",)}
@@ -63,3 +63,13 @@ def test_plan_refuses_a_bad_mix() -> None:
     plan = LoadPlan(**BASE, quantity_mix=MIX, workers=3, local_workers=1)
     assert LoadPlan.from_json(plan.to_json()) == plan
     assert (plan.shares, plan.remote_workers) == (3, 2)
+
+
+def test_contacts_are_distinct_and_sort_unlike_their_orders() -> None:
+    """A shop that pairs late orders with contacts sorted apart from them mails the wrong
+    buyer only when the contacts' order differs from the orders' (delay-notice-wrong-buyer)."""
+    numbers = [qq_number(n) for n in range(1, 20_001)]
+    assert len(set(numbers)) == len(numbers)
+    assert all(number >= 100_000 for number in numbers)
+    runs = [[str(qq_number(n)) for n in range(k, k + 3)] for k in range(1, 100, 3)]
+    assert sum(run != sorted(run) for run in runs) >= len(runs) // 2
