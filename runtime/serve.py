@@ -1,7 +1,8 @@
 """Run an ASGI app on a socket bound by us, so port 0 works and READY is exact.
 
 Every service and fake uses this: uvloop + httptools, no access log (it halves
-throughput), SIGTERM handled by uvicorn.
+throughput), SIGTERM handled by uvicorn; an app's `fast_match` routes are answered
+without an ASGI cycle (fastpath.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import uvicorn
 
 from runtime.announce import announce_ready
-from runtime.coalesce import CoalescingHttpToolsProtocol
+from runtime.fastpath import FastPathProtocol
 from runtime.loopback import NonLoopbackError, ensure_loopback
 
 
@@ -73,7 +74,7 @@ def serve(app: Any, sock: socket.socket, *, log_level: str = "warning", announce
     config = uvicorn.Config(
         app,
         loop="uvloop",
-        http=CoalescingHttpToolsProtocol,   # httptools, one send() a response (coalesce.py)
+        http=FastPathProtocol,   # httptools, one send() a response, apps' fast routes (fastpath.py)
         lifespan="on",
         access_log=False,
         proxy_headers=False,      # nothing sits in front but TCP proxies: one middleware less

@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import gevent
 
@@ -25,6 +24,7 @@ from drill.load.catalogue import read_catalogue
 from drill.load.mix import BuyerChoice
 from drill.load.op_recorder import OpRecorder
 from drill.load.plan import LoadPlan
+from drill.load.wire import form_body
 
 # States from which the shop will not deliver on its own: the buyer stops polling.
 # refund_needed: money taken but the shop refused (risk, expired and sold out) —
@@ -38,7 +38,8 @@ _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 # Polls wake on a shared 10 ms grid: at 300 orders/s three buyers' polls share one wake-up
 # of the Locust process instead of three (a wake-up costs ~50 µs of CPU on a VM; see
 # bench/harness_cost.py). A poll moves by < 10 ms; the oracle judges latency on the shop's
-# delivered_at stamp, not on when we looked.
+# delivered_at stamp, not on when we looked. Open-model arrivals start on the same grid
+# (drill/load/locustfile.py).
 POLL_GRID_S = 0.01
 
 
@@ -175,7 +176,7 @@ def _submit(client: Any, plan: LoadPlan, history: OpRecorder, proc: str, order_n
     op(proc, "invoke", f, {"order_no": order_no, **(extra or {})})
     pay_url = str(body.get("pay_url") or f"{plan.gateway_url.rstrip('/')}/submit.php")
     params = body.get("pay_params") or {}
-    r = client.post(pay_url, data=urlencode(params), headers=_FORM, name="gateway_submit")
+    r = client.post(pay_url, data=form_body(params), headers=_FORM, name="gateway_submit")
     sub = _json(r)
     trade_no = sub.get("trade_no")
     if r.status_code != 200 or sub.get("code") != 1 or not trade_no:
@@ -253,9 +254,14 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
         interval = min(cap, interval * 1.5)
 
 
+def on_grid(t: float) -> float:
+    """The first POLL_GRID_S boundary of the wall clock at or after `t`."""
+    return math.ceil(t / POLL_GRID_S) * POLL_GRID_S
+
+
 def _sleep_on_grid(wait: float, deadline: float) -> None:
     """Sleep at least `wait`, waking on the next POLL_GRID_S boundary of the wall clock (or
     at `deadline`, the poll budget's end, if that comes first)."""
     now = time.time()
-    wake = min(math.ceil((now + wait) / POLL_GRID_S) * POLL_GRID_S, max(deadline, now + wait))
+    wake = min(on_grid(now + wait), max(deadline, now + wait))
     gevent.sleep(wake - now)

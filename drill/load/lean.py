@@ -20,6 +20,8 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
+
 from drill.load.wire import Origin, exchange, request_bytes
 
 _JSON = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -36,7 +38,12 @@ class LeanResponse:
         return self.content.decode("utf-8", "replace")
 
     def json(self) -> Any:
-        return json.loads(self.content)
+        """The body parsed as `json.loads` parses it: orjson (~4× cheaper; same values for
+        UTF-8 JSON), `json.loads` for what orjson refuses (NaN, ints over 64 bits, UTF-16)."""
+        try:
+            return orjson.loads(self.content)
+        except orjson.JSONDecodeError:
+            return json.loads(self.content)
 
 
 class HTTPStatusError(Exception):

@@ -8,21 +8,22 @@ Response objects) cost about as much as the handlers. `HotLane` answers only the
 rendered like JSONResponse, the same headers, a 413 for an oversized body, a JSON
 500 for a crash); every other request — HEAD, wrong methods, unknown paths, the
 /_fake/ control API, lifespan — goes to the wrapped app unchanged, and attribute
-reads (``.state``, ``.routes``) reach it too.
+reads (``.state``, ``.routes``) reach it too. Handlers are plain functions, so
+the server can also answer them without any ASGI cycle (`fast_match` /
+`fast_call`, runtime/fastpath.py).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from fakes._common.body import MAX_BODY_BYTES
+from fakes._common.body import MAX_BODY_BYTES, parse_form
 from fakes._common.errors import BadRequest
 
 log = logging.getLogger("fakes")
@@ -78,7 +79,7 @@ class HotRequest:
     def query(self) -> dict[str, str]:
         """`dict(request.query_params)`: blank values kept, the last of a repeated name."""
         qs = self.scope.get("query_string", b"")
-        return dict(parse_qsl(qs.decode("latin-1"), keep_blank_values=True)) if qs else {}
+        return dict(parse_form(qs.decode("latin-1"))) if qs else {}
 
     def header(self, name: bytes) -> str:
         for key, value in self.scope["headers"]:
@@ -99,7 +100,8 @@ class HotRequest:
         return url
 
 
-Handler = Callable[[HotRequest], Awaitable[Reply]]
+Handler = Callable[[HotRequest], Reply]   # plain functions: no task, no await (runtime/fastpath.py)
+Match = tuple[Handler, str]                 # a handler and the path's last segment
 
 
 class HotLane:
@@ -127,6 +129,25 @@ class HotLane:
             handler = self.prefixed.get((method, path[:cut]))
         return handler, param
 
+    def fast_match(self, method: str, path: str) -> Match | None:
+        """The handler for (method, path), for the server's fast path (runtime/fastpath.py:
+        the request answered inside the parser's callback, no ASGI cycle); None: use ASGI."""
+        handler, param = self._match(method, path)
+        return None if handler is None else (handler, param)
+
+    def fast_call(self, match: Match, scope: dict[str, Any], body: bytes) -> Reply:
+        """The reply to a request `fast_match` took, its whole body read."""
+        return self._answer(match[0], match[1], scope, body)
+
+    def _answer(self, handler: Handler, param: str, scope: dict[str, Any], body: bytes) -> Reply:
+        try:
+            return handler(HotRequest(scope, body, param, self))
+        except BadRequest as exc:
+            return error_reply(exc.message, exc.status)
+        except Exception as exc:
+            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            return error_reply(f"internal error in fake on {scope['path']}: {exc!r}", 500)
+
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http" and not scope.get("root_path"):
             handler, param = self._match(scope["method"], scope["path"])
@@ -140,14 +161,7 @@ class HotLane:
         body = await _read(receive)
         if body is None:
             return  # the client went away before its body arrived: nobody to answer
-        try:
-            reply = await handler(HotRequest(scope, body, param, self))
-        except BadRequest as exc:
-            reply = error_reply(exc.message, exc.status)
-        except Exception as exc:
-            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
-            reply = error_reply(f"internal error in fake on {scope['path']}: {exc!r}", 500)
-        status, ctype, content = reply
+        status, ctype, content = self._answer(handler, param, scope, body)
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-length", str(len(content)).encode()),
                                 (b"content-type", ctype)]})

@@ -16,13 +16,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from html import escape
 from typing import Any
-from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from fakes._common import describe, read_body, try_json
+from fakes._common.body import parse_form
 from fakes._common.hot import Handler, HotRequest, Reply, error_reply, html_reply, json_reply
 from fakes.payment import epay
 from fakes.payment.double_pay import plan_double
@@ -51,7 +51,7 @@ def _merge_body(fields: dict[str, str], body: bytes, content_type: str) -> dict[
         if isinstance(data, dict):
             fields.update({k: str(v) for k, v in data.items() if v is not None})
     else:  # urlencoded form; parsed by hand (no python-multipart dependency)
-        fields.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        fields.update(parse_form(body.decode("utf-8", "replace")))
     return fields
 
 
@@ -234,13 +234,13 @@ def hot_routes(state: GatewayState, notifier: Notifier
                ) -> tuple[dict[tuple[str, str], Handler], dict[tuple[str, str], Handler]]:
     """The same endpoints for the fast lane: (exact paths, "/pay/" + trade_no), every method
     `ROUTES` declares."""
-    async def create_hot(r: HotRequest) -> Reply:
+    def create_hot(r: HotRequest) -> Reply:
         return create_reply(state, notifier, _hot_fields(r), r.path, r.base_url)
 
-    async def pay_hot(r: HotRequest) -> Reply:
+    def pay_hot(r: HotRequest) -> Reply:
         return pay_reply(state, notifier, r.param)
 
-    async def api_hot(r: HotRequest) -> Reply:
+    def api_hot(r: HotRequest) -> Reply:
         return api_reply(state, _hot_fields(r))
 
     exact: dict[tuple[str, str], Handler] = {

@@ -9,6 +9,7 @@ import pytest
 
 from drill.history import merge_histories
 from drill.load import LoadPlan, LoadRun
+from drill.load.buyer import on_grid
 from runtime import ManagedProcess
 
 
@@ -72,5 +73,7 @@ def test_open_model_keeps_the_schedule(shop: ManagedProcess, tmp_path: Path) -> 
     invokes = [o for o in ops if o["f"] == "create_order" and o["type"] == "invoke"]
     lag = [o["time"] - o["value"]["intended_at"] for o in invokes]
     assert max(lag) < 0.5, "arrivals must start on schedule"
+    early = [o for o in invokes if o["time"] < on_grid(o["value"]["intended_at"]) - 1e-6]
+    assert not early, "arrivals start together on the 10 ms grid, never before their boundary"
     delivered = [o for o in ops if o["f"] == "await_delivery" and o["type"] == "ok"]
     assert len(delivered) == load["started"]

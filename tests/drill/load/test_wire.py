@@ -3,13 +3,18 @@ servers that frame answers every legal way, close idle connections and die mid-r
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from drill.load.lean import LeanClient
+from drill.load.lean import LeanClient, LeanResponse
+from drill.load.wire import form_body
 from tests.fakes.toxiproxy.helpers import TcpServer
 
 Answer = Callable[[bytes], bytes | None]   # request bytes -> reply bytes, None: close at once
@@ -193,3 +198,35 @@ def test_error_status_is_a_locust_failure_with_its_body(serve: Callable[[Answer]
     r = _client(fired).get(srv.url + "/", name="x")
     assert (r.status_code, r.text) == (409, "out of stock")
     assert "409" in str(fired[0]["exception"])
+
+
+@pytest.mark.parametrize("body", [
+    b'{"order_no": "S1", "amount": "50.00", "n": 3, "ok": true, "x": null, "f": 0.1}',
+    b'{"big": 123456789012345678901234567890, "nan": NaN}',     # orjson refuses: json.loads
+    '{"name": "Steam ¥50"}'.encode("utf-16"),                  # not UTF-8: json.loads
+    b'[1, 2]',
+])
+def test_lean_json_parses_what_json_loads_parses(body: bytes) -> None:
+    got = LeanResponse(200, body, None).json()
+    want = json.loads(body)
+    assert repr(got) == repr(want)
+
+
+def test_lean_json_raises_on_what_is_no_json() -> None:
+    with pytest.raises(ValueError):
+        LeanResponse(200, b"<html>", None).json()
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+_VALUE = st.one_of(_TEXT, st.sampled_from(["a b+c", "http://h:1/p?q=1&r=%", "¥50 ~x_y.z-"]),
+                   st.integers(), st.binary(max_size=6), st.booleans())
+
+
+@given(st.dictionaries(st.one_of(_TEXT, st.integers()), _VALUE, max_size=6))
+def test_form_body_is_urlencode(params: dict[Any, Any]) -> None:
+    assert form_body(params) == urlencode(params)
+
+
+def test_form_body_takes_pairs_as_urlencode_does() -> None:
+    pairs = [("a", "1 2"), ("a", "3")]
+    assert form_body(pairs) == urlencode(pairs) == "a=1+2&a=3"
