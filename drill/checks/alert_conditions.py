@@ -1,0 +1,185 @@
+"""When each alert rule's condition held, from outside records only, and which windows owe it.
+
+The shop raises an alert at most once per (rule, window), windows aligned to the clock
+(`floor(now / window) * window`, delivery/store/alerts.py), and evaluates its rules every
+`every_s`: while a condition holds it must raise the rule again in each new window
+(re-notification, Alertmanager's repeat_interval). A window owes the rule an alert when the
+condition already held as the window opened and kept holding for a monitor pass plus slack
+(`hold_s`); a condition starting mid-window owes nothing that window (the shop may have
+alerted in it before our evidence begins). A timeline is a list of spans (start, end, id):
+one item (an order, a product) known to make the condition true throughout; a rule with a
+threshold needs more than that many items at once, each through the whole pass.
+
+Evidence, per rule (the export is not read):
+- manual_escalation: an order is in `manual` from the first moment its buyer saw that status
+  (the last poll of `await_delivery`) or a manual_escalation post named it, until the
+  operator touched it or its buyer saw it delivered (only the admin API takes an order out
+  of manual), else until the observation ends;
+- low_stock: a local product (numeric `stock_available`) read below `low_stock_below` by
+  consecutive catalogue reads at most MAX_READ_GAP_S apart (a product never read above 0
+  has no keys the monitor could count);
+- stuck_paid_orders: an order counts from `stuck_after` after the shop had certainly
+  learned of its payment (its answer to the first genuine notify it accepted) until its
+  buyer saw it delivered (or a last poll still saw `paid`), and no longer than one monitor
+  window after the gateway's payment; the operator's first touch ends it, and with a review
+  risk mode nothing is judged (a paid order may wait in `review`, which the rule ignores).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from drill.checks.alert_posts import named_orders
+from drill.checks.evidence import (
+    as_float,
+    as_int,
+    buyer_orders,
+    catalogue_reads,
+    end_time,
+    real_buyer_ops,
+)
+from drill.checks.gateway_evidence import accepted, is_genuine, notifies_by_order, payments_by_order
+from drill.checks.sources import Record, Sources
+from drill.checks.spec import CheckSpec
+
+MAX_READ_GAP_S = 1.0  # catalogue reads further apart say nothing about the stock between
+OPERATOR = "operator"  # drill.operator_bot's process
+REVIEW_MODES = frozenset({"review", "pass_then_review"})
+Span = tuple[float, float, str]  # (from, to, the order or product that made it hold)
+
+
+@dataclass
+class Seen:
+    """What the outside saw of each order's status besides delivery (one history pass)."""
+
+    manual: dict[str, float] = field(default_factory=dict)  # first sighting of `manual`
+    still_paid: dict[str, float] = field(default_factory=dict)  # last poll that saw `paid`
+    operator: dict[str, float] = field(default_factory=dict)  # the operator's first touch
+
+
+def seen(src: Sources) -> Seen:
+    cached = src.cache.get("alert_conditions.seen")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    out = Seen()
+    for op in real_buyer_ops(src):
+        value = op.get("value") or {}
+        no = value.get("order_no")
+        if not no:
+            continue
+        no, t = str(no), as_float(op.get("time")) or 0.0
+        if op.get("process") == OPERATOR:
+            out.operator[no] = min(out.operator.get(no, t), t)
+        elif op.get("f") == "await_delivery" and op.get("type") in ("info", "fail"):
+            status = value.get("status")
+            if status == "manual":
+                out.manual[no] = min(out.manual.get(no, t), t)
+            elif status == "paid":
+                out.still_paid[no] = max(out.still_paid.get(no, t), t)
+    src.cache["alert_conditions.seen"] = out
+    return out
+
+
+def observed_until(src: Sources) -> float:
+    """The last moment the sink's ledger can show: the collection's start (meta phases)."""
+    for phase in src.meta.get("phases") or []:
+        if isinstance(phase, dict) and phase.get("name") == "collect":
+            start = as_float(phase.get("start"))
+            if start:
+                return start
+    return end_time(src)
+
+
+def manual_spans(src: Sources, until: float) -> list[Span]:
+    s, named, buyers = seen(src), named_orders(src, "manual_escalation"), buyer_orders(src)
+    out: list[Span] = []
+    for no in set(s.manual) | set(named):
+        onset = min(s.manual.get(no, math.inf), named.get(no, math.inf))
+        end = until
+        for left in (s.operator.get(no), buyers[no].delivered_at() if no in buyers else None):
+            if left is not None:
+                end = min(end, max(onset, left))
+        out.append((onset, end, no))
+    return out
+
+
+def low_stock_spans(src: Sources, below: int) -> list[Span]:
+    out: list[Span] = []
+    runs: dict[str, list[float]] = {}  # product -> [first, last] low read of its current run
+    stocked: set[str] = set()
+    for t, _final, products in catalogue_reads(src):
+        for pid, p in products.items():
+            n = as_int(p.get("stock_available"))
+            if n is None:
+                continue
+            if n > 0:
+                stocked.add(pid)
+            run = runs.get(pid)
+            if n < below and run is not None and t - run[1] <= MAX_READ_GAP_S:
+                run[1] = t
+                continue
+            if run is not None:
+                out.append((run[0], run[1], pid))
+                del runs[pid]
+            if n < below:
+                runs[pid] = [t, t]
+    out += [(a, b, pid) for pid, (a, b) in runs.items()]
+    return [span for span in out if span[2] in stocked]
+
+
+def _shop_knew(notifies: list[Record]) -> float | None:
+    for n in notifies:
+        at = as_float(n.get("at"))
+        if at is not None and is_genuine(n) and accepted(n):
+            return at + (as_float(n.get("latency_ms")) or 0.0) / 1000.0
+    return None
+
+
+def stuck_spans(src: Sources, spec: CheckSpec) -> list[Span]:
+    if spec.risk_mode in REVIEW_MODES or spec.stuck_after_s is None or not spec.alert_window_s:
+        return []
+    s, buyers, notifies = seen(src), buyer_orders(src), notifies_by_order(src)
+    out: list[Span] = []
+    for no, pay in payments_by_order(src).items():
+        gateway_paid, knew = as_float(pay.get("paid_at")), _shop_knew(notifies.get(no, []))
+        if gateway_paid is None or knew is None:
+            continue
+        left = buyers[no].delivered_at() if no in buyers else None
+        left = s.still_paid.get(no) if left is None else left
+        if left is None:
+            continue
+        if no in s.operator:
+            left = min(left, s.operator[no])
+        start, end = knew + spec.stuck_after_s, min(left, gateway_paid + spec.alert_window_s)
+        if end > start:
+            out.append((start, end, no))
+    return out
+
+
+def owed_windows(spans: list[Span], above: int, window_s: float, hold_s: float,
+                 last_start: float) -> dict[int, int]:
+    """window index -> how many spans cover its first `hold_s`, for the windows opening by
+    `last_start` where more than `above` do (linear in the spans, plus their windows)."""
+    diff: dict[int, int] = defaultdict(int)
+    top = math.floor(last_start / window_s)
+    for start, end, _id in spans:
+        if start <= 0:
+            continue
+        lo, hi = math.ceil(start / window_s), min(top, math.floor((end - hold_s) / window_s))
+        if lo <= hi:
+            diff[lo] += 1
+            diff[hi + 1] -= 1
+    out: dict[int, int] = {}
+    keys, running = sorted(diff), 0
+    for i, k in enumerate(keys):
+        running += diff[k]
+        if running > above and i + 1 < len(keys):
+            out.update((j, running) for j in range(k, keys[i + 1]))
+    return out
+
+
+def holding(spans: list[Span], at: float, hold_s: float) -> list[str]:
+    """The items whose spans cover [at, at + hold_s] (an example's evidence)."""
+    return sorted(i for start, end, i in spans if start <= at and end >= at + hold_s)
