@@ -4,9 +4,9 @@ The shop raises an alert at most once per (rule, window), windows aligned to the
 (`floor(now / window) * window`, delivery/store/alerts.py), and evaluates its rules every
 `every_s`: while a condition holds it must raise the rule again in each new window
 (re-notification, Alertmanager's repeat_interval). A window owes the rule an alert when the
-condition already held as the window opened and kept holding for a monitor pass plus slack
-(`hold_s`); a condition starting mid-window owes nothing that window (the shop may have
-alerted in it before our evidence begins). A timeline is a list of spans (start, end, id):
+condition held, inside it, through a whole monitor pass plus slack (`hold_s`): from the
+window's start, or from a mid-window onset early enough that the pass ends in the window
+(later ones owe nothing that window). A timeline is a list of spans (start, end, id):
 one item (an order, a product) known to make the condition true throughout; a rule with a
 threshold needs more than that many items at once, each through the whole pass.
 
@@ -28,7 +28,6 @@ Evidence, per rule (the export is not read):
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from drill.checks.alert_posts import named_orders
@@ -170,25 +169,32 @@ def stuck_spans(src: Sources, spec: CheckSpec) -> list[Span]:
     return out
 
 
-def owed_windows(spans: list[Span], above: int, window_s: float, hold_s: float,
-                 last_start: float) -> dict[int, int]:
-    """window index -> how many spans cover its first `hold_s`, for the windows opening by
-    `last_start` where more than `above` do (linear in the spans, plus their windows)."""
-    diff: dict[int, int] = defaultdict(int)
-    top = math.floor(last_start / window_s)
-    for start, end, _id in spans:
-        if start <= 0:
-            continue
-        lo, hi = math.ceil(start / window_s), min(top, math.floor((end - hold_s) / window_s))
-        if lo <= hi:
-            diff[lo] += 1
-            diff[hi + 1] -= 1
-    out: dict[int, int] = {}
-    keys, running = sorted(diff), 0
-    for i, k in enumerate(keys):
-        running += diff[k]
-        if running > above and i + 1 < len(keys):
-            out.update((j, running) for j in range(k, keys[i + 1]))
+def owed_windows(spans: list[Span], above: int, window_s: float, hold_s: float
+                 ) -> dict[int, float]:
+    """window index -> the first moment in that window from which more than `above` items
+    held the condition through a monitor pass (`hold_s`) ending inside the window: the shop's
+    monitor saw it then, so the window owes the rule an alert by that moment + `hold_s`.
+    A span shortened by `hold_s` covers exactly the moments it holds a pass through; the
+    sweep over their sorted ends is O(n log n) in C, the rest linear."""
+    starts = sorted(a for a, b, _i in spans if a > 0 and b - hold_s >= a)
+    ends = sorted(b - hold_s for a, b, _i in spans if a > 0 and b - hold_s >= a)
+    held: list[tuple[float, float]] = []  # (from, to): more than `above` spans cover it
+    i = count = 0
+    opened = 0.0
+    for end in ends:
+        while i < len(starts) and starts[i] <= end:
+            count, i = count + 1, i + 1
+            if count == above + 1:
+                opened = starts[i - 1]
+        if count == above + 1:
+            held.append((opened, end))
+        count -= 1
+    out: dict[int, float] = {}
+    for x, y in held:
+        for k in range(math.floor(x / window_s), math.floor(y / window_s) + 1):
+            t = max(x, k * window_s)
+            if t <= min(y, (k + 1) * window_s - hold_s) and t < out.get(k, math.inf):
+                out[k] = t
     return out
 
 

@@ -7,7 +7,6 @@ and in which windows.
 
 from __future__ import annotations
 
-import math
 import re
 
 from drill.checks.sources import Record, Sources
@@ -29,29 +28,35 @@ def _at(m: Record) -> float:
         return 0.0
 
 
-def served_windows(src: Sources, window_s: float, grace_s: float) -> dict[str, set[int]]:
-    """rule -> the windows (index = floor(at / window_s), the shop's alignment) a post of it
-    served: a post the robot accepted, or one it refused whose same text later landed on the
-    same robot (the retry delivers that alert). A post within `grace_s` after a window's end
-    may be that window's alert still in the outbox, so it serves the window before too."""
-    last_ok: dict[tuple[str, str, str], float] = {}
-    tried: list[tuple[str, tuple[str, str, str], float]] = []
+Robot = tuple[str, str]  # (channel, robot)
+
+
+def delivered_alerts(src: Sources) -> dict[str, dict[Robot, list[float]]]:
+    """rule -> robot -> the sorted times its distinct alerts reached that robot: a post it
+    accepted, or a refused one whose retries (the same text, next on that robot) it then
+    accepted, counted once at its first try."""
+    by: dict[tuple[str, Robot], list[tuple[float, bool, str]]] = {}
     for m in src.messages or []:
-        found = RULE_RE.search(str(m.get("text", "")))
-        if not found:
-            continue
-        key, at = (str(m.get("channel")), str(m.get("robot")), str(m.get("text", ""))), _at(m)
-        tried.append((found.group(1), key, at))
-        if landed(m):
-            last_ok[key] = max(last_ok.get(key, at), at)
-    out: dict[str, set[int]] = {}
-    for rule, key, at in tried:
-        if last_ok.get(key, -math.inf) >= at:
-            k = math.floor(at / window_s)
-            windows = out.setdefault(rule, set())
-            windows.add(k)
-            if at - k * window_s < grace_s:
-                windows.add(k - 1)
+        text = str(m.get("text", ""))
+        found = RULE_RE.search(text)
+        if found:
+            robot = (str(m.get("channel")), str(m.get("robot")))
+            by.setdefault((found.group(1), robot), []).append((_at(m), landed(m), text))
+    out: dict[str, dict[Robot, list[float]]] = {}
+    for (rule, robot), posts in by.items():
+        posts.sort()
+        times: list[float] = []
+        first: tuple[float, str] | None = None  # the refused try the next ones may retry
+        for at, ok, text in posts:
+            if first is not None and text != first[1]:
+                first = None  # another alert: the refused one was never retried
+            start = at if first is None else first[0]
+            if ok:
+                times.append(start)
+                first = None
+            elif first is None:
+                first = (at, text)
+        out.setdefault(rule, {})[robot] = times
     return out
 
 

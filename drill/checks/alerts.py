@@ -5,16 +5,17 @@ The sink is the outside truth: a rule fired only if a message carrying
 `[faka-alert] rule=<id>` reached some robot. Detection delay is measured from
 the first fault injection (or the load start) to the rule's first message and,
 when the scenario sets `alert_within`, must not exceed it. An expected rule whose
-condition (drill.checks.alert_conditions, from buyers, gateway and catalogue reads)
-already held as an alert window opened and kept holding through a monitor pass must have
-a post that landed in that window: the shop keeps one alert per (rule, window), so a
-missing one is an alert swallowed (a de-dup key without the rule) or never repeated.
+condition (drill.checks.alert_conditions, from buyers, gateway and catalogue reads) held
+through a monitor pass inside an alert window must have an alert of its own for that window
+landed on some robot (by the next window's end: a full box's outbox is seconds late; one
+alert serves one window): the shop keeps one alert per (rule, window), so a missing one is
+an alert swallowed (a de-dup key without the rule) or never repeated.
 """
 
 from __future__ import annotations
 
 from drill.checks import alert_conditions as cond
-from drill.checks.alert_posts import RULE_RE, served_windows
+from drill.checks.alert_posts import RULE_RE, delivered_alerts
 from drill.checks.said import Said, joined, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
@@ -77,14 +78,15 @@ def _timeline(src: Sources, spec: CheckSpec, rule: str, until: float
 
 def unrenewed(src: Sources, spec: CheckSpec) -> tuple[list[Said], list[dict[str, object]],
                                                       dict[str, dict[str, int]]]:
-    """Windows an expected rule was owed (its condition held as they opened) with no landed
-    post of it: the findings, an example each (the window, the items holding, the rule's
-    posts) and per rule the windows owed and missed."""
+    """Windows an expected rule was owed (its condition held through a monitor pass inside
+    them) with no alert of their own landed (`unserved`): the findings, an example each
+    (the window, the items holding, the rule's posts) and per rule the windows owed and
+    missed."""
     w, every = spec.alert_window_s, spec.monitor_every_s
     if not w or every is None or every + PASS_SLACK_S + POST_GRACE_S >= w:
         return [], [], {}  # no knobs, or windows too short to tell one pass from the next
     hold, until = every + PASS_SLACK_S, cond.observed_until(src)
-    served = served_windows(src, w, POST_GRACE_S)
+    delivered = delivered_alerts(src)
     problems: list[Said] = []
     examples: list[dict[str, object]] = []
     counts: dict[str, dict[str, int]] = {"owed_windows": {}, "unrenewed_windows": {}}
@@ -93,21 +95,41 @@ def unrenewed(src: Sources, spec: CheckSpec) -> tuple[list[Said], list[dict[str,
         if timeline is None:
             continue
         spans, above = timeline
-        owed = cond.owed_windows(spans, above, w, hold, until - hold - POST_GRACE_S)
-        lost = sorted(k for k in owed if k not in served.get(rule, set()))
+        owed = {k: t for k, t in cond.owed_windows(spans, above, w, hold).items()
+                if t + hold + POST_GRACE_S <= until}  # the sink was still read by then
+        lost = unserved(owed, delivered.get(rule, {}), w)
         counts["owed_windows"][rule], counts["unrenewed_windows"][rule] = len(owed), len(lost)
         if not lost:
             continue
-        a = lost[0] * w
-        problems.append(said("alerts.unrenewed", rule=repr(rule), a=a, b=a + w, n=owed[lost[0]],
-                             what=said(f"alerts.holding.{rule}"), missed=len(lost),
-                             owed=len(owed)))
-        examples.append({"rule": rule, "window": [a, a + w], "holding_from": a,
-                         "holding_through": a + hold, "holding": cond.holding(spans, a, hold)[:10],
+        a, t = lost[0] * w, owed[lost[0]]
+        items = cond.holding(spans, t, hold)
+        problems.append(said("alerts.unrenewed", rule=repr(rule), a=a, b=a + w, t=t,
+                             n=len(items), what=said(f"alerts.holding.{rule}"),
+                             missed=len(lost), owed=len(owed)))
+        examples.append({"rule": rule, "window": [a, a + w], "holding_from": t,
+                         "holding_through": t + hold, "holding": items[:10],
                          "missed_windows": [[k * w, k * w + w] for k in lost][:10],
                          "posts": [m for m in src.messages or []
                                    if f"rule={rule}" in str(m.get("text", ""))][:10]})
     return problems, examples, counts
+
+
+def unserved(owed: dict[int, float], robots: dict[tuple[str, str], list[float]],
+             window_s: float) -> list[int]:
+    """The owed windows no robot got an alert of their own for: one that reached it between
+    the window's start and the next window's end (an outbox on a full box posts seconds
+    late), each alert serving one window only (the shop keeps one per window), matched in
+    time order."""
+    served: set[int] = set()
+    for times in robots.values():
+        i = 0
+        for k in sorted(owed):
+            while i < len(times) and times[i] < k * window_s:
+                i += 1
+            if i < len(times) and times[i] < (k + 2) * window_s:
+                served.add(k)
+                i += 1
+    return [k for k in sorted(owed) if k not in served]
 
 
 def _reference_time(src: Sources) -> float | None:
