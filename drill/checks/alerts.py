@@ -23,7 +23,8 @@ from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "alerts"
 PASS_SLACK_S = 3.0  # a monitor pass runs this late on a busy box, at most
-POST_GRACE_S = 2.0  # the outbox posts a raised alert within this, at most
+POST_GRACE_S = 2.0  # a healthy outbox posts within this: a window is judged once the sink
+#                     was read this long after its pass
 JUDGED = ("manual_escalation", "low_stock", "stuck_paid_orders")
 __all__ = ["ID", "RULE_RE", "check", "fired_rules", "repeats", "unrenewed"]
 
