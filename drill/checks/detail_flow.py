@@ -134,6 +134,16 @@ FLOW: dict[str, T] = {
                          "and window expected)"),
     "alerts.unexpected": T("意外的告警 {rule} 发了 {n} 次（首次在第 {s} 秒）",
                            "unexpected alert {rule} fired {n}x (first {s} s in)"),
+    "alerts.unrenewed": T("告警 {rule} 的条件在窗口 [{a:.3f}, {b:.3f}) 内自 {t:.3f} 起"
+                          "持续了一轮监控（{n} {what}），却没有属于该窗口的告警送达"
+                          "（应告警的 {owed} 个窗口中缺 {missed} 个）",
+                          "alert {rule}: its condition held in window [{a:.3f}, {b:.3f}) from "
+                          "{t:.3f} through a monitor pass ({n} {what}), no alert of it landed for "
+                          "that window ({missed} of {owed} owed windows missed)"),
+    "alerts.holding.manual_escalation": T("个订单处于 manual", "orders in manual"),
+    "alerts.holding.low_stock": T("个本地商品库存低于阈值", "local products below the threshold"),
+    "alerts.holding.stuck_paid_orders": T("个已付款订单超时未交付",
+                                          "paid orders undelivered past stuck_after"),
     "alerts.after": T("{rule} 在 {s} 秒后", "{rule} after {s} s"),
     "alerts.none_expected": T("没有预期的告警", "none expected"),
     "alerts.ok": T("告警符合预期（{what}）", "alerts as expected ({what})"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drill.checks.spec import CheckSpec, Threshold
 from drill.components import SUPPLIER_LINKS, supplier_component
 from drill.scenario import Scenario
@@ -11,6 +13,10 @@ ALERT_WINDOW_DEFAULT_S = 600.0   # delivery's monitor.window_s default (CONTRACT
 ORDER_EXPIRY_DEFAULT_S = 300.0   # delivery's order_expiry_s default (CONTRACTS §1)
 BREAKER_RESET_DEFAULT_S = 30.0   # delivery's supplier_policy.breaker_reset_s default
 GATEWAY_ANSWER_DEFAULT_S = 5.0   # fakes.payment knob answer_timeout_s (wall seconds)
+MONITOR_EVERY_DEFAULT_S = 5.0    # delivery's monitor defaults (delivery/config.py Monitor)
+STUCK_AFTER_DEFAULT_S = 60.0
+STUCK_THRESHOLD_DEFAULT = 5
+LOW_STOCK_BELOW_DEFAULT = 10
 
 
 def _failback_within(scenario: Scenario) -> float | None:
@@ -55,4 +61,19 @@ def check_spec(scenario: Scenario) -> CheckSpec:
         else str(scenario.service.risk.max_amount),
         alert_window_s=(scenario.service.monitor.window_s or ALERT_WINDOW_DEFAULT_S)
         / scenario.time_scale,
+        **_monitor(scenario),
     )
+
+
+def _monitor(scenario: Scenario) -> dict[str, Any]:
+    """The monitor's knobs `alerts` needs to tell when a rule's condition holds (wall s)."""
+    m, scale = scenario.service.monitor, scenario.time_scale
+    return {
+        "monitor_every_s": (m.every_s or MONITOR_EVERY_DEFAULT_S) / scale,
+        "stuck_after_s": (STUCK_AFTER_DEFAULT_S if m.stuck_after_s is None
+                          else m.stuck_after_s) / scale,
+        "stuck_threshold": STUCK_THRESHOLD_DEFAULT if m.stuck_threshold is None
+        else m.stuck_threshold,
+        "low_stock_below": LOW_STOCK_BELOW_DEFAULT if m.low_stock_below is None
+        else m.low_stock_below,
+    }

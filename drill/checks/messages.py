@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from drill.checks.alerts import RULE_RE
+from drill.checks.alert_posts import RULE_RE
+from drill.checks.alert_posts import landed as landed  # re-exported: drill.alert_backlog
 from drill.checks.buyer_notice import grace
 from drill.checks.evidence import as_float, buyer_orders, end_time
 from drill.checks.gateway_evidence import (
@@ -31,7 +32,7 @@ from drill.checks.gateway_evidence import (
 )
 from drill.checks.orders import example, order_index
 from drill.checks.said import Said, joined, said
-from drill.checks.sources import Record, Sources
+from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, merge_ok
 
@@ -39,13 +40,6 @@ ID = "messages"
 NOTICE_KINDS = frozenset({"delay_notice", "delay"})
 NEVER_TOLD = "never told"
 Post = tuple[float, bool, str]  # (at, accepted, text: a retry resends the same text)
-
-
-def landed(m: Record) -> bool:
-    """Did the robot accept this post? (`outcome` when the sink records it, else `throttled`)."""
-    if m.get("outcome") is not None:
-        return str(m["outcome"]) in ("accepted", "ok")
-    return not m.get("throttled") and not m.get("error")
 
 
 def posts(src: Sources) -> dict[tuple[str, str, str], list[Post]]:

@@ -59,6 +59,13 @@ class CheckSpec:
     expected_unresolved: tuple[str, ...] = ()  # statuses accepted at the end
     alert_window_s: float | None = None  # wall seconds; a rule fires at most once per window
     alert_within_s: float | None = None  # wall seconds from the first fault: detection deadline
+    # the monitor's knobs (`[service] monitor`, durations in wall seconds): when each rule's
+    # condition holds, so `alerts` can ask for an alert in every window it held (None: not
+    # judged, e.g. a spec.json written before these fields)
+    monitor_every_s: float | None = None
+    stuck_after_s: float | None = None
+    stuck_threshold: int | None = None
+    low_stock_below: int | None = None
     min_completion: float = 0.9  # orders created / planned arrivals (the drill happened)
     prices: tuple[tuple[str, str], ...] = ()  # product id -> unit price ("50.00"), catalogue
     notify_reply_within_s: float = 5.0  # wall seconds the gateway waits for the shop's reply
