@@ -10,7 +10,6 @@ suppliers, sink) are facts; the export fills in what only the service knows
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,7 +91,7 @@ def order_index(src: Sources) -> dict[str, OrderFacts]:
         if p.get("status") in PAID_STATES or p.get("paid_at"):  # the earliest payment counts
             at = _f(p.get("paid_at")) or _f(p.get("created_at")) or 0.0
             o.gateway_paid_at = at if o.gateway_paid_at is None else min(o.gateway_paid_at, at)
-    _feed_buyers(src.buyer_ops(), get)
+    _feed_buyers(src.buyer_ops(), idx)
     for rec in src.export_list("orders") or []:
         o = get(rec.get("order_no"))
         o.product_id = o.product_id or rec.get("product_id")
@@ -105,15 +104,20 @@ def order_index(src: Sources) -> dict[str, OrderFacts]:
     return idx
 
 
-def _feed_buyers(ops: list[Record], get: Callable[[Any], OrderFacts]) -> None:
+def _feed_buyers(ops: list[Record], idx: dict[str, OrderFacts]) -> None:
     """The buyers' ops into their orders: one loop, the hottest of the oracle (ten ops an
-    order), so the common op (an invoke, saying nothing here) costs one lookup."""
+    order), so the common op (an invoke, saying nothing here) costs one lookup (inline, not
+    a call) and a set add."""
     for op in ops:
         value = op.get("value") or {}
         no = value.get("order_no")
         if not no:
             continue
-        o = get(no)
+        if type(no) is not str:
+            no = str(no)
+        o = idx.get(no)
+        if o is None:
+            o = idx[no] = OrderFacts(no)
         proc = op.get("process")
         o.processes.add(proc if type(proc) is str else str(proc))
         if op.get("type") != "ok":
