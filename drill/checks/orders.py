@@ -238,8 +238,23 @@ def purchase_order_map(src: Sources) -> dict[str, str]:
 
 
 def group_purchases(src: Sources) -> dict[str, list[tuple[str, Record]]]:
-    """order_no -> [(supplier, purchase item), ...] from the supplier ledgers."""
+    """order_no -> [(supplier, purchase item), ...] from the supplier ledgers, memoised (five
+    checkers ask)."""
+    cached = src.cache.get("group_purchases")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     out: dict[str, list[tuple[str, Record]]] = defaultdict(list)
     for name, p in src.all_purchases():
         out[_purchase_order(src, p)].append((name, p))
-    return out
+    src.cache["group_purchases"] = dict(out)
+    return src.cache["group_purchases"]  # type: ignore[no-any-return]
+
+
+def sorted_orders(src: Sources) -> list[OrderFacts]:
+    """`order_index`'s orders by order number, memoised (a handful of checkers walk them in
+    that order)."""
+    cached = src.cache.get("sorted_orders")
+    if cached is None:
+        idx = order_index(src)
+        cached = src.cache["sorted_orders"] = [idx[no] for no in sorted(idx)]
+    return cached
