@@ -33,7 +33,22 @@ class OrderFacts:
     buyer_seen_at: float | None = None  # wall time the buyer saw `delivered`
     buyer_cards: list[list[str]] = field(default_factory=list)
     deliveries: list[Record] = field(default_factory=list)  # export deliveries
-    processes: set[str] = field(default_factory=set)
+    process: str | None = None  # the first process seen with it (its buyer, mostly the only)
+    others: set[str] | None = None  # any further ones: a set an order is 216 bytes x 1M
+
+    @property
+    def processes(self) -> set[str]:
+        """Every process whose ops name this order."""
+        first = set() if self.process is None else {self.process}
+        return first | self.others if self.others else first
+
+    def add_process(self, proc: str) -> None:
+        if self.process is None:
+            self.process = proc
+        elif proc != self.process:
+            if self.others is None:
+                self.others = set()
+            self.others.add(proc)
 
     @property
     def paid(self) -> bool:
@@ -119,7 +134,10 @@ def _feed_buyers(ops: list[Record], idx: dict[str, OrderFacts]) -> None:
         if o is None:
             o = idx[no] = OrderFacts(no)
         proc = op.get("process")
-        o.processes.add(proc if type(proc) is str else str(proc))
+        if type(proc) is not str:
+            proc = str(proc)
+        if proc is not o.process:  # the same (interned) name: nothing to add
+            o.add_process(proc)
         if op.get("type") != "ok":
             continue
         f = op.get("f")
