@@ -54,19 +54,49 @@ def read_jsonl(path: Path) -> list[dict[str, Any]] | None:
 
 SHAPES_MAX = 4096  # distinct key sequences given a shared key table; others stay plain dicts
 _SHARED_MAX = 30  # CPython shares at most this many keys a table
-_shapes: dict[tuple[str, ...], type] = {}
+Builder = Callable[[dict[str, Any]], dict[str, Any]]
+_builders: dict[tuple[str, ...], Builder] = {}
 
 
 def _shape(keys: tuple[str, ...]) -> type | None:
     """The class whose instance dicts share these keys (created once a key sequence)."""
-    cls = _shapes.get(keys)
-    if cls is None and len(_shapes) < SHAPES_MAX and len(keys) <= _SHARED_MAX and not any(
-            key.startswith("__") for key in keys):  # "__class__" is the class's, not data
-        cls = _shapes[keys] = type("Record", (), {"__slots__": ("__dict__",)})
-        seed = cls()
-        for key in keys:  # fills the class's shared key table, in this order
-            setattr(seed, key, None)
+    if len(keys) > _SHARED_MAX or any(key.startswith("__") for key in keys):
+        return None  # "__class__" is the class's, not data
+    cls = type("Record", (), {"__slots__": ("__dict__",)})
+    seed = cls()
+    for key in keys:  # fills the class's shared key table, in this order
+        setattr(seed, key, None)
     return cls
+
+
+def _builder(keys: tuple[str, ...]) -> Builder:
+    """The compact-maker of one key sequence, its keys unrolled in straight-line code: the
+    generic loop (`_compact_plain`) costs twice as much a record, and a million-order run
+    folder holds a dozen million records of a few dozen shapes (bench/oracle.py)."""
+    cls = _shape(keys)
+    if cls is None:
+        return _compact_plain
+    body = ["def build(record):", "    out = new().__dict__"]
+    for key in keys:
+        body += [f"    v = record[{key!r}]", "    t = type(v)",
+                 f"    out[{key!r}] = (intern(v) if len(v) <= {INTERN_MAX} else v) if t is str"
+                 " else compact(v) if t is dict else v"]
+    body.append("    return out")
+    scope: dict[str, Any] = {"new": cls, "intern": _intern, "compact": compact}
+    exec("\n".join(body), scope)  # our code: the keys are repr() literals
+    built: Builder = scope["build"]
+    return built
+
+
+def _compact_plain(record: dict[str, Any]) -> dict[str, Any]:
+    """An unshared shape: the record itself, its short strings interned in place."""
+    for key, value in record.items():
+        kind = type(value)
+        if kind is str:
+            record[key] = _intern(value) if len(value) <= INTERN_MAX else value
+        elif kind is dict:
+            record[key] = compact(value)
+    return record
 
 
 def compact(record: dict[str, Any]) -> dict[str, Any]:
@@ -74,17 +104,12 @@ def compact(record: dict[str, Any]) -> dict[str, Any]:
     every record of its shape, its short strings interned, its dict values compacted too.
     Mutating it is fine (it then stops sharing); reading it is an ordinary dict's speed."""
     keys = tuple(record)
-    cls = _shapes.get(keys) or _shape(keys)
-    out: dict[str, Any] = record if cls is None else cls().__dict__
-    for key, value in record.items():
-        kind = type(value)
-        if kind is str:
-            out[key] = _intern(value) if len(value) <= INTERN_MAX else value
-        elif kind is dict:
-            out[key] = compact(value)
-        elif cls is not None:
-            out[key] = value
-    return out
+    build = _builders.get(keys)
+    if build is None:
+        if len(_builders) >= SHAPES_MAX:
+            return _compact_plain(record)
+        build = _builders[keys] = _builder(keys)
+    return build(record)
 
 
 def read_records(path: Path) -> list[dict[str, Any]] | None:

@@ -7,7 +7,7 @@ order in the sink (outside truth), not the service's notices table.
 
 from __future__ import annotations
 
-from drill.checks.orders import example, order_index
+from drill.checks.orders import example, sorted_orders
 from drill.checks.said import Said, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
@@ -44,7 +44,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     end = _end_time(src)
     slow: list[str] = []
     bad: list[tuple[str, Said]] = []
-    for o in sorted(order_index(src).values(), key=lambda o: o.order_no):
+    for o in sorted_orders(src):
         if not o.gateway_paid_at:
             continue
         took = (o.delivered_at or end) - o.gateway_paid_at

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from drill.checks.evidence import BuyerOrder, buyer_orders
+from drill.checks.evidence import BuyerOrder, sorted_buyers
 from drill.checks.no_oversell import stock_before
 from drill.checks.orders import example
 from drill.checks.said import Said, joined, said
@@ -98,7 +98,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     bad: list[tuple[str, Said]] = []
     counts = dict.fromkeys(("told_delivered", "true", "quantity_unknown", "codes_untraced",
                             "shared_codes", "fetch_failed_after_delivered"), 0)
-    for b in sorted(buyer_orders(src).values(), key=lambda b: b.order_no):
+    for b in sorted_buyers(src):
         if not told_delivered(b):
             continue
         counts["told_delivered"] += 1

@@ -161,8 +161,19 @@ def buyer_orders(src: Sources) -> dict[str, BuyerOrder]:
     return out
 
 
+def sorted_buyers(src: Sources) -> list[BuyerOrder]:
+    """`buyer_orders` by order number, memoised (checkers walk them in that order)."""
+    cached = src.cache.get("evidence.sorted_buyers")
+    if cached is None:
+        out = buyer_orders(src)
+        cached = src.cache["evidence.sorted_buyers"] = [out[no] for no in sorted(out)]
+    return cached
+
+
 def _feed(o: BuyerOrder, op: Record, value: Record) -> None:
-    kind, f, t = op.get("type"), op.get("f"), as_float(op.get("time")) or 0.0
+    kind, f, t = op.get("type"), op.get("f"), op.get("time")
+    if type(t) is not float:  # the common float skips as_float's call and try
+        t = as_float(t) or 0.0
     if f == "create_order" and kind == "ok":
         o.product_id = value.get("product_id") or o.product_id
         o.quantity = as_int(value.get("quantity")) or o.quantity

@@ -43,12 +43,15 @@ def adversarial_kind(n: Record) -> str | None:
 
 
 def is_genuine(n: Record) -> bool:
-    """A notify the shop must answer `success`: sent, unmarked, signed, a plain variant."""
-    if adversarial_kind(n) is not None or n.get("outcome") == "lost":
+    """A notify the shop must answer `success`: sent, unmarked, signed, a plain variant.
+    (`adversarial_kind` inlined: a plain variant names no bad_sign nor amount_off; several
+    checkers ask of every notify, a million-order ledger holds a million.)"""
+    if n.get("adversarial") or n.get("signed") is False or n.get("outcome") == "lost":
         return False
-    if (as_int(n.get("attempt")) or 0) < 1:
+    if str(n.get("variant") or "normal") not in GENUINE_VARIANTS:
         return False
-    return str(n.get("variant") or "normal") in GENUINE_VARIANTS
+    attempt = n.get("attempt")
+    return (attempt if type(attempt) is int else as_int(attempt) or 0) >= 1
 
 
 def accepted(n: Record) -> bool:
@@ -65,22 +68,32 @@ def answered_in_time(n: Record, deadline_s: float) -> bool:
 
 
 def notifies_by_order(src: Sources) -> dict[str, list[Record]]:
-    """out_trade_no -> its notify attempts in time order."""
+    """out_trade_no -> its notify attempts in time order, memoised (three checkers ask)."""
+    cached = src.cache.get("notifies_by_order")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     out: dict[str, list[Record]] = defaultdict(list)
     for n in src.notifies or []:
         out[str(n.get("out_trade_no"))].append(n)
     for items in out.values():
-        items.sort(key=lambda n: as_float(n.get("at")) or 0.0)
-    return dict(out)
+        if len(items) > 1:
+            items.sort(key=lambda n: as_float(n.get("at")) or 0.0)
+    cached = src.cache["notifies_by_order"] = dict(out)
+    return cached
 
 
 def payments_by_order(src: Sources) -> dict[str, Record]:
     """out_trade_no -> its FIRST payment in the ledger: the one the order was created and
-    paid with (a buyer paying again adds a later row, which double-payment judges)."""
+    paid with (a buyer paying again adds a later row, which double-payment judges).
+    Memoised (two checkers ask)."""
+    cached = src.cache.get("payments_by_order")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     out: dict[str, Record] = {}
     for p in src.payments or []:
         if p.get("out_trade_no"):
             out.setdefault(str(p["out_trade_no"]), p)
+    src.cache["payments_by_order"] = out
     return out
 
 

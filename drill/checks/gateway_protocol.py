@@ -76,7 +76,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         return missing(ID, "the gateway notify ledger")
     deadline = reply_deadline_s(spec)
     windows = fault_windows(src)
-    goods = {no: b.goods_seen_at() for no, b in buyer_orders(src).items()}
+    buyers = buyer_orders(src)  # asked only of a finding's order, not of every order
     counts = dict.fromkeys(("genuine", "genuine_answered", "excused_during_fault", "unjudged",
                             "adversarial", "adversarial_refused", WRONG), 0)
     bad: list[tuple[str, Said]] = []
@@ -102,7 +102,8 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
             counts["unjudged"] += 1
         else:
             counts[WRONG] += refused_outright(n)
-            bad.append((no, genuine_problem(n, deadline, goods.get(no))))
+            b = buyers.get(no)
+            bad.append((no, genuine_problem(n, deadline, b.goods_seen_at() if b else None)))
     counts.update(chain_counts(src.notifies))
     if bad:
         orders = len({no for no, _ in bad})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from drill.checks.orders import example, order_index
+from drill.checks.orders import example, sorted_orders
 from drill.checks.said import Said, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
@@ -21,10 +21,10 @@ ID = "no-duplicate"
 def check(src: Sources, spec: CheckSpec) -> Verdict:
     if src.history is None and src.export is None:
         return missing(ID, "buyer history and the service export")
-    idx = order_index(src)
     bad: list[tuple[str, Said]] = []
     holders: dict[str, set[str]] = defaultdict(set)
-    for o in sorted(idx.values(), key=lambda o: o.order_no):
+    with_codes = 0
+    for o in sorted_orders(src):
         export_sets = {frozenset(d.get("codes") or []) for d in o.deliveries}
         buyer_sets = {frozenset(c) for c in o.buyer_cards}
         if len(export_sets) > 1:
@@ -33,13 +33,15 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
             bad.append((o.order_no, said("no-duplicate.fetches_differ")))
         elif export_sets and buyer_sets and export_sets != buyer_sets:
             bad.append((o.order_no, said("no-duplicate.not_listed")))
-        for code in o.delivered_codes():
+        codes = o.delivered_codes()
+        with_codes += bool(codes)
+        for code in codes:
             holders[code].add(o.order_no)
     shared = {code: nos for code, nos in holders.items() if len(nos) > 1}
     for code, nos in sorted(shared.items()):
         for no in sorted(nos):
             bad.append((no, said("no-duplicate.shared", code=code, others=sorted(nos - {no}))))
-    counts = {"orders_with_codes": sum(1 for o in idx.values() if o.delivered_codes()),
+    counts = {"orders_with_codes": with_codes,
               "codes": len(holders), "shared_codes": len(shared),
               "orders_flagged": len({no for no, _ in bad})}
     if bad:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from drill.checks.alerts import fired_rules
 from drill.checks.evidence import as_float, real_buyer_ops
-from drill.checks.orders import OrderFacts, example, order_index
+from drill.checks.orders import OrderFacts, example, sorted_orders
 from drill.checks.said import Said, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
@@ -52,7 +52,6 @@ def unseen_delivery(o: OrderFacts, last_look: dict[str, float]) -> float | None:
 def check(src: Sources, spec: CheckSpec) -> Verdict:
     if src.payments is None:
         return missing(ID, "the gateway payments ledger")
-    idx = order_index(src)
     fired = fired_rules(src)
     manual_alerted = "manual_escalation" in fired or any(
         a.get("rule") == "manual_escalation" for a in src.export_list("alerts") or [])
@@ -60,7 +59,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     counts = dict.fromkeys(("paid", "delivered", "refunded", "manual", "accepted", "lost",
                             "unknown"), 0)
     bad: list[tuple[str, Said]] = []
-    for o in sorted(idx.values(), key=lambda o: o.order_no):
+    for o in sorted_orders(src):
         if not o.paid:
             continue
         counts["paid"] += 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from drill.checks.evidence import buyer_orders
-from drill.checks.orders import example, order_index
+from drill.checks.orders import example, sorted_orders
 from drill.checks.said import Said, joined, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
@@ -30,7 +30,7 @@ def paid_units(src: Sources, local: dict[str, set[str]]
                 for r in src.export_list("orders") or []})
     units: dict[str, int] = defaultdict(int)
     undelivered: dict[str, list[str]] = defaultdict(list)
-    for o in sorted(order_index(src).values(), key=lambda o: o.order_no):
+    for o in sorted_orders(src):
         pid = o.product_id or ""
         if o.paid and pid in local and o.status not in UNSOLD:
             units[pid] += qty.get(o.order_no, 1)
@@ -64,7 +64,7 @@ def _trace(src: Sources, local: dict[str, set[str]], imported: set[str], before:
     unknown = 0
     per_product: dict[str, set[str]] = defaultdict(set)
     prior: dict[str, set[str]] = defaultdict(set)   # delivered keys from the earlier stock
-    for o in sorted(order_index(src).values(), key=lambda o: o.order_no):
+    for o in sorted_orders(src):
         sources = {c: str(d.get("source") or "")
                    for d in o.deliveries for c in d.get("codes") or []}
         for code in sorted(o.delivered_codes()):

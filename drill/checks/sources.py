@@ -38,7 +38,8 @@ class Sources:
     load: Record | None = None  # load.json
     meta: Record = field(default_factory=dict)  # meta.json
     collect_errors: Record = field(default_factory=dict)  # collect_errors.json
-    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # the derived views, memoised; init=False: a `dataclasses.replace` copy starts empty
+    cache: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     # -- derived views (cheap; checkers call them as needed) -------------------
     def buyer_ops(self) -> list[Record]:

@@ -28,6 +28,7 @@ from drill.checks.evidence import (
     plan_quantity,
     real_buyer_ops,
     sold_out_refusals,
+    sorted_buyers,
 )
 from drill.checks.no_oversell import stock_before
 from drill.checks.orders import example, order_index
@@ -130,7 +131,7 @@ def product_examples(src: Sources, pid: str, t: float, why: Said) -> dict[str, A
     """The product's finding with the stories of up to three orders not delivered by t and,
     when the export is there, three whose recorded deliveries hold codes their buyer never saw
     (where burned keys usually went)."""
-    buyers = sorted(buyer_orders(src).values(), key=lambda b: b.order_no)
+    buyers = sorted_buyers(src)
     pending = [b.order_no for b in buyers
                if b.product_id == pid and (b.goods_seen_at() or t + 1) > t][:3]
     recorded = order_index(src) if src.export is not None else {}

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from functools import cache
 from typing import Any
 
 from drill.percentile import percentile
@@ -63,35 +64,71 @@ def _row(name: str, invokes: int, failures: int, latencies: list[float],
         rps=round(invokes / window_s, 2) if window_s > 0 else None)
 
 
+_DONE = frozenset({"ok", "fail", "info"})
+
+
+@cache
+def _expected(f: str) -> str:
+    return _EXPECTED.get(f.split("_")[0], "ok")
+Pending = dict[tuple[str, str], float | deque[float]]
+
+
 def request_table(history: Iterable[Mapping[str, Any]] | None) -> list[RequestRow]:
     """Rows sorted by request name, then the total row; [] for no (or no buyer) history."""
     invokes: dict[str, int] = defaultdict(int)
     failures: dict[str, int] = defaultdict(int)
     latencies: dict[str, list[float]] = defaultdict(list)
-    open_ops: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-    first: float | None = None
-    last: float | None = None
+    open_ops: Pending = {}
+    first = last = None
     for op in history or ():
-        proc, f, kind = str(op.get("process", "")), str(op.get("f", "")), op.get("type")
-        at = op.get("time")
-        if proc == "nemesis" or not f or not isinstance(at, int | float):
+        proc, f, kind, at = op.get("process", ""), op.get("f", ""), op.get("type"), op.get("time")
+        if type(proc) is not str or type(f) is not str:
+            proc, f = str(proc), str(f)
+        if proc == "nemesis" or not f or (type(at) is not float
+                                          and not isinstance(at, (int, float))):
             continue
+        at = float(at)
         if kind == "invoke":
             invokes[f] += 1
-            open_ops[(proc, f)].append(float(at))
-            first = float(at) if first is None else min(first, float(at))
-        elif kind in ("ok", "fail", "info") and (pending := open_ops.get((proc, f))):
-            latencies[f].append(max(0.0, float(at) - pending.popleft()))
-            if not pending:                   # a million buyers: no empty deque kept each
-                del open_ops[(proc, f)]
-            failures[f] += int(kind != _EXPECTED.get(f.split("_")[0], "ok"))
-            last = float(at) if last is None else max(last, float(at))
-    for (_, f), pending in open_ops.items():
-        failures[f] += len(pending)               # never answered before the run ended
+            _open(open_ops, (proc, f), at)
+            first = at if first is None or at < first else first
+        elif kind in _DONE and (start := _close(open_ops, (proc, f))) is not None:
+            latencies[f].append(max(0.0, at - start))
+            failures[f] += kind != _expected(f)
+            last = at if last is None or at > last else last
+    for (_, f), pending in open_ops.items():  # never answered before the run ended
+        failures[f] += 1 if isinstance(pending, float) else len(pending)
     if not invokes:
         return []
     window = (last - first) if first is not None and last is not None else 0.0
+    for values in latencies.values():
+        values.sort()  # once: each percentile's sort of a sorted list is then linear
     rows = [_row(f, invokes[f], failures[f], latencies[f], window) for f in sorted(invokes)]
-    every = [x for f in sorted(latencies) for x in latencies[f]]
+    every = sorted(x for f in sorted(latencies) for x in latencies[f])  # merges sorted runs
     rows.append(_row(TOTAL, sum(invokes.values()), sum(failures.values()), every, window))
     return rows
+
+
+def _open(open_ops: Pending, key: tuple[str, str], at: float) -> None:
+    """A process's pending invokes of one request, oldest first: a bare float for the one
+    pending (a million buyers: no deque each), a deque for a process's overlapping calls."""
+    pending = open_ops.get(key)
+    if pending is None:
+        open_ops[key] = at
+    elif isinstance(pending, float):
+        open_ops[key] = deque((pending, at))
+    else:
+        pending.append(at)
+
+
+def _close(open_ops: Pending, key: tuple[str, str]) -> float | None:
+    """The oldest pending invoke's time (FIFO, as `_open` keeps them), or None."""
+    pending = open_ops.get(key)
+    if pending is None or isinstance(pending, float):
+        if pending is not None:
+            del open_ops[key]
+        return pending
+    start = pending.popleft()
+    if not pending:
+        del open_ops[key]
+    return start
