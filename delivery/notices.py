@@ -72,10 +72,11 @@ def send_due(conn: Connection, ctx: Ctx, now: float, limit: int = 200) -> int:
     repeat = ctx.defects.on(D.DELAY_NOTICE_REPEATS)  # bug zoo: remembered for one period
     if repeat:
         noticed = noticed.where(notices.c.at > cutoff)
+    waiting = ("paid",) if ctx.defects.on(D.DELAY_NOTICE_PAID_ONLY) else WAITING  # bug zoo
     rows = conn.execute(
         select(orders.c.order_no, orders.c.contact)
-        .where(orders.c.status.in_((*WAITING, "delivered") if ctx.defects.on(  # bug zoo:
-                   D.DELAY_NOTICE_NOT_RECHECKED) else WAITING), since <= cutoff,  # not re-read
+        .where(orders.c.status.in_((*waiting, "delivered") if ctx.defects.on(  # bug zoo:
+                   D.DELAY_NOTICE_NOT_RECHECKED) else waiting), since <= cutoff,  # not re-read
                orders.c.order_no.not_in(noticed))
         .limit(limit)).all()
     if ctx.defects.on(D.DELAY_NOTICE_WRONG_BUYER):  # bug zoo: contacts zipped from an IN query
@@ -127,4 +128,5 @@ def send_delivered(conn: Connection, ctx: Ctx, now: float, after_id: int,
             continue  # another api process mailed it
         jobs.enqueue(conn, "mail", f"mail:delivered:{order_no}", now, order_no=order_no,
                      payload=mail_payload(ctx, mail))
-    return int(rows[-1][0]) if rows else after_id
+    skip = 1 if ctx.defects.on(D.MAIL_CURSOR_SKIPS_NEXT) else 0  # bug zoo: "next id" cursor
+    return int(rows[-1][0]) + skip if rows else after_id
