@@ -217,8 +217,7 @@ ROUND4_CAUGHT: tuple[Entry, ...] = (
           "purchase last item in inventory', simple-commerce #477): the last keys never sell"),
     Entry("delay-notice-paid-only", "stock-exhausted", "messages",
           "the late-order query knows `paid` only (woocommerce #20563, mc-woocommerce #645: "
-          "on-hold orders get no mail): buyers whose order went to a human are never told",
-          also=("stock-conservation",)),
+          "on-hold orders get no mail): buyers whose order went to a human are never told"),
     Entry("release-one-key", "abandoned-checkouts", "stock-conservation",
           "the expiry restocks one unit an order, not its quantity (`UPDATE ... LIMIT 1`; "
           "woocommerce #10246, PrestaShop #19054): multi-key abandoned orders leak keys"),
