@@ -197,3 +197,34 @@ def contacts_sorted(rows: Any) -> Any:
     """Bug zoo (delay-notice-wrong-buyer): the contacts fetched by a second `IN (...)` query
     come back in index order and are zipped with the order numbers as if in list order."""
     return list(zip([r[0] for r in rows], sorted(r[1] for r in rows), strict=True))
+
+# -- issue 11, holdout round 4 (helper "holdout4"): written without reading the checks ----------
+# Measured against the drills before registering (docs/zoo-holdout.md, Round 4).
+REFUND_ORDER_TRADE_NO = "refund-order-trade-no"
+LAST_KEY_UNSELLABLE = "last-key-unsellable"
+RELEASE_ONE_KEY = "release-one-key"
+BREAKER_OPEN_WAITS = "breaker-open-waits"
+MAIL_CURSOR_SKIPS_NEXT = "mail-cursor-skips-next"
+UNKNOWN_ORDER_ACKED = "unknown-order-acked"
+OVERPAY_ACCEPTED = "overpay-accepted"
+STATUS_CACHE_NO_TOKEN = "status-cache-no-token"
+TOPUP_COUNTS_LAST_PART = "topup-counts-last-part"
+HEALTH_COUNTS_ASYNC = "health-counts-async"
+REVIVE_NO_DELIVERY_JOB = "revive-no-delivery-job"
+# (its delay-notice-paid-only is round 3's, written twice blind: one flag, ROUND3)
+ROUND4: tuple[str, ...] = (
+    REFUND_ORDER_TRADE_NO, LAST_KEY_UNSELLABLE, RELEASE_ONE_KEY, BREAKER_OPEN_WAITS,
+    MAIL_CURSOR_SKIPS_NEXT, UNKNOWN_ORDER_ACKED, OVERPAY_ACCEPTED,
+    STATUS_CACHE_NO_TOKEN, TOPUP_COUNTS_LAST_PART, HEALTH_COUNTS_ASYNC, REVIVE_NO_DELIVERY_JOB)
+ALL_DEFECTS = (*ALL_DEFECTS, *ROUND4)
+ASYNC_OUTCOMES = frozenset({"processing", "not_found"})  # health-counts-async: "errors" now
+status_cache: dict[str, dict[str, Any]] = {}  # status-cache-no-token: keyed by the path only
+
+
+def release_one(conn: Any, order_no: str, now: float) -> None:
+    """Bug zoo (release-one-key): the expiry gives back one reserved key (`LIMIT 1`), not all."""
+    from delivery.db import raw
+
+    raw.run(conn, "UPDATE card_keys SET status = 'available', order_no = NULL, updated_at = ? "
+                  "WHERE id = (SELECT MIN(id) FROM card_keys WHERE order_no = ? "
+                  "AND status = 'reserved')", (now, order_no))

@@ -61,10 +61,12 @@ def evaluate(conn: Connection, ctx: Ctx, now: float, breakers_open: list[str]) -
         .where(supplier_calls.c.at >= since)
         .group_by(supplier_calls.c.supplier, supplier_calls.c.outcome)).all()
     per: dict[str, list[int]] = {}
+    healthy = HEALTHY_OUTCOMES - D.ASYNC_OUTCOMES if ctx.defects.on(  # bug zoo: async = error
+        D.HEALTH_COUNTS_ASYNC) else HEALTHY_OUTCOMES
     for sup, outcome, n in calls:
         tot = per.setdefault(sup, [0, 0])
         tot[0] += n
-        if outcome not in HEALTHY_OUTCOMES:
+        if outcome not in healthy:
             tot[1] += n
     for sup, (total, bad) in sorted(per.items()):
         if total >= m.supplier_min_calls and bad / total > m.supplier_error_rate:
@@ -136,7 +138,9 @@ class Monitor:
         now = ctx.now()
         keep = ctx.defects.on(D.EXPIRED_KEYS_KEPT)  # bug zoo: expired-keys-kept
         swept = now - D.UTC8_S if ctx.defects.on(D.EXPIRY_SWEEP_UTC8) else now  # bug zoo: UTC+8
-        await ctx.db.tx(lambda conn: order_store.expire_due(conn, swept, keep_keys=keep))
+        one = ctx.defects.on(D.RELEASE_ONE_KEY)  # bug zoo: release-one-key
+        await ctx.db.tx(lambda conn: order_store.expire_due(conn, swept, keep_keys=keep,
+                                                            one_key=one))
         ctx.metrics.snapshot = await ctx.db.tx(snapshot)
 
     async def _reconcile(self) -> None:

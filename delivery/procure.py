@@ -103,18 +103,22 @@ class Procurer:
         want = 1 if self.ctx.defects.on(D.SUPPLIER_QTY_ONE) else order["quantity"]  # bug zoo
         codes: list[str] = []
         last: str | None = None
+        prev: list[str] = []  # bug zoo (topup-counts-last-part): the last part's codes
         names = self.order_of_suppliers()
         for part in range(1, MAX_PARTS + 1):
             reused = self.ctx.defects.on(D.TOPUP_REUSES_KEY)  # bug zoo: one key for every part
             got = await self._part(order, sku, part_key(order["order_no"], 1 if reused else part),
                                    want if self.ctx.defects.on(D.TOPUP_BUYS_FULL_QTY)  # bug zoo
-                                   else want - len(codes), reclaimed, resumed, names)
+                                   else want - len(prev if self.ctx.defects.on(
+                                       D.TOPUP_COUNTS_LAST_PART) else codes),
+                                   reclaimed, resumed, names)
             if got.unresolved:
                 return Procured(unresolved=True)
             if got.supplier is None:  # every supplier clear and failed
                 return Procured(short=want - len(codes), codes=codes) if codes else Procured()
             codes = got.codes if self.ctx.defects.on(D.TOPUP_OVERWRITES_CODES) else [  # bug zoo:
                 *codes, *got.codes]  # the top-up's keys replace the first part's
+            prev = got.codes
             last = got.supplier or last
             if got.spent and got.supplier in names:  # it cancelled: the next part asks the
                 names = [n for n in names if n != got.supplier] + [got.supplier]  # other first
@@ -202,7 +206,8 @@ class Procurer:
             if not breaker.allow():
                 await self.log_call(name, order_no, key, attempt,
                                 CallResult("breaker", "breaker_open", error="circuit open"))
-                return (UNCERTAIN if uncertain else CLEAR), []
+                waits = d.on(D.BREAKER_OPEN_WAITS)  # bug zoo: "circuit open" handled as a timeout
+                return (UNCERTAIN if uncertain or waits else CLEAR), []
             r = await client.buy(sku, 1 if attempt > 1 and d.on(D.RETRY_DROPS_QUANTITY)  # bug zoo:
                                  else qty, key)  # the retry rebuilt with the default quantity
             await self.log_call(name, order_no, key, attempt, r)

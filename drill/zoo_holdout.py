@@ -214,5 +214,53 @@ ROUND3_CLOSED: tuple[Entry, ...] = (
           "them in index order, and zipped with the order numbers (inyo #21, booklore #110): "
           "delay notices go to other buyers"),
 )
-CAUGHT = (*CAUGHT, *CLOSED, *ROUND3_CAUGHT, *ROUND3_CLOSED)
-MISSES = (*MISSES, *ROUND3_MISSES)
+
+# -- round 4 (2026-12-03, helper holdout4): 12 more blind defects, measured once each ---------
+ROUND4_CAUGHT: tuple[Entry, ...] = (
+    Entry("status-cache-no-token", "smoke", "access",
+          "the order status reply cached on the path without the query string (Strathweb."
+          "CacheOutput #204, CacheCow #85, apicache #9): anyone asking for an order its owner "
+          "polled gets the owner's cached reply, cards included, and the owner a stale one",
+          also=("no-loss",)),
+    Entry("unknown-order-acked", "forged-notify", "gateway-protocol",
+          "blockonomics/woocommerce-plugin #264 ('Order not found ... should exit with 200 so "
+          "that callbacks are not retried'): a notify for an unknown order is answered success"),
+    Entry("overpay-accepted", "forged-notify", "money-goods",
+          "overpayment taken as paid in full (blockonomics/woocommerce-plugin #16, fixed by "
+          "accepting `>=`): an epay notify paying more than the order is applied",
+          also=("gateway-protocol",)),
+    Entry("last-key-unsellable", "stock-exhausted", "stock-conservation",
+          "an off-by-one stock test (`available <= quantity` refused; woocommerce #9683 'Can't "
+          "purchase last item in inventory', simple-commerce #477): the last keys never sell"),
+    Entry("release-one-key", "abandoned-checkouts", "stock-conservation",
+          "the expiry restocks one unit an order, not its quantity (`UPDATE ... LIMIT 1`; "
+          "woocommerce #10246, PrestaShop #19054): multi-key abandoned orders leak keys"),
+    Entry("breaker-open-waits", "supplier-outage", "failover",
+          "'circuit open' handled like a timeout (resilience4j #1740 / #558: "
+          "CallNotPermittedException raised, no fallback): orders wait for the dead primary"),
+    Entry("revive-no-delivery-job", "expiry-late", "no-loss",
+          "the 补单 path for a payment after expiry moves the order to paid and enqueues no "
+          "delivery (dujiao-next #288 / #108 late-payment reports): paid, never delivered",
+          also=("alerts",)),
+)
+ROUND4_MISSES: tuple[Entry, ...] = (
+    # guess (README): double-payment; one payment kept, one refunded: which one is not judged
+    Entry("refund-order-trade-no", "callback-flaky", "double-payment",
+          "the refund addressed to the order's stored trade number, not the payment given back "
+          "(iZettle/sdk-android #67, a refund 'with the original ID'): a double payment "
+          "refunds the first trade, the one that paid for the goods"),
+    # guess (README): mail-recipient judges where mails went, not that every delivery got one
+    Entry("mail-cursor-skips-next", "delivery-delay", "mail-recipient",
+          "a forward-only 'last id' cursor saved one past the last row read and queried with "
+          "`>` (n8n #37261, gumroad #6749): after each batch one delivery mail is never sent"),
+    # guess (README): supplier-quantity; not exercised, no order had two partial fulfilments
+    Entry("topup-counts-last-part", "supplier-async", "supplier-quantity",
+          "the top-up computed from the last part's codes, not the running total (card-system "
+          "#460 class): after two partial fulfilments the third purchase asks for too many"),
+    # guess (README): alerts; a false supplier_health alarm in a drill that is no baseline
+    Entry("health-counts-async", "supplier-async", "alerts",
+          "a supplier-health whitelist that does not know asynchronous answers (domain-faka "
+          "§3.3: processing and '未查到订单' are no failure): a healthy wholesaler is alarmed on"),
+)
+CAUGHT = (*CAUGHT, *CLOSED, *ROUND3_CAUGHT, *ROUND3_CLOSED, *ROUND4_CAUGHT)
+MISSES = (*MISSES, *ROUND3_MISSES, *ROUND4_MISSES)

@@ -123,6 +123,9 @@ async def _owned(request: Request, *, cards: bool = False) -> dict[str, Any]:
 
 
 async def status(request: Request) -> Response:
+    cache = ctx_of(request).defects.on(D.STATUS_CACHE_NO_TOKEN)  # bug zoo: keyed by path only
+    if cache and (hit := D.status_cache.get(request.path_params["order_no"])) is not None:
+        return ok(hit)
     o = await _owned(request, cards=True)
     shown = "delivered" if o["status"] == "paid" and ctx_of(request).defects.on(
         D.PAID_SHOWN_DELIVERED) else o["status"]  # bug zoo: kamiFaka's "paid" = done
@@ -131,6 +134,8 @@ async def status(request: Request) -> Response:
             "delivered": shown == "delivered"}
     if o.get("cards") is not None:  # delivered: the buyer's last poll is also its fetch
         body["cards"] = o["cards"]
+    if cache:
+        D.status_cache[o["order_no"]] = body
     return ok(body)
 
 

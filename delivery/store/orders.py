@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, select
 
+from delivery import defects as D
 from delivery.db import raw
 from delivery.db.schema import orders
 from delivery.store import stock
@@ -31,6 +32,9 @@ def create(conn: Connection, ctx: Ctx, product: Product, quantity: int, contact:
            risk: str, now: float) -> dict[str, Any]:
     order_no = new_order_no(now)
     if product.kind == "local":
+        if ctx.defects.on(D.LAST_KEY_UNSELLABLE) and stock.count_available(  # bug zoo: `<=`
+                conn, product.id) <= quantity:
+            raise stock.OutOfStock(product.id)
         if ctx.defects.reserve_at_order:
             stock.reserve(conn, product.id, quantity, order_no, now)
         elif stock.count_available(conn, product.id) < quantity:  # bug zoo: checked, not locked
@@ -62,8 +66,8 @@ def set_status(conn: Connection, order_no: str, old: str | tuple[str, ...], new:
     return int(raw.run(conn, sql, [new, now, *values.values(), order_no, *olds]).rowcount) == 1
 
 
-def expire_due(conn: Connection, now: float, limit: int = 500, *, keep_keys: bool = False
-               ) -> int:
+def expire_due(conn: Connection, now: float, limit: int = 500, *, keep_keys: bool = False,
+               one_key: bool = False) -> int:
     """pending_payment past expires_at → expired, reservation released (keep_keys: the bug
     zoo's expired-keys-kept, the reservation is never given back)."""
     due = [r[0] for r in conn.execute(
@@ -73,7 +77,9 @@ def expire_due(conn: Connection, now: float, limit: int = 500, *, keep_keys: boo
     n = 0
     for order_no in due:
         if set_status(conn, order_no, "pending_payment", "expired", now):
-            if not keep_keys:
+            if one_key:  # bug zoo (release-one-key): one reserved key given back
+                D.release_one(conn, order_no, now)
+            elif not keep_keys:
                 stock.release(conn, order_no, now)
             n += 1
     return n

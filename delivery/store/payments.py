@@ -109,6 +109,8 @@ def _check(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
         return None, "unknown_order"
     try:
         ok_amount = Decimal(money) == Decimal(order["amount"])
+        if ctx.defects.on(D.OVERPAY_ACCEPTED):  # bug zoo: an overpayment is "paid in full"
+            ok_amount = Decimal(money) >= Decimal(order["amount"])
         if ctx.defects.on(D.AMOUNT_AT_LEAST_PRICE):  # bug zoo: "paid at least the price"
             ok_amount = Decimal(money) >= Decimal(order["amount"]) / order["quantity"]
         if ctx.defects.on(D.AMOUNT_TOLERANCE):  # bug zoo: 1 % slack for rate rounding
@@ -178,7 +180,8 @@ def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
         return "duplicate"
     log.warning("order %s paid again (trade_no %s) while %s: refunding it", order_no, trade_no,
                 status)
-    refunds.enqueue(conn, order_no, trade_no, money, now)  # the outbox asks the gateway
+    refunded = str(order["trade_no"]) if ctx.defects.on(D.REFUND_ORDER_TRADE_NO) else trade_no
+    refunds.enqueue(conn, order_no, refunded, money, now)  # the outbox asks the gateway
     return "double_payment"
 
 
@@ -218,7 +221,7 @@ def _late_payment(conn: Connection, ctx: Ctx, order: dict[str, Any], trade_no: s
         if not orders.set_status(conn, order_no, "expired", new, now, paid_at=now,
                                  trade_no=trade_no, risk=order["risk"]):
             raise Retry(order_no)
-        if new == "paid":
+        if new == "paid" and not ctx.defects.on(D.REVIVE_NO_DELIVERY_JOB):  # bug zoo: no job
             enqueue_delivery(conn, order_no, now)
         return "revived"
     if not orders.set_status(conn, order_no, "expired", "refund_needed", now, paid_at=now,
