@@ -143,3 +143,52 @@ def token_known(conn: Any, token: str) -> bool:
 
     sql = "SELECT order_no FROM orders WHERE token = ? LIMIT 1"
     return raw.one(conn, sql, (token,)) is not None
+
+# -- issue 11, holdout round 3 (helper "holdout3"): written without reading the checks ----------
+# Measured against the drills before registering (docs/zoo-holdout.md, Round 3).
+NOTIFY_SIGN_PLUS_SPACE = "notify-sign-plus-space"
+CATALOGUE_CACHED = "catalogue-cached"
+EXPIRY_SWEEP_UTC8 = "expiry-sweep-utc8"
+DELAY_NOTICE_WRONG_BUYER = "delay-notice-wrong-buyer"
+ALERT_DEDUPE_PER_WINDOW = "alert-dedupe-per-window"
+RETRY_DROPS_QUANTITY = "retry-drops-quantity"
+BREAKER_HTTP_ONLY = "breaker-http-only"
+LATE_NOTIFY_REFUSED = "late-notify-refused"
+REFUND_ANY_REPLY_DONE = "refund-any-reply-done"
+TOKEN_OPTIONAL = "token-optional"
+TOPUP_REUSES_KEY = "topup-reuses-key"
+AMOUNT_TOLERANCE = "amount-tolerance"
+DELAY_NOTICE_MINUTES = "delay-notice-minutes"
+ROUND3: tuple[str, ...] = (
+    NOTIFY_SIGN_PLUS_SPACE, CATALOGUE_CACHED, EXPIRY_SWEEP_UTC8, DELAY_NOTICE_WRONG_BUYER,
+    ALERT_DEDUPE_PER_WINDOW, RETRY_DROPS_QUANTITY, BREAKER_HTTP_ONLY, LATE_NOTIFY_REFUSED,
+    REFUND_ANY_REPLY_DONE, TOKEN_OPTIONAL, TOPUP_REUSES_KEY, AMOUNT_TOLERANCE,
+    DELAY_NOTICE_MINUTES)
+ALL_DEFECTS = (*ALL_DEFECTS, *ROUND3)
+UTC8_S = 8 * 3600.0  # expiry-sweep-utc8: the sweep's clock is Asia/Shanghai, the orders' UTC
+CATALOGUE_CACHE_S = 60.0  # catalogue-cached: wall seconds, as a Redis TTL is
+TRANSPORT_OUTCOMES = frozenset({"unreachable", "timeout", "error"})  # breaker-http-only
+_cache: dict[str, tuple[float, Any]] = {}
+
+
+def plus_spaces(params: dict[str, str]) -> dict[str, str]:
+    """Bug zoo (notify-sign-plus-space): the values re-encoded as http_build_query does
+    (space → '+') before signing, so a notify whose `name` has a space never verifies."""
+    return {k: v.replace(" ", "+") for k, v in params.items()}
+
+
+def cached(key: str, fresh: Any) -> Any:
+    """Bug zoo (catalogue-cached): the first value seen is served for CATALOGUE_CACHE_S."""
+    import time
+
+    at, value = _cache.get(key, (0.0, None))
+    if value is None or time.monotonic() - at > CATALOGUE_CACHE_S:
+        _cache[key] = (time.monotonic(), fresh)
+        return fresh
+    return value
+
+
+def contacts_sorted(rows: Any) -> Any:
+    """Bug zoo (delay-notice-wrong-buyer): the contacts fetched by a second `IN (...)` query
+    come back in index order and are zipped with the order numbers as if in list order."""
+    return list(zip([r[0] for r in rows], sorted(r[1] for r in rows), strict=True))

@@ -135,7 +135,8 @@ class Monitor:
         ctx = self.ctx
         now = ctx.now()
         keep = ctx.defects.on(D.EXPIRED_KEYS_KEPT)  # bug zoo: expired-keys-kept
-        await ctx.db.tx(lambda conn: order_store.expire_due(conn, now, keep_keys=keep))
+        swept = now - D.UTC8_S if ctx.defects.on(D.EXPIRY_SWEEP_UTC8) else now  # bug zoo: UTC+8
+        await ctx.db.tx(lambda conn: order_store.expire_due(conn, swept, keep_keys=keep))
         ctx.metrics.snapshot = await ctx.db.tx(snapshot)
 
     async def _reconcile(self) -> None:

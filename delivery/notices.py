@@ -63,7 +63,8 @@ def send_due(conn: Connection, ctx: Ctx, now: float, limit: int = 200) -> int:
     bn = ctx.cfg.buyer_notice
     if ctx.defects.on(D.NO_DELAY_NOTICE) or not (ctx.cfg.buyer_mail_url or ctx.cfg.smtp):
         return 0
-    cutoff = now - ctx.cfg.wall(bn.delay_after_s)
+    cutoff = now - ctx.cfg.wall(bn.delay_after_s / (60 if ctx.defects.on(  # bug zoo: minutes
+        D.DELAY_NOTICE_MINUTES) else 1))  # setting read where the code means seconds
     noticed = select(notices.c.order_no).where(notices.c.kind == "delay")
     # bug zoo: the delay clock started at order creation (a late payer is "late" at once)
     since = orders.c.created_at if ctx.defects.on(D.DELAY_NOTICE_FROM_CREATION) else \
@@ -77,6 +78,8 @@ def send_due(conn: Connection, ctx: Ctx, now: float, limit: int = 200) -> int:
                    D.DELAY_NOTICE_NOT_RECHECKED) else WAITING), since <= cutoff,  # not re-read
                orders.c.order_no.not_in(noticed))
         .limit(limit)).all()
+    if ctx.defects.on(D.DELAY_NOTICE_WRONG_BUYER):  # bug zoo: contacts zipped from an IN query
+        rows = D.contacts_sorted(rows)
     minutes = max(1, int(bn.delay_after_s // 60) or 10)
     for order_no, contact in rows:
         subject, body = render(bn.locale, order_no, minutes, bn.coupon)

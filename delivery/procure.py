@@ -105,7 +105,8 @@ class Procurer:
         last: str | None = None
         names = self.order_of_suppliers()
         for part in range(1, MAX_PARTS + 1):
-            got = await self._part(order, sku, part_key(order["order_no"], part),
+            reused = self.ctx.defects.on(D.TOPUP_REUSES_KEY)  # bug zoo: one key for every part
+            got = await self._part(order, sku, part_key(order["order_no"], 1 if reused else part),
                                    want if self.ctx.defects.on(D.TOPUP_BUYS_FULL_QTY)  # bug zoo
                                    else want - len(codes), reclaimed, resumed, names)
             if got.unresolved:
@@ -201,7 +202,8 @@ class Procurer:
                 await self.log_call(name, order_no, key, attempt,
                                 CallResult("breaker", "breaker_open", error="circuit open"))
                 return (UNCERTAIN if uncertain else CLEAR), []
-            r = await client.buy(sku, qty, key)
+            r = await client.buy(sku, 1 if attempt > 1 and d.on(D.RETRY_DROPS_QUANTITY)  # bug zoo:
+                                 else qty, key)  # the retry rebuilt with the default quantity
             await self.log_call(name, order_no, key, attempt, r)
             if r.outcome in ("ok", "partial", "processing", "cancelled"):
                 breaker.success()
@@ -214,7 +216,8 @@ class Procurer:
                     return CLEAR, []  # bug zoo: duplicate rejection taken as "nothing bought"
                 uncertain = True
                 continue  # ask right away, no backoff: the answer is probably there
-            breaker.failure()
+            if not (r.outcome in D.TRANSPORT_OUTCOMES and d.on(D.BREAKER_HTTP_ONLY)):  # bug zoo
+                breaker.failure()
             uncertain = uncertain or (r.uncertain and not (  # bug zoo: a timeout taken as "no"
                 r.outcome == "timeout" and d.on(D.TIMEOUT_AS_FAILURE)))
             if attempt < max_attempts:

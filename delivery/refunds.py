@@ -17,6 +17,7 @@ from typing import Any, Literal
 import httpx
 from sqlalchemy import Connection
 
+from delivery import defects as D
 from delivery.ctx import Ctx, log
 from delivery.store import jobs
 from delivery.store.alerts import raise_alert
@@ -46,7 +47,7 @@ async def request(ctx: Ctx, trade_no: str, money: str) -> tuple[Outcome, str]:
         doc = await _api(ctx, {"act": "refund", "trade_no": trade_no, "money": money})
         if doc is None:
             return "retry", "the gateway's refund reply is not a JSON object"
-        if str(doc.get("code")) == "1":
+        if str(doc.get("code")) == "1" or ctx.defects.on(D.REFUND_ANY_REPLY_DONE):  # bug zoo
             return "done", str(doc.get("msg") or "")
         why = str(doc.get("msg") or doc)[:200]
         seen = await _api(ctx, {"act": "order", "trade_no": trade_no})

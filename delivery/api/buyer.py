@@ -43,6 +43,8 @@ async def products(request: Request) -> Response:
     ctx = ctx_of(request)
     local = [p.id for p in ctx.cfg.products if p.kind == "local"]
     counts = await ctx.db.read(stock.available_counts, local)
+    if ctx.defects.on(D.CATALOGUE_CACHED):  # bug zoo: the stock cached 60 s (acg-faka #937)
+        counts = D.cached("catalogue", counts)
     if ctx.defects.on(D.CATALOGUE_COUNTS_ALL):  # bug zoo (card-system #17): every key counted
         counts = {p: sum(c.values()) for p, c in (await ctx.db.tx(stock.stock_table)).items()}
     return ok([{"id": p.id, "name": p.name, "price": f"{p.price:.2f}", "kind": p.kind,
@@ -106,6 +108,8 @@ async def _owned(request: Request, *, cards: bool = False) -> dict[str, Any]:
     o = await ctx_of(request).db.read(get, order_no) if len(order_no) <= 40 else None
     if o is not None and cards and ctx_of(request).defects.on(D.CARDS_BY_ORDER_NO):
         return o  # bug zoo (kamiFaka /api/v2/get_card): the order number alone shows the cards
+    if o is not None and not token and ctx_of(request).defects.on(D.TOKEN_OPTIONAL):
+        return o  # bug zoo (dujiaoka #144): no query password given, none asked
     if o is not None and token and ctx_of(request).defects.on(D.TOKEN_OF_ANY_ORDER) and \
             await ctx_of(request).db.tx(D.token_known, token):  # bug zoo: a buyer's, any order
         return o

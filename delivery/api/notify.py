@@ -68,7 +68,8 @@ async def _refusal(ctx: Ctx, params: dict[str, str]) -> Response | None:
         ctx.metrics.notifies.labels(result="malformed").inc()
         return _fail(400, f"missing {missing}" if missing else f"NUL character in {nul}")
     order_no, trade_no = params["out_trade_no"][:64], params["trade_no"][:64]
-    if not unsigned and not epay.verify(params, ctx.cfg.gateway.key):
+    signed = D.plus_spaces(params) if ctx.defects.on(D.NOTIFY_SIGN_PLUS_SPACE) else params  # zoo
+    if not unsigned and not epay.verify(signed, ctx.cfg.gateway.key):
         ctx.metrics.notifies.labels(result="bad_sign").inc()
         await _anomaly(ctx, "bad_sign", order_no, f"trade_no={trade_no}")
         log.warning("notify with a bad signature for order %s", order_no)

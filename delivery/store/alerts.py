@@ -35,8 +35,8 @@ def raise_alert(conn: Connection, ctx: Ctx, rule: str, severity: str, message: s
     if ctx.defects.on(D.ALERT_NEVER_FIRES):
         return False
     ws = now if ctx.defects.on(D.ALERT_EVERY_TICK) else window_start(ctx, now)
-    if conn.execute(select(alerts.c.id).where(alerts.c.rule == rule,
-                                              alerts.c.window_start == ws)).first():
+    keyed = [] if ctx.defects.on(D.ALERT_DEDUPE_PER_WINDOW) else [alerts.c.rule == rule]  # zoo
+    if conn.execute(select(alerts.c.id).where(*keyed, alerts.c.window_start == ws)).first():
         return False
     channels = [name for name, url in ctx.cfg.alerts.model_dump().items() if url]
     try:

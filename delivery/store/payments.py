@@ -111,6 +111,9 @@ def _check(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
         ok_amount = Decimal(money) == Decimal(order["amount"])
         if ctx.defects.on(D.AMOUNT_AT_LEAST_PRICE):  # bug zoo: "paid at least the price"
             ok_amount = Decimal(money) >= Decimal(order["amount"]) / order["quantity"]
+        if ctx.defects.on(D.AMOUNT_TOLERANCE):  # bug zoo: 1 % slack for rate rounding
+            slack = Decimal(order["amount"]) / 100
+            ok_amount = abs(Decimal(money) - Decimal(order["amount"])) <= slack
     except InvalidOperation:
         ok_amount = False
     if not ok_amount and not ctx.defects.on(D.NOTIFY_IGNORES_AMOUNT):  # bug zoo: kamiFaka 0.01
@@ -144,6 +147,8 @@ def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
     order, answer = _check(conn, ctx, trade_no, order_no, money, now, bound)
     if answer is not None or order is None:
         return answer or "unknown_order"
+    if order["status"] == "expired" and ctx.defects.on(D.LATE_NOTIFY_REFUSED):
+        return "unknown_order"  # bug zoo (dujiao-next #108): an expired order takes no payment
     status, flag = order["status"], str(order["risk"])
     if status in ("pending_payment", "expired"):
         flag = _risk_at_payment(conn, ctx, order, now)
