@@ -12,9 +12,15 @@ dials are bounded by what the breaker allows: per process `breaker_failures` to 
 it, plus TRIALS_PER_WINDOW half-open trials per reset window the outage spans, plus
 `breaker_failures` more for calls already in flight when it opened. Without a policy (a
 target shop) the rule is weaker: fewer dials than supplier orders paid during the
-outage, with at least MIN_ORDERS of them to compare. A `down` fault cannot be counted
-(a disabled proxy closes its listener and the kernel refuses), so it is not judged; a
-countable fault without its counts (Go's Toxiproxy) is *unknown*, never a pass.
+outage, with at least MIN_ORDERS of them to compare.
+
+A `down` fault cannot be counted on the link (a disabled proxy closes its listener and
+the kernel refuses), yet only refused connections show a breaker that ignores transport
+errors: under `reset_peer` the shop is unsure whether the supplier took the order and
+asks it, and a failed ask trips even that breaker. So for `down` the dials come from the
+shop's own call log (the export's supplier_calls, every call but `breaker_open`); with no
+export it is not judged (a shop that cannot export), or *unknown* when the run expected
+one. A link fault without its counts (Go's Toxiproxy) is *unknown*, never a pass.
 """
 
 from __future__ import annotations
@@ -62,6 +68,17 @@ def _dark(f: Record) -> bool:
     return (str(f.get("target")) in SUPPLIER_LINKS.values() and f.get("ok", True) is not False
             and (f.get("kind") == DOWN or (f.get("kind") in COUNTED_KINDS
                                             and (toxicity is None or toxicity >= 1))))
+
+
+def _logged_dials(src: Sources, o: Outage) -> Outage:
+    """A `down` outage counted from the shop's supplier_calls, when the export has them."""
+    calls = src.export_list("supplier_calls")
+    if calls is None or o.end is None:
+        return o
+    name = o.link.removeprefix("supplier_")
+    n = sum(1 for c in calls if c.get("supplier") == name and c.get("outcome") != "breaker_open"
+            and o.start <= (as_float(c.get("at")) or 0.0) <= o.end)
+    return Outage(o.fault_id, o.link, o.kind, o.start, o.end, n, None)
 
 
 def outages(faults: list[Record]) -> list[Outage]:
@@ -124,7 +141,8 @@ def _judge(src: Sources, spec: CheckSpec, o: Outage, known: bool
            ) -> tuple[bool | None, Said, dict[str, Any]]:
     n = o.attempts or 0
     counts: dict[str, Any] = {"fault_id": o.fault_id, "link": o.link,
-                              "outage_s": round(o.seconds, 3), "attempts": n}
+                              "outage_s": round(o.seconds, 3), "attempts": n,
+                              "counted_by": "shop call log" if o.kind == DOWN else "link"}
     limit = allowed(o, spec) if known else None
     if limit is not None:
         counts["allowed"] = limit
@@ -147,8 +165,11 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     found = outages(src.faults)
     if not found:
         return Verdict(ID, True, said("breaker.none"))
-    counted = [o for o in found if o.kind != DOWN]
+    found = [_logged_dials(src, o) if o.kind == DOWN else o for o in found]
+    counted = [o for o in found if o.kind != DOWN or o.attempts is not None]
     if not counted:
+        if src.meta.get("export") is True:   # the run meant to read the shop's call log
+            return missing(ID, src.export_missing())
         return Verdict(ID, True, said("breaker.down_only", links=", ".join(
             sorted({o.link for o in found}))), [], {"down_faults": len(found)})
     blind = [o for o in counted if o.attempts is None]

@@ -12,11 +12,13 @@ __all__ = ["BREAKER"]
 BREAKER: dict[str, T] = {
     "breaker.none": T("没有供应商链路中断的故障：熔断器未被考验",
                       "no supplier link went dark: the breaker was not exercised"),
-    "breaker.down_only": T("未判断：{links} 只被关闭（down），内核直接拒绝连接，无从计数；"
-                           "用 reset_peer 故障（stream upstream，timeout 0）才能数出拨号次数",
-                           "not judged: {links} was only disabled (down), the kernel refuses "
-                           "and nothing counts the dials; a reset_peer fault (stream upstream, "
-                           "timeout 0) lets the harness count them"),
+    "breaker.down_only": T("未判断：{links} 被关闭（down），内核直接拒绝连接，链路上无从计数，"
+                           "商城也没有导出调用记录；用 reset_peer 故障（stream upstream，"
+                           "timeout 0）才能在链路上数出拨号次数",
+                           "not judged: {links} was disabled (down), the kernel refuses so the "
+                           "link counts no dials, and the shop exported no call log; a "
+                           "reset_peer fault (stream upstream, timeout 0) lets the link count "
+                           "them"),
     "breaker.uncounted": T("无法判断：故障 {fault} 没有连接计数（{why}）",
                            "cannot judge: fault {fault} has no connection count ({why})"),
     "breaker.ok": T("{link} 中断 {s:.1f} 秒期间商城只拨号 {n} 次（熔断器允许至多 {limit} 次："

@@ -61,9 +61,28 @@ def test_no_dark_supplier_link_is_not_exercised() -> None:
         assert v.ok is True and "not exercised" in v.detail, faults
 
 
-def test_a_down_link_cannot_be_counted_and_says_so() -> None:
-    v = _judge([dark(T0, "inject", None, kind="down"), dark(T0 + 5, "heal", None, kind="down")])
+DOWN = [dark(T0, "inject", None, kind="down"), dark(T0 + 10, "heal", None, kind="down")]
+
+
+def calls(n: int, outcome: str = "unreachable", supplier: str = "primary") -> list[dict[str, Any]]:
+    return [{"order_no": f"S{i}", "supplier": supplier, "outcome": outcome,
+             "at": T0 + 0.5 + i * 0.03} for i in range(n)]
+
+
+def test_a_down_link_is_counted_from_the_shops_call_log() -> None:
+    """A refused dial reaches no proxy: the export's supplier_calls count it."""
+    clean = calls(4) + calls(61, "breaker_open") + calls(50, "ok", "backup")
+    v = _judge(DOWN, export={"supplier_calls": clean})
+    assert v.ok is True and v.counts["outages"][0]["counted_by"] == "shop call log"
+    assert v.counts["outages"][0]["attempts"] == 4
+    v = _judge(DOWN, export={"supplier_calls": calls(239)})   # breaker-http-only
+    assert v.ok is False and "239 dials on supplier_primary" in v.detail
+
+
+def test_a_down_link_without_a_call_log_is_not_judged_or_unknown() -> None:
+    v = _judge(DOWN, meta={"export": False})             # a shop that cannot export
     assert v.ok is True and v.detail.startswith("not judged") and "reset_peer" in v.detail
+    assert _judge(DOWN, meta={"export": True}).ok is None    # expected, not collected
 
 
 def test_go_toxiproxy_without_the_counter_is_unknown_not_a_pass() -> None:
