@@ -67,9 +67,10 @@ class CheckSpec:
     failback_within_s: float | None = None  # wall seconds: primary sells again after a heal
     risk_mode: str | None = None  # [service] risk.mode: block | review | pass_then_review
     risk_max_amount: str | None = None  # [service] risk.max_amount ("60.00"): above it, held
-    # the reference shop's breaker ([service] supplier_policy; None: not known, a target shop)
-    breaker_failures: int | None = None  # failures in a row that open it
-    breaker_reset_s: float | None = None  # wall seconds it stays open before one trial call
+    # the reference shop's breaker ([service] supplier_policy; by default its own defaults at
+    # time scale 1; None: not known. A target shop's run is judged without it, see breaker)
+    breaker_failures: int | None = 5  # failures in a row that open it
+    breaker_reset_s: float | None = 30.0  # wall seconds it stays open before one trial call
     breaker_processes: int = 1  # processes that call suppliers, each with its own breakers
     supplier_products: tuple[str, ...] = ()  # catalogue ids fulfilled by a supplier
 
