@@ -5,7 +5,8 @@ still active, newest first. After every inject and heal the state is read back
 (drill/faults/proof.py): a fault is *proven* when the component shows it took
 effect (and, after heal, that it is gone), and on time when it was injected
 within the tolerance after its planned moment and not healed before its planned
-end. Every action is appended to faults.jsonl (with ``proven`` and ``reason``),
+end. Every action is appended to faults.jsonl (with ``proven`` and ``reason``, and on
+a link the connections its proxy had accepted, drill/faults/counting.py),
 published as a nemesis `Op` on `events.op_recorded` (the run's history writer
 appends it, CONTRACTS §7/§8), and fired as an event. `unproven()` lists, in
 words, every fault that was not proven, so the analysis can call the run
