@@ -37,20 +37,21 @@ def test_a_breaker_that_opened_dials_a_few_times_and_passes() -> None:
     v = _judge(outage(4))             # clean run: 3 failures and one half-open trial
     assert v.ok is True, v.detail
     assert v.counts["outages"][0]["attempts"] == 4
-    assert v.counts["outages"][0]["allowed"] == 3 + 2 * 2 + 3   # failures, 2 windows, in flight
+    assert v.counts["outages"][0]["allowed"] == 3 + 2 * 2 + 3 * 3  # failures, 2 windows, in flight
 
 
 def test_dialling_for_every_order_fails_naming_the_link_and_the_bound() -> None:
     v = _judge(outage(239))           # breaker-http-only: refused dials never trip it
     assert v.ok is False
-    assert "239 dials on supplier_primary" in v.detail and "at most 10" in v.detail
+    assert "239 dials on supplier_primary" in v.detail and "at most 16" in v.detail
     assert v.examples[0]["fault_id"] == "f0-reset_peer-supplier_primary"
 
 
 def test_the_bound_grows_with_the_outage_and_the_processes() -> None:
     spec = CheckSpec(breaker_failures=3, breaker_reset_s=5.0, breaker_processes=2)
-    assert _judge(outage(24, seconds=21.0), spec).ok is True    # 2 * (3 + 2 * 5) + 3 = 29
-    assert _judge(outage(30, seconds=21.0), spec).ok is False
+    assert _judge(outage(35, seconds=21.0), spec).ok is True    # 2 * (3 + 2 * 5) + 9 = 35
+    assert _judge(outage(36, seconds=21.0), spec).ok is False
+    assert _judge(outage(17)).ok is False                       # one process, 10 s: 16
 
 
 def test_no_dark_supplier_link_is_not_exercised() -> None:
