@@ -10,6 +10,7 @@ small: detail_orders (goods and money), detail_flow (time, suppliers, alerts).
 
 from __future__ import annotations
 
+from drill.checks.detail_breaker import BREAKER
 from drill.checks.detail_flow import FLOW
 from drill.checks.detail_orders import ORDERS
 from drill.i18n import Text
@@ -50,5 +51,6 @@ _COMMON: dict[str, Text] = {
                           "the shop's export, which this blind run does not read (--no-export)"),
 }
 
-TEXTS: dict[str, Text] = {**_COMMON, **ORDERS, **FLOW}
-assert len(TEXTS) == len(_COMMON) + len(ORDERS) + len(FLOW), "a key is defined twice"
+TEXTS: dict[str, Text] = {**_COMMON, **ORDERS, **FLOW, **BREAKER}
+assert len(TEXTS) == len(_COMMON) + len(ORDERS) + len(FLOW) + len(BREAKER), \
+    "a key is defined twice"

@@ -13,6 +13,7 @@ from pathlib import Path
 from drill.checks import (
     access,
     alerts,
+    breaker,
     buyer_notice,
     buyer_truth,
     completion,
@@ -47,7 +48,7 @@ CHECKERS: dict[str, Checker] = {
     for m in (no_loss, no_duplicate, no_oversell, no_double_purchase, latency, retries,
               failover, alerts, buyer_notice, thresholds, completion, money_goods, buyer_truth,
               gateway_protocol, supplier_quantity, failback, stock_conservation, messages,
-              access, mail_recipient, double_payment, review_hold)
+              access, mail_recipient, double_payment, review_hold, breaker)
 }
 assert set(CHECKERS) == set(CHECK_IDS)
 

@@ -12,6 +12,7 @@ BUYER_NOTICE_DEFAULT_S = 120.0
 ALERT_WINDOW_DEFAULT_S = 600.0   # delivery's monitor.window_s default (CONTRACTS §1)
 ORDER_EXPIRY_DEFAULT_S = 300.0   # delivery's order_expiry_s default (CONTRACTS §1)
 BREAKER_RESET_DEFAULT_S = 30.0   # delivery's supplier_policy.breaker_reset_s default
+BREAKER_FAILURES_DEFAULT = 5     # delivery's supplier_policy.breaker_failures default
 GATEWAY_ANSWER_DEFAULT_S = 5.0   # fakes.payment knob answer_timeout_s (wall seconds)
 MONITOR_EVERY_DEFAULT_S = 5.0    # delivery's monitor defaults (delivery/config.py Monitor)
 STUCK_AFTER_DEFAULT_S = 60.0
@@ -33,6 +34,7 @@ def _failback_within(scenario: Scenario) -> float | None:
 def check_spec(scenario: Scenario) -> CheckSpec:
     """The `[expect]` section, with scenario-second service timers turned into wall seconds."""
     exp = scenario.expect
+    policy = scenario.service.supplier_policy
     delay = (scenario.service.buyer_notice.delay_after_s or BUYER_NOTICE_DEFAULT_S) \
         / scenario.time_scale
     notice_after = delay if exp.buyer_notice else None
@@ -62,6 +64,10 @@ def check_spec(scenario: Scenario) -> CheckSpec:
         alert_window_s=(scenario.service.monitor.window_s or ALERT_WINDOW_DEFAULT_S)
         / scenario.time_scale,
         **_monitor(scenario),
+        breaker_failures=policy.breaker_failures or BREAKER_FAILURES_DEFAULT,
+        breaker_reset_s=(policy.breaker_reset_s or BREAKER_RESET_DEFAULT_S) / scenario.time_scale,
+        breaker_processes=max(1, scenario.service.workers),
+        supplier_products=tuple(p.id for p in scenario.catalogue if p.kind == "supplier"),
     )
 
 

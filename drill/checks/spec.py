@@ -74,6 +74,12 @@ class CheckSpec:
     failback_within_s: float | None = None  # wall seconds: primary sells again after a heal
     risk_mode: str | None = None  # [service] risk.mode: block | review | pass_then_review
     risk_max_amount: str | None = None  # [service] risk.max_amount ("60.00"): above it, held
+    # the reference shop's breaker ([service] supplier_policy; by default its own defaults at
+    # time scale 1; None: not known. A target shop's run is judged without it, see breaker)
+    breaker_failures: int | None = 5  # failures in a row that open it
+    breaker_reset_s: float | None = 30.0  # wall seconds it stays open before one trial call
+    breaker_processes: int = 1  # processes that call suppliers, each with its own breakers
+    supplier_products: tuple[str, ...] = ()  # catalogue ids fulfilled by a supplier
 
     def __post_init__(self) -> None:
         unknown = [c for c in self.checks if c not in CHECK_IDS]
@@ -94,7 +100,7 @@ class CheckSpec:
         if unknown:
             raise ValueError(f"CheckSpec has unknown keys {unknown} (known: {sorted(known)})")
         data = dict(raw)
-        for key in ("checks", "expect_alerts", "expected_unresolved"):
+        for key in ("checks", "expect_alerts", "expected_unresolved", "supplier_products"):
             if key in data:
                 data[key] = tuple(data[key])
         if "prices" in data:

@@ -55,6 +55,10 @@ TITLES: dict[str, CheckTitle] = {
                    "主供应商恢复后，流量在规定时间内回到主供应商。",
                    "After the primary supplier recovers, traffic returns to it within the "
                    "window."),
+    "breaker": _t("熔断器", "Circuit breaker",
+                  "供应商链路中断期间，商城对它的拨号次数受熔断器限制，不会每单都去拨。",
+                  "While a supplier's link is dark, the shop's dials on it stay within what "
+                  "its breaker allows, not one per order."),
     "alerts": _t("告警", "Alerts",
                  "预期的告警规则确实发到了群机器人；平静的演练里不出现多余告警。",
                  "The expected alert rules reach the IM robots; a quiet run raises none."),

@@ -5,7 +5,8 @@ still active, newest first. After every inject and heal the state is read back
 (drill/faults/proof.py): a fault is *proven* when the component shows it took
 effect (and, after heal, that it is gone), and on time when it was injected
 within the tolerance after its planned moment and not healed before its planned
-end. Every action is appended to faults.jsonl (with ``proven`` and ``reason``),
+end. Every action is appended to faults.jsonl (with ``proven`` and ``reason``, and on
+a link the connections its proxy had accepted, drill/faults/counting.py),
 published as a nemesis `Op` on `events.op_recorded` (the run's history writer
 appends it, CONTRACTS §7/§8), and fired as an event. `unproven()` lists, in
 words, every fault that was not proven, so the analysis can call the run
@@ -23,6 +24,7 @@ from typing import Any
 
 from drill.components import FAKES, LINKS
 from drill.events import Events
+from drill.faults.counting import accepted_connections
 from drill.faults.outside import ContainerFaults, apply_command
 from drill.faults.plan import FaultStep
 from drill.faults.proof import Proof, timing_problem, tolerance_s, unproven_line
@@ -129,11 +131,13 @@ class FaultExecutor:
     def _do(self, step: FaultStep, *, early: str | None = None) -> None:
         began = self.clock()
         error: str | None = None
+        counted = self._count(step) if step.action == "heal" else {}
         try:
             proof = self._apply(step)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
             proof = Proof(False, f"{step.action} failed: {error}")
+        counted = counted if step.action == "heal" else self._count(step)
         if step.action == "inject":
             self.active[step.index] = step
             self._injected.add(step.index)
@@ -146,7 +150,7 @@ class FaultExecutor:
         if not proven:
             self._unproven.append(unproven_line(step.fault_id, step.action, reason))
         at = self.clock()
-        self._record(step, at, error, proven, reason, early)
+        self._record(step, at, error, proven, reason, early, counted)
         hook = self.events.fault_applied if step.action == "inject" else self.events.fault_healed
         hook.fire(step=step, at=at, ok=proven, error=None if proven else f"not proven: {reason}")
 
@@ -161,13 +165,19 @@ class FaultExecutor:
             return self._behaviour.apply(step, self.active)
         return apply_process(self.stack, step, restart_killed=self._restart_killed)
 
+    def _count(self, step: FaultStep) -> dict[str, Any]:
+        """A link fault's accepted-connection count (after inject, before heal), else {}."""
+        if step.kind in (COMMAND, CONTAINER) or step.target not in LINKS:
+            return {}
+        return accepted_connections(self.stack.toxiproxy, step.target)
+
     def _record(self, step: FaultStep, at: float, error: str | None, proven: bool,
-                reason: str, early: str | None) -> None:
+                reason: str, early: str | None, counted: dict[str, Any]) -> None:
         line: dict[str, Any] = {
             "at": at, "fault_id": step.fault_id, "kind": step.kind, "target": step.target,
             "action": step.action, "params": step.params, "ok": error is None,
             "t": round(at - self.t0, 3), "planned_t": step.at, "proven": proven,
-            "reason": reason}
+            "reason": reason, **counted}
         if error:
             line["error"] = error
         if early:

@@ -41,7 +41,7 @@ CHECK_IDS = (
     "no-loss", "no-duplicate", "no-oversell", "no-double-purchase", "latency", "retries",
     "failover", "alerts", "buyer-notice", "thresholds", "completion", "money-goods",
     "buyer-truth", "gateway-protocol", "supplier-quantity", "failback", "stock-conservation",
-    "messages", "access", "mail-recipient", "double-payment", "review-hold",
+    "messages", "access", "mail-recipient", "double-payment", "review-hold", "breaker",
 )
 # Run unless a scenario lists its own: the checks every drill gives evidence for (the load
 # sends snoopers and the run takes a final catalogue read after the settle; `messages` reads

@@ -84,6 +84,7 @@ class Api:
                 "GET": Api.toxic_show, "POST": Api.toxic_update,
                 "PATCH": Api.toxic_update, "DELETE": Api.toxic_delete,
             }),
+            (re.compile(rf"^/proxies/{seg % 'proxy'}/connections$"), {"GET": Api.connections}),
             (re.compile(r"^/version$"), {"GET": Api.version}),
             (re.compile(r"^/openapi\.json$"), {"GET": Api.openapi}),
         ]
@@ -197,6 +198,11 @@ class Api:
     async def proxy_delete(self, params: dict[str, str], body: bytes) -> Response:
         await self.collection.delete(params["proxy"])
         return no_content()
+
+    async def connections(self, params: dict[str, str], body: bytes) -> Response:
+        """Ours, not Go's (Go answers 404): connections accepted so far, and open now."""
+        proxy = self.collection.get(params["proxy"])
+        return ok_json({"name": proxy.name, "accepted": proxy.accepted, "open": len(proxy.conns)})
 
     async def toxic_index(self, params: dict[str, str], body: bytes) -> Response:
         proxy = self.collection.get(params["proxy"])

@@ -81,6 +81,7 @@ class ClientSide(Side):
         assert self.transport is not None
         self.transport.pause_reading()
         self.conn.proxy.conns.add(self.conn)
+        self.conn.proxy.accepted += 1
         self.conn.dial_task = asyncio.get_running_loop().create_task(self.conn.dial())
 
 

@@ -50,6 +50,9 @@ _SCHEMAS: dict[str, Any] = {
                   "upstream": {"type": "string"}, "enabled": {"type": "boolean"},
                   "Logger": {"type": "object"},
                   "toxics": {"type": "array", "items": _ref("Toxic")}}},
+    "Connections": {"type": "object", "required": ["name", "accepted", "open"], "properties": {
+        "name": {"type": "string"}, "accepted": {"type": "integer", "minimum": 0},
+        "open": {"type": "integer", "minimum": 0}}},
     "ProxyInput": {"type": "object", "required": ["name", "upstream"], "properties": {
         "name": {"type": "string", "maxLength": 255, "example": "shop_db"},
         "listen": {"type": "string", "description": "host:port; empty or missing = ephemeral",
@@ -96,6 +99,12 @@ def _proxy_routes() -> dict[str, Any]:
                       "responses": {"200": one_proxy, **_errors("400", "404", "413", "500")}},
             "delete": {"operationId": "deleteProxy",
                        "responses": {**_NO_CONTENT, **_errors("404")}},
+        },
+        "/proxies/{proxy}/connections": {   # embedded only: Go's server answers 404
+            "parameters": [_PROXY_PARAM],
+            "get": {"operationId": "proxyConnections", "responses": {
+                "200": _json(_ref("Connections"), "connections accepted since creation, open now"),
+                **_errors("404")}},
         },
     }
 

@@ -114,6 +114,9 @@ class Proxy:
         self.toxics = ToxicCollection(self)
         self.metrics: ProxyMetrics | None = None  # set by the collection with -proxy-metrics
         self.conns: set[Connection] = set()
+        # Ours, not Go's: every connection the listener accepted since the proxy was created
+        # (GET /proxies/{p}/connections), so a drill can count a client's attempts on a link.
+        self.accepted = 0
         self.server: asyncio.Server | None = None
 
     def to_json(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ nemesis ops and `unproven()`.
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -181,3 +182,30 @@ def test_a_fault_the_timeline_never_reached_is_reported(stack: Stack, tmp_path: 
     stopped = Run(stack, tmp_path / "b", [FaultStep(60, "inject", 0, "down", "im")])
     stopped.ex.heal_all(reason="stop condition held")
     assert stopped.ex.unproven() == []          # stopped on purpose: not a broken plan
+
+
+def _dial_dark(addr: str) -> bytes:
+    """One connection to a link under reset_peer: the request goes, no reply comes back."""
+    host, port = addr.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(b"POST /notify HTTP/1.1\r\nHost: x\r\n\r\n")
+        try:
+            return sock.recv(1024)
+        except ConnectionResetError:
+            return b""
+
+
+def test_a_link_fault_records_the_connections_accepted_during_it(stack: Stack,
+                                                                 tmp_path: Path) -> None:
+    """The breaker check's evidence: accepted connections at inject and at heal."""
+    params = {"timeout": 0, "stream": "upstream"}
+    run = Run(stack, tmp_path, [FaultStep(0, "inject", 0, "reset_peer", "gateway_notify",
+                                          params, open_end=True)])
+    (inject,) = run.wait_records(1)
+    assert stack.toxiproxy is not None
+    addr = stack.toxiproxy.links["gateway_notify"]
+    assert [_dial_dark(addr) for _ in range(3)] == [b""] * 3
+    run.ex.heal_all(reason="the test is done")
+    inject, heal = run.wait_records(2)
+    assert heal["accepted_connections"] - inject["accepted_connections"] == 3
+    assert "accepted_connections_error" not in heal
