@@ -172,11 +172,18 @@ ORDERS: dict[str, T] = {
                            "order, {alerted_window} covered by a refund_needed alert of the same "
                            "alert window"),
     "double-payment.fail": T("{orders_paid_twice} 个重复付款的订单中，{kept} 个多收的钱既没退款"
-                             "也没告警，{refunded_all} 个发了货却把每笔钱都退了",
+                             "也没告警，{refunded_all} 个发了货却把每笔钱都退了，"
+                             "{refunded_paying} 个退掉了订单入账的那一笔、留下了多付的",
                              "of {orders_paid_twice} orders paid twice, {kept} kept the extra "
-                             "money with neither a refund nor a refund_needed alert, and "
+                             "money with neither a refund nor a refund_needed alert, "
                              "{refunded_all} refunded every payment although the buyer got "
-                             "goods"),
+                             "goods, and {refunded_paying} refunded the payment the order was "
+                             "paid on and kept an extra one"),
+    "double-payment.refunded_paying": T("退掉的是订单入账（已确认 success）的交易 {trade}，"
+                                        "留下的是多付的 {kept}：账目指向一笔已退回的钱",
+                                        "refunded trade {trade}, the one the shop acknowledged "
+                                        "and marked the order paid on, and kept {kept}: the "
+                                        "order's books point at money given back"),
     "double-payment.kept": T("网关收了 {n} 笔款，只退了 {refunded} 笔；多收的 {trades} 既没"
                              "退款也没有 refund_needed 告警",
                              "paid {n} times at the gateway, {refunded} refunded; the extra "

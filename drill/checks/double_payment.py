@@ -12,7 +12,9 @@ trade kept beyond the first must be escalated: a `refund_needed` post the robot
 accepted that names the order or the trade, or (the shop keeps one alert per rule
 and window, so a later order's alert may be folded into an earlier one) a
 `refund_needed` post landed no earlier than one alert window before the payment.
-Refunding every payment of an order whose buyer got goods is a finding too.
+Refunding every payment of an order whose buyer got goods is a finding too, and so is
+refunding the trade that paid the order (the first the shop acknowledged with `success`)
+while keeping a later one: the order's books then point at money given back.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 ID = "double-payment"
 RULE = "refund_needed"
 REACHED = frozenset({"success", "fail", "timeout"})  # the shop got the request
+TOGETHER_S = 0.1  # two trades acknowledged (replied) this close: which one paid is the shop's
 
 
 def paid_trades(src: Sources) -> dict[str, list[Record]]:
@@ -59,6 +62,27 @@ def told(src: Sources, trades: set[str]) -> set[str]:
             and is_genuine(n) and n.get("outcome") in REACHED}
 
 
+def paying_trades(src: Sources, trades: set[str]) -> dict[str, str]:
+    """out_trade_no -> the trade of `trades` whose genuine notify the shop acknowledged first
+    (`success`): the payment the order was marked paid, and delivered, on. Left out when
+    another trade was acknowledged within TOGETHER_S (concurrent notifies: the gateway's
+    send order says nothing of which commit won)."""
+    acks: dict[str, dict[str, float]] = {}
+    for n in src.notifies or []:
+        trade = str(n.get("trade_no"))
+        if trade not in trades or n.get("outcome") != "success" or not is_genuine(n):
+            continue
+        at = (as_float(n.get("at")) or 0.0) + (as_float(n.get("latency_ms")) or 0.0) / 1000
+        first = acks.setdefault(str(n.get("out_trade_no")), {})
+        first[trade] = min(at, first.get(trade, at))
+    out: dict[str, str] = {}
+    for no, first in acks.items():
+        order = sorted(first.items(), key=lambda item: item[1])
+        if len(order) == 1 or order[1][1] - order[0][1] > TOGETHER_S:
+            out[no] = order[0][0]
+    return out
+
+
 def refunded(p: Record) -> bool:
     got, paid = money(p.get("refunded")), money(p.get("money"))
     return got is not None and paid is not None and got >= paid > Decimal(0)
@@ -80,11 +104,14 @@ def escalated(no: str, p: Record, posts: list[tuple[float, str]], window_s: floa
 
 
 def judge(no: str, trades: list[Record], posts: list[tuple[float, str]], window_s: float,
-          got_goods: bool) -> tuple[str, Said]:
-    """(outcome, what happened) of one order paid n >= 2 times; `kept` and `refunded_all`
-    are findings."""
+          got_goods: bool, paying: str | None = None) -> tuple[str, Said]:
+    """(outcome, what happened) of one order paid n >= 2 times; `kept`, `refunded_all` and
+    `refunded_paying` are findings."""
     back = [p for p in trades if refunded(p)]
     kept = [p for p in trades if not refunded(p)]
+    if kept and paying is not None and any(str(p.get("trade_no")) == paying for p in back):
+        return "refunded_paying", said("double-payment.refunded_paying", trade=paying,
+                                       kept=", ".join(str(p.get("trade_no")) for p in kept))
     if not kept:
         if got_goods:
             return "refunded_all", said("double-payment.refunded_all", n=len(trades))
@@ -113,12 +140,13 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
               for no, ps in twice.items()}
     orders = {no: ps for no, ps in orders.items() if len(ps) > 1}
     counts = dict.fromkeys(("orders_paid_twice", "extra_payments", "refunded", "alerted",
-                            "alerted_window", "kept", "refunded_all"), 0)
+                            "alerted_window", "kept", "refunded_all", "refunded_paying"), 0)
     if not orders:
         return Verdict(ID, True, said("double-payment.none"), [], counts)
     if src.messages is None and any(not refunded(p) for ps in orders.values() for p in ps[1:]):
         return missing(ID, "the IM sink ledger (messages)")
     posts, buyers = alerts(src), buyer_orders(src)
+    paying = paying_trades(src, {str(p.get("trade_no")) for ps in orders.values() for p in ps})
     window = spec.alert_window_s or 600.0
     bad: list[tuple[str, Said]] = []
     for no, trades in sorted(orders.items()):
@@ -126,9 +154,9 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         counts["extra_payments"] += len(trades) - 1
         b = buyers.get(no)
         outcome, why = judge(no, trades, posts, window,
-                             b is not None and b.goods_seen_at() is not None)
+                             b is not None and b.goods_seen_at() is not None, paying.get(no))
         counts[outcome] += 1
-        if outcome in ("kept", "refunded_all"):
+        if outcome in ("kept", "refunded_all", "refunded_paying"):
             bad.append((no, why))
     if bad:
         return Verdict(ID, False, said("double-payment.fail", bad=len(bad), **counts),

@@ -92,12 +92,6 @@ def test_a_first_payment_whose_notify_was_lost_is_not_judged() -> None:
     assert v.ok is True and v.counts["orders_paid_twice"] == 0
 
 
-def test_the_first_payment_refunded_instead_keeps_the_second_and_passes() -> None:
-    first = dict(paid("A", 1.03), refunded="50.00")  # notifies crossed: the second paid it
-    v = double_payment.check(src([first, paid("B", 1.03), again("A", 4.0)], TOLD), SPEC)
-    assert v.ok is True and v.counts["refunded"] == 1
-
-
 def test_every_payment_refunded_while_the_buyer_got_goods_fails() -> None:
     pays = [dict(paid("A", 1.03), refunded="50.00"), paid("B", 1.03),
             again("A", 4.0, refunded="50.00")]
@@ -111,3 +105,33 @@ def test_no_order_paid_twice_passes_and_missing_ledgers_are_unknown() -> None:
                                 SPEC).ok is None
     no_sink = sources(history=[], payments=[*PAID_TWICE, again("A", 4.0)], notifies=TOLD)
     assert double_payment.check(no_sink, SPEC).ok is None
+
+
+def test_refunding_the_payment_the_order_was_paid_on_and_keeping_the_extra_fails() -> None:
+    """refund-order-trade-no: the refund goes to the order's stored trade (the first, the one
+    the goods went out on) and the second payment is kept."""
+    first_back = dict(paid("A", 1.03), refunded="50.00")
+    v = double_payment.check(src([first_back, paid("B", 1.03), again("A", 4.0)], TOLD), SPEC)
+    assert v.ok is False and v.counts["refunded_paying"] == 1
+    assert "refunded trade GA," in v.examples[0]["reason"]
+    assert "kept GA-2" in v.examples[0]["reason"]
+
+
+def test_the_paying_trade_is_the_first_acknowledged_not_the_first_paid() -> None:
+    """The first payment's notify was refused, the second's acknowledged: the shop was paid
+    by the second, so refunding the first and keeping the second is right."""
+    notifies = [notify("A", 1.1, outcome="fail"), notify("B", 1.1), told("A", "GA-2", 4.1),
+                notify("A", 9.0, attempt=2)]
+    first_back = dict(paid("A", 1.03), refunded="50.00")
+    v = double_payment.check(src([first_back, paid("B", 1.03), again("A", 4.0)], notifies),
+                             SPEC)
+    assert v.ok is True and v.counts["refunded"] == 1, v.detail
+
+
+def test_two_payments_acknowledged_together_are_not_judged_by_which_was_refunded() -> None:
+    """Concurrent notifies: which commit won is the shop's, not the gateway's send order."""
+    notifies = [notify("A", 1.1), notify("B", 1.1), told("A", "GA-2", 1.15)]
+    first_back = dict(paid("A", 1.03), refunded="50.00")
+    v = double_payment.check(src([first_back, paid("B", 1.03), again("A", 1.2)], notifies),
+                             SPEC)
+    assert v.ok is True and v.counts["refunded"] == 1, v.detail
