@@ -48,7 +48,7 @@ SHOP_HEALTH = "shop-health"
 # scenario-time windows (failover, alerts, retries, notices) stay findings: the zoo's
 # defects there are caught on a busy box too.
 LOAD_SENSITIVE = frozenset({"latency", "thresholds", "completion", "gateway-protocol",
-                            "messages"})
+                            "messages", "mail-recipient"})
 # ... unless the verdict counts `wrong_answers` (gateway-protocol: a forgery accepted, a
 # genuine notify refused outright; messages: a second notice, a notice to an unpaid order or
 # before the limit, an alert never retried), which no saturation explains

@@ -68,9 +68,14 @@ FLOW: dict[str, T] = {
                                    "the buyer history records no contact on create_order: who "
                                    "a mail was owed to is unknown"),
     "mail-recipient.wrong": T("{mails} 封邮件中有 {wrong} 封发给了错误的买家、带有别的订单的卡密，"
-                              "或缺了本订单的卡密",
+                              "或缺了本订单的卡密；{unmailed} 个已发货订单没有收到发货邮件",
                               "{wrong} of {mails} mails went to the wrong buyer, carried "
-                              "another order's codes or lacked some of their own"),
+                              "another order's codes or lacked some of their own; {unmailed} "
+                              "delivered orders got no delivery mail"),
+    "mail-recipient.unmailed": T("订单 {no} 的买家看到了卡密，但商城没有给他发发货邮件"
+                                 "（其他订单都有）",
+                                 "order {no}'s buyer saw its codes, yet no delivery mail was "
+                                 "sent (the shop mails other orders' deliveries)"),
     "mail-recipient.ok": T("全部 {mails} 封邮件都发给了各自订单的买家，只带本订单的卡密、不缺"
                            "（{about_known_orders} 封关于已知订单）",
                            "all {mails} mails went to their order's buyer with only its codes, "

@@ -10,6 +10,10 @@ the codes a supplier sold for it). A mail is wrong when it names an order and go
 to an address other than that order's contact, or when its body carries a code of
 another order, or when it is a delivery mail carrying some of the codes its buyer
 fetched but not all of them. Mails the shop's export lists are not read: the sink saw what left.
+A shop that mails deliveries (any delivery mail reached the sink) owes one to every order its
+buyer saw delivered: a delivered order with none is a finding too (a batch cursor that skips
+a row). Only that finding is excused on a saturated box (the outbox may just be late); a
+wrong mail never is (`wrong_answers`).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drill.checks.evidence import buyer_orders, real_buyer_ops
+from drill.checks.evidence import buyer_orders, end_time, real_buyer_ops
 from drill.checks.no_double_purchase import effective
 from drill.checks.orders import example, group_purchases
 from drill.checks.said import said
@@ -26,6 +30,8 @@ from drill.checks.spec import CheckSpec
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "mail-recipient"
+MAIL_GRACE_S = 3.0  # a delivery mail follows its delivery within this (outbox and SMTP)
+WRONG = "wrong_answers"  # drill.analyze: findings a saturated box cannot explain
 _WORD = re.compile(r"[^\s,;:()（）：，、\"'<>]+")
 
 
@@ -95,6 +101,18 @@ def problem(m: Record, contact_of: dict[str, str], owner_of: dict[str, str],
     return (no, why) if why else None
 
 
+def unmailed(src: Sources, mails: list[Record], contact_of: dict[str, str]) -> list[str]:
+    """Orders their buyers saw delivered, MAIL_GRACE_S before the run ended, with no delivery
+    mail; none when the shop mails no delivery at all (a shop without delivery mails)."""
+    mailed = {str(m.get("order_no")) for m in mails if m.get("kind") == "delivery"}
+    if not mailed:
+        return []
+    last = end_time(src) - MAIL_GRACE_S
+    return sorted(no for no, b in buyer_orders(src).items()
+                  if no in contact_of and no not in mailed
+                  and (seen := b.goods_seen_at()) is not None and seen <= last)
+
+
 def check(src: Sources, spec: CheckSpec) -> Verdict:
     if src.mails is None or src.history is None:
         needed = (("the sink mail ledger", src.mails), ("the buyer history", src.history))
@@ -106,7 +124,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         return Verdict(ID, None, said("mail-recipient.no_contact"))
     owner_of = code_owners(src)
     codes_of = {no: set(b.codes()) for no, b in buyer_orders(src).items() if b.codes()}
-    counts = dict.fromkeys(("mails", "about_known_orders", "wrong"), 0)
+    counts = dict.fromkeys(("mails", "about_known_orders", "wrong", "unmailed"), 0)
     bad: list[dict[str, Any]] = []
     for m in sorted(src.mails, key=lambda r: float(r.get("at") or 0.0)):
         counts["mails"] += 1
@@ -118,6 +136,11 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         if len(bad) < MAX_EXAMPLES:
             bad.append(dict(example(src, found[0], found[1]), mail={
                 k: m.get(k) for k in ("to", "rcpt_tos", "order_no", "kind", "subject", "at")}))
+    counts[WRONG] = counts["wrong"]
+    missed = unmailed(src, src.mails, contact_of)
+    counts["unmailed"] = len(missed)
+    bad += [example(src, no, said("mail-recipient.unmailed", no=no))
+            for no in missed[:max(0, MAX_EXAMPLES - len(bad))]]
     if bad:
         return Verdict(ID, False, said("mail-recipient.wrong", **counts), bad, counts)
     return Verdict(ID, True, said("mail-recipient.ok", **counts), [], counts)

@@ -1,3 +1,4 @@
+from drill.analyze import RunState, decide
 from drill.checks import CheckSpec, mail_recipient
 from tests.drill.checks.literal import purchase
 from tests.drill.checks.ops import bought, op, sources
@@ -72,3 +73,27 @@ def test_a_delivery_mail_with_some_of_the_orders_codes_fails_one_with_none_passe
     notice = [mail("A", "a@drill.test", "订单已发货，请到订单页查看"),  # no codes: a notice
               mail("A", "a@drill.test", "K1", kind="delay_notice")]  # not a delivery mail
     assert mail_recipient.check(sources(history=hist, mails=notice), SPEC).ok is True
+
+
+def test_a_delivered_order_without_its_delivery_mail_fails_when_the_shop_mails_others() -> None:
+    """mail-cursor-skips-next: a batch cursor saved one past the last row skips a mail."""
+    hist = with_contact("A", 1.0, ["K-A"]) + with_contact("B", 1.0, ["K-B"])
+    mails = [mail("A", "a@drill.test", "K-A")]
+    src = sources(history=hist, mails=mails, meta={"ended_at": 100.0})
+    v = mail_recipient.check(src, CheckSpec())
+    assert v.ok is False and v.counts["unmailed"] == 1 and v.counts["wrong_answers"] == 0
+    assert v.examples[0]["order_no"] == "B" and "no delivery mail" in v.examples[0]["reason"]
+    assert decide([v], RunState(), ["box saturated"])[0] == "inconclusive"
+    everyone = sources(history=hist, mails=[*mails, mail("B", "b@drill.test", "K-B")],
+                       meta={"ended_at": 100.0})
+    assert mail_recipient.check(everyone, CheckSpec()).ok is True
+
+
+def test_no_delivery_mail_is_owed_by_a_shop_that_mails_none_or_at_the_very_end() -> None:
+    hist = with_contact("A", 1.0, ["K-A"]) + with_contact("B", 1.0, ["K-B"])
+    notices = [mail("A", "a@drill.test", "your order is late", kind="delay_notice")]
+    assert mail_recipient.check(sources(history=hist, mails=notices,
+                                        meta={"ended_at": 100.0}), CheckSpec()).ok is True
+    late = sources(history=hist, mails=[mail("A", "a@drill.test", "K-A")],
+                   meta={"ended_at": 2.0})
+    assert mail_recipient.check(late, CheckSpec()).counts["unmailed"] == 0
