@@ -243,24 +243,27 @@ ROUND4_CAUGHT: tuple[Entry, ...] = (
           "delivery (dujiao-next #288 / #108 late-payment reports): paid, never delivered",
           also=("alerts",)),
 )
-ROUND4_MISSES: tuple[Entry, ...] = (
-    # guess (README): double-payment; one payment kept, one refunded: which one is not judged
+ROUND4_MISSES: tuple[Entry, ...] = ()
+# round-4 misses closed after the measurement (the round's figure stays 8 of 12)
+ROUND4_CLOSED: tuple[Entry, ...] = (
+    # double-payment now fails refunding the trade acknowledged first while a later is kept
     Entry("refund-order-trade-no", "callback-flaky", "double-payment",
           "the refund addressed to the order's stored trade number, not the payment given back "
           "(iZettle/sdk-android #67, a refund 'with the original ID'): a double payment "
           "refunds the first trade, the one that paid for the goods"),
-    # guess (README): mail-recipient judges where mails went, not that every delivery got one
+    # mail-recipient now owes every order its buyer saw delivered a delivery mail
     Entry("mail-cursor-skips-next", "delivery-delay", "mail-recipient",
           "a forward-only 'last id' cursor saved one past the last row read and queried with "
           "`>` (n8n #37261, gumroad #6749): after each batch one delivery mail is never sent"),
-    # guess (README): supplier-quantity; not exercised, no order had two partial fulfilments
-    Entry("topup-counts-last-part", "supplier-async", "supplier-quantity",
+    # supplier-async now has three-part orders (partial twice): buyer-truth, supplier-quantity
+    Entry("topup-counts-last-part", "supplier-async", "buyer-truth",
           "the top-up computed from the last part's codes, not the running total (card-system "
-          "#460 class): after two partial fulfilments the third purchase asks for too many"),
-    # guess (README): alerts; a false supplier_health alarm in a drill that is no baseline
+          "#460 class): after two partial fulfilments the third purchase asks for too many",
+          also=("supplier-quantity",)),
+    # supplier-async is now quiet (no alert is due there): a false supplier_health fails alerts
     Entry("health-counts-async", "supplier-async", "alerts",
           "a supplier-health whitelist that does not know asynchronous answers (domain-faka "
           "§3.3: processing and '未查到订单' are no failure): a healthy wholesaler is alarmed on"),
 )
-CAUGHT = (*CAUGHT, *CLOSED, *ROUND3_CAUGHT, *ROUND3_CLOSED, *ROUND4_CAUGHT)
+CAUGHT = (*CAUGHT, *CLOSED, *ROUND3_CAUGHT, *ROUND3_CLOSED, *ROUND4_CAUGHT, *ROUND4_CLOSED)
 MISSES = (*MISSES, *ROUND3_MISSES, *ROUND4_MISSES)
