@@ -43,6 +43,9 @@ FAST |= {"local-qty-one", "catalogue-counts-all", "delay-notice-not-rechecked"}
 # and one defect per checker added for the holdout's last misses: the second payment kept
 # (double-payment, callback-flaky) and the review hold bypassed (review-hold, risk-backlog)
 FAST |= {"double-payment-kept", "review-hold-ignored"}
+# the check added for round 3's last miss: the breaker that ignores refused connections
+# (breaker, supplier-outage); its literal histories are tests/drill/checks/test_breaker.py
+FAST |= {"breaker-http-only"}
 CLEAN_SEEDS = (101, 202)
 SPEED_CHECKS = {"latency", "thresholds", "completion"}
 
