@@ -22,8 +22,8 @@ the kernel refuses), yet only refused connections show a breaker that ignores tr
 errors: under `reset_peer` the shop is unsure whether the supplier took the order and
 asks it, and a failed ask trips even that breaker. So for `down` the dials come from the
 shop's own call log (the export's supplier_calls, every call but `breaker_open`); with no
-export it is not judged (a shop that cannot export), or *unknown* when the run expected
-one. A link fault without its counts (Go's Toxiproxy) is *unknown*, never a pass.
+export it is *unknown* (a shop that cannot export: "not judged", saying why and which fault
+would count it). A link fault without its counts (Go's Toxiproxy) is *unknown*, never a pass.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     if not counted:
         if src.meta.get("export") is True:   # the run meant to read the shop's call log
             return missing(ID, src.export_missing())
-        return Verdict(ID, True, said("breaker.down_only", links=", ".join(
+        return Verdict(ID, None, said("breaker.down_only", links=", ".join(
             sorted({o.link for o in found}))), [], {"down_faults": len(found)})
     blind = [o for o in counted if o.attempts is None]
     if blind:

@@ -80,9 +80,9 @@ def test_a_down_link_is_counted_from_the_shops_call_log() -> None:
     assert v.ok is False and "239 dials on supplier_primary" in v.detail
 
 
-def test_a_down_link_without_a_call_log_is_not_judged_or_unknown() -> None:
+def test_a_down_link_without_a_call_log_is_unknown_never_a_pass() -> None:
     v = _judge(DOWN, meta={"export": False})             # a shop that cannot export
-    assert v.ok is True and v.detail.startswith("not judged") and "reset_peer" in v.detail
+    assert v.ok is None and v.detail.startswith("not judged") and "reset_peer" in v.detail
     assert _judge(DOWN, meta={"export": True}).ok is None    # expected, not collected
 
 
