@@ -14,7 +14,8 @@ from typing import Any, Protocol
 
 import httpx
 
-from drill.checks.messages import landed, posts, refused_unretried
+from drill.checks.alert_posts import landed, posts
+from drill.checks.messages import refused_unretried
 from drill.checks.sources import Sources
 from drill.collect import _ledger
 from drill.components import SINK

@@ -39,7 +39,7 @@ from drill.checks.evidence import (
     end_time,
     real_buyer_ops,
 )
-from drill.checks.gateway_evidence import accepted, is_genuine, payments_by_order
+from drill.checks.gateway_evidence import payments_by_order, shop_knew_at
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
 
@@ -134,24 +134,10 @@ def low_stock_spans(src: Sources, below: int) -> list[Span]:
     return [span for span in out if span[2] in stocked]
 
 
-def shop_knew(src: Sources) -> dict[str, float]:
-    """order_no -> when the shop had certainly learned of its payment: its answer to the
-    first genuine notify it accepted (one pass, no sort: `messages.shop_knew_at` in O(n))."""
-    first: dict[str, tuple[float, float]] = {}  # order -> (sent at, answered at)
-    for n in src.notifies or []:
-        if not accepted(n) or not is_genuine(n):
-            continue
-        at = as_float(n.get("at"))
-        no = str(n.get("out_trade_no"))
-        if at is not None and at < first.get(no, (math.inf, 0.0))[0]:
-            first[no] = (at, at + (as_float(n.get("latency_ms")) or 0.0) / 1000.0)
-    return {no: knew for no, (_at, knew) in first.items()}
-
-
 def stuck_spans(src: Sources, spec: CheckSpec) -> list[Span]:
     if spec.risk_mode in REVIEW_MODES or spec.stuck_after_s is None or not spec.alert_window_s:
         return []
-    s, buyers, knew_at = seen(src), buyer_orders(src), shop_knew(src)
+    s, buyers, knew_at = seen(src), buyer_orders(src), shop_knew_at(src)
     out: list[Span] = []
     for no, pay in payments_by_order(src).items():
         gateway_paid, knew = as_float(pay.get("paid_at")), knew_at.get(no)

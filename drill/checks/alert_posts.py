@@ -8,7 +8,9 @@ and in which windows.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
+from drill.checks.evidence import as_float
 from drill.checks.sources import Record, Sources
 
 RULE_RE = re.compile(r"\[faka-alert\]\s*rule=([\w.-]+)")
@@ -21,11 +23,18 @@ def landed(m: Record) -> bool:
     return not m.get("throttled") and not m.get("error")
 
 
-def _at(m: Record) -> float:
-    try:
-        return float(m.get("at") or 0.0)
-    except (TypeError, ValueError):
-        return 0.0
+Post = tuple[float, bool, str]  # (at, accepted, text: a retry resends the same text)
+
+
+def posts(src: Sources) -> dict[tuple[str, str, str], list[Post]]:
+    """(rule, channel, robot) -> its posts in time order."""
+    out: dict[tuple[str, str, str], list[Post]] = defaultdict(list)
+    for m in src.messages or []:
+        found = RULE_RE.search(str(m.get("text", "")))
+        if found:
+            key = (found.group(1), str(m.get("channel")), str(m.get("robot")))
+            out[key].append((as_float(m.get("at")) or 0.0, landed(m), str(m.get("text", ""))))
+    return {k: sorted(v) for k, v in out.items()}
 
 
 Robot = tuple[str, str]  # (channel, robot)
@@ -35,19 +44,11 @@ def delivered_alerts(src: Sources) -> dict[str, dict[Robot, list[float]]]:
     """rule -> robot -> the sorted times its distinct alerts reached that robot: a post it
     accepted, or a refused one whose retries (the same text, next on that robot) it then
     accepted, counted once at its first try."""
-    by: dict[tuple[str, Robot], list[tuple[float, bool, str]]] = {}
-    for m in src.messages or []:
-        text = str(m.get("text", ""))
-        found = RULE_RE.search(text)
-        if found:
-            robot = (str(m.get("channel")), str(m.get("robot")))
-            by.setdefault((found.group(1), robot), []).append((_at(m), landed(m), text))
     out: dict[str, dict[Robot, list[float]]] = {}
-    for (rule, robot), posts in by.items():
-        posts.sort()
+    for (rule, channel, robot), sent in posts(src).items():
         times: list[float] = []
         first: tuple[float, str] | None = None  # the refused try the next ones may retry
-        for at, ok, text in posts:
+        for at, ok, text in sent:
             if first is not None and text != first[1]:
                 first = None  # another alert: the refused one was never retried
             start = at if first is None else first[0]
@@ -56,7 +57,7 @@ def delivered_alerts(src: Sources) -> dict[str, dict[Robot, list[float]]]:
                 first = None
             elif first is None:
                 first = (at, text)
-        out.setdefault(rule, {})[robot] = times
+        out.setdefault(rule, {})[(channel, robot)] = times
     return out
 
 
@@ -70,7 +71,7 @@ def named_orders(src: Sources, rule: str) -> dict[str, float]:
         if found and found.group(1) == rule:
             named = ORDER_RE.search(text, found.end())
             if named:
-                no, at = named.group(1), _at(m)
+                no, at = named.group(1), as_float(m.get("at")) or 0.0
                 out[no] = min(out.get(no, at), at)
     return out
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from drill.checks.alert_posts import posts
 from drill.checks.evidence import as_float, buyer_orders, money
 from drill.checks.gateway_evidence import is_genuine
-from drill.checks.messages import posts
 from drill.checks.orders import PAID_STATES, example
 from drill.checks.said import Said, said
 from drill.checks.sources import Record, Sources

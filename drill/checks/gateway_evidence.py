@@ -82,6 +82,24 @@ def notifies_by_order(src: Sources) -> dict[str, list[Record]]:
     return cached
 
 
+def shop_knew_at(src: Sources) -> dict[str, float]:
+    """order_no -> when the shop had certainly learned of the payment: its reply to the first
+    genuine notify it accepted, memoised (messages, alerts). A box too busy to answer the
+    notify for seconds starts the shop's clocks (notices, stuck orders) that much later."""
+    cached = src.cache.get("shop_knew_at")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    first: dict[str, tuple[float, float]] = {}  # order -> (sent at, answered at)
+    for n in src.notifies or []:
+        if not accepted(n) or not is_genuine(n):
+            continue
+        at, no = as_float(n.get("at")), str(n.get("out_trade_no"))
+        if at is not None and (no not in first or at < first[no][0]):
+            first[no] = (at, at + (as_float(n.get("latency_ms")) or 0.0) / 1000.0)
+    cached = src.cache["shop_knew_at"] = {no: knew for no, (_at, knew) in first.items()}
+    return cached
+
+
 def payments_by_order(src: Sources) -> dict[str, Record]:
     """out_trade_no -> its FIRST payment in the ledger: the one the order was created and
     paid with (a buyer paying again adds a later row, which double-payment judges).

@@ -19,16 +19,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from drill.checks.alert_posts import RULE_RE
-from drill.checks.alert_posts import landed as landed  # re-exported: drill.alert_backlog
+from drill.checks.alert_posts import Post, landed, posts
 from drill.checks.buyer_notice import grace
 from drill.checks.evidence import as_float, buyer_orders, end_time
 from drill.checks.gateway_evidence import (
-    accepted,
     fault_windows,
-    is_genuine,
-    notifies_by_order,
     payments_by_order,
+    shop_knew_at,
 )
 from drill.checks.orders import example, order_index
 from drill.checks.said import Said, joined, said
@@ -39,20 +36,6 @@ from drill.checks.verdict import MAX_EXAMPLES, Verdict, merge_ok
 ID = "messages"
 NOTICE_KINDS = frozenset({"delay_notice", "delay"})
 NEVER_TOLD = "never told"
-Post = tuple[float, bool, str]  # (at, accepted, text: a retry resends the same text)
-
-
-def posts(src: Sources) -> dict[tuple[str, str, str], list[Post]]:
-    """(rule, channel, robot) -> its posts in time order."""
-    out: dict[tuple[str, str, str], list[Post]] = defaultdict(list)
-    for m in src.messages or []:
-        found = RULE_RE.search(str(m.get("text", "")))
-        if found:
-            key = (found.group(1), str(m.get("channel")), str(m.get("robot")))
-            out[key].append((as_float(m.get("at")) or 0.0, landed(m), str(m.get("text", ""))))
-    return {k: sorted(v) for k, v in out.items()}
-
-
 Finding = tuple[Said, str | None]  # (reason, rule it is about)
 
 
@@ -146,20 +129,6 @@ def delivery_times(src: Sources) -> dict[str, float]:
         for no, o in order_index(src).items():
             if no not in out and o.export_delivered_at:
                 out[no] = o.export_delivered_at
-    return out
-
-
-def shop_knew_at(src: Sources) -> dict[str, float]:
-    """order_no -> when the shop had certainly learned of the payment: its reply to the first
-    genuine notify it accepted. A box too busy to answer the notify for seconds starts the
-    shop's notice clock that much later (the margin, at 2 s limits, is a few hundred ms)."""
-    out: dict[str, float] = {}
-    for no, items in notifies_by_order(src).items():
-        for n in items:
-            at = as_float(n.get("at"))
-            if at is not None and is_genuine(n) and accepted(n):
-                out[no] = at + (as_float(n.get("latency_ms")) or 0.0) / 1000.0
-                break
     return out
 
 

@@ -11,30 +11,21 @@ or an unreadable proxy, gives no count and a reason; the check then says *unknow
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
-import httpx
-
+from drill.errors import FaultError
 from drill.stack import ToxiproxyClient
-
-TIMEOUT_S = 2.0
 
 
 def accepted_connections(toxi: ToxiproxyClient | None, link: str) -> dict[str, Any]:
     """``{"accepted_connections": N}``, or ``{"accepted_connections_error": why}``."""
     if toxi is None:
         return {"accepted_connections_error": "the stack has no Toxiproxy"}
-    url = f"{toxi.url}/proxies/{quote(link, safe='')}/connections"
     try:
-        r = httpx.get(url, timeout=TIMEOUT_S, trust_env=False)
-    except httpx.HTTPError as exc:
-        return {"accepted_connections_error": f"GET {url}: {exc}"}
-    if r.status_code == 404 and "page not found" in r.text:
+        n = toxi.accepted_connections(link)
+    except (FaultError, KeyError, TypeError, ValueError) as exc:
+        return {"accepted_connections_error": f"Toxiproxy at {toxi.url}: {exc}"}
+    if n is None:
         return {"accepted_connections_error": f"Toxiproxy at {toxi.url} ({toxi.kind}) counts no "
                 "connections (GET /proxies/{p}/connections is the embedded server's "
                 "extension); run with --toxiproxy embedded to count them"}
-    try:
-        r.raise_for_status()
-        return {"accepted_connections": int(r.json()["accepted"])}
-    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-        return {"accepted_connections_error": f"GET {url} answered {r.status_code}: {exc}"}
+    return {"accepted_connections": n}

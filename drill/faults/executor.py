@@ -131,13 +131,15 @@ class FaultExecutor:
     def _do(self, step: FaultStep, *, early: str | None = None) -> None:
         began = self.clock()
         error: str | None = None
-        counted = self._count(step) if step.action == "heal" else {}
+        heal = step.action == "heal"
+        counted = self._count(step) if heal else {}  # before a heal, after an inject
         try:
             proof = self._apply(step)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
             proof = Proof(False, f"{step.action} failed: {error}")
-        counted = counted if step.action == "heal" else self._count(step)
+        if not heal:
+            counted = self._count(step)
         if step.action == "inject":
             self.active[step.index] = step
             self._injected.add(step.index)

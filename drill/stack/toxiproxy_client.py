@@ -72,6 +72,12 @@ class ToxiproxyClient:
     def is_enabled(self, link: str) -> bool:
         return bool(self._call("GET", f"/proxies/{link}", link)["enabled"])
 
+    def accepted_connections(self, link: str) -> int | None:
+        """Connections the link's proxy accepted so far: the embedded server's extension
+        (`GET /proxies/{p}/connections`); None from a server without it (Go's: a 404)."""
+        body = self._call("GET", f"/proxies/{link}/connections", link, missing_ok=True)
+        return None if body is None else int(body["accepted"])
+
     def destroy_links(self) -> None:
         for name in list(self.links):
             self._call("DELETE", f"/proxies/{name}", name, missing_ok=True)
