@@ -66,7 +66,7 @@ class Origin:
         """The newest idle connection still open (and quiet), or None."""
         while self.idle:
             sock = self.idle.pop()
-            if _quiet(sock, self.timeout):
+            if _quiet(sock):
                 return sock
             sock.close()
         return None
@@ -83,7 +83,7 @@ class Origin:
         self.idle.clear()
 
 
-def _quiet(sock: socket.socket, timeout: float) -> bool:
+def _quiet(sock: socket.socket) -> bool:
     """An idle keep-alive connection must have nothing to read: not EOF, not stray bytes.
     Asked of gevent's raw socket (non-blocking, not tied to the hub: gevent's own recv
     would wait), so the socket's timeout is not touched twice a request."""

@@ -67,10 +67,13 @@ def _row(name: str, invokes: int, failures: int, latencies: list[float],
 _DONE = frozenset({"ok", "fail", "info"})
 
 
+Pending = dict[tuple[str, str], float | deque[float]]  # one start, or several in order
+
+
 @cache
 def _expected(f: str) -> str:
+    """The outcome a request of `f` should have (a snooper's `fail` is expected)."""
     return _EXPECTED.get(f.split("_")[0], "ok")
-Pending = dict[tuple[str, str], float | deque[float]]
 
 
 def request_table(history: Iterable[Mapping[str, Any]] | None) -> list[RequestRow]:
