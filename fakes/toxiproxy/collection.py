@@ -99,7 +99,7 @@ class ProxyCollection:
             if fields["enabled"] and proxy.server is None:
                 await proxy.start()
             elif not fields["enabled"] and proxy.server is not None:
-                proxy.stop()
+                proxy.stop(keep_port=True)
             return proxy
 
     async def delete(self, name: str) -> None:

@@ -118,6 +118,7 @@ class Proxy:
         # (GET /proxies/{p}/connections), so a drill can count a client's attempts on a link.
         self.accepted = 0
         self.server: asyncio.Server | None = None
+        self._hold: socket.socket | None = None  # the port of a disabled proxy (see stop)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -159,18 +160,46 @@ class Proxy:
         if self.server is not None:
             raise internal("Proxy already started")
         sock = self._bind(*await resolve(self.listen))
+        self._release()
         loop = asyncio.get_running_loop()
         self.server = await loop.create_server(lambda: ClientSide(self), sock=sock)
         host, port = sock.getsockname()[:2]
         self.listen = format_addr(host, port)
         self.enabled = True
 
-    def stop(self) -> None:
-        """Close the listener and every connection; harmless when already stopped."""
+    def stop(self, *, keep_port: bool = False) -> None:
+        """Close the listener and every connection; harmless when already stopped.
+
+        keep_port (a disable, ours not Go's): the address stays bound by a socket that does
+        not listen, so a dial is refused exactly as by Go, but no other process asking the
+        kernel for a free port (bind to port 0) is handed this one while it is dark; a
+        drill's `down` fault must not end up dialling somebody else's server."""
         server, self.server = self.server, None
         self.enabled = False
         if server is not None:
+            addrs = [s.getsockname() for s in server.sockets]
             server.close()
+            if keep_port and addrs:
+                self._hold_port(addrs[0])
+        if not keep_port:
+            self._release()
         for conn in list(self.conns):
             conn.abort()
         self.conns.clear()
+
+    def _hold_port(self, addr: tuple[Any, ...]) -> None:
+        self._release()
+        hold = socket.socket(socket.AF_INET6 if ":" in str(addr[0]) else socket.AF_INET,
+                             socket.SOCK_STREAM)
+        hold.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # our own start rebinds
+        try:
+            hold.bind(addr[:2])
+        except OSError:
+            hold.close()  # somebody took it in the instant between: nothing left to hold
+            return
+        self._hold = hold
+
+    def _release(self) -> None:
+        hold, self._hold = self._hold, None
+        if hold is not None:
+            hold.close()

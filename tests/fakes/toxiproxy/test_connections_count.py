@@ -2,12 +2,15 @@
 
 A drill counts a shop's attempts on a link under a `reset_peer` toxic with it, so the
 count must grow by one per dialled connection, also when each is reset, and stay put
-while the proxy is disabled (the listener is closed: the kernel refuses, as in Go).
+while the proxy is disabled (the listener is closed: the kernel refuses, as in Go;
+the port stays held by a socket that does not listen, so nobody else is handed it).
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 from collections.abc import AsyncIterator
 
 import httpx
@@ -86,6 +89,24 @@ async def test_a_disabled_proxy_refuses_and_counts_nothing(api: httpx.AsyncClien
     assert (await api.post("/proxies/p", json={"enabled": True})).status_code == 200
     assert await _echo_once(port) == b"ping"
     assert (await api.get("/proxies/p/connections")).json()["accepted"] == 2
+
+
+async def test_a_disabled_proxy_keeps_its_port_from_other_processes(
+        api: httpx.AsyncClient) -> None:
+    """While dark the port stays ours: a free-port picker (bind, no SO_REUSEADDR) is refused
+    it, dials are still refused, and a delete gives it back."""
+    port = await _listen_port(api)
+    assert (await api.post("/proxies/p", json={"enabled": False})).status_code == 200
+    with socket.socket() as picker, pytest.raises(OSError) as taken:
+        picker.bind(("127.0.0.1", port))
+    assert taken.value.errno == errno.EADDRINUSE
+    with pytest.raises(ConnectionRefusedError):
+        await asyncio.open_connection("127.0.0.1", port)
+    assert (await api.post("/proxies/p", json={"enabled": True})).status_code == 200
+    assert await _echo_once(port) == b"ping"
+    assert (await api.delete("/proxies/p")).status_code == 204
+    with socket.socket() as picker:
+        picker.bind(("127.0.0.1", port))   # released with the proxy
 
 
 async def test_unknown_proxy_is_gos_404(api: httpx.AsyncClient) -> None:
