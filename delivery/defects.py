@@ -228,3 +228,41 @@ def release_one(conn: Any, order_no: str, now: float) -> None:
     raw.run(conn, "UPDATE card_keys SET status = 'available', order_no = NULL, updated_at = ? "
                   "WHERE id = (SELECT MIN(id) FROM card_keys WHERE order_no = ? "
                   "AND status = 'reserved')", (now, order_no))
+
+# -- issue 11, holdout round 5 (helper "holdout5"): written without reading the checks ----------
+# Measured against the drills before registering (docs/zoo-holdout.md, Round 5).
+AMOUNT_COMPARED_AS_INT = "amount-compared-as-int"
+NOTIFY_PID_UNCHECKED = "notify-pid-unchecked"
+EXPIRED_SHOWN_PENDING = "expired-shown-pending"
+SOLD_KEYS_STAY_RESERVED = "sold-keys-stay-reserved"
+DELIVERY_MAIL_AFTER_DELAY_SKIPPED = "delivery-mail-after-delay-skipped"
+LOW_STOCK_COUNTS_RESERVED = "low-stock-counts-reserved"
+OUT_OF_STOCK_NO_FAILOVER = "out-of-stock-no-failover"
+HALF_OPEN_LETS_ALL = "half-open-lets-all"
+WORKER_CONCURRENCY_ONE = "worker-concurrency-one"
+ADMIN_TOKEN_PREFIX = "admin-token-prefix"
+EXPIRY_SWEEPS_PAID = "expiry-sweeps-paid"
+PARTIAL_STATUS_UNKNOWN = "partial-status-unknown"
+ROUND5: tuple[str, ...] = (
+    AMOUNT_COMPARED_AS_INT, NOTIFY_PID_UNCHECKED, EXPIRED_SHOWN_PENDING, SOLD_KEYS_STAY_RESERVED,
+    DELIVERY_MAIL_AFTER_DELAY_SKIPPED, LOW_STOCK_COUNTS_RESERVED, OUT_OF_STOCK_NO_FAILOVER,
+    HALF_OPEN_LETS_ALL, WORKER_CONCURRENCY_ONE, ADMIN_TOKEN_PREFIX, EXPIRY_SWEEPS_PAID,
+    PARTIAL_STATUS_UNKNOWN)
+ALL_DEFECTS = (*ALL_DEFECTS, *ROUND5)
+SWEPT = ("pending_payment", "paid")  # expiry-sweeps-paid: the statuses the broken sweep expires
+
+
+def keys_back_to_reserved(conn: Any, order_no: str, now: float) -> None:
+    """Bug zoo (sold-keys-stay-reserved): the delivered keys of the order stay `reserved`, the
+    lock of 下单即锁定库存 never lifted (the keys are shown to the buyer all the same)."""
+    from delivery.db import raw
+
+    raw.run(conn, "UPDATE card_keys SET status = 'reserved', updated_at = ? "
+                  "WHERE order_no = ? AND status = 'delivered'", (now, order_no))
+
+
+def token_prefix(request: Any, token: str) -> bool:
+    """Bug zoo (admin-token-prefix): `strncmp(given, token, strlen(given))`, tinyproxy #160: any
+    prefix of the admin token passes, the empty one (`Authorization: Bearer `) too."""
+    auth = str(request.headers.get("authorization", ""))
+    return auth.lower().startswith("bearer ") and token.startswith(auth[7:])

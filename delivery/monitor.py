@@ -76,6 +76,8 @@ def evaluate(conn: Connection, ctx: Ctx, now: float, breakers_open: list[str]) -
         fire("supplier_health", "critical", f"supplier {sup}: circuit breaker open")
     for pid, counts in stock_table(conn).items():
         p = ctx.cfg.product(pid)
+        if ctx.defects.on(D.LOW_STOCK_COUNTS_RESERVED):  # bug zoo: reserved keys count as stock
+            counts = {**counts, "available": counts["available"] + counts["reserved"]}
         if p is not None and p.kind == "local" and counts["available"] < m.low_stock_below:
             fire("low_stock", "warning", f"product {pid}: {counts['available']} keys left")
     review = _count(conn, orders, orders.c.status == "review")
@@ -139,8 +141,9 @@ class Monitor:
         keep = ctx.defects.on(D.EXPIRED_KEYS_KEPT)  # bug zoo: expired-keys-kept
         swept = now - D.UTC8_S if ctx.defects.on(D.EXPIRY_SWEEP_UTC8) else now  # bug zoo: UTC+8
         one = ctx.defects.on(D.RELEASE_ONE_KEY)  # bug zoo: release-one-key
+        paid = ctx.defects.on(D.EXPIRY_SWEEPS_PAID)  # bug zoo: the sweep cancels paid ones too
         await ctx.db.tx(lambda conn: order_store.expire_due(conn, swept, keep_keys=keep,
-                                                            one_key=one))
+                                                            one_key=one, paid_too=paid))
         ctx.metrics.snapshot = await ctx.db.tx(snapshot)
 
     async def _reconcile(self) -> None:

@@ -68,8 +68,9 @@ class Procurer:
         self.clients = {n: SupplierClient(n, s, ctx.client(), pol.timeout_s)
                         for n, s in ctx.cfg.suppliers.items()}
         sticky = ctx.defects.on(D.NO_FAILBACK)  # bug zoo: a breaker that never half-opens
-        self.breakers = {n: Breaker(pol, ctx.cfg.wall(pol.breaker_reset_s), sticky=sticky)
-                         for n in self.clients}
+        herd = ctx.defects.on(D.HALF_OPEN_LETS_ALL)  # bug zoo: half-open lets every call through
+        self.breakers = {n: Breaker(pol, ctx.cfg.wall(pol.breaker_reset_s), sticky=sticky,
+                                    herd=herd) for n in self.clients}
         self.rng = random.Random()
         d = ctx.defects
         # bug zoo: the naive retriers of these two defects never look an order up
@@ -216,7 +217,8 @@ class Procurer:
                 return await self._settled(name, order, key, r)
             if r.outcome == "out_of_stock":
                 breaker.success()  # the supplier answered; it just has nothing
-                return (UNCERTAIN if uncertain else CLEAR), []
+                return (UNCERTAIN if uncertain or d.on(  # bug zoo: "库存不足" taken for "maybe
+                    D.OUT_OF_STOCK_NO_FAILOVER) else CLEAR), []  # bought": no backup purchase
             if r.outcome == "rejected":
                 if d.on(D.REJECT_AFTER_COMMIT_FAILS):
                     return CLEAR, []  # bug zoo: duplicate rejection taken as "nothing bought"
@@ -234,6 +236,8 @@ class Procurer:
 
     async def log_call(self, name: str, order_no: str, key: str, attempt: int,
                        r: CallResult) -> None:
+        if r.outcome == "partial" and self.ctx.defects.on(D.PARTIAL_STATUS_UNKNOWN):  # bug zoo:
+            r.outcome, r.codes, r.error = "bad_reply", [], "status='partially_delivered' unknown"
         self.ctx.metrics.supplier_calls.labels(supplier=name, outcome=r.outcome).inc()
         if r.outcome not in ("ok", "not_found", "processing", "partial", "cancelled"):
             log.warning("supplier %s %s order=%s attempt=%d outcome=%s status=%s error=%s",

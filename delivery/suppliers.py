@@ -152,13 +152,15 @@ def _interpret_order(res: CallResult, data: Any) -> None:
 class Breaker:
     """Consecutive-failure breaker: closed → open (reset_s) → half-open (one trial)."""
 
-    def __init__(self, policy: SupplierPolicy, wall: float, *, sticky: bool = False) -> None:
+    def __init__(self, policy: SupplierPolicy, wall: float, *, sticky: bool = False,
+                 herd: bool = False) -> None:
         self.failures_to_open = policy.breaker_failures
         self.reset_wall = wall
         self.failures = 0
         self.opened_at: float | None = None
         self.trial_at: float | None = None  # when the half-open trial call was let through
         self.sticky = sticky  # bug zoo (no-failback): once open, never half-opens
+        self.herd = herd  # bug zoo (half-open-lets-all): no single trial, every call goes
 
     @property
     def state(self) -> str:
@@ -176,7 +178,8 @@ class Breaker:
         if s == "closed":
             return True
         now = time.time()
-        if s == "half_open" and (self.trial_at is None or now - self.trial_at >= self.reset_wall):
+        if s == "half_open" and (self.herd or self.trial_at is None
+                                 or now - self.trial_at >= self.reset_wall):
             self.trial_at = now
             return True
         return False

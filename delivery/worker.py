@@ -44,6 +44,8 @@ class Worker:
         time_scale 60 `poll_s` is 2 ms wall, 500 claims a second with nothing to do (the
         PostgreSQL bench at 100 polls/s burnt 7.5 % of a core idle)."""
         ctx, conc = self.ctx, self.ctx.cfg.worker.concurrency
+        if ctx.defects.on(D.WORKER_CONCURRENCY_ONE):  # bug zoo: one job at a time (numprocs=1)
+            conc = 1
         poll = max(0.002, ctx.cfg.wall(ctx.cfg.worker.poll_s))
         cap, wait = max(poll, IDLE_POLL_S), poll
         while True:
@@ -155,6 +157,8 @@ class Worker:
                 deliveries.escalate(conn, self.ctx, o, "no local stock left", now)
                 jobs.finish(conn, job, now, "failed")
                 return "manual"
+            if self.ctx.defects.on(D.SOLD_KEYS_STAY_RESERVED):  # bug zoo: the lock never lifted
+                D.keys_back_to_reserved(conn, o["order_no"], now)
             if self.ctx.defects.on(D.LOCAL_QTY_ONE):  # bug zoo (zfaka #128): one key shown
                 codes = codes[:1]
             deliveries.write(conn, o, codes, "local", now, from_status=("paid",), force=force)

@@ -129,6 +129,8 @@ async def status(request: Request) -> Response:
     o = await _owned(request, cards=True)
     shown = "delivered" if o["status"] == "paid" and ctx_of(request).defects.on(
         D.PAID_SHOWN_DELIVERED) else o["status"]  # bug zoo: kamiFaka's "paid" = done
+    if shown == "expired" and ctx_of(request).defects.on(D.EXPIRED_SHOWN_PENDING):
+        shown = "pending_payment"  # bug zoo: the page reads "待支付" from the unpaid flag only
     body = {"order_no": o["order_no"], "status": shown, "amount": o["amount"],
             "paid_at": o["paid_at"], "delivered_at": o["delivered_at"],
             "delivered": shown == "delivered"}

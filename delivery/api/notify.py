@@ -78,7 +78,8 @@ async def _refusal(ctx: Ctx, params: dict[str, str]) -> Response | None:
         ctx.metrics.notifies.labels(result="bad_sign").inc()
         await _anomaly(ctx, "bad_sign", order_no, f"sign_type={params.get('sign_type')!r}")
         return _fail(400, "sign_type must be MD5 (签名类型错误)")
-    if params.get("pid") != ctx.cfg.gateway.pid:
+    if params.get("pid") != ctx.cfg.gateway.pid and not ctx.defects.on(
+            D.NOTIFY_PID_UNCHECKED):  # bug zoo: sign verified, merchant id never looked at
         await _anomaly(ctx, "wrong_pid", order_no, f"pid={params.get('pid')!r}")
         return _fail(400, "wrong pid")
     if params.get("trade_status") not in PAID_STATES and not ctx.defects.on(

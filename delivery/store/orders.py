@@ -67,16 +67,17 @@ def set_status(conn: Connection, order_no: str, old: str | tuple[str, ...], new:
 
 
 def expire_due(conn: Connection, now: float, limit: int = 500, *, keep_keys: bool = False,
-               one_key: bool = False) -> int:
+               one_key: bool = False, paid_too: bool = False) -> int:
     """pending_payment past expires_at → expired, reservation released (keep_keys: the bug
     zoo's expired-keys-kept, the reservation is never given back)."""
     due = [r[0] for r in conn.execute(
         select(orders.c.order_no)
-        .where(orders.c.status == "pending_payment", orders.c.expires_at <= now)
+        .where(orders.c.status.in_(D.SWEPT) if paid_too else  # bug zoo: expiry-sweeps-paid
+               orders.c.status == "pending_payment", orders.c.expires_at <= now)
         .limit(limit))]
     n = 0
     for order_no in due:
-        if set_status(conn, order_no, "pending_payment", "expired", now):
+        if set_status(conn, order_no, D.SWEPT if paid_too else "pending_payment", "expired", now):
             if one_key:  # bug zoo (release-one-key): one reserved key given back
                 D.release_one(conn, order_no, now)
             elif not keep_keys:

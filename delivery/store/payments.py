@@ -116,6 +116,8 @@ def _check(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
         if ctx.defects.on(D.AMOUNT_TOLERANCE):  # bug zoo: 1 % slack for rate rounding
             slack = Decimal(order["amount"]) / 100
             ok_amount = abs(Decimal(money) - Decimal(order["amount"])) <= slack
+        if ctx.defects.on(D.AMOUNT_COMPARED_AS_INT):  # bug zoo: (int) of both, cents dropped
+            ok_amount = int(Decimal(money)) == int(Decimal(order["amount"]))
     except InvalidOperation:
         ok_amount = False
     if not ok_amount and not ctx.defects.on(D.NOTIFY_IGNORES_AMOUNT):  # bug zoo: kamiFaka 0.01
