@@ -266,52 +266,5 @@ ROUND4_CLOSED: tuple[Entry, ...] = (
           "§3.3: processing and '未查到订单' are no failure): a healthy wholesaler is alarmed on"),
 )
 
-# -- round 5 (2026-12-04, helper holdout5): 12 more blind defects, measured once each ---------
-ROUND5_CAUGHT: tuple[Entry, ...] = (
-    Entry("amount-compared-as-int", "forged-notify", "money-goods",
-          "the paid amount and the order's compared after an (int) cast (rxtrax/tracking #99, "
-          "authnetcim #19: money compared after a lossy conversion): an underpayment by cents "
-          "is applied as paid in full",
-          also=("gateway-protocol",)),
-    Entry("notify-pid-unchecked", "forged-notify", "gateway-protocol",
-          "the notify's sign verified, its pid (merchant id) never compared (epay ports that "
-          "copy the SDK's verifyNotify only): a notify for another merchant id is applied",
-          also=("money-goods",)),
-    Entry("delivery-mail-after-delay-skipped", "delivery-delay", "mail-recipient",
-          "one 'mail sent' flag an order for every kind of mail (vormix/PHP-Ecommerce #41 "
-          "is_email_sent): a buyer who got the delay notice never gets the mail with the codes"),
-    # weak: caught by the unexpected manual_escalation / supplier_health alerts, not the harm
-    Entry("partial-status-unknown", "supplier-async", "alerts",
-          "the supplier client does not know `partially_delivered` and reads it as a bad reply "
-          "(Sylius #8718, an unknown partially_shipped state): partly fulfilled orders are "
-          "retried, then left in manual handling with the keys bought"),
-)
-ROUND5_MISSES: tuple[Entry, ...] = (
-    Entry("expired-shown-pending", "expiry-late", "buyer-truth",
-          "the buyer's page says 待支付 for an order that expired (open-event-frontend #3234, "
-          "SSRPanel #767): no buyer of the drill looks at an expired order, so unexercised"),
-    Entry("sold-keys-stay-reserved", "smoke", "stock-conservation",
-          "the keys delivered to the buyer are left `reserved` (dujiaoka #240 库存被锁定未释放, "
-          "adyen-magento #387): the shop's key table says held by orders that are delivered"),
-    Entry("low-stock-counts-reserved", "stock-exhausted", "alerts",
-          "the low-stock rule counts keys held by unpaid orders as stock (grandnode2 #18): the "
-          "alert comes later, while buyers are already held back"),
-    Entry("out-of-stock-no-failover", "stock-exhausted", "failover",
-          "the primary's 'insufficient stock' handled as 'may have bought' (spree_drop_ship "
-          "#66): the backup, which has stock, is never asked and orders go to manual handling"),
-    Entry("half-open-lets-all", "supplier-failback", "breaker",
-          "a half-open breaker that lets every call through instead of one trial (opossum "
-          "#819, Polly #254): each reset sends a burst of calls to a primary still down"),
-    Entry("worker-concurrency-one", "supplier-slow", "latency",
-          "the delivery queue worker runs one job at a time whatever the setting (dujiaoka "
-          "#240, supervisor numprocs=1): one slow supplier call holds every order behind it"),
-    Entry("admin-token-prefix", "smoke", "access",
-          "the admin token compared over the length of what was sent (strncmp, tinyproxy "
-          "#160): `Authorization: Bearer ` with nothing after it is the admin"),
-    Entry("expiry-sweeps-paid", "expiry-late", "no-loss",
-          "the unpaid-order sweep also expires paid orders not yet delivered (woocommerce-"
-          "gateway-stripe #3037, woocommerce #20928): paid, then 'cancelled – time limit'"),
-)
-CAUGHT = (*CAUGHT, *CLOSED, *ROUND3_CAUGHT, *ROUND3_CLOSED, *ROUND4_CAUGHT, *ROUND4_CLOSED,
-          *ROUND5_CAUGHT)
-MISSES = (*MISSES, *ROUND3_MISSES, *ROUND4_MISSES, *ROUND5_MISSES)
+CAUGHT = (*CAUGHT, *CLOSED, *ROUND3_CAUGHT, *ROUND3_CLOSED, *ROUND4_CAUGHT, *ROUND4_CLOSED)
+MISSES = (*MISSES, *ROUND3_MISSES, *ROUND4_MISSES)
