@@ -21,6 +21,11 @@ ROUND5_CAUGHT: tuple[Entry, ...] = (
     Entry("delivery-mail-after-delay-skipped", "delivery-delay", "mail-recipient",
           "one 'mail sent' flag an order for every kind of mail (vormix/PHP-Ecommerce #41 "
           "is_email_sent): a buyer who got the delay notice never gets the mail with the codes"),
+    # closed by missa: the export's key table (enrichment) holds more keys reserved than the
+    # outside books' live orders; the catalogue alone balances (the keys are off sale either way)
+    Entry("sold-keys-stay-reserved", "smoke", "stock-conservation",
+          "the keys delivered to the buyer are left `reserved` (dujiaoka #240 库存被锁定未释放, "
+          "adyen-magento #387): the shop's key table says held by orders that are delivered"),
 )
 ROUND5_MISSES: tuple[Entry, ...] = (
     # measured red on alerts (manual_escalation, supplier_health), but the clean drill fired
@@ -32,9 +37,6 @@ ROUND5_MISSES: tuple[Entry, ...] = (
     Entry("expired-shown-pending", "expiry-late", "buyer-truth",
           "the buyer's page says 待支付 for an order that expired (open-event-frontend #3234, "
           "SSRPanel #767): no buyer of the drill looks at an expired order, so unexercised"),
-    Entry("sold-keys-stay-reserved", "smoke", "stock-conservation",
-          "the keys delivered to the buyer are left `reserved` (dujiaoka #240 库存被锁定未释放, "
-          "adyen-magento #387): the shop's key table says held by orders that are delivered"),
     Entry("low-stock-counts-reserved", "stock-exhausted", "alerts",
           "the low-stock rule counts keys held by unpaid orders as stock (grandnode2 #18): the "
           "alert comes later, while buyers are already held back"),

@@ -154,6 +154,13 @@ ORDERS: dict[str, T] = {
                                    "（{books}）",
                                    "{pid}: {n} keys leaked: neither delivered, available nor held "
                                    "by a live order ({books})"),
+    "stock-conservation.shop_reserved": T("{pid}：商城自己的卡密表在结算后仍锁定 {n} 张卡密，"
+                                          "而外部记录显示进行中的订单只占用 {live} 件：已发货或"
+                                          "已失效订单的锁定从未解除（{books}）",
+                                          "{pid}: the shop's own key table still holds {n} keys "
+                                          "reserved after the settle where live orders hold "
+                                          "{live} units by the outside records: the lock of "
+                                          "delivered or dead orders never lifted ({books})"),
     "stock-conservation.undelivered": T("最后一次目录读取时尚未发货",
                                         "not delivered at the final catalogue read"),
     "stock-conservation.unseen_codes": T("商城为它记录了买家从未看到的卡密",

@@ -9,6 +9,12 @@ and, when the scenario gives `order_expiry_s`, unpaid orders not yet past it):
 fewer keys than that means stock that does not exist is on sale, more means
 keys leaked. A buyer refused "sold out" while more keys were imported than
 every earlier order could hold is a finding on its own.
+
+The export, when there is one, enriches the books: the shop's own key table (its `stock`
+rows, read after the settle) may hold no more keys `reserved` than the outside books say live
+orders hold. Keys a buyer was shown, still locked to the delivered order (dujiaoka #240), look
+balanced from the catalogue (they are not on sale either way) but are stock the shop's books
+owe nobody; a shop with no export is judged on the outside books alone.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ class Balance:
     delivered: int
     available: int
     live_units: int
+    shop_reserved: int | None = None  # the export's own count, when there is one
 
     @property
     def reserved(self) -> int:
@@ -63,6 +70,9 @@ class Balance:
         if self.reserved > self.live_units:
             return said("stock-conservation.leaked", pid=self.product_id,
                         n=self.reserved - self.live_units, books=books)
+        if self.shop_reserved is not None and self.shop_reserved > self.live_units:
+            return said("stock-conservation.shop_reserved", pid=self.product_id,
+                        n=self.shop_reserved, live=self.live_units, books=books)
         return None
 
 
@@ -105,12 +115,24 @@ def unknown_creates(src: Sources) -> list[tuple[float, str, int]]:
     return out
 
 
+def shop_reserved(src: Sources) -> dict[str, int]:
+    """product -> keys the shop's own key table holds `reserved` (the export's `stock` rows,
+    read after the settle); empty with no export: enrichment, never needed for a verdict."""
+    out: dict[str, int] = {}
+    for row in src.export_list("stock") or []:
+        n = as_int(row.get("reserved"))
+        if n is not None:
+            out[str(row.get("product_id"))] = n
+    return out
+
+
 def balances(src: Sources, local: dict[str, set[str]], read: tuple[float, dict[str, Record]],
              expiry_s: float | None) -> list[Balance]:
     t, shown = read
     before = stock_before(src)
     buyers = [b for b in buyer_orders(src).values() if b.product_id in local]
     uncertain = unknown_creates(src)
+    held = shop_reserved(src)
     out = []
     for pid, keys in sorted(local.items()):
         available = as_int((shown.get(pid) or {}).get("stock_available"))
@@ -123,7 +145,7 @@ def balances(src: Sources, local: dict[str, set[str]], read: tuple[float, dict[s
                     and (expiry_s is None or t - at <= expiry_s + grace(expiry_s)))
         prior = min(before.get(pid, 0), len(delivered - keys))  # a reused shop's earlier keys
         out.append(Balance(pid, len(keys) + before.get(pid, 0), len(delivered & keys) + prior,
-                           available, live))
+                           available, live, held.get(pid)))
     return out
 
 
@@ -202,7 +224,8 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     counts = {"refused_sold_out_while_free": found, "products_balanced": len(books),
               "books": {b.product_id: {"imported": b.imported, "delivered": b.delivered,
                                        "available": b.available, "reserved": b.reserved,
-                                       "live_units": b.live_units} for b in books}}
+                                       "live_units": b.live_units,
+                                       "shop_reserved": b.shop_reserved} for b in books}}
     examples = [product_examples(src, b.product_id, read[0], why)
                 for b, why in broken if read is not None]
     examples += refused

@@ -25,7 +25,8 @@ def test_books_balance_with_a_live_order_holding_its_key() -> None:
     v = _judge(SOLD_TWO + stuck + [catalogue(40.0, final=True, steam_50=1)])
     assert v.ok is True, v.detail
     assert v.counts["books"]["steam-50"] == {"imported": 4, "delivered": 2, "available": 1,
-                                             "reserved": 1, "live_units": 1}
+                                             "reserved": 1, "live_units": 1,
+                                             "shop_reserved": None}
 
 
 def test_a_key_never_released_after_expiry_is_leaked() -> None:
@@ -105,3 +106,28 @@ def test_an_uncertain_attempt_past_the_expiry_promise_excuses_nothing() -> None:
     spec = CheckSpec(order_expiry_s=5.0)
     v = _judge([*history, catalogue(400.0, final=True, steam_50=1)], spec)
     assert v.ok is False and "1 keys leaked" in v.detail
+
+
+def _with_shop_books(history: list, reserved: int) -> Verdict:
+    books = export([order("A", "delivered"), order("B", "delivered")],
+                   stock=[{"product_id": "steam-50", "available": 2, "reserved": reserved,
+                           "delivered": 2 - reserved}])
+    src = sources(history=history, stock=STOCK, load=ONE_EACH, export=books)
+    return stock_conservation.check(src, SPEC)
+
+
+def test_delivered_keys_the_shop_still_holds_reserved_are_a_finding() -> None:
+    # from the catalogue the books balance (2 shown, 2 on sale), but the shop's own key table
+    # keeps both delivered keys locked to their orders with no live order left
+    history = [*SOLD_TWO, catalogue(40.0, final=True, steam_50=2)]
+    assert _judge(history).ok is True  # no export: the outside books alone balance
+    v = _with_shop_books(history, reserved=2)
+    assert v.ok is False and "still holds 2 keys reserved" in v.detail
+    assert v.counts["books"]["steam-50"]["shop_reserved"] == 2
+
+
+def test_the_shop_may_hold_keys_reserved_for_live_orders() -> None:
+    stuck = bought("C", 2.0, delivered=False)  # paid, still waiting: its key is reserved
+    v = _with_shop_books([*SOLD_TWO, *stuck, catalogue(40.0, final=True, steam_50=1)], 1)
+    assert v.ok is True, v.detail
+    assert v.counts["books"]["steam-50"]["shop_reserved"] == 1
