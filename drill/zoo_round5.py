@@ -26,6 +26,11 @@ ROUND5_CAUGHT: tuple[Entry, ...] = (
     Entry("sold-keys-stay-reserved", "smoke", "stock-conservation",
           "the keys delivered to the buyer are left `reserved` (dujiaoka #240 库存被锁定未释放, "
           "adyen-magento #387): the shop's key table says held by orders that are delivered"),
+    # closed by missa: failover judges, in every drill, orders a supplier refused outright
+    # and left without goods while another supplier with stock was never asked (ledgers)
+    Entry("out-of-stock-no-failover", "stock-exhausted", "failover",
+          "the primary's 'insufficient stock' handled as 'may have bought' (spree_drop_ship "
+          "#66): the backup, which has stock, is never asked and orders go to manual handling"),
 )
 ROUND5_MISSES: tuple[Entry, ...] = (
     # measured red on alerts (manual_escalation, supplier_health), but the clean drill fired
@@ -40,9 +45,6 @@ ROUND5_MISSES: tuple[Entry, ...] = (
     Entry("low-stock-counts-reserved", "stock-exhausted", "alerts",
           "the low-stock rule counts keys held by unpaid orders as stock (grandnode2 #18): the "
           "alert comes later, while buyers are already held back"),
-    Entry("out-of-stock-no-failover", "stock-exhausted", "failover",
-          "the primary's 'insufficient stock' handled as 'may have bought' (spree_drop_ship "
-          "#66): the backup, which has stock, is never asked and orders go to manual handling"),
     Entry("half-open-lets-all", "supplier-failback", "breaker",
           "a half-open breaker that lets every call through instead of one trial (opossum "
           "#819, Polly #254): each reset sends a burst of calls to a primary still down"),

@@ -60,6 +60,15 @@ FLOW: dict[str, T] = {
                      "backup took over {s:.2f} s after the primary fault (limit {limit:g} s)"),
     "failover.not_delivered": T("故障后付款，切换时限内未发货",
                                 "paid after the fault, not delivered in the window"),
+    "failover.unasked": T("{n} 个订单被供应商明确拒绝后没有拿到货，而有库存的其他供应商从未被询问"
+                          "（首例：{by} 答复 {outcome}，{spare} 有货）",
+                          "{n} orders got no goods after a supplier refused them outright while "
+                          "another supplier with stock was never asked (first: {by} answered "
+                          "{outcome}, {spare} had stock)"),
+    "failover.never_offered": T("{by} 答复 {outcome}；{spare} 当时有货，足够 {qty} 件 {sku}，"
+                                "却从未收到这个订单",
+                                "{by} answered {outcome}; {spare} had stock for {qty} × {sku} "
+                                "then and never saw this order"),
     "failover.waited": T("等待超过了故障切换时限", "waited past the failover window"),
     # mail-recipient
     "mail-recipient.no_mail": T("没有邮件发出：没有发错地址的邮件",
@@ -145,6 +154,12 @@ FLOW: dict[str, T] = {
                           "alert {rule}: its condition held in window [{a:.3f}, {b:.3f}) from "
                           "{t:.3f} through a monitor pass ({n} {what}), no alert of it landed for "
                           "that window ({missed} of {owed} owed windows missed)"),
+    "alerts.late_due": T("告警 {rule} 的条件自 {t:.3f} 起持续（{n} {what}），第一条告警却在 "
+                         "{s:.2f} 秒后才送达（上限 {limit:.2f} 秒：一轮监控加余量）；"
+                         "{late} 个窗口的告警迟到",
+                         "alert {rule}: its condition held from {t:.3f} ({n} {what}), its first "
+                         "alert landed {s:.2f} s later (limit {limit:.2f} s: a monitor pass and "
+                         "slack); late in {late} windows"),
     "alerts.holding.manual_escalation": T("个订单处于 manual", "orders in manual"),
     "alerts.holding.low_stock": T("个本地商品库存低于阈值", "local products below the threshold"),
     "alerts.holding.stuck_paid_orders": T("个已付款订单超时未交付",

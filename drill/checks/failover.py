@@ -1,14 +1,18 @@
-"""failover: after the first primary-supplier fault, backup deliveries start within the window.
+"""failover: after the first primary-supplier fault, backup deliveries start within the window;
+and in every drill, no order a supplier refused outright is left without goods while another
+supplier with stock was never asked (drill.checks.refusal).
 
 The fault time comes from faults.jsonl (what the conductor really injected);
 the first backup delivery from the backup supplier's ledger (an effective
-purchase) or, failing that, the export's deliveries with source=backup.
+purchase) or, failing that, the export's deliveries with source=backup. The refusals and
+who was asked come from the suppliers' ledgers, the goods from them and the buyer history.
 """
 
 from __future__ import annotations
 
 from drill.checks.no_double_purchase import effective
 from drill.checks.orders import example, order_index
+from drill.checks.refusal import Unasked, unasked
 from drill.checks.said import said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
@@ -25,6 +29,27 @@ def primary_fault_at(src: Sources) -> float | None:
 
 
 def check(src: Sources, spec: CheckSpec) -> Verdict:
+    verdict = within_window(src, spec)
+    judged = src.purchases is not None and src.stock is not None
+    stranded = unasked(src, spec.breaker_reset_s) if judged else []
+    if not stranded:
+        return verdict
+    first = stranded[0]
+    counts = {**verdict.counts, "refused_never_offered": len(stranded)}
+    return Verdict(ID, False, said("failover.unasked", n=len(stranded), by=first.refused_by,
+                                   outcome=first.outcome, spare=", ".join(first.spare)),
+                   [_unasked_example(src, u) for u in stranded[:MAX_EXAMPLES]], counts)
+
+
+def _unasked_example(src: Sources, u: Unasked) -> dict[str, object]:
+    story = example(src, u.order_no, said("failover.never_offered", by=u.refused_by,
+                                          outcome=u.outcome, spare=", ".join(u.spare),
+                                          qty=u.quantity, sku=u.sku))
+    return {**story, "refused_at": u.at, "spare_suppliers": list(u.spare)}
+
+
+def within_window(src: Sources, spec: CheckSpec) -> Verdict:
+    """The scenario's `failover_within`: backup sales start soon enough after the fault."""
     window = spec.failover_within_s
     if window is None:
         return Verdict(ID, True, said("failover.none"))
