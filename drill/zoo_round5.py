@@ -31,6 +31,13 @@ ROUND5_CAUGHT: tuple[Entry, ...] = (
     Entry("out-of-stock-no-failover", "stock-exhausted", "failover",
           "the primary's 'insufficient stock' handled as 'may have bought' (spree_drop_ship "
           "#66): the backup, which has stock, is never asked and orders go to manual handling"),
+    # closed by missa: stock-held, where half the buyers never pay and hold keys for 15 s, shows
+    # the keys for sale below the threshold long before the unsold ones; alerts judges an
+    # onset's first alert late past a pass + slack (measured: it never fired)
+    Entry("low-stock-counts-reserved", "stock-held", "alerts",
+          "the low-stock rule counts keys held by unpaid orders as stock (grandnode2 #18): the "
+          "alert comes later, while buyers are already held back",
+          also=("messages",)),
 )
 ROUND5_MISSES: tuple[Entry, ...] = (
     # measured red on alerts (manual_escalation, supplier_health), but the clean drill fired
@@ -42,9 +49,6 @@ ROUND5_MISSES: tuple[Entry, ...] = (
     Entry("expired-shown-pending", "expiry-late", "buyer-truth",
           "the buyer's page says 待支付 for an order that expired (open-event-frontend #3234, "
           "SSRPanel #767): no buyer of the drill looks at an expired order, so unexercised"),
-    Entry("low-stock-counts-reserved", "stock-exhausted", "alerts",
-          "the low-stock rule counts keys held by unpaid orders as stock (grandnode2 #18): the "
-          "alert comes later, while buyers are already held back"),
     Entry("half-open-lets-all", "supplier-failback", "breaker",
           "a half-open breaker that lets every call through instead of one trial (opossum "
           "#819, Polly #254): each reset sends a burst of calls to a primary still down"),

@@ -9,10 +9,17 @@ condition (drill.checks.alert_conditions, from buyers, gateway and catalogue rea
 through a monitor pass inside an alert window must have an alert of its own for that window
 landed on some robot (by the next window's end: a full box's outbox is seconds late; one
 alert serves one window): the shop keeps one alert per (rule, window), so a missing one is
-an alert swallowed (a de-dup key without the rule) or never repeated.
+an alert swallowed (a de-dup key without the rule) or never repeated. And it is owed *then*:
+when the condition begins (not a window boundary it held across: a renewal may land late)
+the window's first alert must land within a monitor pass plus slack (`hold_s`), the outbox's
+grace and LATE_SLACK_S of that moment (or earlier in the window); one that comes later is a
+rule that sees the condition late (a low-stock rule counting keys held by unpaid orders as
+stock, grandnode2 #18), even when it lands before the next window ends.
 """
 
 from __future__ import annotations
+
+from bisect import bisect_left
 
 from drill.checks import alert_conditions as cond
 from drill.checks.alert_posts import RULE_RE, delivered_alerts
@@ -25,6 +32,7 @@ ID = "alerts"
 PASS_SLACK_S = 3.0  # a monitor pass runs this late on a busy box, at most
 POST_GRACE_S = 2.0  # a healthy outbox posts within this: a window is judged once the sink
 #                     was read this long after its pass
+LATE_SLACK_S = 2.0  # beyond a pass's slack and the outbox's grace, before an onset's alert is late
 JUDGED = ("manual_escalation", "low_stock", "stuck_paid_orders")
 __all__ = ["ID", "RULE_RE", "check", "fired_rules", "repeats", "unrenewed"]
 
@@ -100,6 +108,18 @@ def unrenewed(src: Sources, spec: CheckSpec) -> tuple[list[Said], list[dict[str,
                 if t + hold + POST_GRACE_S <= until}  # the sink was still read by then
         lost = unserved(owed, delivered.get(rule, {}), w)
         counts["owed_windows"][rule], counts["unrenewed_windows"][rule] = len(owed), len(lost)
+        tardy = late(owed, delivered.get(rule, {}), w, hold + POST_GRACE_S + LATE_SLACK_S,
+                     set(lost))
+        counts.setdefault("late_windows", {})[rule] = len(tardy)
+        if tardy:
+            k, t, first = tardy[0]
+            items = cond.holding(spans, t, hold)
+            problems.append(said("alerts.late_due", rule=repr(rule), t=t, s=first - t,
+                                 limit=hold + POST_GRACE_S + LATE_SLACK_S, n=len(items),
+                                 what=said(f"alerts.holding.{rule}"), late=len(tardy)))
+            examples.append({"rule": rule, "window": [k * w, k * w + w], "holding_from": t,
+                             "first_alert_at": first, "holding": items[:10],
+                             "late_windows": [[x * w, x * w + w] for x, _t, _f in tardy][:10]})
         if not lost:
             continue
         a, t = lost[0] * w, owed[lost[0]]
@@ -131,6 +151,21 @@ def unserved(owed: dict[int, float], robots: dict[tuple[str, str], list[float]],
                 served.add(k)
                 i += 1
     return [k for k in sorted(owed) if k not in served]
+
+
+def late(owed: dict[int, float], robots: dict[tuple[str, str], list[float]], window_s: float,
+         due_s: float, lost: set[int]) -> list[tuple[int, float, float]]:
+    """(window, onset, first alert) of the served owed windows where the condition began
+    (after the window's start: not held across its boundary) whose first alert from the
+    window's start landed more than `due_s` after the onset: seen late, not lost."""
+    times = sorted(t for ts in robots.values() for t in ts)
+    out: list[tuple[int, float, float]] = []
+    for k, t in sorted(owed.items()):
+        i = bisect_left(times, k * window_s)
+        if k in lost or t <= k * window_s or i >= len(times) or times[i] <= t + due_s:
+            continue
+        out.append((k, t, times[i]))
+    return out
 
 
 def _reference_time(src: Sources) -> float | None:

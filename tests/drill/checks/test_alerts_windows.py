@@ -199,3 +199,28 @@ def test_old_specs_without_the_monitor_knobs_judge_as_before() -> None:
     src = sources(history=history, messages=[post("manual_escalation", 103.5)], meta=meta(135.0))
     v = alerts.check(src, CheckSpec(expect_alerts=("manual_escalation",), alert_window_s=W))
     assert v.ok is True and "owed_windows" not in v.counts
+
+
+def test_a_low_stock_alert_that_comes_long_after_the_stock_fell_is_late() -> None:
+    # the catalogue shows 30 keys until 103 s, then 10 (below 20) to 125 s: the rule was owed
+    # from 103 s; a rule counting keys held by unpaid orders as stock sees it at 111 s, still
+    # inside the next window (served), but 8 s after the onset (limit 0.1 + 3 + 2 + 2 s)
+    from tests.drill.checks.literal import catalogue
+
+    reads = [catalogue(100.0 + i / 2, steam_50=30 if i < 6 else 10) for i in range(51)]
+    low = spec(expect_alerts=("low_stock",), low_stock_below=20)
+
+    def judge(times: list[float]) -> alerts.Verdict:
+        msgs = [post("low_stock", t) for t in times]
+        return alerts.check(sources(history=reads, messages=msgs, meta=meta(135.0)), low)
+
+    v = judge([103.5, 110.05, 120.05])
+    assert v.ok is True, v.detail
+    assert v.counts["late_windows"] == {"low_stock": 0}
+    v = judge([111.0, 112.0, 120.05])
+    assert v.ok is False and v.counts["unrenewed_windows"] == {"low_stock": 0}
+    assert ("its condition held from 103.000 (1 local products below the threshold), its first "
+            "alert landed 8.00 s later (limit 7.10 s") in v.detail
+    assert v.examples[0]["first_alert_at"] == 111.0 and v.examples[0]["window"] == [100.0, 110.0]
+    # the renewal of a condition held across a window's start may land late: 110's at 118
+    assert judge([103.5, 118.0, 120.05]).ok is True
