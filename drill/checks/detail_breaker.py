@@ -27,10 +27,11 @@ BREAKER: dict[str, T] = {
                     "most {limit}: opens after {failures} failures, one trial per {reset:g} s)"),
     "breaker.unbounded": T("{link} 中断 {s:.1f} 秒期间商城拨号 {n} 次，熔断器至多允许 {limit} 次"
                            "（连续 {failures} 次失败熔断，每 {reset:g} 秒试探一次）："
-                           "熔断器没有打开",
+                           "熔断器没有打开，或半开时放过了不止一次试探",
                            "{n} dials on {link} during its {s:.1f} s outage where the breaker "
                            "allows at most {limit} (opens after {failures} failures, one trial "
-                           "per {reset:g} s): the breaker never opened"),
+                           "per {reset:g} s): the breaker never opened, or let more than "
+                           "one trial through when half-open"),
     "breaker.few_orders": T("无法判断：不知道商城的熔断策略，而 {link} 中断期间只有 {orders} 个"
                             "供应商订单付款（至少需要 {min} 个才能比较）",
                             "cannot judge: the shop's breaker policy is unknown and only "

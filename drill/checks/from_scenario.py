@@ -12,6 +12,8 @@ BUYER_NOTICE_DEFAULT_S = 120.0
 ALERT_WINDOW_DEFAULT_S = 600.0   # delivery's monitor.window_s default (CONTRACTS §1)
 ORDER_EXPIRY_DEFAULT_S = 300.0   # delivery's order_expiry_s default (CONTRACTS §1)
 BREAKER_RESET_DEFAULT_S = 30.0   # delivery's supplier_policy.breaker_reset_s default
+SUPPLIER_TIMEOUT_DEFAULT_S = 2.0  # delivery's supplier_policy.timeout_s default (wall seconds)
+HANGING_KINDS = ("timeout",)      # link faults that swallow a call until the shop's timeout
 BREAKER_FAILURES_DEFAULT = 5     # delivery's supplier_policy.breaker_failures default
 GATEWAY_ANSWER_DEFAULT_S = 5.0   # fakes.payment knob answer_timeout_s (wall seconds)
 MONITOR_EVERY_DEFAULT_S = 5.0    # delivery's monitor defaults (delivery/config.py Monitor)
@@ -22,10 +24,15 @@ LOW_STOCK_BELOW_DEFAULT = 10
 
 def _failback_within(scenario: Scenario) -> float | None:
     """The breaker's reset window in wall seconds, when a fault on the primary supplier heals
-    early enough in the load for traffic to come back within that window (else: not judged)."""
+    early enough in the load for traffic to come back within that window (else: not judged).
+    A fault that swallows calls adds one call timeout: a trial sent just before the heal
+    fails only at its timeout, after it, and opens the breaker for one more window."""
     primary = (SUPPLIER_LINKS["primary"], supplier_component("primary"))
-    reset = scenario.service.supplier_policy.breaker_reset_s or BREAKER_RESET_DEFAULT_S
+    policy = scenario.service.supplier_policy
+    reset = policy.breaker_reset_s or BREAKER_RESET_DEFAULT_S
     window = reset / scenario.time_scale
+    if any(f.target in primary and f.kind in HANGING_KINDS for f in scenario.faults):
+        window += policy.timeout_s or SUPPLIER_TIMEOUT_DEFAULT_S
     duration = scenario.load.duration
     healed = [f.end for f in scenario.faults if f.target in primary and f.end is not None]
     return window if any(end + window < duration for end in healed) else None

@@ -119,3 +119,14 @@ def test_the_spec_carries_supplier_outages_policy_in_wall_seconds() -> None:
     assert spec.supplier_products == ("apple-100",)
     assert CheckSpec.from_json(spec.to_json()) == spec
     assert "breaker" in spec.checks
+
+
+def test_a_half_open_herd_on_a_hanging_supplier_fails() -> None:
+    # supplier-hang: 24 s of a swallowing link, 3 failures, 2 s reset; each call hangs 1 s,
+    # so a half-open breaker letting every call through sends ~9 per reset, not one trial
+    spec = CheckSpec(breaker_failures=3, breaker_reset_s=2.0, breaker_processes=1)
+    clean = _judge(outage(19, seconds=24.0, kind="timeout"), spec)
+    assert clean.ok is True and clean.counts["outages"][0]["allowed"] == 3 + 2 * 12 + 9
+    v = _judge(outage(57, seconds=24.0, kind="timeout"), spec)
+    assert v.ok is False and "57 dials on supplier_primary" in v.detail
+    assert "let more than one trial through when half-open" in v.detail

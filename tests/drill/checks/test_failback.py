@@ -64,3 +64,15 @@ def test_no_failover_means_nothing_to_fail_back() -> None:
                                             "backup": []})
     v = failback.check(src, Spec())
     assert v.ok is True and "nothing failed over" in v.detail
+
+
+def test_a_hanging_fault_widens_the_failback_window_by_one_call_timeout() -> None:
+    from drill.checks.from_scenario import check_spec
+    from drill.scenario import load_scenario
+
+    # supplier-failback's primary is `down` (refused at once): the reset window, 180 s / 60
+    assert check_spec(load_scenario("supplier-failback")).failback_within_s == 3.0
+    # supplier-hang's swallows calls: a trial sent just before the heal fails 1 s after it
+    # (timeout_s) and opens the breaker once more: 120 s / 60 + 1 s
+    assert check_spec(load_scenario("supplier-hang")).failback_within_s == 3.0
+    assert check_spec(load_scenario("supplier-hang")).breaker_reset_s == 2.0
