@@ -47,6 +47,16 @@ def ticks(pid: int) -> int | None:
     return int(fields[11]) + int(fields[12])
 
 
+def _same_as_parent(p: psutil.Process, cmd: list[str]) -> bool:
+    """A forked child that has not exec'd (yet, or ever) still shows its parent's command
+    line; its name is final only once it differs (an age rule misnamed slow execs on a busy box)."""
+    try:
+        parent = p.parent()
+        return parent is not None and parent.cmdline() == cmd
+    except psutil.Error:
+        return False
+
+
 def box_busy() -> int:
     """Ticks the whole box spent busy (all but idle and iowait), all cores."""
     vals = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -125,7 +135,7 @@ class TreeSampler:
 
     @staticmethod
     def _name(p: psutil.Process, forced: str) -> tuple[str | None, bool]:
-        """(component name or None, whether it can still change)."""
+        """(component name or None, whether that name is final)."""
         if forced:
             return forced, True
         cmd = p.cmdline()
@@ -133,7 +143,8 @@ class TreeSampler:
             if p.status() == psutil.STATUS_ZOMBIE:
                 return f"exited child ({p.name()}, not yet reaped)", True
             return None, False
-        return label_of(cmd), p.create_time() < time.time() - 1.0
+        return label_of(cmd), not _same_as_parent(p, cmd)
+
 
     def _loop(self) -> None:
         next_discovery = 0.0

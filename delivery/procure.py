@@ -43,7 +43,14 @@ _BOUGHT_FROM = (select(supplier_calls.c.supplier).distinct()
                        supplier_calls.c.endpoint.like("POST %")))
 
 
-MAX_PARTS = 3  # purchases per order: the first, then what partial fulfilments left short
+SPARE_PARTS = 2  # purchases an order may spend on cancels: every other part brings >= 1 code
+
+
+def max_parts(quantity: int) -> int:
+    """Purchases an order may make: a partial fulfilment brings at least one code, so
+    `quantity` parts always complete it unless suppliers cancel; a fixed cap (3) left 3-key
+    orders short after partial, partial, cancelled and escalated them on a healthy world."""
+    return quantity + SPARE_PARTS
 
 
 def part_key(order_no: str, part: int) -> str:
@@ -57,7 +64,7 @@ class Procured:
     codes: list[str] = field(default_factory=list)
     unresolved: bool = False  # a supplier may hold a committed purchase: buy nowhere else
     spent: bool = False  # this key's order was cancelled: buy the units again under a new key
-    short: int = 0  # units still missing after MAX_PARTS purchases (partial fulfilments)
+    short: int = 0  # units still missing after max_parts purchases (partial fulfilments)
 
 
 class Procurer:
@@ -97,7 +104,7 @@ class Procurer:
 
     async def procure(self, order: dict[str, Any], sku: str, reclaimed: bool,
                       resumed: bool = False) -> Procured:
-        """`quantity` codes, bought in up to MAX_PARTS purchases (a partial fulfilment is
+        """`quantity` codes, bought in up to max_parts(quantity) purchases (a partial fulfilment is
         topped up under the next part's key, a cancelled one bought again); `unresolved`
         when a supplier may have committed and could not be asked; `short` when the parts
         ran out. reclaimed: the job ran before; resumed: ops re-queued it."""
@@ -106,7 +113,7 @@ class Procurer:
         last: str | None = None
         prev: list[str] = []  # bug zoo (topup-counts-last-part): the last part's codes
         names = self.order_of_suppliers()
-        for part in range(1, MAX_PARTS + 1):
+        for part in range(1, max_parts(want) + 1):
             reused = self.ctx.defects.on(D.TOPUP_REUSES_KEY)  # bug zoo: one key for every part
             got = await self._part(order, sku, part_key(order["order_no"], 1 if reused else part),
                                    want if self.ctx.defects.on(D.TOPUP_BUYS_FULL_QTY)  # bug zoo

@@ -210,7 +210,7 @@ class Worker:
                 why = ("a supplier may have committed the purchase but could not be asked; "
                        "check it before buying again" if got.unresolved
                        else f"suppliers delivered only {len(got.codes)} of "
-                       f"{order['quantity']} keys (partial fulfilments): "
+                       f"{order['quantity']} keys (partial fulfilments, cancels): "
                        f"{got.short} still missing" if got.short
                        else "primary and backup suppliers failed")
                 deliveries.escalate(conn, ctx, order, why, now)

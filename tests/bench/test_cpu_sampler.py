@@ -5,6 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
+
+import pytest
 
 from bench.cpu_sampler import TreeSampler
 from tests.waiting import wait_until
@@ -23,7 +26,10 @@ ROOT_SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_a_forked_child_is_renamed_once_it_execs() -> None:
+@pytest.mark.parametrize("exec_after_s", [0.0, 1.5])
+def test_a_forked_child_is_renamed_once_it_execs(exec_after_s: float) -> None:
+    """Also when the child lives over a second before it execs (a busy box: CI saw it named
+    by its parent's command line for good)."""
     proc = subprocess.Popen([sys.executable, "-c", ROOT_SCRIPT], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
     assert proc.stdin is not None and proc.stdout is not None
@@ -34,6 +40,7 @@ def test_a_forked_child_is_renamed_once_it_execs() -> None:
         assert sampler.series[proc.pid].label == "conductor"
         assert sampler.series[child].label.startswith("unnamed: ")  # the parent's command line
         sampler.start()
+        time.sleep(exec_after_s)  # the condition under test: a late exec, not a readiness wait
         proc.stdin.write("go\n")
         proc.stdin.flush()
         wait_until(lambda: sampler.series[child].label == "sink", timeout=10,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from delivery.procure import max_parts
 from runtime import ManagedProcess
 from tests.delivery._fakes import ledger, purchases
 from tests.delivery.conftest import base_config, notify_params, supplier_fake
@@ -111,12 +112,26 @@ def test_too_slow_is_cancelled_by_the_shop_then_bought_elsewhere(
         assert len(purchases(backup)) == 1 and len(_cards(svc, o)) == 1
 
 
-def test_short_after_every_part_is_escalated_not_delivered(
-        db_url: str, service_factory: Any) -> None:
+def test_partial_every_time_still_completes(db_url: str, service_factory: Any) -> None:
+    """Every part of 2+ units partial: each part brings >= 1 code, so the order completes."""
     partial = {**ASYNC, "partial_rate": 1.0}
     with _supplier("primary", partial) as primary, _supplier("backup", partial) as other:
-        svc, o = _buy(db_url, service_factory, primary, other, qty=100)
+        svc, o = _buy(db_url, service_factory, primary, other, qty=4)
+        wait_until(lambda: _view(svc, o)["status"] in ("manual", "delivered"), timeout=40)
+        assert _view(svc, o)["status"] == "delivered"
+        bought = _sold(primary) + _sold(other)
+        assert sum(p["given"] for p in bought) == 4 and 2 <= len(bought) <= 4
+        assert len(set(_cards(svc, o))) == 4
+
+
+def test_short_after_every_part_is_escalated_not_delivered(
+        db_url: str, service_factory: Any) -> None:
+    cancel = {**ASYNC, "cancel_rate": 1.0}
+    with _supplier("primary", cancel) as primary, _supplier("backup", cancel) as other:
+        svc, o = _buy(db_url, service_factory, primary, other, qty=2)
         wait_until(lambda: _view(svc, o)["status"] in ("manual", "delivered"), timeout=40)
         assert _view(svc, o)["status"] == "manual", "never 'delivered' with fewer codes"
+        tried = purchases(primary) + purchases(other)
+        assert len(tried) == max_parts(2), "purchases are bounded: quantity + spare parts"
         alerts = [a for a in svc.export().get("alerts", []) if a["rule"] == "manual_escalation"]
-        assert alerts and "partial" in json.dumps(alerts)
+        assert alerts and "0 of 2" in json.dumps(alerts)
