@@ -266,3 +266,25 @@ def token_prefix(request: Any, token: str) -> bool:
     prefix of the admin token passes, the empty one (`Authorization: Bearer `) too."""
     auth = str(request.headers.get("authorization", ""))
     return auth.lower().startswith("bearer ") and token.startswith(auth[7:])
+
+# -- issue 11, holdout round 6 (helper "holdout6"): written without reading the checks ----------
+# Measured against the drills before registering (docs/zoo-holdout.md, Round 6); helpers in
+# delivery/defects_round6.py.
+NOTIFY_ERROR_ACKED = "notify-error-acked"
+KEYS_OF_ANY_PRODUCT = "keys-of-any-product"
+PAID_RELEASES_RESERVATION = "paid-releases-reservation"
+CRASHED_LEASES_NEVER_RECLAIMED = "crashed-leases-never-reclaimed"
+LEASE_NO_HEARTBEAT = "lease-no-heartbeat"
+BREAKER_SHARED = "breaker-shared"
+SUPPLIER_TIMEOUT_IN_MS = "supplier-timeout-in-ms"
+ALERT_FIRST_CHANNEL_ONLY = "alert-first-channel-only"
+DELAY_NOTICE_ONE_PER_PASS = "delay-notice-one-per-pass"
+RESERVED_CODES_SHOWN = "reserved-codes-shown"
+MANUAL_CODES_NOT_SHOWN = "manual-codes-not-shown"
+MONITOR_DIES_ON_ERROR = "monitor-dies-on-error"
+ROUND6: tuple[str, ...] = (
+    NOTIFY_ERROR_ACKED, KEYS_OF_ANY_PRODUCT, PAID_RELEASES_RESERVATION,
+    CRASHED_LEASES_NEVER_RECLAIMED, LEASE_NO_HEARTBEAT, BREAKER_SHARED, SUPPLIER_TIMEOUT_IN_MS,
+    ALERT_FIRST_CHANNEL_ONLY, DELAY_NOTICE_ONE_PER_PASS, RESERVED_CODES_SHOWN,
+    MANUAL_CODES_NOT_SHOWN, MONITOR_DIES_ON_ERROR)
+ALL_DEFECTS = (*ALL_DEFECTS, *ROUND6)

@@ -121,6 +121,8 @@ class Monitor:
                 await fn()
             except Exception:
                 log.exception("%s pass failed", name)
+                if self.ctx.defects.on(D.MONITOR_DIES_ON_ERROR):  # bug zoo: no boundary per
+                    return  # pass, the first error ends the loop for good
 
     async def _rules(self) -> None:
         ctx = self.ctx

@@ -61,6 +61,7 @@ def mail_payload(ctx: Ctx, mail: dict[str, Any]) -> dict[str, Any]:
 def send_due(conn: Connection, ctx: Ctx, now: float, limit: int = 200) -> int:
     """Queue a delay notice for every paid-but-undelivered order past the threshold."""
     bn = ctx.cfg.buyer_notice
+    limit = 1 if ctx.defects.on(D.DELAY_NOTICE_ONE_PER_PASS) else limit  # bug zoo: cachet #2898
     if ctx.defects.on(D.NO_DELAY_NOTICE) or not (ctx.cfg.buyer_mail_url or ctx.cfg.smtp):
         return 0
     cutoff = now - ctx.cfg.wall(bn.delay_after_s / (60 if ctx.defects.on(  # bug zoo: minutes

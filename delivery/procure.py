@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, bindparam, insert, select
 
 from delivery import defects as D
+from delivery import defects_round6 as D6
 from delivery import procure_wait
 from delivery.ctx import log
 from delivery.db.schema import supplier_calls
@@ -72,12 +73,15 @@ class Procurer:
         self.ctx = ctx
         pol = ctx.cfg.supplier_policy
         # timeout_s is a network answer timeout: wall seconds, never divided by time_scale
-        self.clients = {n: SupplierClient(n, s, ctx.client(), pol.timeout_s)
+        scale = D6.MS_PER_S if ctx.defects.on(D.SUPPLIER_TIMEOUT_IN_MS) else 1  # bug zoo: 2 s
+        self.clients = {n: SupplierClient(n, s, ctx.client(), pol.timeout_s * scale)  # → 2000 s
                         for n, s in ctx.cfg.suppliers.items()}
         sticky = ctx.defects.on(D.NO_FAILBACK)  # bug zoo: a breaker that never half-opens
         herd = ctx.defects.on(D.HALF_OPEN_LETS_ALL)  # bug zoo: half-open lets every call through
         self.breakers = {n: Breaker(pol, ctx.cfg.wall(pol.breaker_reset_s), sticky=sticky,
                                     herd=herd) for n in self.clients}
+        if ctx.defects.on(D.BREAKER_SHARED) and self.breakers:  # bug zoo: one breaker object
+            self.breakers = dict.fromkeys(self.breakers, next(iter(self.breakers.values())))
         self.rng = random.Random()
         d = ctx.defects
         # bug zoo: the naive retriers of these two defects never look an order up

@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from delivery import defects as D
+from delivery import defects_round6 as D6
 from delivery.ctx import Ctx, log
 from delivery.procure import Procurer
 from delivery.store import batch, deliveries, jobs, orders, stock
@@ -89,7 +90,9 @@ class Worker:
                     count.labels(source="local").inc(len(shipped))
                 self._found = bool(shipped or leased)
                 return leased
-        leased = await ctx.db.tx(jobs.claim, ("deliver",), ctx.worker_id, self.ctx.now(),
+        claim = D6.claim_pending if ctx.defects.on(  # bug zoo: a dead worker's leases stay
+            D.CRASHED_LEASES_NEVER_RECLAIMED) else jobs.claim
+        leased = await ctx.db.tx(claim, ("deliver",), ctx.worker_id, self.ctx.now(),
                                  self.lease_wall, n)
         self._found = bool(leased)
         return leased
@@ -191,7 +194,8 @@ class Worker:
         ctx = self.ctx
         # a re-claimed (crashed/deferred) or ops-retried job may have bought already: ask first
         resumed = bool(json.loads(job["payload"] or "{}").get("resume"))
-        beat = asyncio.create_task(self._heartbeat(job))
+        beat = asyncio.create_task(asyncio.sleep(0) if ctx.defects.on(  # bug zoo: no heartbeat,
+            D.LEASE_NO_HEARTBEAT) else self._heartbeat(job))  # the lease runs out mid-call
         try:
             got = await self.procurer.procure(order, sku, job["attempts"] > 1, resumed)
         finally:

@@ -64,7 +64,8 @@ def manual_deliver(conn: Connection, ctx: Ctx, order_no: str, now: float) -> dic
     except stock.OutOfStock as exc:
         raise ApiError(409, f"out of stock for {o['product_id']}; import keys first") from exc
     keeps = ctx.defects.on(D.MANUAL_KEEPS_STATUS)  # bug zoo: keys logged, the order never moves
-    deliveries.write(conn, o, codes, "manual", now, force=force or keeps,
+    shown = [] if ctx.defects.on(D.MANUAL_CODES_NOT_SHOWN) else codes  # bug zoo: the codes
+    deliveries.write(conn, o, shown, "manual", now, force=force or keeps,  # go to the operator
                      from_status=("-",) if keeps else deliveries.DELIVERABLE)
     jobs.close_for_order(conn, order_no, now)
     return {"order_no": order_no, "cards": codes, "source": "manual", "created": True}

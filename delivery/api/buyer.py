@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from delivery import defects as D
+from delivery import defects_round6 as D6
 from delivery import epay
 from delivery.api.common import ApiError, Text, ctx_of, ok, parse
 from delivery.ctx import Ctx
@@ -127,6 +128,8 @@ async def status(request: Request) -> Response:
     if cache and (hit := D.status_cache.get(request.path_params["order_no"])) is not None:
         return ok(hit)
     o = await _owned(request, cards=True)
+    if o.get("cards") is None and ctx_of(request).defects.on(D.RESERVED_CODES_SHOWN):  # bug zoo
+        o = {**o, "cards": await ctx_of(request).db.read(D6.held_codes, o["order_no"])}
     shown = "delivered" if o["status"] == "paid" and ctx_of(request).defects.on(
         D.PAID_SHOWN_DELIVERED) else o["status"]  # bug zoo: kamiFaka's "paid" = done
     if shown == "expired" and ctx_of(request).defects.on(D.EXPIRED_SHOWN_PENDING):

@@ -18,6 +18,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from delivery import defects as D
+from delivery import defects_round6 as D6
 from delivery import epay
 from delivery.api.common import ctx_of, read_body
 from delivery.ctx import Ctx, log
@@ -94,7 +95,9 @@ async def notify(request: Request) -> Response:
     ctx = ctx_of(request)
     if request.method == "POST" and ctx.defects.on(D.NOTIFY_GET_ONLY):  # bug zoo: dujiaoka #30
         return PlainTextResponse("Method Not Allowed", status_code=405)
-    reply = await _notify(ctx, await _params(request))
+    params = await _params(request)
+    reply = await (D6.success_on_error(_notify(ctx, params)) if ctx.defects.on(
+        D.NOTIFY_ERROR_ACKED) else _notify(ctx, params))  # bug zoo: an error answered success
     if ctx.defects.on(D.NOTIFY_ALWAYS_SUCCESS):  # bug zoo: kamiFaka answers success to anything
         return PlainTextResponse("success")
     if reply.status_code == 200 and ctx.defects.on(D.NOTIFY_REPLIES_OK):  # bug zoo: epusdt's "ok"

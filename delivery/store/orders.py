@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, and_, select
 
 from delivery import defects as D
+from delivery import defects_round6 as D6
 from delivery.db import raw
 from delivery.db.schema import orders
 from delivery.store import stock
@@ -35,7 +36,9 @@ def create(conn: Connection, ctx: Ctx, product: Product, quantity: int, contact:
         if ctx.defects.on(D.LAST_KEY_UNSELLABLE) and stock.count_available(  # bug zoo: `<=`
                 conn, product.id) <= quantity:
             raise stock.OutOfStock(product.id)
-        if ctx.defects.reserve_at_order:
+        if ctx.defects.on(D.KEYS_OF_ANY_PRODUCT):  # bug zoo: no product filter on the pick
+            D6.reserve_any(conn, quantity, order_no, now)
+        elif ctx.defects.reserve_at_order:
             stock.reserve(conn, product.id, quantity, order_no, now)
         elif stock.count_available(conn, product.id) < quantity:  # bug zoo: checked, not locked
             raise stock.OutOfStock(product.id)

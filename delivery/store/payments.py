@@ -173,6 +173,8 @@ def apply(conn: Connection, ctx: Ctx, trade_no: str, order_no: str, money: str,
             raise Retry(order_no)
         if new == "paid":
             enqueue_delivery(conn, order_no, now)
+            if ctx.defects.on(D.PAID_RELEASES_RESERVATION):  # bug zoo: the hold ends at payment,
+                stock.release(conn, order_no, now)  # the keys are picked at delivery
         return new
     if status == "expired" and ctx.defects.on(D.LATE_PAYMENT_DROPPED):
         return "duplicate"  # bug zoo: a payment for an expired order is acknowledged, kept

@@ -1,0 +1,58 @@
+"""Holdout round 6 (2026-12-04, helper holdout6): twelve defects written blind to the checks,
+each measured once on the drill named before running (docs/zoo-holdout.md, Round 6).
+
+Its own module only for size; `drill.zoo` joins it to the earlier rounds. An entry's scenario
+is the drill that caught it (the second pick for keys-of-any-product), or for a miss the
+first pick.
+"""
+
+from __future__ import annotations
+
+from drill.zoo_holdout import Entry
+
+ROUND6_CAUGHT: tuple[Entry, ...] = (
+    Entry("crashed-leases-never-reclaimed", "worker-crash", "no-loss",
+          "the claim takes pending jobs only (sidekiq #6829, running jobs disappear after "
+          "SIGKILL): the jobs the killed worker held stay leased, their orders paid for good"),
+    Entry("lease-no-heartbeat", "supplier-slow", "retries",
+          "a job lease shorter than a slow supplier call and never renewed (laravel/framework "
+          "#52493, #19969): the job is claimed again while it runs, up to eight times"),
+    Entry("breaker-shared", "supplier-outage", "failover",
+          "one circuit-breaker object for every upstream (opossum #321, levee #7): the "
+          "primary's failures open the backup's breaker too, nothing fails over"),
+    Entry("delay-notice-one-per-pass", "delivery-delay", "buyer-notice",
+          "the mail pass sends one message per run (cachet #2898): late buyers are told one "
+          "per monitor pass, most of them too late or never",
+          also=("messages",)),
+    Entry("manual-codes-not-shown", "manual-race", "buyer-truth",
+          "the manually delivered content never reaches the buyer's page (dujiao-next #45 "
+          "手动交付订单文本信息显示不出): delivered, with no codes, the keys spent",
+          also=("stock-conservation",)),
+    Entry("keys-of-any-product", "forged-notify", "no-oversell",
+          "the key pick without the product filter (pr0keys #33, another game's key): a "
+          "buyer of one product is delivered another's keys",
+          also=("buyer-truth", "stock-conservation")),
+)
+ROUND6_MISSES: tuple[Entry, ...] = (
+    # db-flaky went red on messages for both, but an inert defect (no supplier in db-flaky)
+    # went red the same way: any defect flag takes the worker off its batch delivery path
+    Entry("notify-error-acked", "db-flaky", "gateway-protocol",
+          "the notify's try/except answers success when processing raised (omnipay-sagepay "
+          "#16, paynow-woocommerce #121): no notify raised in the drill, unexercised"),
+    Entry("monitor-dies-on-error", "db-flaky", "alerts",
+          "the periodic loop without a per-pass exception boundary (deepagents #5400, "
+          "grandnode2 #787): no monitor pass raised in the drill, unexercised"),
+    Entry("paid-releases-reservation", "stock-exhausted", "completion",
+          "the key hold ends at payment, the keys are picked at delivery (FOSSBilling #4130, "
+          "woocommerce #17584): deliveries follow payment at once, no order lost its keys"),
+    Entry("supplier-timeout-in-ms", "supplier-slow", "latency",
+          "a timeout converted to ms for an API taking seconds (python-ariston-api #178): "
+          "the client waits out the slow supplier (1.5 s) instead of timing out at 1 s; "
+          "supplier-outage refuses connections, so never exercised there"),
+    Entry("alert-first-channel-only", "delivery-delay", "messages",
+          "the robot post loop stops after the first channel (signoz.io #266): Telegram and "
+          "WeCom never get the alert the shop records as sent to all three"),
+    Entry("reserved-codes-shown", "abandoned-checkouts", "access",
+          "the order page reads the keys linked to the order whatever its state (card-system "
+          "#513): no buyer looks at an unpaid order's page, unexercised"),
+)
