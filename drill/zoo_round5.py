@@ -21,6 +21,10 @@ ROUND5_CAUGHT: tuple[Entry, ...] = (
     Entry("delivery-mail-after-delay-skipped", "delivery-delay", "mail-recipient",
           "one 'mail sent' flag an order for every kind of mail (vormix/PHP-Ecommerce #41 "
           "is_email_sent): a buyer who got the delay notice never gets the mail with the codes"),
+    Entry("admin-token-prefix", "smoke", "access",
+          "the admin token compared over the length of what was sent (strncmp, tinyproxy "
+          "#160): any prefix is the admin; caught since the snoopers' prefix walk (a "
+          "one-character token answered 200 on /admin/alerts)"),
 )
 ROUND5_MISSES: tuple[Entry, ...] = (
     # measured red on alerts (manual_escalation, supplier_health), but the clean drill fired
@@ -47,9 +51,6 @@ ROUND5_MISSES: tuple[Entry, ...] = (
     Entry("worker-concurrency-one", "supplier-slow", "latency",
           "the delivery queue worker runs one job at a time whatever the setting (dujiaoka "
           "#240, supervisor numprocs=1): one slow supplier call holds every order behind it"),
-    Entry("admin-token-prefix", "smoke", "access",
-          "the admin token compared over the length of what was sent (strncmp, tinyproxy "
-          "#160): `Authorization: Bearer ` with nothing after it is the admin"),
     Entry("expiry-sweeps-paid", "expiry-late", "no-loss",
           "the unpaid-order sweep also expires paid orders not yet delivered (woocommerce-"
           "gateway-stripe #3037, woocommerce #20928): paid, then 'cancelled – time limit'"),
