@@ -25,6 +25,10 @@ ROUND5_CAUGHT: tuple[Entry, ...] = (
           "the admin token compared over the length of what was sent (strncmp, tinyproxy "
           "#160): any prefix is the admin; caught since the snoopers' prefix walk (a "
           "one-character token answered 200 on /admin/alerts)"),
+    Entry("expired-shown-pending", "expiry-late", "buyer-truth",
+          "the buyer's page says 待支付 for an order that expired (open-event-frontend #3234, "
+          "SSRPanel #767); caught since buyers back after the expiry look at their order "
+          "(look_order) and buyer-truth judges a payable status shown past the deadline"),
 )
 ROUND5_MISSES: tuple[Entry, ...] = (
     # measured red on alerts (manual_escalation, supplier_health), but the clean drill fired
@@ -33,9 +37,6 @@ ROUND5_MISSES: tuple[Entry, ...] = (
           "the supplier client does not know `partially_delivered` and reads it as a bad reply "
           "(Sylius #8718, an unknown partially_shipped state): partly fulfilled orders are "
           "retried, then left in manual handling with the keys bought"),
-    Entry("expired-shown-pending", "expiry-late", "buyer-truth",
-          "the buyer's page says 待支付 for an order that expired (open-event-frontend #3234, "
-          "SSRPanel #767): no buyer of the drill looks at an expired order, so unexercised"),
     Entry("sold-keys-stay-reserved", "smoke", "stock-conservation",
           "the keys delivered to the buyer are left `reserved` (dujiaoka #240 库存被锁定未释放, "
           "adyen-magento #387): the shop's key table says held by orders that are delivered"),
