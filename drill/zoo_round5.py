@@ -29,6 +29,11 @@ ROUND5_CAUGHT: tuple[Entry, ...] = (
           "the buyer's page says 待支付 for an order that expired (open-event-frontend #3234, "
           "SSRPanel #767); caught since buyers back after the expiry look at their order "
           "(look_order) and buyer-truth judges a payable status shown past the deadline"),
+    Entry("expiry-sweeps-paid", "expiry-late", "no-loss",
+          "the unpaid-order sweep also expires paid orders not yet delivered (woocommerce-"
+          "gateway-stripe #3037, woocommerce #20928): paid, then 'cancelled – time limit'; "
+          "caught since expiry-late stalls its worker past the expiry (paid orders held)",
+          also=("buyer-truth", "buyer-notice", "messages")),
 )
 ROUND5_MISSES: tuple[Entry, ...] = (
     # measured red on alerts (manual_escalation, supplier_health), but the clean drill fired
@@ -52,7 +57,4 @@ ROUND5_MISSES: tuple[Entry, ...] = (
     Entry("worker-concurrency-one", "supplier-slow", "latency",
           "the delivery queue worker runs one job at a time whatever the setting (dujiaoka "
           "#240, supervisor numprocs=1): one slow supplier call holds every order behind it"),
-    Entry("expiry-sweeps-paid", "expiry-late", "no-loss",
-          "the unpaid-order sweep also expires paid orders not yet delivered (woocommerce-"
-          "gateway-stripe #3037, woocommerce #20928): paid, then 'cancelled – time limit'"),
 )

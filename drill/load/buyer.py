@@ -31,7 +31,7 @@ from drill.load.wire import form_body
 # a human refunds; waiting longer would only burn the buyer's poll budget.
 TERMINAL_NOT_DELIVERED = frozenset({"expired", "refunded", "rejected", "refund_needed"})
 # A buyer back "after the expiry" comes this long (wall) after expires_at: past the expiry
-# sweep's lag, which buyer-truth allows (2 × the monitor's period, 1 s at time scale 60).
+# sweep's lag, which buyer-truth allows (2 × the monitor's period, at least 0.5 s).
 LATE_BY_S = 2.0
 # A buyer who just paid an expired order gives the shop this long to apply the payment
 # (revive) before taking `expired` as final: the first poll can race the notify.
