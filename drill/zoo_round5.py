@@ -21,6 +21,24 @@ ROUND5_CAUGHT: tuple[Entry, ...] = (
     Entry("delivery-mail-after-delay-skipped", "delivery-delay", "mail-recipient",
           "one 'mail sent' flag an order for every kind of mail (vormix/PHP-Ecommerce #41 "
           "is_email_sent): a buyer who got the delay notice never gets the mail with the codes"),
+    Entry("admin-token-prefix", "smoke", "access",
+          "the admin token compared over the length of what was sent (strncmp, tinyproxy "
+          "#160): any prefix is the admin; caught since the snoopers' prefix walk (a "
+          "one-character token answered 200 on /admin/alerts)"),
+    Entry("expired-shown-pending", "expiry-late", "buyer-truth",
+          "the buyer's page says 待支付 for an order that expired (open-event-frontend #3234, "
+          "SSRPanel #767); caught since buyers back after the expiry look at their order "
+          "(look_order) and buyer-truth judges a payable status shown past the deadline"),
+    Entry("expiry-sweeps-paid", "expiry-late", "no-loss",
+          "the unpaid-order sweep also expires paid orders not yet delivered (woocommerce-"
+          "gateway-stripe #3037, woocommerce #20928): paid, then 'cancelled – time limit'; "
+          "caught since expiry-late stalls its worker past the expiry (paid orders held)",
+          also=("buyer-truth", "buyer-notice", "messages")),
+    Entry("worker-concurrency-one", "supplier-slow", "latency",
+          "the delivery queue worker runs one job at a time whatever the setting (dujiaoka "
+          "#240, supervisor numprocs=1): one slow supplier call holds every order behind it; "
+          "caught since supplier-slow bounds the wait before the first supplier call "
+          "(delivery_start_p99 < 1.5 s)"),
     # caught since 3f46019 (2026-12-04 session 10): the clean drill's own manual escalations
     # (3-key orders out of purchases) are gone, 4 clean seeds pass, so its red is the defect's
     Entry("partial-status-unknown", "supplier-async", "alerts",
@@ -51,16 +69,4 @@ ROUND5_CAUGHT: tuple[Entry, ...] = (
           "#819, Polly #254): each reset sends a burst of calls to a primary still down"),
 )
 ROUND5_MISSES: tuple[Entry, ...] = (
-    Entry("expired-shown-pending", "expiry-late", "buyer-truth",
-          "the buyer's page says 待支付 for an order that expired (open-event-frontend #3234, "
-          "SSRPanel #767): no buyer of the drill looks at an expired order, so unexercised"),
-    Entry("worker-concurrency-one", "supplier-slow", "latency",
-          "the delivery queue worker runs one job at a time whatever the setting (dujiaoka "
-          "#240, supervisor numprocs=1): one slow supplier call holds every order behind it"),
-    Entry("admin-token-prefix", "smoke", "access",
-          "the admin token compared over the length of what was sent (strncmp, tinyproxy "
-          "#160): `Authorization: Bearer ` with nothing after it is the admin"),
-    Entry("expiry-sweeps-paid", "expiry-late", "no-loss",
-          "the unpaid-order sweep also expires paid orders not yet delivered (woocommerce-"
-          "gateway-stripe #3037, woocommerce #20928): paid, then 'cancelled – time limit'"),
 )

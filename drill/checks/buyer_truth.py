@@ -5,7 +5,9 @@ meant to answer: an order shown `delivered` must let its buyer see exactly
 `quantity` distinct codes, the same on every fetch; each code was imported for
 the product (stock.json) or issued by a supplier (its ledger); no code is shown
 to two orders' buyers. A card fetch that fails after `delivered` is a finding,
-not an error-rate blip; so is `delivered` with nothing to show.
+not an error-rate blip; so is `delivered` with nothing to show. And a buyer back
+after its order's expiry, unpaid at the gateway, is not shown it payable
+(drill/checks/expired_shown.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from drill.checks.evidence import BuyerOrder, sorted_buyers
+from drill.checks.expired_shown import shown_expired_though_paid, shown_payable
 from drill.checks.no_oversell import stock_before
 from drill.checks.orders import example
 from drill.checks.said import Said, joined, said
@@ -118,6 +121,11 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     counts["shared_codes"] = len(shared)
     bad += [(no, said("buyer-truth.shared", code=code, others=sorted(nos - {no})))
             for code, nos in sorted(shared.items()) for no in sorted(nos)]
+    payable, counts["looked_after_expiry"] = shown_payable(src, spec)
+    counts["shown_payable_after_expiry"] = len(payable)
+    lapsed = shown_expired_though_paid(src, spec)
+    counts["paid_shown_expired"] = len(lapsed)
+    bad += payable + lapsed
     if bad:
         flagged = len({no for no, _ in bad})
         return Verdict(ID, False, said("buyer-truth.fail", flagged=flagged, **counts),

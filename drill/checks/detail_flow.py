@@ -31,6 +31,8 @@ FLOW: dict[str, T] = {
                       "threshold failed: {failed} — p50 {p50} s, p95 {p95} s, p99 {p99} s over "
                       "{n} orders"),
     "latency.slow": T("付款→发货 {s:.3f} 秒", "paid→delivered {s:.3f} s"),
+    "latency.slow_start": T("付款后 {s:.3f} 秒才首次向供应商下单",
+                            "paid {s:.3f} s before the shop first asked a supplier"),
     "threshold.failed": T("{t}（实际 {actual}）", "{t} (actual {actual})"),
     "threshold.no_metric": T("{t}：没有名为 {metric} 的指标", "{t}: no metric named {metric}"),
     "threshold.no_data": T("{t}：没有数据", "{t}: no data"),

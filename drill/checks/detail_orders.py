@@ -106,12 +106,18 @@ ORDERS: dict[str, T] = {
     "money-goods.note": T("{why}；商城接受了本应拒绝的回调（{taken}）",
                           "{why}; the shop accepted must-refuse notifies ({taken})"),
     # buyer-truth
-    "buyer-truth.ok": T("全部 {told_delivered} 个显示已发货的订单，买家看到的正是自己的真实卡密",
+    "buyer-truth.ok": T("全部 {told_delivered} 个显示已发货的订单，买家看到的正是自己的真实卡密；"
+                        "过期后查看的 {looked_after_expiry} 次没有一次显示待支付",
                         "all {told_delivered} orders shown delivered showed their buyer exactly "
-                        "their own real codes"),
-    "buyer-truth.fail": T("{told_delivered} 个显示已发货的订单中有 {flagged} 个并未真正交付给买家",
-                          "{flagged} of {told_delivered} orders shown delivered were not truly "
-                          "delivered to their buyer"),
+                        "their own real codes; none of {looked_after_expiry} looks after the "
+                        "expiry was shown payable"),
+    "buyer-truth.fail": T("{flagged} 个订单向买家显示了不实状态（{told_delivered} 个显示已发货；"
+                          "{shown_payable_after_expiry} 个过期后仍显示待支付；"
+                          "{paid_shown_expired} 个按时付款却显示已过期）",
+                          "{flagged} orders showed their buyer an untrue state "
+                          "({told_delivered} shown delivered; {shown_payable_after_expiry} "
+                          "shown payable after they expired; {paid_shown_expired} paid in "
+                          "time, shown expired)"),
     "buyer-truth.unknown": T("无法完全判断：{quantity_unknown} 个订单数量未知，"
                              "{codes_untraced} 张卡密无法追溯（缺少 stock.json 或供应商记录）",
                              "cannot judge fully: {quantity_unknown} orders without a known "
@@ -129,6 +135,13 @@ ORDERS: dict[str, T] = {
                               "shown {n} codes ({distinct} distinct) for quantity {quantity}"),
     "buyer-truth.untraceable_code": T("卡密 {code} 既不是导入的，也不是供应商发出的",
                                       "code {code} was neither imported nor issued by a supplier"),
+    "buyer-truth.expired_shown": T("已过期 {s:.1f} 秒、网关未收款，买家看到的状态仍是 {status}",
+                                   "{s:.1f} s past its expiry, unpaid at the gateway, its buyer "
+                                   "was shown {status}"),
+    "buyer-truth.paid_shown_expired": T(
+        "商城在订单过期前 {s:.1f} 秒已确认收款，买家却看到 {status}",
+        "the shop acknowledged the payment {s:.1f} s before the order's expiry, yet its "
+        "buyer was shown {status}"),
     "buyer-truth.shared": T("卡密 {code} 也显示给了 {others}",
                             "code {code} was also shown to {others}"),
     # stock-conservation

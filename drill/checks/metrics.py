@@ -14,6 +14,7 @@ from typing import Any
 from drill.checks.evidence import real_buyer_ops
 from drill.checks.orders import order_index
 from drill.checks.sources import Sources
+from drill.checks.start_wait import start_waits
 from drill.percentile import percentile
 
 PEAK_WINDOW_S = 5.0
@@ -78,6 +79,7 @@ def _compute(src: Sources) -> dict[str, Any]:
         paid = [o for o in idx.values() if o.buyer_paid]
     delivered = [o for o in paid if o.delivered]
     lat = list(latencies(src).values())
+    waits = list(start_waits(src).values())
     times = [t for o in delivered if (t := o.delivered_at)]
     load = src.load or {}
     span = (max(times) - min(times)) if len(times) > 1 else 0.0
@@ -89,6 +91,7 @@ def _compute(src: Sources) -> dict[str, Any]:
         "delivery_p95_s": _r(percentile(lat, 95)),
         "delivery_p99_s": _r(percentile(lat, 99)),
         "delivery_max_s": _r(max(lat) if lat else None),
+        "delivery_start_p99_s": _r(percentile(waits, 99)),
         "orders_per_s": round(peak_rate(times), 2) if times else 0.0,
         "orders_per_s_overall": round(len(times) / span, 2) if span > 0 else None,
         "dropped_arrivals": int(load.get("dropped") or 0),

@@ -30,7 +30,9 @@ from drill.load.wire import form_body
 # refund_needed: money taken but the shop refused (risk, expired and sold out) —
 # a human refunds; waiting longer would only burn the buyer's poll budget.
 TERMINAL_NOT_DELIVERED = frozenset({"expired", "refunded", "rejected", "refund_needed"})
-LATE_BY_S = 1.0
+# A buyer back "after the expiry" comes this long (wall) after expires_at: past the expiry
+# sweep's lag, which buyer-truth allows (2 × the monitor's period, at least 0.5 s).
+LATE_BY_S = 2.0
 # A buyer who just paid an expired order gives the shop this long to apply the payment
 # (revive) before taking `expired` as final: the first poll can race the notify.
 EXPIRED_PATIENCE_S = 2.0
@@ -117,8 +119,13 @@ def run_flow(
                                      "expires_at": body.get("expires_at"), "contact": contact})
     if choice.pays == "never":  # an abandoned checkout: opens the payment, never pays
         _submit(client, plan, history, proc, order_no, body, "open_payment")
+        if choice.returns:  # and comes back after the expiry to look, then leaves
+            _wait_for_expiry(plan, body)
+            look_order(client, plan, history, proc, order_no, token)
         return result
     late = _wait_for_expiry(plan, body) if choice.pays == "late" else None
+    if late is not None:  # a late payer looks at its order before paying it
+        look_order(client, plan, history, proc, order_no, token)
     trade_no = _pay(client, plan, history, proc, order_no, body, late)
     if trade_no is None:
         return result
@@ -151,6 +158,22 @@ def _fetch_cards(client: Any, plan: LoadPlan, history: OpRecorder, proc: str, or
     else:
         kind = _failure(r.status_code)
         op(proc, kind, "fetch_card", {"order_no": order_no, "error": _error(r)})
+
+
+def look_order(client: Any, plan: LoadPlan, history: OpRecorder, proc: str, order_no: str,
+               token: str) -> None:
+    """One read of the order's page, recorded as op `look_order` with the status shown: the
+    buyer-truth check judges what a buyer back after the expiry was told (not `pending`)."""
+    op = history.op
+    op(proc, "invoke", "look_order", {"order_no": order_no})
+    r = client.get(f"{plan.service_url}/api/orders/{order_no}?token={token}",
+                   name="/api/orders/[no]")
+    if r.status_code == 200:
+        op(proc, "ok", "look_order", {"order_no": order_no,
+                                       "status": str(_json(r).get("status", "unknown"))})
+    else:
+        op(proc, _failure(r.status_code), "look_order", {"order_no": order_no,
+                                                          "error": _error(r)})
 
 
 def _wait_for_expiry(plan: LoadPlan, body: dict[str, Any]) -> dict[str, Any]:

@@ -163,7 +163,7 @@ def _start_one(user: FastHttpUser, intended_at: float) -> None:
     if _Proc.victims and snooper_due(seq, PLAN.snoopers, _Proc.snoopers):
         _Proc.snoopers += 1
         run_snooper(client, PLAN.service_url, _writer(), f"snooper-{pid}-{_Proc.snoopers}",
-                    list(_Proc.victims), rng)
+                    list(_Proc.victims), rng, _Proc.snoopers)
 
 
 if not PLAN.open_model:

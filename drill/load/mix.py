@@ -22,11 +22,13 @@ Pays = Literal["now", "late", "never"]
 
 @dataclass(frozen=True, slots=True)
 class BuyerChoice:
-    """What one buyer will do: how many keys, whether it browses, when it pays."""
+    """What one buyer will do: how many keys, whether it browses, when it pays; `returns`:
+    one who never pays comes back after the expiry to look at its order, then leaves."""
 
     quantity: int = 1
     browse: bool = False
     pays: Pays = "now"
+    returns: bool = False
 
 
 def pick_quantity(mix: tuple[tuple[int, float], ...], fallback: int, u: float) -> int:
@@ -45,7 +47,8 @@ def choose(plan: LoadPlan, rng: random.Random) -> BuyerChoice:
     if u_pay < plan.pay_probability:
         pays = "late" if u_late < plan.late_payers else "now"
     return BuyerChoice(quantity=pick_quantity(plan.quantity_mix, plan.quantity, u_qty),
-                       browse=u_browse < plan.browse, pays=pays)
+                       browse=u_browse < plan.browse, pays=pays,
+                       returns=pays == "never" and u_late < plan.late_payers)
 
 
 def snooper_due(seq: int, share: float, made: int) -> bool:

@@ -27,6 +27,7 @@ import random
 import string
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from drill.history import OpType
 from drill.load.op_recorder import OpRecorder
@@ -38,6 +39,9 @@ ADMIN_ROUTES = ("/admin/orders", "/admin/alerts")
 _HEX = "0123456789abcdef"
 EXCERPT = 1024  # bytes of each snooper reply kept in the history (an error page's head)
 _ALPHABETS = (string.digits, string.ascii_lowercase, string.ascii_uppercase)
+# one-character admin tokens a prefix walk tries: hex first (most tokens are), then the rest
+WALK = _HEX + "ghijklmnopqrstuvwxyz" + string.ascii_uppercase + "-_"
+WALK_LATER = 4  # characters each later snooper of a process tries (the first walks all WALK)
 # client, history, proc, victims, rng -> attempts made: a target adapter's snooper
 AdapterSnooper = Callable[[Any, OpRecorder, str, Sequence[Victim], random.Random], int]
 _THROUGH: dict[str, AdapterSnooper] = {}
@@ -75,9 +79,10 @@ def _redraw(c: str, rng: random.Random) -> str:
     return c
 
 
-def attempts(victims: Sequence[Victim], rng: random.Random
+def attempts(victims: Sequence[Victim], rng: random.Random, nth: int = 1
              ) -> Iterator[tuple[str, str, str, str | None, dict[str, str]]]:
-    """(f, how, route, order_no, query/header params) for one snooper's tries."""
+    """(f, how, route, order_no, query/header params) for one snooper's tries; `nth`: this
+    snooper's number in its process (the first walks every one-character admin token)."""
     no, token = victims[-1]
     other = next((t for n, t in reversed(victims) if n != no), None)
     yield "snoop_order", "no_token", ORDER, no, {}
@@ -87,36 +92,82 @@ def attempts(victims: Sequence[Victim], rng: random.Random
         yield "snoop_cards", "other_token", CARDS, no, {"token": other}
     yield "snoop_cards", "neighbour", CARDS, neighbour(no), {"token": token}
     yield "snoop_order", "guessed", ORDER, guessed(no, rng), {"token": token}
+    yield from near_tokens(no, token)
     for route in ADMIN_ROUTES:
         yield "snoop_admin", "admin_no_token", route, None, {}
     yield "snoop_admin", "admin_wrong_token", ADMIN_ROUTES[0], None, {"bearer": token}
+    yield from near_admin(token, nth)
+
+
+def near_tokens(no: str, token: str) -> Iterator[tuple[str, str, str, str | None, dict[str, str]]]:
+    """Tokens next to the right one, for the order's cards: empty (`?token=`), blank, the
+    first half of the real one, the real one in the other case. Why: a shop that compares
+    over the length sent, trims, or folds case hands the cards to each (strncmp, ILIKE)."""
+    yield "snoop_cards", "empty_token", CARDS, no, {"token": ""}
+    yield "snoop_cards", "blank_token", CARDS, no, {"token": " "}
+    if len(token) > 1:
+        yield "snoop_cards", "token_prefix", CARDS, no, {"token": token[:len(token) // 2]}
+    if token.swapcase() != token:
+        yield "snoop_cards", "token_case", CARDS, no, {"token": token.swapcase()}
+
+
+def near_admin(token: str, nth: int) -> Iterator[tuple[str, str, str, str | None, dict[str, str]]]:
+    """Admin credentials a snooper can try without knowing the token: `Bearer ` with nothing
+    or a blank after it, the token put in the query or another header, and one-character
+    tokens (a prefix walk: under a prefix compare one of them is a prefix of the real
+    token). The first snooper of a process walks all of WALK, later ones WALK_LATER each."""
+    route = ADMIN_ROUTES[1]
+    yield "snoop_admin", "admin_empty_token", route, None, {"bearer": ""}
+    yield "snoop_admin", "admin_blank_token", route, None, {"bearer": "\t"}
+    yield "snoop_admin", "admin_query_token", route, None, {"token": ""}
+    yield "snoop_admin", "admin_query_token", route, None, {"token": token}
+    yield "snoop_admin", "admin_other_header", route, None, {"x-admin-token": token}
+    chars = WALK if nth <= 1 else "".join(
+        WALK[(nth * WALK_LATER + i) % len(WALK)] for i in range(WALK_LATER))
+    for c in chars:
+        yield "snoop_admin", "admin_prefix", route, None, {"bearer": c}
 
 
 def run_snooper(client: Any, service_url: str, history: OpRecorder, proc: str,
-                victims: Sequence[Victim], rng: random.Random) -> int:
+                victims: Sequence[Victim], rng: random.Random, nth: int = 1) -> int:
     """Try every attempt once against `victims` (the newest is the target); how many were
-    made (0 without a victim)."""
+    made (0 without a victim). `nth`: the snooper's number in its process (attempts)."""
     if not victims:
         return 0
     base, made = service_url.rstrip("/"), 0
     adapter_snooper = _THROUGH.get(base)
     if adapter_snooper is not None:
         return adapter_snooper(client, history, proc, victims, rng)
-    for f, how, route, no, params in attempts(victims, rng):
+    for f, how, route, no, params in attempts(victims, rng, nth):
         path = route.format(order_no=no) if no is not None else route
-        query = f"?token={params['token']}" if "token" in params else ""
-        headers = {"Authorization": f"Bearer {params['bearer']}"} if "bearer" in params else None
+        query = f"?token={quote(params['token'], safe='')}" if "token" in params else ""
         value: dict[str, Any] = {"how": how, "route": route}
+        if "bearer" in params:
+            value["sent"] = shape(params["bearer"])
         if no is not None:
             value["order_no"] = no
         history.op(proc, "invoke", f, dict(value))
-        r = client.get(base + path + query, name=f"snoop {route}", headers=headers)
+        r = client.get(base + path + query, name=f"snoop {route}", headers=headers_of(params))
         content = getattr(r, "content", None) or b""
         type_, seen = answer(int(r.status_code or 0), content, admin=no is None)
-        seen.update(echoed(content, victims, params.get("token") or params.get("bearer")))
+        seen.update(echoed(content, victims, params.get("token") or params.get("bearer")
+                            or params.get("x-admin-token")))
         history.op(proc, type_, f, {**value, "status": int(r.status_code or 0), **seen})
         made += 1
     return made
+
+
+def headers_of(params: dict[str, str]) -> dict[str, str] | None:
+    """The request headers of one attempt: its bearer credential, or another header."""
+    out = {"Authorization": f"Bearer {params['bearer']}"} if "bearer" in params else {}
+    out.update({k: v for k, v in params.items() if k.startswith("x-")})
+    return out or None
+
+
+def shape(credential: str) -> str:
+    """What a bearer credential looked like, for the history (never a victim's whole token:
+    its length and at most its first character)."""
+    return f"{len(credential)} chars" + (f", {credential[0]!r}…" if credential else "")
 
 
 def echoed(content: bytes, victims: Sequence[Victim], sent: str | None) -> dict[str, Any]:

@@ -77,3 +77,27 @@ def test_a_refusal_that_prints_the_shops_admin_token_fails() -> None:
     assert access.check(sources(history=[*BUYERS, plain], meta=meta), SPEC).ok is True
     # without the digests (an older run folder) the same reply cannot be judged a leak
     assert access.check(sources(history=[*BUYERS, hint]), SPEC).ok is True
+
+
+def test_a_one_character_admin_token_let_in_fails_and_a_refused_walk_passes() -> None:
+    """A prefix walk (drill/load/snooper.py near_admin): under a prefix compare one of the
+    one-character tokens is a prefix of the real one and the shop answers 200."""
+    walk = [refused(3, "snoop_admin", 2.0 + i / 100, how="admin_prefix", route="/admin/alerts",
+                    sent=f"1 chars, {c!r}…") for i, c in enumerate("abc")]
+    empty = refused(3, "snoop_admin", 2.5, how="admin_empty_token", route="/admin/alerts",
+                    sent="0 chars")
+    assert access.check(sources(history=[*BUYERS, *walk, empty]), SPEC).ok is True
+    let_in = snoop(3, "ok", "snoop_admin", 2.6, how="admin_prefix", route="/admin/alerts",
+                   status=200, admin_items=0, sent="1 chars, 'd'…")
+    v = access.check(sources(history=[*BUYERS, *walk, empty, let_in]), SPEC)
+    assert v.ok is False and v.counts["leaks"] == 1 and v.counts["refused"] == 4
+    assert "admin_prefix" in v.examples[0]["reason"]
+    assert v.examples[0]["snooper_op"]["value"]["sent"] == "1 chars, 'd'…"
+
+
+def test_cards_shown_for_a_half_or_case_folded_token_fail() -> None:
+    for how in ("token_prefix", "token_case", "empty_token", "blank_token"):
+        seen = snoop(1, "ok", "snoop_cards", 2.0, order_no="A", how=how, status=200,
+                     cards=["K1"])
+        v = access.check(sources(history=[*BUYERS, seen]), SPEC)
+        assert v.ok is False and how in v.examples[0]["reason"], how

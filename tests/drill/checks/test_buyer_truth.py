@@ -1,6 +1,6 @@
 from drill.checks import CheckSpec, Verdict, buyer_truth
-from tests.drill.checks.literal import ONE_EACH
-from tests.drill.checks.ops import bought, op, sources
+from tests.drill.checks.literal import ONE_EACH, notify
+from tests.drill.checks.ops import bought, op, paid, sources
 
 SPEC = CheckSpec()
 STOCK = {"local": {"steam-50": ["K1", "K2", "K3", "K4"]}, "supplier": {}}
@@ -59,3 +59,80 @@ def test_undelivered_orders_are_not_judged_and_missing_sources_are_unknown() -> 
     assert untraced.ok is None and untraced.counts["codes_untraced"] == 1
     v = buyer_truth.check(sources(history=bought("A", 1.0, ["K1"]), stock=STOCK, codes={}), SPEC)
     assert v.ok is None and v.counts["quantity_unknown"] == 1
+
+
+EXPIRY = CheckSpec(order_expiry_s=6.0, monitor_every_s=0.5)  # deadline: created + 6 s + 1 s
+
+
+def _came_back(no: str, created: float, looked: float, status: str) -> list:
+    """An abandoned checkout whose buyer looks at the order again at `looked`."""
+    p = f"buyer-{no}"
+    return [op(p, "invoke", "create_order", created - 0.01, product_id="steam-50"),
+            op(p, "ok", "create_order", created, order_no=no, product_id="steam-50"),
+            op(p, "ok", "open_payment", created + 0.1, order_no=no, trade_no=f"G{no}"),
+            op(p, "invoke", "look_order", looked - 0.01, order_no=no),
+            op(p, "ok", "look_order", looked, order_no=no, status=status)]
+
+
+def _expiry(history: list, payments: list | None = None) -> Verdict:
+    return buyer_truth.check(sources(history=history, load=ONE_EACH, stock=STOCK, codes={},
+                                     purchases={}, payments=payments or []), EXPIRY)
+
+
+def test_an_unpaid_order_shown_pending_after_its_expiry_fails() -> None:
+    v = _expiry(_came_back("E", 1.0, 9.0, "pending_payment"))
+    assert v.ok is False and v.counts["shown_payable_after_expiry"] == 1
+    assert v.examples[0]["order_no"] == "E"
+    assert "2.0 s past its expiry, unpaid at the gateway" in v.examples[0]["reason"]
+    assert "shown pending_payment" in v.examples[0]["reason"]
+
+
+def test_expired_shown_or_a_look_within_the_sweeps_lag_or_a_paid_order_passes() -> None:
+    v = _expiry(_came_back("E", 1.0, 9.0, "expired"))
+    assert v.ok is True and v.counts["looked_after_expiry"] == 1, v.detail
+    early = _expiry(_came_back("E", 1.0, 7.5, "pending_payment"))  # 0.5 s: the sweep's lag
+    assert early.ok is True and early.counts["looked_after_expiry"] == 0
+    paid_first = _expiry(_came_back("E", 1.0, 9.0, "pending_payment"), [paid("E", 8.5)])
+    assert paid_first.ok is True, "the gateway had the money: the shop may revive it"
+    paid_later = _expiry(_came_back("E", 1.0, 9.0, "pending_payment"), [paid("E", 9.5)])
+    assert paid_later.ok is False, "paid after the look: the look was still a lie"
+
+
+def test_without_an_expiry_setting_looks_are_not_judged() -> None:
+    hist = _came_back("E", 1.0, 9.0, "pending_payment")
+    v = buyer_truth.check(sources(history=hist, load=ONE_EACH, stock=STOCK, codes={},
+                                  purchases={}), SPEC)
+    assert v.counts["looked_after_expiry"] == 0 and v.ok is not False
+
+
+def _paid_then_told(no: str, created: float, told: float, status: str) -> list:
+    """A buyer who paid at once and whose await ended at `told` on `status`."""
+    p = f"buyer-{no}"
+    return [op(p, "ok", "create_order", created, order_no=no, product_id="steam-50"),
+            op(p, "ok", "pay", created + 0.1, order_no=no, trade_no=f"G{no}"),
+            op(p, "invoke", "await_delivery", created + 0.2, order_no=no),
+            op(p, "fail", "await_delivery", told, order_no=no, status=status, polls=9)]
+
+
+def _told(history: list, notifies: list) -> Verdict:
+    return buyer_truth.check(sources(history=history, load=ONE_EACH, stock=STOCK, codes={},
+                                     purchases={}, payments=[], notifies=notifies), EXPIRY)
+
+
+def test_an_order_paid_in_time_shown_expired_fails() -> None:
+    v = _told(_paid_then_told("P", 1.0, 9.0, "expired"), [notify("P", 1.2)])
+    assert v.ok is False and v.counts["paid_shown_expired"] == 1
+    reason = v.examples[0]["reason"]
+    assert "acknowledged the payment 4.8 s before the order's expiry" in reason
+    assert "shown expired" in reason
+
+
+def test_a_late_payment_a_refused_notify_or_another_end_shown_expired_passes() -> None:
+    late = _told(_paid_then_told("P", 1.0, 9.5, "expired"), [notify("P", 8.2)])
+    assert late.ok is True and late.counts["paid_shown_expired"] == 0, late.detail
+    refused = _told(_paid_then_told("P", 1.0, 9.0, "expired"), [notify("P", 1.2, "fail")])
+    assert refused.ok is True, "the shop never acknowledged it: it may expire the order"
+    refund = _told(_paid_then_told("P", 1.0, 9.0, "refund_needed"), [notify("P", 1.2)])
+    assert refund.ok is True
+    near = _told(_paid_then_told("P", 1.0, 9.0, "expired"), [notify("P", 6.5)])
+    assert near.ok is True, "within CREATE_SLACK_S of the deadline: not judged"

@@ -49,3 +49,37 @@ def test_non_latency_thresholds() -> None:
     assert thresholds.check(run(0.5), bad).ok is False  # type: ignore[arg-type]
     unknown = CheckSpec(thresholds=(Threshold("no_such_metric", "<", 1),))
     assert thresholds.check(run(0.5), unknown).ok is None  # type: ignore[arg-type]
+
+
+def _queued(waits: dict[str, float]) -> object:
+    """Supplier orders paid at 10.0, each first bought `wait` s later, all delivered 1.6 s
+    after their purchase (a slow supplier)."""
+    history, payments, purchases, orders = [], [], [], []
+    for no, wait in waits.items():
+        history += bought(no, 10.0, product="apple-100")
+        payments.append(paid(no, 10.0))
+        purchases.append({"downstream_order_no": no, "sku": "apple-100", "quantity": 1,
+                          "at": 10.0 + wait, "outcome": "delivered", "codes": [f"X{no}"]})
+        orders.append(order(no, "delivered", 10.0 + wait + 1.6, product="apple-100"))
+    return sources(history=history, payments=payments, purchases={"primary": purchases},
+                   export=export(orders))
+
+
+START = CheckSpec(thresholds=(Threshold.parse("delivery_start_p99 < 1s"),))
+
+
+def test_a_slow_supplier_called_at_once_passes_the_start_threshold() -> None:
+    v = latency.check(_queued({"A": 0.01, "B": 0.02, "C": 0.01}), START)  # type: ignore[arg-type]
+    assert v.ok is True, v.detail
+    assert v.counts["delivery_start_p99_s"] == 0.02 and v.counts["delivery_p99_s"] == 1.62
+
+
+def test_orders_queued_behind_one_slow_call_fail_naming_the_longest_wait() -> None:
+    v = latency.check(_queued({"A": 0.01, "B": 1.6, "C": 3.2}), START)  # type: ignore[arg-type]
+    assert v.ok is False and v.counts["delivery_start_p99_s"] == 3.2
+    assert v.examples[0]["order_no"] == "C"
+    assert "paid 3.200 s before the shop first asked a supplier" in v.examples[0]["reason"]
+
+
+def test_no_supplier_order_leaves_the_start_threshold_unknown() -> None:
+    assert latency.check(run(0.5), START).ok is None  # type: ignore[arg-type]

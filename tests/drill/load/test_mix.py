@@ -34,6 +34,9 @@ def test_choose_is_seeded_and_matches_the_shares() -> None:
     assert sum(c.browse for c in crowd) / 20_000 == pytest.approx(0.25, abs=0.02)
     assert pays["never"] / 20_000 == pytest.approx(0.1, abs=0.01)
     assert pays["late"] / 20_000 == pytest.approx(0.9 * 0.1, abs=0.01)
+    back = [c for c in crowd if c.returns]
+    assert all(c.pays == "never" for c in back), "only buyers who never pay come back to look"
+    assert len(back) / 20_000 == pytest.approx(0.1 * 0.1, abs=0.005)
 
 
 def test_snoopers_come_first_then_evenly() -> None:

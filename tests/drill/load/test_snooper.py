@@ -2,7 +2,19 @@
 
 import random
 
-from drill.load.snooper import ADMIN_ROUTES, EXCERPT, answer, attempts, echoed, guessed, neighbour
+from drill.load.snooper import (
+    ADMIN_ROUTES,
+    EXCERPT,
+    WALK,
+    WALK_LATER,
+    answer,
+    attempts,
+    echoed,
+    guessed,
+    headers_of,
+    neighbour,
+    shape,
+)
 
 
 def test_neighbour_steps_the_last_character() -> None:
@@ -48,3 +60,33 @@ def test_echoed_counts_victim_tokens_beyond_the_one_sent_and_bounds_the_excerpt(
     assert "tokens_echoed" not in echoed(b"no order 'B' for this token", victims, None)
     assert echoed(b"", victims, None) == {}
     assert len(echoed(b"x" * (EXCERPT * 3), victims, None)["excerpt"]) == EXCERPT
+
+
+def test_near_tokens_and_admin_probes_a_compare_that_is_not_exact_would_let_in() -> None:
+    victims = [("T1", "tokT1"), ("T2", "abCD12")]
+    tries = list(attempts(victims, random.Random(0)))
+    cards = {t[1]: t[4]["token"] for t in tries if t[0] == "snoop_cards" and t[3] == "T2"
+             and "token" in t[4]}
+    assert cards["empty_token"] == "" and cards["blank_token"] == " "
+    assert cards["token_prefix"] == "abC" and cards["token_case"] == "ABcd12"
+    admin = [(t[1], t[4]) for t in tries if t[0] == "snoop_admin"]
+    assert ("admin_empty_token", {"bearer": ""}) in admin
+    assert ("admin_query_token", {"token": ""}) in admin
+    assert ("admin_other_header", {"x-admin-token": "abCD12"}) in admin
+    walk = [p["bearer"] for how, p in admin if how == "admin_prefix"]
+    assert walk == list(WALK), "the first snooper of a process tries every one-char token"
+    later = [t[4]["bearer"] for t in attempts(victims, random.Random(0), nth=2)
+             if t[1] == "admin_prefix"]
+    again = [t[4]["bearer"] for t in attempts(victims, random.Random(0), nth=3)
+             if t[1] == "admin_prefix"]
+    assert len(later) == WALK_LATER and set(later).isdisjoint(again)
+    digits = [t[1] for t in attempts([("T3", "123456")], random.Random(0))]
+    assert "token_case" not in digits and "token_prefix" in digits
+
+
+def test_headers_and_the_recorded_shape_of_a_credential() -> None:
+    assert headers_of({"bearer": ""}) == {"Authorization": "Bearer "}
+    assert headers_of({"x-admin-token": "t"}) == {"x-admin-token": "t"}
+    assert headers_of({"token": "t"}) is None
+    assert shape("") == "0 chars" and shape("d") == "1 chars, 'd'…"
+    assert "secret" not in shape("secret-token")

@@ -38,6 +38,27 @@ def test_smoke_is_fast_and_tagged_for_ci() -> None:
     assert s.load.duration + s.expect.settle < 60
 
 
+def test_expiry_late_holds_paid_orders_past_their_expiry() -> None:
+    """The world expiry-sweeps-paid needs: a worker stall longer than the expiry, while
+    orders are paid, so a sweep that takes paid orders for unpaid ones has some to take."""
+    s = load_scenario("expiry-late")
+    stalls = [f for f in s.faults if f.kind == "pause" and f.target.startswith("worker")]
+    expiry = (s.service.order_expiry_s or 0) / s.time_scale
+    assert stalls and s.service.workers >= 1
+    assert any(f.end is not None and f.end - f.at > expiry and f.at + expiry < s.load.duration
+               for f in stalls)
+    assert "stuck_paid_orders" in s.expect.alerts and s.load.late_payers > 0
+
+
+def test_supplier_slow_bounds_delivery_by_the_suppliers_latency() -> None:
+    """worker-concurrency-one: the queue before the first supplier call stays under one slow
+    call (a serialised worker makes each order wait for every slow call ahead of it)."""
+    s = load_scenario("supplier-slow")
+    latency_s = max(float(f.params["latency"]) / 1000 for f in s.faults if f.kind == "latency")
+    start = [t for t in check_spec(s).thresholds if t.metric == "delivery_start_p99_s"]
+    assert start and start[0].op == "<" and start[0].value <= latency_s
+
+
 def _broken(tmp_path: Path, text: str) -> list[str]:
     path = tmp_path / "broken.toml"
     path.write_text(text, encoding="utf-8")
