@@ -4,8 +4,9 @@ A small share of the load's buyers are snoopers (process `snooper-*`): they
 ask for orders and cards with no token, a wrong token or another order's
 token, an empty, blank, half or case-swapped token, try neighbouring or guessed
 order numbers, and call admin routes without the admin token, with an empty or
-blank one, one in the query or another header, and one-character tokens (a prefix
-walk), recording what the shop answered like any op (drill/load/snooper.py):
+blank one, one in the query or another header, one-character tokens (a prefix
+walk), and admin routes spelt another way (case, doubled or trailing slash),
+recording what the shop answered like any op (drill/load/snooper.py):
 
     {"process": "snooper-3", "f": "snoop_order" | "snoop_cards" | "snoop_admin",
      "type": "ok" (2xx) | "fail" (refused, 4xx) | "info" (5xx, timeout),
@@ -13,8 +14,8 @@ walk), recording what the shop answered like any op (drill/load/snooper.py):
                | "neighbour" | "guessed" | "empty_token" | "blank_token" | "token_prefix"
                | "token_case" | "admin_no_token" | "admin_wrong_token" | "admin_empty_token"
                | "admin_blank_token" | "admin_query_token" | "admin_other_header"
-               | "admin_prefix", "route", "status", "sent"?: "1 chars, 'd'…",
-               "cards"?: [...], "admin_items"?: N}}
+               | "admin_prefix" | "admin_path_variant" (`//admin/orders` …), "route",
+               "status", "sent"?: "1 chars, 'd'…", "cards"?: [...], "admin_items"?: N}}
 
 Any card in a snooper's answer (parsed, or found in the reply excerpt of any status: a
 404 that dumps the order row leaks as much as a 200), any victim's token or the shop's own

@@ -7,7 +7,8 @@ the product (stock.json) or issued by a supplier (its ledger); no code is shown
 to two orders' buyers. A card fetch that fails after `delivered` is a finding,
 not an error-rate blip; so is `delivered` with nothing to show. And a buyer back
 after its order's expiry, unpaid at the gateway, is not shown it payable
-(drill/checks/expired_shown.py).
+(drill/checks/expired_shown.py), nor a buyer who paid shown it unpaid after the
+shop acknowledged the payment (drill/checks/paid_shown.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from drill.checks.evidence import BuyerOrder, sorted_buyers
 from drill.checks.expired_shown import shown_expired_though_paid, shown_payable
 from drill.checks.no_oversell import stock_before
 from drill.checks.orders import example
+from drill.checks.paid_shown import shown_unpaid_after_paid
 from drill.checks.said import Said, joined, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
@@ -125,7 +127,9 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     counts["shown_payable_after_expiry"] = len(payable)
     lapsed = shown_expired_though_paid(src, spec)
     counts["paid_shown_expired"] = len(lapsed)
-    bad += payable + lapsed
+    unpaid, counts["polls_shown_unpaid"] = shown_unpaid_after_paid(src)
+    counts["paid_shown_unpaid"] = len(unpaid)
+    bad += payable + lapsed + unpaid
     if bad:
         flagged = len({no for no, _ in bad})
         return Verdict(ID, False, said("buyer-truth.fail", flagged=flagged, **counts),

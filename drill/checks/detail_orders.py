@@ -113,11 +113,13 @@ ORDERS: dict[str, T] = {
                         "expiry was shown payable"),
     "buyer-truth.fail": T("{flagged} 个订单向买家显示了不实状态（{told_delivered} 个显示已发货；"
                           "{shown_payable_after_expiry} 个过期后仍显示待支付；"
-                          "{paid_shown_expired} 个按时付款却显示已过期）",
+                          "{paid_shown_expired} 个按时付款却显示已过期；"
+                          "{paid_shown_unpaid} 个商城确认收款后仍显示待支付）",
                           "{flagged} orders showed their buyer an untrue state "
                           "({told_delivered} shown delivered; {shown_payable_after_expiry} "
                           "shown payable after they expired; {paid_shown_expired} paid in "
-                          "time, shown expired)"),
+                          "time, shown expired; {paid_shown_unpaid} shown unpaid after the "
+                          "shop acknowledged the payment)"),
     "buyer-truth.unknown": T("无法完全判断：{quantity_unknown} 个订单数量未知，"
                              "{codes_untraced} 张卡密无法追溯（缺少 stock.json 或供应商记录）",
                              "cannot judge fully: {quantity_unknown} orders without a known "
@@ -142,6 +144,9 @@ ORDERS: dict[str, T] = {
         "商城在订单过期前 {s:.1f} 秒已确认收款，买家却看到 {status}",
         "the shop acknowledged the payment {s:.1f} s before the order's expiry, yet its "
         "buyer was shown {status}"),
+    "buyer-truth.paid_shown_unpaid": T(
+        "商城确认收款 {s:.1f} 秒后，买家查询仍显示待支付",
+        "its buyer was shown pending_payment {s:.1f} s after the shop acknowledged the payment"),
     "buyer-truth.shared": T("卡密 {code} 也显示给了 {others}",
                             "code {code} was also shown to {others}"),
     # stock-conservation

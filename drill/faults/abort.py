@@ -34,6 +34,7 @@ from drill.scenario.abort_rules import AbortRule, parse_abort_rule
 
 NEMESIS = "nemesis"
 _NOT_BUYERS = (NEMESIS, "operator")
+SNOOPER = "snooper"  # drill/load/snooper.py's processes: refusals are what they should get
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +139,8 @@ class AbortMonitor:
             self._delivered.popleft()
 
     def _feed(self, op: dict[str, Any]) -> None:
-        if str(op.get("process", "")) in _NOT_BUYERS:
+        proc = str(op.get("process", ""))
+        if proc in _NOT_BUYERS or proc.startswith(SNOOPER):  # a refused snoop: the shop right
             return
         kind, f, at = str(op.get("type")), op.get("f"), float(op.get("time") or 0.0)
         order = str((op.get("value") or {}).get("order_no"))

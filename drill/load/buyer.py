@@ -241,6 +241,8 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
     deadline = started + plan.poll_timeout_s
     url = f"{plan.service_url}/api/orders/{order_no}?token={token}"
     status, polls, last_error = "unknown", 0, ""
+    # + unpaid_asked: when the last poll answered pending_payment was sent (buyer-truth)
+    said: dict[str, Any] = {"order_no": order_no}
     interval = max(0.01, plan.poll_interval_s)
     # Back off (×1.5 a poll, at most 1 s or poll_interval_s if larger): a slow shop is not
     # also flooded with polls (at 100 ms fixed, a saturated service got 4 polls an order and
@@ -248,14 +250,16 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
     cap = max(interval, min(1.0, 10 * interval))
     _sleep_on_grid(min(interval, 0.05), deadline)  # a notify hop first: don't poll at once
     while True:
-        polls += 1
+        polls, asked = polls + 1, time.time()
         r = client.get(url, name="/api/orders/[no]")
         if r.status_code == 200:
             data = _json(r)
             status = str(data.get("status", "unknown"))
+            if status == "pending_payment":
+                said["unpaid_asked"] = round(asked, 3)
             if status == "delivered" or data.get("delivered") is True:
                 seen = time.time()
-                op(proc, "ok", "await_delivery", {"order_no": order_no, "status": "delivered",
+                op(proc, "ok", "await_delivery", {**said, "status": "delivered",
                                                    "delivered_at": data.get("delivered_at"),
                                                    "paid_at": data.get("paid_at"), "polls": polls},
                    at=seen)
@@ -263,15 +267,14 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
                 return seen, cards if isinstance(cards, list) else None
             if status in TERMINAL_NOT_DELIVERED and not (
                     status == "expired" and time.time() < started + EXPIRED_PATIENCE_S):
-                op(proc, "fail", "await_delivery", {"order_no": order_no, "status": status,
-                                                     "polls": polls})
+                op(proc, "fail", "await_delivery", {**said, "status": status, "polls": polls})
                 return None
         else:
             last_error = _error(r)
         now = time.time()
         if now + interval > deadline:
-            op(proc, "info", "await_delivery", {"order_no": order_no, "status": status,
-                                                 "polls": polls, "error": last_error or "timeout"})
+            op(proc, "info", "await_delivery", {**said, "status": status, "polls": polls,
+                                                 "error": last_error or "timeout"})
             return None
         _sleep_on_grid(interval, deadline)
         interval = min(cap, interval * 1.5)

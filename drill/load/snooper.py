@@ -42,6 +42,10 @@ _ALPHABETS = (string.digits, string.ascii_lowercase, string.ascii_uppercase)
 # one-character admin tokens a prefix walk tries: hex first (most tokens are), then the rest
 WALK = _HEX + "ghijklmnopqrstuvwxyz" + string.ascii_uppercase + "-_"
 WALK_LATER = 4  # characters each later snooper of a process tries (the first walks all WALK)
+# an admin route spelt so a guard that matches the path as text misses it while the router
+# may still serve it (case, doubled or trailing slashes, a dot segment)
+PATH_VARIANTS = ("/ADMIN/orders", "//admin/orders", "/admin//orders", "/admin/orders/",
+                 "/admin/./orders")
 # client, history, proc, victims, rng -> attempts made: a target adapter's snooper
 AdapterSnooper = Callable[[Any, OpRecorder, str, Sequence[Victim], random.Random], int]
 _THROUGH: dict[str, AdapterSnooper] = {}
@@ -113,7 +117,8 @@ def near_tokens(no: str, token: str) -> Iterator[tuple[str, str, str, str | None
 
 def near_admin(token: str, nth: int) -> Iterator[tuple[str, str, str, str | None, dict[str, str]]]:
     """Admin credentials a snooper can try without knowing the token: `Bearer ` with nothing
-    or a blank after it, the token put in the query or another header, and one-character
+    or a blank after it, the token put in the query or another header, the route spelt
+    another way (PATH_VARIANTS, no credential at all), and one-character
     tokens (a prefix walk: under a prefix compare one of them is a prefix of the real
     token). The first snooper of a process walks all of WALK, later ones WALK_LATER each."""
     route = ADMIN_ROUTES[1]
@@ -122,6 +127,8 @@ def near_admin(token: str, nth: int) -> Iterator[tuple[str, str, str, str | None
     yield "snoop_admin", "admin_query_token", route, None, {"token": ""}
     yield "snoop_admin", "admin_query_token", route, None, {"token": token}
     yield "snoop_admin", "admin_other_header", route, None, {"x-admin-token": token}
+    for variant in PATH_VARIANTS:
+        yield "snoop_admin", "admin_path_variant", variant, None, {}
     chars = WALK if nth <= 1 else "".join(
         WALK[(nth * WALK_LATER + i) % len(WALK)] for i in range(WALK_LATER))
     for c in chars:

@@ -136,3 +136,29 @@ def test_a_late_payment_a_refused_notify_or_another_end_shown_expired_passes() -
     assert refund.ok is True
     near = _told(_paid_then_told("P", 1.0, 9.0, "expired"), [notify("P", 6.5)])
     assert near.ok is True, "within CREATE_SLACK_S of the deadline: not judged"
+
+
+def _polled(no: str, unpaid_asked: float | None) -> list:
+    """A buyer who paid at 1.1 and was delivered at 3.0; its last unpaid poll went at
+    `unpaid_asked` (None: never shown unpaid)."""
+    p = f"buyer-{no}"
+    extra = {} if unpaid_asked is None else {"unpaid_asked": unpaid_asked}
+    return [op(p, "ok", "create_order", 1.0, order_no=no, product_id="steam-50"),
+            op(p, "ok", "pay", 1.1, order_no=no, trade_no=f"G{no}"),
+            op(p, "invoke", "await_delivery", 1.2, order_no=no),
+            op(p, "ok", "await_delivery", 3.0, order_no=no, status="delivered", **extra),
+            op(p, "ok", "fetch_card", 3.0, order_no=no, cards=["K1"])]
+
+
+def test_a_poll_answered_unpaid_after_the_shop_acknowledged_the_payment_fails() -> None:
+    v = _told(_polled("Q", 2.4), [notify("Q", 1.2)])
+    assert v.ok is False and v.counts["paid_shown_unpaid"] == 1
+    assert "shown pending_payment 1.2 s after the shop acknowledged" in v.examples[0]["reason"]
+
+
+def test_unpaid_before_the_notify_was_answered_or_never_passes() -> None:
+    before = _told(_polled("Q", 1.25), [notify("Q", 1.2, latency_ms=100.0)])
+    assert before.ok is True and before.counts["polls_shown_unpaid"] == 1, before.detail
+    assert _told(_polled("Q", None), [notify("Q", 1.2)]).ok is True
+    refused = _told(_polled("Q", 2.4), [notify("Q", 1.2, "fail"), notify("Q", 2.3, attempt=2)])
+    assert refused.ok is True, "the shop knew only from the retry at 2.3"

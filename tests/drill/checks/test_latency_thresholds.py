@@ -2,6 +2,7 @@ import pytest
 
 from drill.checks import CheckSpec, Threshold, latency, thresholds
 from drill.scenario import parse_threshold
+from tests.drill.checks.literal import notify
 from tests.drill.checks.ops import bought, export, order, paid, sources
 
 
@@ -51,7 +52,7 @@ def test_non_latency_thresholds() -> None:
     assert thresholds.check(run(0.5), unknown).ok is None  # type: ignore[arg-type]
 
 
-def _queued(waits: dict[str, float]) -> object:
+def _queued(waits: dict[str, float], notifies: list | None = None) -> object:
     """Supplier orders paid at 10.0, each first bought `wait` s later, all delivered 1.6 s
     after their purchase (a slow supplier)."""
     history, payments, purchases, orders = [], [], [], []
@@ -62,7 +63,7 @@ def _queued(waits: dict[str, float]) -> object:
                           "at": 10.0 + wait, "outcome": "delivered", "codes": [f"X{no}"]})
         orders.append(order(no, "delivered", 10.0 + wait + 1.6, product="apple-100"))
     return sources(history=history, payments=payments, purchases={"primary": purchases},
-                   export=export(orders))
+                   export=export(orders), notifies=notifies)
 
 
 START = CheckSpec(thresholds=(Threshold.parse("delivery_start_p99 < 1s"),))
@@ -83,3 +84,20 @@ def test_orders_queued_behind_one_slow_call_fail_naming_the_longest_wait() -> No
 
 def test_no_supplier_order_leaves_the_start_threshold_unknown() -> None:
     assert latency.check(run(0.5), START).ok is None  # type: ignore[arg-type]
+
+
+def test_the_wait_starts_when_the_shop_had_the_money_not_at_the_gateway() -> None:
+    """A notify refused twice, accepted at 12.0: the shop could not start before."""
+    src = _queued({"A": 2.05}, [notify("A", 10.0, "fail"), notify("A", 11.0, "fail", attempt=2),
+                                notify("A", 12.0, attempt=3)])
+    v = latency.check(src, START)  # type: ignore[arg-type]
+    assert v.ok is True and v.counts["delivery_start_p99_s"] == 0.047, v.detail
+    late = _queued({"A": 3.5}, [notify("A", 12.0, attempt=3)])
+    assert latency.check(late, START).ok is False  # type: ignore[arg-type]
+
+
+def test_an_order_the_shop_learned_of_by_its_own_query_is_not_judged() -> None:
+    """Every notify for B refused: it was bought once the shop's reconcile found it."""
+    src = _queued({"A": 0.01, "B": 4.0}, [notify("A", 10.0), notify("B", 10.0, "fail")])
+    v = latency.check(src, START)  # type: ignore[arg-type]
+    assert v.ok is True and v.counts["delivery_start_p99_s"] == 0.007, v.detail

@@ -54,13 +54,15 @@ def test_a_break_in_the_condition_restarts_its_window() -> None:
     assert m.evaluate(now=104.9) is not None
 
 
-def test_too_few_ops_and_nemesis_or_operator_ops_do_not_count() -> None:
+def test_too_few_ops_and_nemesis_operator_or_snooper_ops_do_not_count() -> None:
     m = monitor("error_rate > 10%")
     m.observe(op(100, "invoke"))
     m.observe(op(100, "fail"))
     for _ in range(10):
         m.observe(op(100, "invoke", f="kill", process="nemesis"))
         m.observe(op(100, "fail", f="manual_deliver", process="operator"))
+        m.observe(op(100, "invoke", f="snoop_admin", process="snooper-1-1"))
+        m.observe(op(100, "fail", f="snoop_admin", process="snooper-1-1"))
     assert m.evaluate(now=100.5) is None
 
 

@@ -30,10 +30,15 @@ def test_mixed_buyers_record_what_the_checks_read(shop: ManagedProcess, tmp_path
     capped = [o for o in late if not o["value"]["after_expiry"]]  # p1: 300 s, wait capped at 2
     assert expired and all(o["time"] > o["value"]["expires_at"] for o in expired)
     assert capped and all(o["value"]["expires_at"] > o["time"] for o in capped)
+    looks = [o for o in ops if o["f"] == "look_order" and o["type"] == "ok"]
+    assert {o["value"]["order_no"] for o in looks} == {o["value"]["order_no"] for o in late}, \
+        "every late payer looks at its order when it comes back, before paying"
+    assert all(o["value"]["status"] == "pending_payment" for o in looks)  # the toy never expires
     snoops = [o for o in ops if o["process"].startswith("snooper-") and o["type"] != "invoke"]
     hows = Counter(o["value"]["how"] for o in snoops)
     assert {"no_token", "wrong_token", "other_token", "neighbour", "guessed",
-            "admin_no_token"} <= set(hows)
+            "admin_no_token", "empty_token", "token_prefix", "admin_empty_token",
+            "admin_query_token", "admin_prefix"} <= set(hows)
     assert all(o["type"] == "fail" and "cards" not in o["value"] for o in snoops), \
         "the toy shop refuses every snoop (404 on orders and cards, no admin routes)"
     access = next(iter(evaluate(tmp_path, CheckSpec(checks=("access",)))))

@@ -5,6 +5,7 @@ import random
 from drill.load.snooper import (
     ADMIN_ROUTES,
     EXCERPT,
+    PATH_VARIANTS,
     WALK,
     WALK_LATER,
     answer,
@@ -39,7 +40,8 @@ def test_attempts_cover_every_means() -> None:
     other = next(t for t in tries if t[1] == "other_token")
     assert other[3] == "T2" and other[4] == {"token": "tokT1"}, "the newest order, another token"
     admin = [t for t in tries if t[0] == "snoop_admin"]
-    assert {t[2] for t in admin} == set(ADMIN_ROUTES) and all(t[3] is None for t in admin)
+    assert {t[2] for t in admin} == {*ADMIN_ROUTES, *PATH_VARIANTS}
+    assert all(t[3] is None for t in admin)
     assert not any(t[1] == "other_token" for t in attempts(victims[:1], random.Random(0)))
 
 
@@ -73,6 +75,9 @@ def test_near_tokens_and_admin_probes_a_compare_that_is_not_exact_would_let_in()
     assert ("admin_empty_token", {"bearer": ""}) in admin
     assert ("admin_query_token", {"token": ""}) in admin
     assert ("admin_other_header", {"x-admin-token": "abCD12"}) in admin
+    spelt = [t[2] for t in tries if t[1] == "admin_path_variant"]
+    assert spelt == list(PATH_VARIANTS) and all(t[4] == {} for t in tries
+                                                if t[1] == "admin_path_variant")
     walk = [p["bearer"] for how, p in admin if how == "admin_prefix"]
     assert walk == list(WALK), "the first snooper of a process tries every one-char token"
     later = [t[4]["bearer"] for t in attempts(victims, random.Random(0), nth=2)
