@@ -46,6 +46,10 @@ FAST |= {"double-payment-kept", "review-hold-ignored"}
 # the check added for round 3's last miss: the breaker that ignores refused connections
 # (breaker, supplier-outage); its literal histories are tests/drill/checks/test_breaker.py
 FAST |= {"breaker-http-only"}
+# the rules added for round 5's misses (docs/zoo-holdout.md): the snoopers' prefix walk
+# (access, smoke), a definite refusal never offered to the stocked backup (failover's refusal
+# rule, stock-exhausted) and an expired order shown payable (buyer-truth, expiry-late)
+FAST |= {"admin-token-prefix", "out-of-stock-no-failover", "expired-shown-pending"}
 CLEAN_SEEDS = (101, 202)
 SPEED_CHECKS = {"latency", "thresholds", "completion"}
 
