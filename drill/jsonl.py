@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +36,32 @@ _intern = sys.intern
 
 def _objects(path: Path) -> Iterator[dict[str, Any]]:
     with open(path, "rb") as fh:
-        for line in fh:
+        yield from _parsed(fh)
+
+
+def _parsed(lines: Iterable[bytes]) -> Iterator[dict[str, Any]]:
+    for line in lines:
+        try:
+            item = _loads(line)  # surrounding whitespace is fine; a blank line raises
+        except _ERRORS:
+            continue
+        if isinstance(item, dict):
+            yield item
+
+
+CHUNK_BYTES = 1 << 20  # lines parsed a batch at a time: a chunk's records, not a file's bytes
+
+
+def _chunks(path: Path) -> Iterator[list[Any]]:
+    """The file's parsed lines a chunk at a time: one `map` over a chunk (no generator step
+    a line: 7 % of reading a history); a chunk with a blank or torn line is parsed line by
+    line, skipping those."""
+    with open(path, "rb") as fh:
+        while lines := fh.readlines(CHUNK_BYTES):
             try:
-                item = _loads(line)  # surrounding whitespace is fine; a blank line raises
+                yield list(map(_loads, lines))
             except _ERRORS:
-                continue
-            if isinstance(item, dict):
-                yield item
+                yield list(_parsed(lines))
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]] | None:
@@ -116,4 +135,7 @@ def read_records(path: Path) -> list[dict[str, Any]] | None:
     """`read_jsonl` for the oracle's big sources: every record `compact`."""
     if not path.exists():
         return None
-    return [compact(item) for item in _objects(path)]
+    out: list[dict[str, Any]] = []
+    for items in _chunks(path):
+        out += [compact(item) for item in items if type(item) is dict]
+    return out
