@@ -113,12 +113,29 @@ def as_float(value: Any) -> float | None:
         return None
 
 
+CENT = Decimal("0.01")
+_AMOUNTS: dict[str, Decimal | None] = {}  # a run's few distinct amounts, parsed once each
+AMOUNTS_MAX = 4096
+
+
 def money(value: Any) -> Decimal | None:
-    """A money amount as Decimal to the cent, None when absent or not a number."""
+    """A money amount as Decimal to the cent, None when absent or not a number. An amount
+    written as a string is parsed once (a million-order ledger repeats a dozen amounts)."""
+    if type(value) is str:
+        if value in _AMOUNTS:
+            return _AMOUNTS[value]
+        parsed = _money(value)
+        if len(_AMOUNTS) < AMOUNTS_MAX:
+            _AMOUNTS[value] = parsed
+        return parsed
+    return _money(value)
+
+
+def _money(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        return Decimal(str(value)).quantize(CENT)
     except (InvalidOperation, ValueError):
         return None
 
