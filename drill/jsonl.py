@@ -99,9 +99,10 @@ def _builder(keys: tuple[str, ...]) -> Builder:
     for key in keys:
         body += [f"    v = record[{key!r}]", "    t = type(v)",
                  f"    out[{key!r}] = (intern(v) if len(v) <= {INTERN_MAX} else v) if t is str"
-                 " else compact(v) if t is dict else v"]
+                 " else compact(v) if t is dict else listed(v) if t is list else v"]
     body.append("    return out")
-    scope: dict[str, Any] = {"new": cls, "intern": _intern, "compact": compact}
+    scope: dict[str, Any] = {"new": cls, "intern": _intern, "compact": compact,
+                             "listed": listed}
     exec("\n".join(body), scope)  # our code: the keys are repr() literals
     built: Builder = scope["build"]
     return built
@@ -115,7 +116,33 @@ def _compact_plain(record: dict[str, Any]) -> dict[str, Any]:
             record[key] = _intern(value) if len(value) <= INTERN_MAX else value
         elif kind is dict:
             record[key] = compact(value)
+        elif kind is list:
+            listed(value)
     return record
+
+
+def listed(items: list[Any]) -> list[Any]:
+    """A record's list, in place: its short strings interned, its dicts `compact`. A key's
+    code is named by the buyer's fetch, the export's delivery, the supplier's ledger and
+    stock.json: one string object, not four (about 200 bytes an order)."""
+    for i, item in enumerate(items):
+        kind = type(item)
+        if kind is str:
+            if len(item) <= INTERN_MAX:
+                items[i] = _intern(item)
+        elif kind is dict:
+            items[i] = compact(item)
+    return items
+
+
+def interned(doc: Any) -> Any:
+    """A whole JSON document's lists `listed` (in place) at any depth below its dicts."""
+    if type(doc) is dict:
+        for value in doc.values():
+            interned(value)
+    elif type(doc) is list:
+        listed(doc)
+    return doc
 
 
 def compact(record: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from drill.checks.said import Said, said
-from drill.jsonl import compact, loads, read_records
+from drill.jsonl import compact, interned, loads, read_records
 
 Record = dict[str, Any]
 
@@ -124,7 +124,7 @@ def load_sources(run_dir: str | Path) -> Sources:
         messages=read_records(led / "sink-messages.jsonl"),
         mails=read_records(led / "sink-mails.jsonl"),
         export=export,
-        stock=read_json(run / "stock.json"),
+        stock=interned(read_json(run / "stock.json")),  # its codes: the ledgers' strings
         load=read_json(run / "load.json"),
         meta=read_json(run / "meta.json") or {},
         collect_errors=read_json(run / "collect_errors.json") or {},
