@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from drill.checks.said import Said, said
-from drill.jsonl import compact, interned, loads, read_records
+from drill.jsonl import compact, forget_strings, interned, loads, read_records
 
 Record = dict[str, Any]
 
@@ -114,7 +114,7 @@ def load_sources(run_dir: str | Path) -> Sources:
     run = Path(run_dir)
     led = run / "ledgers"
     export = _read_export(run / "export.json")
-    return Sources(
+    src = Sources(
         history=read_records(run / "history.jsonl"),
         faults=read_records(run / "faults.jsonl"),
         payments=read_records(led / "gateway-payments.jsonl"),
@@ -129,3 +129,5 @@ def load_sources(run_dir: str | Path) -> Sources:
         meta=read_json(run / "meta.json") or {},
         collect_errors=read_json(run / "collect_errors.json") or {},
     )
+    forget_strings()  # the records share their strings; the table of them is no longer needed
+    return src
