@@ -39,7 +39,7 @@ def cards_of(cards: Any) -> list[str]:
 def walk(src: Sources) -> None:
     """Fill the four memos (see the module docstring) in one pass; `order_index` takes the
     buyer half of its facts (SEEN) out of the cache as its own."""
-    ops: list[Record] = []
+    history = src.history or []
     real: list[Record] = []
     snoopers: list[Record] = []
     buyers: dict[str, BuyerOrder] = {}
@@ -47,7 +47,8 @@ def walk(src: Sources) -> None:
     asked: dict[str, int | None] = {}  # process -> quantity of its pending create
     default_qty = plan_quantity(src)
     keep, snoop = real.append, snoopers.append
-    for op in src.history or []:
+    nemesis = 0
+    for op in history:
         proc, value, kind = op.get("process"), op.get("value") or {}, op.get("type")
         if type(proc) is not str:
             proc = str(proc)  # str(None) for a record without one, as each walk did
@@ -55,8 +56,8 @@ def walk(src: Sources) -> None:
                 and value.get("quantity") is not None:
             asked[proc] = as_int(value.get("quantity"))
         if proc == "nemesis":
+            nemesis += 1
             continue
-        ops.append(op)
         snooper = proc.startswith(SNOOPER_PREFIX)
         (snoop if snooper else keep)(op)
         no = value.get("order_no")
@@ -81,7 +82,12 @@ def walk(src: Sources) -> None:
         _took(o, b, op, value, kind)
         if b.quantity is None:
             b.quantity = asked.get(proc) or default_qty
-    src.cache[BUYER_OPS], src.cache[REAL], src.cache[SNOOPERS] = ops, real, snoopers
+    # a history without nemesis ops is its own list of buyer ops (no copy of ten million
+    # references), and without snoopers too its own list of real buyers' ops
+    ops = [op for op in history if str(op.get("process", "")) != "nemesis"] if nemesis \
+        else history
+    src.cache[BUYER_OPS], src.cache[SNOOPERS] = ops, snoopers
+    src.cache[REAL] = real if snoopers or nemesis else history
     src.cache[BUYERS], src.cache[SEEN] = buyers, seen
 
 

@@ -46,8 +46,11 @@ class Sources:
         """Every op but the nemesis's, memoised (checkers and evidence ask again and again)."""
         cached = self.cache.get("buyer_ops")
         if cached is None:
-            cached = self.cache["buyer_ops"] = [
-                op for op in self.history or [] if str(op.get("process", "")) != "nemesis"]
+            history = self.history or []
+            cached = [op for op in history if str(op.get("process", "")) != "nemesis"]
+            if len(cached) == len(history):
+                cached = history  # no nemesis op: the history itself, not a copy
+            self.cache["buyer_ops"] = cached
         return cached
 
     @property

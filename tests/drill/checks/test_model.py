@@ -53,3 +53,12 @@ def test_an_order_no_payment_names_takes_its_place_from_the_history() -> None:
     src = Sources(history=_history(), payments=[])
     assert list(order_index(src)) == ["A1", "B2"]
     assert order_index(src)["A1"].trade_no == "GA1" and not order_index(src)["A1"].paid
+
+
+def test_a_history_of_buyers_only_is_its_own_list_of_buyer_ops() -> None:
+    history = bought("A1", 1.0)
+    src = Sources(history=history)
+    assert real_buyer_ops(src) is history and src.buyer_ops() is history
+    assert snooper_ops(src) == [] and list(buyer_orders(src)) == ["A1"]
+    with_nemesis = Sources(history=[*history, op("nemesis", "info", "kill", 2.0)])
+    assert with_nemesis.buyer_ops() == history and real_buyer_ops(with_nemesis) == history
