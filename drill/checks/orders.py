@@ -114,7 +114,11 @@ def order_index(src: Sources) -> dict[str, OrderFacts]:
         o.export_delivered_at = _f(rec.get("delivered_at"))
         o.trade_no = o.trade_no or rec.get("trade_no")
     for d in src.export_list("deliveries") or []:
-        get(d.get("order_no")).deliveries.append(d)
+        o = get(d.get("order_no"))
+        if o.deliveries:
+            o.deliveries.append(d)
+        else:
+            o.deliveries = [d]  # one slot, not an append's four: a million orders
     src.cache["orders"] = idx
     return idx
 
