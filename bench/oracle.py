@@ -10,7 +10,12 @@ adds three findings (a double purchase, a key shown to two buyers, an underpaid 
 accepted); the expected verdicts are printed next to the real ones.
 Judged in a child process (its own peak ru_maxrss), printed with CPU and wall time and the
 box's load average; `--reuse` judges a kept folder again. Goal on a quiet 2-core box: <= 30 s
-and <= 4 GB for 1,000,000 orders (2026-12-03 13:47: 172 s CPU, 6,405 MiB, missed).
+and <= 4 GB for 1,000,000 orders (2026-12-03 13:47: 172 s CPU, 6,405 MiB, missed; 2026-12-04
+19:36-19:44, load average 2.6-4.8, one 1M folder judged by the code before and after that
+day's model pass: 114.0 -> 114.9 s CPU, 6,206 -> 5,652 MiB, still missed). Where the time
+goes (100k, after): parsing and compacting the records 4.5 s (~40 %), the history walk ~12 %,
+a long tail of checkers (none over 6 %): records kept as dicts cost ~45 s at 1M (extrapolated)
+before any checker runs, so the goal needs the ops streamed into the per-order model.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ PRICES = {"steam-50": 50, "apple-100": 100}
 PLANTED = {"no-double-purchase": False, "no-duplicate": False, "buyer-truth": False,
            "gateway-protocol": False}
 BASE_MB = 110  # the judging interpreter with nothing loaded (peak RSS at -n 300)
-RSS_PER_ORDER_KB = 7  # measured 2026-12-03 13:47: 6,405 MiB peak at 1,000,000 orders (6.4 KiB)
+RSS_PER_ORDER_KB = 7  # measured 2026-12-04 19:44: 5,652 MiB peak at 1,000,000 orders (5.7 KiB)
 
 
 class Out:

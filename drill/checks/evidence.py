@@ -78,26 +78,25 @@ def is_snooper(op: Record) -> bool:
 def real_buyer_ops(src: Sources) -> list[Record]:
     """Buyer ops without snoopers and the nemesis, memoised on the Sources (several checkers
     walk them; a million-order history is ten million ops)."""
-    cached = src.cache.get("evidence.real_buyer_ops")
-    return cached if cached is not None else _split_snoopers(src)[0]
+    _walked(src, "evidence.real_buyer_ops")
+    ops: list[Record] = src.cache["evidence.real_buyer_ops"]
+    return ops
 
 
 def snooper_ops(src: Sources) -> list[Record]:
     """The snoopers' ops, memoised with `real_buyer_ops` (one pass splits the two)."""
-    cached = src.cache.get("evidence.snooper_ops")
-    return cached if cached is not None else _split_snoopers(src)[1]
+    _walked(src, "evidence.snooper_ops")
+    ops: list[Record] = src.cache["evidence.snooper_ops"]
+    return ops
 
 
-def _split_snoopers(src: Sources) -> tuple[list[Record], list[Record]]:
-    real: list[Record] = []
-    snoopers: list[Record] = []
-    keep, snoop = real.append, snoopers.append
-    for op in src.buyer_ops():
-        proc = op.get("process", "")
-        (snoop if (proc if type(proc) is str else str(proc)).startswith(SNOOPER_PREFIX)
-         else keep)(op)
-    src.cache["evidence.real_buyer_ops"], src.cache["evidence.snooper_ops"] = real, snoopers
-    return real, snoopers
+def _walked(src: Sources, key: str) -> None:
+    """Make sure `key` is memoised: `model.walk` fills it (and the other history views) in
+    its one pass over the history."""
+    if key not in src.cache:
+        from drill.checks.model import walk  # the model builds on this module's types
+
+        walk(src)
 
 
 def as_int(value: Any) -> int | None:
@@ -114,12 +113,29 @@ def as_float(value: Any) -> float | None:
         return None
 
 
+CENT = Decimal("0.01")
+_AMOUNTS: dict[str, Decimal | None] = {}  # a run's few distinct amounts, parsed once each
+AMOUNTS_MAX = 4096
+
+
 def money(value: Any) -> Decimal | None:
-    """A money amount as Decimal to the cent, None when absent or not a number."""
+    """A money amount as Decimal to the cent, None when absent or not a number. An amount
+    written as a string is parsed once (a million-order ledger repeats a dozen amounts)."""
+    if type(value) is str:
+        if value in _AMOUNTS:
+            return _AMOUNTS[value]
+        parsed = _money(value)
+        if len(_AMOUNTS) < AMOUNTS_MAX:
+            _AMOUNTS[value] = parsed
+        return parsed
+    return _money(value)
+
+
+def _money(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        return Decimal(str(value)).quantize(CENT)
     except (InvalidOperation, ValueError):
         return None
 
@@ -131,33 +147,11 @@ def plan_quantity(src: Sources) -> int | None:
 
 
 def buyer_orders(src: Sources) -> dict[str, BuyerOrder]:
-    """order_no -> BuyerOrder from real buyers' ops, memoised on the Sources."""
-    cached = src.cache.get("evidence.buyers")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    out: dict[str, BuyerOrder] = {}
-    asked: dict[str, int | None] = {}  # process -> quantity of its pending create
-    default_qty = plan_quantity(src)
-    for op in src.history or []:  # the hottest loop here: str() only for odd records
-        proc, value = op.get("process"), op.get("value") or {}
-        if type(proc) is not str:
-            proc = str(proc)
-        if op.get("type") == "invoke":  # only a create's invoke says something (the quantity)
-            if op.get("f") == "create_order" and value.get("quantity") is not None:
-                asked[proc] = as_int(value.get("quantity"))
-            continue
-        no = value.get("order_no")
-        if not no or proc == "nemesis" or proc.startswith(SNOOPER_PREFIX):
-            continue
-        if type(no) is not str:
-            no = str(no)
-        o = out.get(no)
-        if o is None:
-            o = out[no] = BuyerOrder(no, proc)
-        _feed(o, op, value)
-        if o.quantity is None:
-            o.quantity = asked.get(proc) or default_qty
-    src.cache["evidence.buyers"] = out
+    """order_no -> BuyerOrder from real buyers' ops, memoised on the Sources (`model.walk`:
+    every non-invoke op of a real buyer naming an order, in history order; an order's
+    quantity from its create, else its process's pending create invoke, else the plan)."""
+    _walked(src, "evidence.buyers")
+    out: dict[str, BuyerOrder] = src.cache["evidence.buyers"]
     return out
 
 
@@ -168,27 +162,6 @@ def sorted_buyers(src: Sources) -> list[BuyerOrder]:
         out = buyer_orders(src)
         cached = src.cache["evidence.sorted_buyers"] = [out[no] for no in sorted(out)]
     return cached
-
-
-def _feed(o: BuyerOrder, op: Record, value: Record) -> None:
-    kind, f, t = op.get("type"), op.get("f"), op.get("time")
-    if type(t) is not float:  # the common float skips as_float's call and try
-        t = as_float(t) or 0.0
-    if f == "create_order" and kind == "ok":
-        o.product_id = value.get("product_id") or o.product_id
-        o.quantity = as_int(value.get("quantity")) or o.quantity
-        o.created_at = t
-    elif f == "pay" and kind == "ok":
-        o.paid_seen_at, o.trade_no = t, value.get("trade_no") or o.trade_no
-    elif f == "await_delivery" and kind == "ok":
-        if o.delivered_seen_at is None or t < o.delivered_seen_at:
-            o.delivered_seen_at = t
-        o.reported_delivered_at = as_float(value.get("delivered_at")) or o.reported_delivered_at
-    elif f == "await_delivery" and kind == "fail" and str(value.get("status")) in TERMINAL:
-        o.terminal = o.terminal or (t, str(value.get("status")))
-    elif f == "fetch_card" and kind in ("ok", "fail", "info"):
-        cards = value.get("cards") if kind == "ok" else None
-        o.fetches.append((t, str(kind), [str(c) for c in cards or []]))
 
 
 def catalogue_reads(src: Sources) -> list[tuple[float, bool, dict[str, Record]]]:

@@ -53,11 +53,22 @@ def goods_times(src: Sources) -> dict[str, float]:
     return {no: min(ts) for no, ts in seen.items() if ts}
 
 
+_TOTALS: dict[tuple[Decimal, int], Decimal] = {}  # (unit price, quantity) -> the amount
+
+
 def expected_amount(b: BuyerOrder | None, price_of: dict[str, Decimal]) -> Decimal | None:
+    """What the order should have cost (a run's few price x quantity pairs, computed once)."""
     if b is None or b.product_id is None or b.quantity is None:
         return None
     price = price_of.get(b.product_id)
-    return None if price is None else (price * b.quantity).quantize(Decimal("0.01"))
+    if price is None:
+        return None
+    total = _TOTALS.get((price, b.quantity))
+    if total is None:
+        total = (price * b.quantity).quantize(Decimal("0.01"))
+        if len(_TOTALS) < 4096:
+            _TOTALS[price, b.quantity] = total
+    return total
 
 
 def judge(goods_at: float, pay: Record | None, want: Decimal | None

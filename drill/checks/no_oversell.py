@@ -25,15 +25,20 @@ def paid_units(src: Sources, local: dict[str, set[str]]
                ) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Local product -> units the gateway says were paid for and not refunded (sold), and
     the paid orders of that product that never got their codes."""
-    qty = {no: b.quantity for no, b in buyer_orders(src).items() if b.quantity}
-    qty.update({str(r.get("order_no")): int(r.get("quantity") or 1)
-                for r in src.export_list("orders") or []})
+    buyers = buyer_orders(src)
+    exported = {str(r.get("order_no")): int(r.get("quantity") or 1)
+                for r in src.export_list("orders") or []}  # the shop's word first
     units: dict[str, int] = defaultdict(int)
     undelivered: dict[str, list[str]] = defaultdict(list)
     for o in sorted_orders(src):
         pid = o.product_id or ""
         if o.paid and pid in local and o.status not in UNSOLD:
-            units[pid] += qty.get(o.order_no, 1)
+            no = o.order_no
+            n = exported.get(no)
+            if n is None:
+                b = buyers.get(no)
+                n = b.quantity if b is not None and b.quantity else 1
+            units[pid] += n
             if not o.delivered:
                 undelivered[pid].append(o.order_no)
     return dict(units), dict(undelivered)
@@ -65,16 +70,24 @@ def _trace(src: Sources, local: dict[str, set[str]], imported: set[str], before:
     per_product: dict[str, set[str]] = defaultdict(set)
     prior: dict[str, set[str]] = defaultdict(set)   # delivered keys from the earlier stock
     for o in sorted_orders(src):
-        sources = {c: str(d.get("source") or "")
-                   for d in o.deliveries for c in d.get("codes") or []}
+        if not o.deliveries and not o.buyer_cards:
+            continue  # no code reached it
+        if len(o.deliveries) == 1:  # the common order: one delivery, one source
+            d = o.deliveries[0]
+            sources = dict.fromkeys(d.get("codes") or [], str(d.get("source") or ""))
+        else:
+            sources = {c: str(d.get("source") or "")
+                       for d in o.deliveries for c in d.get("codes") or []}
+        pid, own_local = o.product_id or "", o.product_id in local
+        stock = local.get(pid, imported)
         for code in sorted(o.delivered_codes()):
             origin = sources.get(code, "")
-            is_local = origin == "local" or (not origin and o.product_id in local)
-            if is_local:
-                pid = o.product_id or ""
-                if code not in local.get(pid, imported) and before.get(pid):
+            if origin == "local" or (not origin and own_local):
+                if code in stock:
+                    pass
+                elif before.get(pid):
                     prior[pid].add(code)
-                elif code not in local.get(pid, imported):
+                else:
                     bad.append((o.order_no, said("no-oversell.not_imported", code=code, pid=pid)))
                 per_product[pid].add(code)
             elif code in imported:

@@ -106,7 +106,7 @@ def order_index(src: Sources) -> dict[str, OrderFacts]:
         if p.get("status") in PAID_STATES or p.get("paid_at"):  # the earliest payment counts
             at = _f(p.get("paid_at")) or _f(p.get("created_at")) or 0.0
             o.gateway_paid_at = at if o.gateway_paid_at is None else min(o.gateway_paid_at, at)
-    _feed_buyers(src.buyer_ops(), idx)
+    _merge_buyers(src, idx)
     for rec in src.export_list("orders") or []:
         o = get(rec.get("order_no"))
         o.product_id = o.product_id or rec.get("product_id")
@@ -114,44 +114,30 @@ def order_index(src: Sources) -> dict[str, OrderFacts]:
         o.export_delivered_at = _f(rec.get("delivered_at"))
         o.trade_no = o.trade_no or rec.get("trade_no")
     for d in src.export_list("deliveries") or []:
-        get(d.get("order_no")).deliveries.append(d)
+        o = get(d.get("order_no"))
+        if o.deliveries:
+            o.deliveries.append(d)
+        else:
+            o.deliveries = [d]  # one slot, not an append's four: a million orders
     src.cache["orders"] = idx
     return idx
 
 
-def _feed_buyers(ops: list[Record], idx: dict[str, OrderFacts]) -> None:
-    """The buyers' ops into their orders: one loop, the hottest of the oracle (ten ops an
-    order), so the common op (an invoke, saying nothing here) costs one lookup (inline, not
-    a call) and a set add."""
-    for op in ops:
-        value = op.get("value") or {}
-        no = value.get("order_no")
-        if not no:
-            continue
-        if type(no) is not str:
-            no = str(no)
+def _merge_buyers(src: Sources, idx: dict[str, OrderFacts]) -> None:
+    """What the buyers' ops say of each order (`model.walk`'s one pass), merged after the
+    gateway's: an order new here takes its place (first named by a buyer op); one the
+    gateway named keeps its place and the gateway's trade number before the buyer's. The
+    walk's own facts become the index's (no second object an order)."""
+    from drill.checks.model import SEEN, walk  # the model builds on this module's types
+
+    if SEEN not in src.cache:
+        walk(src)
+    seen: dict[str, OrderFacts] = src.cache.pop(SEEN)  # the index's alone from here on
+    for no, b in seen.items():
         o = idx.get(no)
-        if o is None:
-            o = idx[no] = OrderFacts(no)
-        proc = op.get("process")
-        if type(proc) is not str:
-            proc = str(proc)
-        if proc is not o.process:  # the same (interned) name: nothing to add
-            o.add_process(proc)
-        if op.get("type") != "ok":
-            continue
-        f = op.get("f")
-        if f == "create_order":
-            o.product_id = o.product_id or value.get("product_id")
-        elif f == "pay":
-            o.buyer_paid = True
-            o.trade_no = o.trade_no or value.get("trade_no")
-        elif f == "await_delivery":
-            seen = _f(op.get("time"))
-            o.buyer_seen_at = min(filter(None, [o.buyer_seen_at, seen]), default=None)
-            o.buyer_delivered_at = _f(value.get("delivered_at")) or o.buyer_delivered_at
-        elif f == "fetch_card":
-            o.buyer_cards.append([str(c) for c in value.get("cards") or []])
+        if o is not None:  # the gateway's: trade_no and gateway_paid_at only
+            b.trade_no, b.gateway_paid_at = o.trade_no or b.trade_no, o.gateway_paid_at
+        idx[no] = b  # an existing key keeps its place
 
 
 def _by_key(items: list[Record] | None, key: str, as_str: bool = True) -> dict[Any, list[Record]]:

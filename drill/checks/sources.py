@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from drill.checks.said import Said, said
-from drill.jsonl import compact, loads, read_records
+from drill.jsonl import compact, forget_strings, interned, loads, read_records
 
 Record = dict[str, Any]
 
@@ -46,8 +46,11 @@ class Sources:
         """Every op but the nemesis's, memoised (checkers and evidence ask again and again)."""
         cached = self.cache.get("buyer_ops")
         if cached is None:
-            cached = self.cache["buyer_ops"] = [
-                op for op in self.history or [] if str(op.get("process", "")) != "nemesis"]
+            history = self.history or []
+            cached = [op for op in history if str(op.get("process", "")) != "nemesis"]
+            if len(cached) == len(history):
+                cached = history  # no nemesis op: the history itself, not a copy
+            self.cache["buyer_ops"] = cached
         return cached
 
     @property
@@ -114,7 +117,7 @@ def load_sources(run_dir: str | Path) -> Sources:
     run = Path(run_dir)
     led = run / "ledgers"
     export = _read_export(run / "export.json")
-    return Sources(
+    src = Sources(
         history=read_records(run / "history.jsonl"),
         faults=read_records(run / "faults.jsonl"),
         payments=read_records(led / "gateway-payments.jsonl"),
@@ -124,8 +127,10 @@ def load_sources(run_dir: str | Path) -> Sources:
         messages=read_records(led / "sink-messages.jsonl"),
         mails=read_records(led / "sink-mails.jsonl"),
         export=export,
-        stock=read_json(run / "stock.json"),
+        stock=interned(read_json(run / "stock.json")),  # its codes: the ledgers' strings
         load=read_json(run / "load.json"),
         meta=read_json(run / "meta.json") or {},
         collect_errors=read_json(run / "collect_errors.json") or {},
     )
+    forget_strings()  # the records share their strings; the table of them is no longer needed
+    return src

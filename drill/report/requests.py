@@ -83,6 +83,7 @@ def request_table(history: Iterable[Mapping[str, Any]] | None) -> list[RequestRo
     latencies: dict[str, list[float]] = defaultdict(list)
     open_ops: Pending = {}
     first = last = None
+    expected: dict[str, str] = {}
     for op in history or ():
         proc, f, kind, at = op.get("process", ""), op.get("f", ""), op.get("type"), op.get("time")
         if type(proc) is not str or type(f) is not str:
@@ -93,11 +94,26 @@ def request_table(history: Iterable[Mapping[str, Any]] | None) -> list[RequestRo
         at = float(at)
         if kind == "invoke":
             invokes[f] += 1
-            _open(open_ops, (proc, f), at)
+            key = (proc, f)
+            if key in open_ops:  # overlapping calls of one process (rare)
+                _open(open_ops, key, at)
+            else:  # the common op: one float, no call
+                open_ops[key] = at
             first = at if first is None or at < first else first
-        elif kind in _DONE and (start := _close(open_ops, (proc, f))) is not None:
+        elif kind in _DONE:
+            start = open_ops.pop((proc, f), None)
+            if start is None:
+                continue
+            if type(start) is not float:  # a deque: put it back, take its oldest
+                open_ops[proc, f] = start
+                start = _close(open_ops, (proc, f))
+                if start is None:
+                    continue
             latencies[f].append(max(0.0, at - start))
-            failures[f] += kind != _expected(f)
+            want = expected.get(f)
+            if want is None:
+                want = expected[f] = _expected(f)
+            failures[f] += kind != want
             last = at if last is None or at > last else last
     for (_, f), pending in open_ops.items():  # never answered before the run ended
         failures[f] += 1 if isinstance(pending, float) else len(pending)
