@@ -20,6 +20,7 @@ from delivery.defects import ALL_DEFECTS
 from drill.checks import CHECK_IDS
 from drill.scenario import load_scenario
 from drill.zoo import ALSO_FIRES, KNOWN_MISSES, ONLY_EXPECTED, ZOO, Defect, scenarios_of, selected
+from tests.postgres import PG_URL
 
 ROOT = Path(__file__).resolve().parents[3]
 ENV = {**os.environ, "FAKA_DRILL_NO_BOOTSTRAP": "1"}
@@ -50,8 +51,10 @@ CLEAN_SEEDS = (101, 202)
 SPEED_CHECKS = {"latency", "thresholds", "completion"}
 
 
-def _run(*args: str, out: Path) -> tuple[int, dict[str, Any], str]:
-    r = subprocess.run([sys.executable, "harness.py", "run", *args, "--out", str(out), "--plain"],
+def _run(scenario: str, *args: str, out: Path) -> tuple[int, dict[str, Any], str]:
+    db = ["--db", PG_URL] if load_scenario(scenario).requires_db else []  # db-outage's faults
+    r = subprocess.run([sys.executable, "harness.py", "run", scenario, *args, *db,
+                        "--out", str(out), "--plain"],
                        cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=240,
                        check=False)
     lines = r.stdout.strip().splitlines()
