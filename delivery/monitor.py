@@ -23,6 +23,7 @@ from sqlalchemy import Connection, func, select
 
 from delivery import defects as D
 from delivery.ctx import Ctx, log
+from delivery.db.engine import alerting_lane
 from delivery.db.schema import anomalies, jobs, orders, supplier_calls
 from delivery.notices import send_delivered, send_due
 from delivery.reconcile import reconcile_once
@@ -125,6 +126,10 @@ class Monitor:
                     return  # pass, the first error ends the loop for good
 
     async def _rules(self) -> None:
+        with alerting_lane():  # never queued behind the buyers on a slow database
+            await self._rules_pass()
+
+    async def _rules_pass(self) -> None:
         ctx = self.ctx
         now = ctx.now()
         fired = await ctx.db.tx(evaluate, ctx, now, self._open_breakers())

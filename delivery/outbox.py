@@ -17,6 +17,7 @@ import httpx
 from delivery import defects as D
 from delivery import refunds, smtp
 from delivery.ctx import Ctx, log
+from delivery.db.engine import alerting_lane
 from delivery.store import jobs
 
 KINDS = ("alert", "mail", "refund")  # the jobs the outbox claims (the worker: deliver)
@@ -28,6 +29,10 @@ class Outbox:
         self.lease_wall = max(1.0, ctx.cfg.wall(30.0))
 
     async def run(self) -> None:
+        with alerting_lane():  # alerts and buyer mails never queue behind the buyers' polls
+            await self._loop()
+
+    async def _loop(self) -> None:
         poll = max(0.01, self.ctx.cfg.wall(0.5))
         while True:
             try:

@@ -193,6 +193,9 @@ def cmd_zoo(args: argparse.Namespace) -> int:
         raise DrillError(f"zoo plants defects in the reference shop the harness starts; "
                          f"{given} is another shop", hint="drop --target/--target-url (run, "
                                                           "suite and capacity drill your shop)")
+    for s in sorted({d.scenario for d in chosen if zoo.needs_db(d.scenario, opts.db)}):
+        _err(f"skipped {s}: it needs --db {zoo.needs_db(s, opts.db)} (requires_db)")
+    chosen = [d for d in chosen if not zoo.needs_db(d.scenario, opts.db)]
     plan: list[tuple[str, zoo.Defect | None]] = [(d.scenario, d) for d in chosen]
     if not args.no_clean:
         plan += [(s, None) for s in zoo.scenarios_of(chosen)]

@@ -103,6 +103,16 @@ class Outcome:
         return self.exit_code == 1 and self.expected in self.failed
 
 
+def needs_db(scenario: str, db_url: str | None) -> str | None:
+    """The --db a scenario needs when `db_url` is not one it runs on (its `requires_db`: a
+    fault on the shop's own database link needs a server database), else None."""
+    from drill.faults.plan import DB_EXAMPLES, db_kind
+    from drill.scenario import load_scenario
+
+    needs = load_scenario(scenario).requires_db
+    return None if not needs or db_kind(db_url) in needs else DB_EXAMPLES[needs[0]]
+
+
 def run_case(scenario: str, defect: Defect | None, opts: RunOptions,
              overrides: dict[str, Any] | None = None) -> Outcome:
     """One drill through the same code path as `harness.py run` (drill.run.Run); the defect

@@ -2,8 +2,8 @@
 each measured once on the drill named before running (docs/zoo-holdout.md, Round 6).
 
 Its own module only for size; `drill.zoo` joins it to the earlier rounds. An entry's scenario
-is the drill that caught it (the second pick for keys-of-any-product), or for a miss the
-first pick.
+is the drill that caught it (the second pick for keys-of-any-product; for a defect closed since,
+"caught since", the drill made for it), or for a miss the first pick.
 """
 
 from __future__ import annotations
@@ -32,23 +32,29 @@ ROUND6_CAUGHT: tuple[Entry, ...] = (
           "the key pick without the product filter (pr0keys #33, another game's key): a "
           "buyer of one product is delivered another's keys",
           also=("buyer-truth", "stock-conservation")),
+    Entry("notify-error-acked", "db-outage", "no-loss",
+          "the notify's try/except answers success when processing raised (omnipay-sagepay "
+          "#16, paynow-woocommerce #121); caught since db-outage resets every database "
+          "connection for 2 s while notifies land and reconcile runs hourly: the gateway "
+          "stops retrying, the paid orders stay unpaid in the shop, never delivered",
+          also=("messages",)),
+    Entry("monitor-dies-on-error", "db-outage", "alerts",
+          "the periodic loop without a per-pass exception boundary (deepagents #5400, "
+          "grandnode2 #787); caught since db-outage fails every monitor pass for 2 s, then "
+          "stalls the worker: the stuck-orders alert and the late buyers' notices never come",
+          also=("messages",)),
+    Entry("supplier-timeout-in-ms", "supplier-hang", "failover",
+          "a timeout converted to ms for an API taking seconds (python-ariston-api #178); "
+          "caught on supplier-hang (a primary that accepts and never answers for 24 s): "
+          "calls wait the hang out instead of timing out at 1 s, nothing fails over and "
+          "the breaker never opens (supplier-slow answers within 1.6 s, supplier-outage "
+          "refuses connections: neither waits on the timeout)",
+          also=("breaker",)),
 )
 ROUND6_MISSES: tuple[Entry, ...] = (
-    # db-flaky went red on messages for both, but an inert defect (no supplier in db-flaky)
-    # went red the same way: any defect flag takes the worker off its batch delivery path
-    Entry("notify-error-acked", "db-flaky", "gateway-protocol",
-          "the notify's try/except answers success when processing raised (omnipay-sagepay "
-          "#16, paynow-woocommerce #121): no notify raised in the drill, unexercised"),
-    Entry("monitor-dies-on-error", "db-flaky", "alerts",
-          "the periodic loop without a per-pass exception boundary (deepagents #5400, "
-          "grandnode2 #787): no monitor pass raised in the drill, unexercised"),
     Entry("paid-releases-reservation", "stock-exhausted", "completion",
           "the key hold ends at payment, the keys are picked at delivery (FOSSBilling #4130, "
           "woocommerce #17584): deliveries follow payment at once, no order lost its keys"),
-    Entry("supplier-timeout-in-ms", "supplier-slow", "latency",
-          "a timeout converted to ms for an API taking seconds (python-ariston-api #178): "
-          "the client waits out the slow supplier (1.5 s) instead of timing out at 1 s; "
-          "supplier-outage refuses connections, so never exercised there"),
     Entry("alert-first-channel-only", "delivery-delay", "messages",
           "the robot post loop stops after the first channel (signoz.io #266): Telegram and "
           "WeCom never get the alert the shop records as sent to all three"),

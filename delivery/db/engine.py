@@ -13,6 +13,11 @@ The operator's requests (back office, admin API) run in a lane of their own (two
 threads, their own connections): when buyers' polls fill the pool of a slow database,
 the merchant can still open the order list and deliver by hand, as a shop that gives
 its admin its own workers does. `operator_lane()` marks the current request.
+The loops that tell people (the monitor's rules pass: alerts, delay notices, delivery
+mails; the outbox that sends them) have a lane too (`alerting_lane()`): in the shared
+pool, with 80 ms per round trip, the queue grew to ~2 s, a rules pass took 2.6 s and the
+next never ended before the fault healed, so buyers who waited past the delay threshold
+were never told (db-flaky, round 6).
 """
 
 from __future__ import annotations
@@ -36,17 +41,27 @@ from delivery.db.schema import metadata
 T = TypeVar("T")
 PG_THREADS = 4  # more threads fight the event loop for the GIL: CPU an order rose 8 → 4
 OPERATOR_THREADS = 2
-_OPERATOR: ContextVar[bool] = ContextVar("operator_lane", default=False)
+ALERTING_THREADS = 2  # the rules pass and the outbox never wait for each other
+_LANE: ContextVar[str] = ContextVar("db_lane", default="buyer")
 
 
 @contextlib.contextmanager
-def operator_lane() -> Iterator[None]:
-    """Database calls made inside (this request's) run in the operator's lane."""
-    token = _OPERATOR.set(True)
+def _in_lane(name: str) -> Iterator[None]:
+    token = _LANE.set(name)
     try:
         yield
     finally:
-        _OPERATOR.reset(token)
+        _LANE.reset(token)
+
+
+def operator_lane() -> contextlib.AbstractContextManager[None]:
+    """Database calls made inside (this request's) run in the operator's lane."""
+    return _in_lane("operator")
+
+
+def alerting_lane() -> contextlib.AbstractContextManager[None]:
+    """Database calls made inside (a background loop's task) run in the background lane."""
+    return _in_lane("alerting")
 
 
 class Db:
@@ -57,6 +72,7 @@ class Db:
         self.autocommit_reads = url.startswith("postgresql")
         self._pool: ThreadPoolExecutor | None = None
         self._operator_pool: ThreadPoolExecutor | None = None
+        self._alerting_pool: ThreadPoolExecutor | None = None
         self._conn: Connection | None = None
         if self.sqlite:
             self.engine = create_engine(
@@ -65,7 +81,8 @@ class Db:
             _sqlite_setup(self.engine)
         else:
             mysql = url.startswith(("mysql", "mariadb"))
-            self.engine = create_engine(url, pool_size=threads + OPERATOR_THREADS + 2,
+            self.engine = create_engine(url, pool_size=threads + OPERATOR_THREADS
+                                        + ALERTING_THREADS + 2,
                                         max_overflow=4,
                                         pool_recycle=3600 if mysql else -1,
                                         **({"isolation_level": "READ COMMITTED"} if mysql
@@ -73,6 +90,8 @@ class Db:
             self._pool = ThreadPoolExecutor(threads, thread_name_prefix="pg")
             self._operator_pool = ThreadPoolExecutor(OPERATOR_THREADS,
                                                      thread_name_prefix="pg-operator")
+            self._alerting_pool = ThreadPoolExecutor(ALERTING_THREADS,
+                                                       thread_name_prefix="pg-alerting")
 
     def create_schema(self) -> None:
         for attempt in range(5):  # api and worker may start together
@@ -121,13 +140,16 @@ class Db:
             self._lane(), functools.partial(self.tx_sync, fn, *args, read=True))
 
     def _lane(self) -> ThreadPoolExecutor | None:
-        return self._operator_pool if _OPERATOR.get() else self._pool
+        lane = _LANE.get()
+        if lane == "operator":
+            return self._operator_pool
+        return self._alerting_pool if lane == "alerting" else self._pool
 
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-        for pool in (self._pool, self._operator_pool):
+        for pool in (self._pool, self._operator_pool, self._alerting_pool):
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
         self.engine.dispose()

@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 
 from delivery.defects import ALL_DEFECTS
+from drill import zoo
 from drill.checks import CHECK_IDS
 from drill.scenario import load_scenario
 from drill.zoo import ALSO_FIRES, KNOWN_MISSES, ONLY_EXPECTED, ZOO, Defect, scenarios_of, selected
+from tests.postgres import PG_URL
 
 ROOT = Path(__file__).resolve().parents[3]
 ENV = {**os.environ, "FAKA_DRILL_NO_BOOTSTRAP": "1"}
@@ -54,8 +56,10 @@ CLEAN_SEEDS = (101, 202)
 SPEED_CHECKS = {"latency", "thresholds", "completion"}
 
 
-def _run(*args: str, out: Path) -> tuple[int, dict[str, Any], str]:
-    r = subprocess.run([sys.executable, "harness.py", "run", *args, "--out", str(out), "--plain"],
+def _run(scenario: str, *args: str, out: Path) -> tuple[int, dict[str, Any], str]:
+    db = ["--db", PG_URL] if load_scenario(scenario).requires_db else []  # db-outage's faults
+    r = subprocess.run([sys.executable, "harness.py", "run", scenario, *args, *db,
+                        "--out", str(out), "--plain"],
                        cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=240,
                        check=False)
     lines = r.stdout.strip().splitlines()
@@ -93,6 +97,21 @@ def test_defects_verb_lists_the_zoo() -> None:
                        capture_output=True, text=True, timeout=60, check=True)
     rows = {line.split()[0]: line.split()[1:3] for line in r.stdout.splitlines() if line.strip()}
     assert rows == {d.name: [d.scenario, d.check] for d in ZOO}
+
+
+def test_a_drill_on_the_shops_database_needs_a_server_database() -> None:
+    assert zoo.needs_db("db-outage", None) == "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    assert zoo.needs_db("db-outage", "mysql+pymysql://root@127.0.0.1:3306/test") is None
+    assert zoo.needs_db("db-outage", PG_URL) is None and zoo.needs_db("smoke", None) is None
+
+
+def test_the_zoo_on_sqlite_skips_a_drill_that_needs_a_server_database(tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, "harness.py", "zoo", "--only", "monitor-dies-on-error",
+                        "--no-clean", "--plain", "--out", str(tmp_path)], cwd=ROOT,
+                       env={**ENV, "FAKA_DRILL_ALLOW_DEFECTS": "1"}, capture_output=True,
+                       text=True, timeout=60, check=False)
+    assert "skipped db-outage: it needs --db postgresql" in r.stderr, r.stderr[-2000:]
+    assert r.returncode == 0 and not list(tmp_path.iterdir()), "nothing was run"
 
 
 def _case(d: Defect) -> Any:
