@@ -1,12 +1,16 @@
 """buyer-notice: every buyer whose order took longer than notice_after_s got a delay notice mail.
 
 Slow means paid→delivered > notice_after_s, or still undelivered that long
-after payment at the end of the run. The proof is a `delay_notice` mail for the
-order in the sink (outside truth), not the service's notices table.
+after payment at the end of the run. A missing notice counts once the order was late by
+both clocks: the gateway's payment and the moment the shop had certainly learned of it (a
+notify the gateway held, or a box too busy to answer it, starts the shop's clock later).
+The proof is a `delay_notice` mail for the order in the sink (outside truth), not the
+service's notices table.
 """
 
 from __future__ import annotations
 
+from drill.checks.gateway_evidence import shop_knew_at
 from drill.checks.orders import example, sorted_orders
 from drill.checks.said import Said, said
 from drill.checks.sources import Sources
@@ -41,7 +45,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
                                             ("the gateway ledger", src.payments)) if v is None])
     noticed = {str(m.get("order_no")) for m in src.mails
                if m.get("kind") in ("delay_notice", "delay")}
-    end = _end_time(src)
+    end, knew = _end_time(src), shop_knew_at(src)
     slow: list[str] = []
     bad: list[tuple[str, Said]] = []
     for o in sorted_orders(src):
@@ -50,7 +54,9 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         took = (o.delivered_at or end) - o.gateway_paid_at
         if took > limit:
             slow.append(o.order_no)
-            if o.order_no not in noticed and took > limit + grace(limit):
+            told_late = (o.delivered_at or end) - max(o.gateway_paid_at,
+                                                      knew.get(o.order_no, 0.0))
+            if o.order_no not in noticed and min(took, told_late) > limit + grace(limit):
                 why = said("buyer-notice.missing", took=took, limit=limit, grace=grace(limit))
                 bad.append((o.order_no, why))
     counts = {"slow_orders": len(slow), "noticed": len(noticed), "missing_notice": len(bad)}

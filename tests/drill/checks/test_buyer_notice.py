@@ -1,4 +1,5 @@
 from drill.checks import CheckSpec, buyer_notice
+from tests.drill.checks.literal import notify
 from tests.drill.checks.ops import bought, export, order, paid, sources
 
 SPEC = CheckSpec(notice_after_s=2.0)
@@ -36,3 +37,17 @@ def test_order_just_past_the_limit_gets_grace() -> None:
     v = buyer_notice.check(src, SPEC)
     assert v.ok is False and [e["order_no"] for e in v.examples] == ["LATE"]
     assert v.counts["slow_orders"] == 2 and v.counts["missing_notice"] == 1
+
+
+def test_a_held_notify_starts_the_shops_clock_late() -> None:
+    """Paid at 1.0, the gateway held the notify until 6.0 (answered at 6.1), goods at 7.0: 6 s
+    by the gateway's clock, 0.9 s by the shop's, so no notice was owed; the same order
+    delivered at 9.0 was late by both clocks and is a finding."""
+    def run(delivered_at: float) -> object:
+        return sources(history=bought("HELD", 1.0), payments=[paid("HELD", 1.0)], mails=[],
+                       notifies=[notify("HELD", 6.0, latency_ms=100.0)],
+                       export=export([order("HELD", "delivered", delivered_at)]))
+    on_time = buyer_notice.check(run(7.0), SPEC)  # type: ignore[arg-type]
+    assert on_time.ok is True and on_time.counts["slow_orders"] == 1
+    late = buyer_notice.check(run(9.0), SPEC)  # type: ignore[arg-type]
+    assert late.ok is False and late.examples[0]["order_no"] == "HELD"
