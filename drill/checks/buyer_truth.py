@@ -7,7 +7,8 @@ the product (stock.json) or issued by a supplier (its ledger); no code is shown
 to two orders' buyers. A card fetch that fails after `delivered` is a finding,
 not an error-rate blip; so is `delivered` with nothing to show. And a buyer back
 after its order's expiry, unpaid at the gateway, is not shown it payable
-(drill/checks/expired_shown.py).
+(drill/checks/expired_shown.py); no buyer is shown codes before the gateway took the money
+(drill/checks/unpaid_codes.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from drill.checks.orders import example
 from drill.checks.said import Said, joined, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
+from drill.checks.unpaid_codes import codes_before_payment
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "buyer-truth"
@@ -125,7 +127,9 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     counts["shown_payable_after_expiry"] = len(payable)
     lapsed = shown_expired_though_paid(src, spec)
     counts["paid_shown_expired"] = len(lapsed)
-    bad += payable + lapsed
+    unpaid, counts["reads_with_codes"] = codes_before_payment(src)
+    counts["codes_before_payment"] = len(unpaid)
+    bad += payable + lapsed + unpaid
     if bad:
         flagged = len({no for no, _ in bad})
         return Verdict(ID, False, said("buyer-truth.fail", flagged=flagged, **counts),
