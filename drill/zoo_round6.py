@@ -2,8 +2,8 @@
 each measured once on the drill named before running (docs/zoo-holdout.md, Round 6).
 
 Its own module only for size; `drill.zoo` joins it to the earlier rounds. An entry's scenario
-is the drill that caught it (the second pick for keys-of-any-product), or for a miss the
-first pick.
+is the drill that caught it (the second pick for keys-of-any-product; for those closed after
+the round, helper miss6a, the drill that catches them now), or for a miss the first pick.
 """
 
 from __future__ import annotations
@@ -43,6 +43,15 @@ ROUND6_CAUGHT: tuple[Entry, ...] = (
           "never pay look at their order page and cards route, the history keeps every read "
           "that showed codes, and buyer-truth judges codes shown before the gateway took the "
           "money (drill/checks/unpaid_codes.py)"),
+    # first pick stock-exhausted missed it (deliveries follow payment at once); closed by
+    # miss6a with a drill of its own where the worker lags payment on a scarce product
+    Entry("paid-releases-reservation", "stock-paid-lag", "stock-conservation",
+          "the key hold ends at payment, the keys are picked at delivery (FOSSBilling #4130, "
+          "woocommerce #17584): while the worker lags, new orders take a paid order's keys; "
+          "caught since stock-paid-lag freezes the worker as a scarce product sells out and "
+          "stock-conservation judges paid-in-time orders left without goods while later "
+          "ones got keys (drill/checks/held_lost.py)",
+          also=("no-oversell",)),
 )
 ROUND6_MISSES: tuple[Entry, ...] = (
     # db-flaky went red on messages for both, but an inert defect (no supplier in db-flaky)
@@ -53,9 +62,6 @@ ROUND6_MISSES: tuple[Entry, ...] = (
     Entry("monitor-dies-on-error", "db-flaky", "alerts",
           "the periodic loop without a per-pass exception boundary (deepagents #5400, "
           "grandnode2 #787): no monitor pass raised in the drill, unexercised"),
-    Entry("paid-releases-reservation", "stock-exhausted", "completion",
-          "the key hold ends at payment, the keys are picked at delivery (FOSSBilling #4130, "
-          "woocommerce #17584): deliveries follow payment at once, no order lost its keys"),
     Entry("supplier-timeout-in-ms", "supplier-slow", "latency",
           "a timeout converted to ms for an API taking seconds (python-ariston-api #178): "
           "the client waits out the slow supplier (1.5 s) instead of timing out at 1 s; "

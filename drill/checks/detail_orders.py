@@ -240,6 +240,12 @@ ORDERS: dict[str, T] = {
                                "却拿到了货",
                                "amount {amount} is above the risk limit {limit} (mode {mode}): "
                                "held for review, yet it got goods"),
+    "stock-conservation.hold_lost": T("{pid} 的订单已被接受并按时付款，"
+                                      "结局却是 {status}（没有货），"
+                                      "而之后下单的 {n} 个订单拿到了卡密",
+                                      "an order of {pid} accepted and paid in time ended "
+                                      "{status} without goods while {n} orders placed after "
+                                      "it got keys"),
     "stock-conservation.refused": T("在 {t:.3f} 以售罄为由拒绝了 {qty} × {pid}，"
                                     "而 {keys} 张卡密中至少还有 {free} 张空闲",
                                     "refused {qty} × {pid} as sold out at {t:.3f} while at least "
