@@ -29,10 +29,10 @@ def _codes(value: Record, key: str) -> int:
 
 def _reads(op: Record) -> Iterator[Shown]:
     """The answers in one op that showed codes."""
-    value, t = op.get("value") or {}, as_float(op.get("time"))
-    no, f = str(value.get("order_no") or ""), op.get("f")
-    if not no or t is None or not isinstance(value, dict):
+    value, t = op.get("value"), as_float(op.get("time"))
+    if not isinstance(value, dict) or t is None or not value.get("order_no"):
         return
+    no, f = str(value["order_no"]), op.get("f")
     early = value.get("early_cards")
     if f == "await_delivery" and isinstance(early, dict) and as_float(early.get("at")):
         yield no, as_float(early.get("at")) or t, str(early.get("status")), _codes(early, "cards")

@@ -55,6 +55,7 @@ def test_goods_shown_for_an_order_never_paid_at_the_gateway_fail() -> None:
 
 def test_snoopers_and_runs_without_the_gateway_ledger_are_not_judged() -> None:
     snoop = [op("snooper-1", "ok", "look_order", 2.0, order_no="U", status="x", cards=["K2"])]
-    src = sources(history=snoop, payments=[unpaid("U")])
+    odd = [{"process": "buyer-U", "type": "ok", "f": "look_order", "value": None, "time": 2.0}]
+    src = sources(history=snoop + odd, payments=[unpaid("U")])
     assert shown_codes(src) == []
     assert codes_before_payment(sources(history=abandoned("U", 1.0, cards=["K2"]))) == ([], 0)
