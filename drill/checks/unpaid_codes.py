@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drill.checks.evidence import as_float, is_snooper
+from drill.checks.evidence import as_float, real_buyer_ops
 from drill.checks.expired_shown import first_paid
 from drill.checks.said import Said, said
 from drill.checks.sources import Record, Sources
@@ -48,7 +48,7 @@ def _reads(op: Record) -> Iterator[Shown]:
 
 def shown_codes(src: Sources) -> list[Shown]:
     """Every buyer read (not a snooper's) that showed codes, in time order."""
-    out = [r for op in src.history or [] if not is_snooper(op) for r in _reads(op)]
+    out = [r for op in real_buyer_ops(src) for r in _reads(op)]  # memoised, no snoopers
     return sorted(out, key=lambda r: r[1])
 
 
