@@ -16,6 +16,8 @@ SUPPLIER_LINKS = {name: f"supplier_{name}" for name in SUPPLIERS}   # service ->
 GATEWAY_QUERY = "gateway_query"     # service -> gateway (order query)
 GATEWAY_NOTIFY = "gateway_notify"   # gateway -> service (payment notify)
 IM = "im"                           # service -> sink (alerts, mails)
+# the IM robots every drill configures on the shop; an alert is owed on each (messages)
+ALERT_CHANNELS = ("dingtalk", "telegram", "wecom")
 SMTP = "smtp"                       # service -> sink's SMTP relay ([sink] smtp = true)
 DB = "db"                           # service -> its PostgreSQL or MariaDB/MySQL
 LINKS = (*SUPPLIER_LINKS.values(), GATEWAY_NOTIFY, GATEWAY_QUERY, IM, SMTP, DB)

@@ -8,7 +8,8 @@ to two orders' buyers. A card fetch that fails after `delivered` is a finding,
 not an error-rate blip; so is `delivered` with nothing to show. And a buyer back
 after its order's expiry, unpaid at the gateway, is not shown it payable
 (drill/checks/expired_shown.py), nor a buyer who paid shown it unpaid after the
-shop acknowledged the payment (drill/checks/paid_shown.py).
+shop acknowledged the payment (drill/checks/paid_shown.py); no buyer is shown codes before
+the gateway took the money (drill/checks/unpaid_codes.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from drill.checks.paid_shown import shown_unpaid_after_paid
 from drill.checks.said import Said, joined, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
+from drill.checks.unpaid_codes import codes_before_payment
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
 ID = "buyer-truth"
@@ -129,7 +131,9 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     counts["paid_shown_expired"] = len(lapsed)
     unpaid, counts["polls_shown_unpaid"] = shown_unpaid_after_paid(src)
     counts["paid_shown_unpaid"] = len(unpaid)
-    bad += payable + lapsed + unpaid
+    peeked, counts["reads_with_codes"] = codes_before_payment(src)
+    counts["codes_before_payment"] = len(peeked)
+    bad += payable + lapsed + unpaid + peeked
     if bad:
         flagged = len({no for no, _ in bad})
         return Verdict(ID, False, said("buyer-truth.fail", flagged=flagged, **counts),

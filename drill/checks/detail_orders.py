@@ -114,12 +114,14 @@ ORDERS: dict[str, T] = {
     "buyer-truth.fail": T("{flagged} 个订单向买家显示了不实状态（{told_delivered} 个显示已发货；"
                           "{shown_payable_after_expiry} 个过期后仍显示待支付；"
                           "{paid_shown_expired} 个按时付款却显示已过期；"
-                          "{paid_shown_unpaid} 个商城确认收款后仍显示待支付）",
+                          "{paid_shown_unpaid} 个商城确认收款后仍显示待支付；"
+                          "{codes_before_payment} 个未付款就看到了卡密）",
                           "{flagged} orders showed their buyer an untrue state "
                           "({told_delivered} shown delivered; {shown_payable_after_expiry} "
                           "shown payable after they expired; {paid_shown_expired} paid in "
                           "time, shown expired; {paid_shown_unpaid} shown unpaid after the "
-                          "shop acknowledged the payment)"),
+                          "shop acknowledged the payment; {codes_before_payment} shown codes "
+                          "unpaid)"),
     "buyer-truth.unknown": T("无法完全判断：{quantity_unknown} 个订单数量未知，"
                              "{codes_untraced} 张卡密无法追溯（缺少 stock.json 或供应商记录）",
                              "cannot judge fully: {quantity_unknown} orders without a known "
@@ -137,6 +139,10 @@ ORDERS: dict[str, T] = {
                               "shown {n} codes ({distinct} distinct) for quantity {quantity}"),
     "buyer-truth.untraceable_code": T("卡密 {code} 既不是导入的，也不是供应商发出的",
                                       "code {code} was neither imported nor issued by a supplier"),
+    "buyer-truth.unpaid_codes": T("网关尚未收款（付款：{paid}），"
+                                  "买家就看到了 {n} 张卡密（状态 {status}）",
+                                  "shown {n} codes (status {status}) before the gateway had "
+                                  "taken the money (paid: {paid})"),
     "buyer-truth.expired_shown": T("已过期 {s:.1f} 秒、网关未收款，买家看到的状态仍是 {status}",
                                    "{s:.1f} s past its expiry, unpaid at the gateway, its buyer "
                                    "was shown {status}"),
@@ -240,6 +246,12 @@ ORDERS: dict[str, T] = {
                                "却拿到了货",
                                "amount {amount} is above the risk limit {limit} (mode {mode}): "
                                "held for review, yet it got goods"),
+    "stock-conservation.hold_lost": T("{pid} 的订单已被接受并按时付款，"
+                                      "结局却是 {status}（没有货），"
+                                      "而之后下单的 {n} 个订单拿到了卡密",
+                                      "an order of {pid} accepted and paid in time ended "
+                                      "{status} without goods while {n} orders placed after "
+                                      "it got keys"),
     "stock-conservation.refused": T("在 {t:.3f} 以售罄为由拒绝了 {qty} × {pid}，"
                                     "而 {keys} 张卡密中至少还有 {free} 张空闲",
                                     "refused {qty} × {pid} as sold out at {t:.3f} while at least "

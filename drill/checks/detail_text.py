@@ -10,6 +10,7 @@ small: detail_orders (goods and money), detail_flow (time, suppliers, alerts).
 
 from __future__ import annotations
 
+from drill.checks.detail_alerts import CHANNELS
 from drill.checks.detail_breaker import BREAKER
 from drill.checks.detail_flow import FLOW
 from drill.checks.detail_orders import ORDERS
@@ -51,6 +52,6 @@ _COMMON: dict[str, Text] = {
                           "the shop's export, which this blind run does not read (--no-export)"),
 }
 
-TEXTS: dict[str, Text] = {**_COMMON, **ORDERS, **FLOW, **BREAKER}
-assert len(TEXTS) == len(_COMMON) + len(ORDERS) + len(FLOW) + len(BREAKER), \
+TEXTS: dict[str, Text] = {**_COMMON, **ORDERS, **FLOW, **BREAKER, **CHANNELS}
+assert len(TEXTS) == len(_COMMON) + len(ORDERS) + len(FLOW) + len(BREAKER) + len(CHANNELS), \
     "a key is defined twice"

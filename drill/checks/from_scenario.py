@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drill.checks.spec import CheckSpec, Threshold
-from drill.components import SUPPLIER_LINKS, supplier_component
+from drill.components import ALERT_CHANNELS, SUPPLIER_LINKS, supplier_component
 from drill.scenario import Scenario
 
 BUYER_NOTICE_DEFAULT_S = 120.0
@@ -75,6 +75,7 @@ def check_spec(scenario: Scenario) -> CheckSpec:
         breaker_reset_s=(policy.breaker_reset_s or BREAKER_RESET_DEFAULT_S) / scenario.time_scale,
         breaker_processes=max(1, scenario.service.workers),
         supplier_products=tuple(p.id for p in scenario.catalogue if p.kind == "supplier"),
+        alert_channels=ALERT_CHANNELS,
     )
 
 

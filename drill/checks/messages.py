@@ -5,7 +5,8 @@ when some robot *accepted* a post carrying `[faka-alert] rule=<id>`; a post a
 robot throttled (or refused, `outcome` other than accepted) must be retried
 until one lands on that robot, before the run ends and, when the spec sets
 `alert_retry_within_s`, within that many seconds; an expected rule must be
-accepted within `alert_within_s` of the first fault. Notices: with the
+accepted within `alert_within_s` of the first fault; and every alert must land on every
+channel the shop was configured with (drill.checks.alert_channels). Notices: with the
 scenario's `notice_after_s`, every buyer whose order took longer (paid at the
 gateway → delivered as the buyer was told, or by the export's stamp when the
 buyer gave up polling, or never) gets exactly one delay notice, never before
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from drill.checks.alert_channels import late_channels, missing_channels
 from drill.checks.alert_posts import Post, landed, posts
 from drill.checks.buyer_notice import grace
 from drill.checks.evidence import as_float, buyer_orders, end_time
@@ -75,8 +77,9 @@ def first_accepted(by_key: dict[tuple[str, str, str], list[Post]]) -> dict[str, 
 
 
 def alert_problems(src: Sources, spec: CheckSpec) -> tuple[list[Finding], dict[str, float]]:
-    """Refused posts never retried to acceptance, and expected rules never accepted in time;
-    with each rule's first accepted post."""
+    """Refused posts never retried to acceptance, expected rules never accepted in time, and
+    alerts missing from a configured channel (drill.checks.alert_channels); with each rule's
+    first accepted post."""
     by_key = posts(src)
     problems = refused_unretried(by_key, spec.alert_retry_within_s)
     first_ok = first_accepted(by_key)
@@ -89,6 +92,7 @@ def alert_problems(src: Sources, spec: CheckSpec) -> tuple[list[Finding], dict[s
                 and first_ok[rule] - ref > spec.alert_within_s:
             problems.append((said("messages.late", rule=repr(rule), s=first_ok[rule] - ref,
                                   limit=spec.alert_within_s), rule))
+    problems += missing_channels(src, spec) + late_channels(src, spec, ref)
     return problems, first_ok
 
 

@@ -71,6 +71,9 @@ class CheckSpec:
     notify_reply_within_s: float = 5.0  # wall seconds the gateway waits for the shop's reply
     order_expiry_s: float | None = None  # wall seconds an unpaid order holds its keys
     alert_retry_within_s: float | None = None  # wall seconds to land a throttled alert
+    # the IM channels the shop was configured to post alerts to, each owed every alert
+    # (empty: not known, e.g. a spec.json written before; then the channels the sink saw)
+    alert_channels: tuple[str, ...] = ()
     failback_within_s: float | None = None  # wall seconds: primary sells again after a heal
     risk_mode: str | None = None  # [service] risk.mode: block | review | pass_then_review
     risk_max_amount: str | None = None  # [service] risk.max_amount ("60.00"): above it, held
@@ -100,7 +103,8 @@ class CheckSpec:
         if unknown:
             raise ValueError(f"CheckSpec has unknown keys {unknown} (known: {sorted(known)})")
         data = dict(raw)
-        for key in ("checks", "expect_alerts", "expected_unresolved", "supplier_products"):
+        for key in ("checks", "expect_alerts", "expected_unresolved", "supplier_products",
+                    "alert_channels"):
             if key in data:
                 data[key] = tuple(data[key])
         if "prices" in data:

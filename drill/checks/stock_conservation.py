@@ -8,7 +8,8 @@ still alive at that read (created, not delivered, not seen expired/refunded,
 and, when the scenario gives `order_expiry_s`, unpaid orders not yet past it):
 fewer keys than that means stock that does not exist is on sale, more means
 keys leaked. A buyer refused "sold out" while more keys were imported than
-every earlier order could hold is a finding on its own.
+every earlier order could hold is a finding on its own; so is an order accepted and paid in
+time that lost its hold to a later order (drill/checks/held_lost.py).
 
 The export, when there is one, enriches the books: the shop's own key table (its `stock`
 rows, read after the settle) may hold no more keys `reserved` than the outside books say live
@@ -36,6 +37,7 @@ from drill.checks.evidence import (
     sold_out_refusals,
     sorted_buyers,
 )
+from drill.checks.held_lost import lost_holds
 from drill.checks.no_oversell import stock_before
 from drill.checks.orders import example, order_index
 from drill.checks.said import Said, joined, said
@@ -217,20 +219,23 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     if not local:
         return Verdict(ID, True, said("stock-conservation.none"))
     found, refused = refused_while_free(src, local)
+    lost, lost_examples = lost_holds(src, spec, set(local))
     read = final_read(src)
     expiry = spec.order_expiry_s
     books = balances(src, local, read, expiry) if read else []
     broken = [(b, why) for b in books if (why := b.problem())]
     counts = {"refused_sold_out_while_free": found, "products_balanced": len(books),
+              "paid_in_time_lost_hold": lost,
               "books": {b.product_id: {"imported": b.imported, "delivered": b.delivered,
                                        "available": b.available, "reserved": b.reserved,
                                        "live_units": b.live_units,
                                        "shop_reserved": b.shop_reserved} for b in books}}
     examples = [product_examples(src, b.product_id, read[0], why)
                 for b, why in broken if read is not None]
-    examples += refused
-    if broken or refused:
-        detail = joined([why for _b, why in broken[:3]] + [r["reason"] for r in refused[:1]])
+    examples += refused + lost_examples
+    if broken or refused or lost_examples:
+        detail = joined([why for _b, why in broken[:3]] + [r["reason"] for r in refused[:1]]
+                        + [r["reason"] for r in lost_examples[:1]])
         return Verdict(ID, False, said("stock-conservation.fail", detail=detail),
                        examples[:MAX_EXAMPLES], counts)
     if read is None or len(books) < len(local):

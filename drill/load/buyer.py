@@ -19,11 +19,14 @@ from typing import Any
 
 import gevent
 
-from drill.history import OpType
 from drill.load.catalogue import read_catalogue
 from drill.load.mix import BuyerChoice
 from drill.load.op_recorder import OpRecorder
+from drill.load.order_reads import fetch_cards, look_order, shown_cards
 from drill.load.plan import LoadPlan
+from drill.load.replies import error as _error
+from drill.load.replies import failure as _failure
+from drill.load.replies import json_body as _json
 from drill.load.wire import form_body
 
 # States from which the shop will not deliver on its own: the buyer stops polling.
@@ -52,33 +55,6 @@ class FlowResult:
     order_no: str | None = None
     token: str | None = None
     delivered_at: float | None = None  # wall time the buyer first saw `delivered`
-
-
-def _failure(status: int) -> OpType:
-    """A refused call is `fail`; one whose outcome we cannot know (timeout, 5xx) is `info`."""
-    return "info" if _unknown(status) else "fail"
-
-
-def _unknown(status: int) -> bool:
-    return status == 0 or status >= 500
-
-
-def _error(resp: Any) -> str:
-    err = getattr(resp, "error", None)
-    text = ""
-    try:
-        text = (resp.text or "")[:200]
-    except Exception:  # body unreadable after a connection error
-        text = ""
-    return f"HTTP {resp.status_code}: {err or text}"
-
-
-def _json(resp: Any) -> dict[str, Any]:
-    try:
-        data = resp.json()
-    except Exception:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def run_flow(
@@ -117,11 +93,8 @@ def run_flow(
     op(proc, "ok", "create_order", {"order_no": order_no, "product_id": product,
                                      "quantity": qty, "amount": body.get("amount"),
                                      "expires_at": body.get("expires_at"), "contact": contact})
-    if choice.pays == "never":  # an abandoned checkout: opens the payment, never pays
-        _submit(client, plan, history, proc, order_no, body, "open_payment")
-        if choice.returns:  # and comes back after the expiry to look, then leaves
-            _wait_for_expiry(plan, body)
-            look_order(client, plan, history, proc, order_no, token)
+    if choice.pays == "never":
+        _walk_away(client, plan, history, proc, choice, body, token)
         return result
     late = _wait_for_expiry(plan, body) if choice.pays == "late" else None
     if late is not None:  # a late payer looks at its order before paying it
@@ -138,42 +111,21 @@ def run_flow(
     if fire is not None:
         fire("order_delivered", (result.delivered_at - intended_at) * 1000.0, None)
         fire("paid_to_delivered", (result.delivered_at - paid_seen) * 1000.0, None)
-    _fetch_cards(client, plan, history, proc, order_no, token, shown)
+    fetch_cards(client, plan, history, proc, order_no, token, shown)
     return result
 
 
-def _fetch_cards(client: Any, plan: LoadPlan, history: OpRecorder, proc: str, order_no: str,
-                 token: str, shown: list[Any] | None) -> None:
-    """Record what the buyer was given: the cards the status reply carried, or a fetch."""
-    op = history.op
-    op(proc, "invoke", "fetch_card", {"order_no": order_no})
-    if shown is not None:  # the status reply carried the cards: that was the fetch
-        op(proc, "ok", "fetch_card", {"order_no": order_no, "cards": shown})
-        return
-    r = client.get(f"{plan.service_url}/api/orders/{order_no}/cards?token={token}",
-                   name="/api/orders/[no]/cards")
-    cards = _json(r).get("cards") if r.status_code == 200 else None
-    if isinstance(cards, list):
-        op(proc, "ok", "fetch_card", {"order_no": order_no, "cards": cards})
-    else:
-        kind = _failure(r.status_code)
-        op(proc, kind, "fetch_card", {"order_no": order_no, "error": _error(r)})
-
-
-def look_order(client: Any, plan: LoadPlan, history: OpRecorder, proc: str, order_no: str,
-               token: str) -> None:
-    """One read of the order's page, recorded as op `look_order` with the status shown: the
-    buyer-truth check judges what a buyer back after the expiry was told (not `pending`)."""
-    op = history.op
-    op(proc, "invoke", "look_order", {"order_no": order_no})
-    r = client.get(f"{plan.service_url}/api/orders/{order_no}?token={token}",
-                   name="/api/orders/[no]")
-    if r.status_code == 200:
-        op(proc, "ok", "look_order", {"order_no": order_no,
-                                       "status": str(_json(r).get("status", "unknown"))})
-    else:
-        op(proc, _failure(r.status_code), "look_order", {"order_no": order_no,
-                                                          "error": _error(r)})
+def _walk_away(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
+               choice: BuyerChoice, body: dict[str, Any], token: str) -> None:
+    """An abandoned checkout: opens the payment, never pays; may look whether it went
+    through (page and cards) before leaving, or come back after the expiry to look."""
+    order_no = str(body["order_no"])
+    _submit(client, plan, history, proc, order_no, body, "open_payment")
+    if choice.peeks:
+        look_order(client, plan, history, proc, order_no, token, cards_route=True)
+    if choice.returns:
+        _wait_for_expiry(plan, body)
+        look_order(client, plan, history, proc, order_no, token)
 
 
 def _wait_for_expiry(plan: LoadPlan, body: dict[str, Any]) -> dict[str, Any]:
@@ -233,7 +185,9 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
                     order_no: str, token: str) -> tuple[float, list[Any] | None] | None:
     """Poll the order until delivered, a terminal state, or poll_timeout_s (then `info`).
 
-    Delivered: (wall time first seen, the cards if the status reply carried them).
+    Delivered: (wall time first seen, the cards if the status reply carried them). The
+    first poll that showed codes before `delivered` is kept in the op (`early_cards`: its
+    time, status and codes), the one poll of many worth recording (buyer-truth judges it).
     """
     op = history.op
     op(proc, "invoke", "await_delivery", {"order_no": order_no})
@@ -241,7 +195,8 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
     deadline = started + plan.poll_timeout_s
     url = f"{plan.service_url}/api/orders/{order_no}?token={token}"
     status, polls, last_error = "unknown", 0, ""
-    # + unpaid_asked: when the last poll answered pending_payment was sent (buyer-truth)
+    # + unpaid_asked: when the last poll answered pending_payment was sent (buyer-truth),
+    # + early_cards: the first poll that showed codes before `delivered`
     said: dict[str, Any] = {"order_no": order_no}
     interval = max(0.01, plan.poll_interval_s)
     # Back off (×1.5 a poll, at most 1 s or poll_interval_s if larger): a slow shop is not
@@ -265,6 +220,8 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
                    at=seen)
                 cards = data.get("cards")
                 return seen, cards if isinstance(cards, list) else None
+            if "early_cards" not in said and (cards := shown_cards(data)) is not None:
+                said["early_cards"] = {"at": time.time(), "status": status, "cards": cards}
             if status in TERMINAL_NOT_DELIVERED and not (
                     status == "expired" and time.time() < started + EXPIRED_PATIENCE_S):
                 op(proc, "fail", "await_delivery", {**said, "status": status, "polls": polls})

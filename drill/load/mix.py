@@ -23,12 +23,16 @@ Pays = Literal["now", "late", "never"]
 @dataclass(frozen=True, slots=True)
 class BuyerChoice:
     """What one buyer will do: how many keys, whether it browses, when it pays; `returns`:
-    one who never pays comes back after the expiry to look at its order, then leaves."""
+    one who never pays comes back after the expiry to look at its order, then leaves;
+    `peeks`: one who never pays looks at its order page and cards before leaving (half of
+    them: whether the payment went through), so a page showing an unpaid order's keys is
+    seen."""
 
     quantity: int = 1
     browse: bool = False
     pays: Pays = "now"
     returns: bool = False
+    peeks: bool = False
 
 
 def pick_quantity(mix: tuple[tuple[int, float], ...], fallback: int, u: float) -> int:
@@ -48,7 +52,14 @@ def choose(plan: LoadPlan, rng: random.Random) -> BuyerChoice:
         pays = "late" if u_late < plan.late_payers else "now"
     return BuyerChoice(quantity=pick_quantity(plan.quantity_mix, plan.quantity, u_qty),
                        browse=u_browse < plan.browse, pays=pays,
-                       returns=pays == "never" and u_late < plan.late_payers)
+                       returns=pays == "never" and u_late < plan.late_payers,
+                       peeks=pays == "never" and _upper_half(u_pay, plan.pay_probability))
+
+
+def _upper_half(u: float, below: float) -> bool:
+    """Is `u` (uniform, known >= `below`) in the upper half of [below, 1)? Independent of
+    the other draws: half the buyers who never pay, whatever else they do."""
+    return u >= below + (1.0 - below) / 2.0
 
 
 def snooper_due(seq: int, share: float, made: int) -> bool:
