@@ -115,8 +115,12 @@ def _paid_then_told(no: str, created: float, told: float, status: str) -> list:
 
 
 def _told(history: list, notifies: list) -> Verdict:
+    """Judged with the gateway's ledger holding each `pay` the history shows (goods shown for
+    an order the gateway never saw paid are a finding of their own: unpaid_codes)."""
+    payments = [paid(o["value"]["order_no"], o["time"]) for o in history
+                if o["f"] == "pay" and o["type"] == "ok"]
     return buyer_truth.check(sources(history=history, load=ONE_EACH, stock=STOCK, codes={},
-                                     purchases={}, payments=[], notifies=notifies), EXPIRY)
+                                     purchases={}, payments=payments, notifies=notifies), EXPIRY)
 
 
 def test_an_order_paid_in_time_shown_expired_fails() -> None:
