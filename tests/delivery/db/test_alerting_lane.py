@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, insert, select
 
 from delivery.config import Config
 from delivery.ctx import Ctx
@@ -23,6 +23,7 @@ from delivery.defects import Defects
 from delivery.metrics import Metrics
 from delivery.monitor import Monitor
 from tests.delivery.conftest import base_config
+from tests.delivery.db._lanes import hold_open, thread_name
 from tests.postgres import PG_URL, require_postgres
 
 pytestmark = pytest.mark.postgres
@@ -45,17 +46,6 @@ def db() -> Iterator[Db]:
             c.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-def _slow(conn: Connection, release: threading.Event) -> str:
-    while not release.is_set():        # a buyer's query on a slow database, held open
-        conn.execute(text("SELECT pg_sleep(0.05)"))
-    return "buyer"
-
-
-def _thread(conn: Connection) -> str:
-    conn.execute(text("SELECT 1"))
-    return threading.current_thread().name
-
-
 def _late_order(conn: Connection, now: float) -> None:
     paid = now - PAID_AGO_S
     conn.execute(insert(orders).values(
@@ -75,7 +65,7 @@ async def _rules_while_buyers_wait(db: Db) -> tuple[bool, tuple[list[str], list[
     ctx = Ctx(cfg, db, Defects(), Metrics())
     db.tx_sync(_late_order, ctx.now())
     release = threading.Event()
-    buyer = asyncio.ensure_future(db.tx(_slow, release))
+    buyer = asyncio.ensure_future(db.tx(hold_open, release))
     await asyncio.sleep(0)                      # the one buyer thread is taken
     try:
         await asyncio.wait_for(Monitor(ctx)._rules(), timeout=10)
@@ -94,13 +84,13 @@ def test_the_rules_pass_is_not_queued_behind_the_buyers(db: Db) -> None:
 
 async def _lanes(db: Db) -> tuple[str, str, bool]:
     release = threading.Event()
-    buyer = asyncio.ensure_future(db.tx(_slow, release))
+    buyer = asyncio.ensure_future(db.tx(hold_open, release))
     await asyncio.sleep(0)
     with alerting_lane():
-        alerting = await asyncio.wait_for(db.tx(_thread), timeout=10)
+        alerting = await asyncio.wait_for(db.tx(thread_name), timeout=10)
     with operator_lane():
-        operator = await asyncio.wait_for(db.read(_thread), timeout=10)
-    queued = asyncio.ensure_future(db.tx(_thread))
+        operator = await asyncio.wait_for(db.read(thread_name), timeout=10)
+    queued = asyncio.ensure_future(db.tx(thread_name))
     finished, _ = await asyncio.wait({queued}, timeout=0.5)
     release.set()
     await buyer

@@ -9,10 +9,10 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Connection, text
 
 from delivery.db import Db
 from delivery.db.engine import operator_lane
+from tests.delivery.db._lanes import hold_open, thread_name
 from tests.postgres import PG_URL, require_postgres
 
 pytestmark = pytest.mark.postgres
@@ -28,25 +28,14 @@ def db() -> Iterator[Db]:
         store.close()
 
 
-def _slow(conn: Connection, release: threading.Event) -> str:
-    while not release.is_set():        # a buyer's query on a slow database, held open
-        conn.execute(text("SELECT pg_sleep(0.05)"))
-    return "buyer"
-
-
-def _thread(conn: Connection) -> str:
-    conn.execute(text("SELECT 1"))
-    return threading.current_thread().name
-
-
 async def _scenario(db: Db) -> tuple[str, bool, str]:
     release = threading.Event()
-    buyer = asyncio.ensure_future(db.tx(_slow, release))
+    buyer = asyncio.ensure_future(db.tx(hold_open, release))
     await asyncio.sleep(0)                      # the buyer thread is taken
     with operator_lane():
-        name = await asyncio.wait_for(db.tx(_thread), timeout=10)
-        read = await asyncio.wait_for(db.read(_thread), timeout=10)
-    queued = asyncio.ensure_future(db.tx(_thread))
+        name = await asyncio.wait_for(db.tx(thread_name), timeout=10)
+        read = await asyncio.wait_for(db.read(thread_name), timeout=10)
+    queued = asyncio.ensure_future(db.tx(thread_name))
     finished, _ = await asyncio.wait({queued}, timeout=0.5)   # the buyer still holds it
     done_before_release = bool(finished)
     release.set()
