@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from delivery.defects_round7 import ROUND7
+
 DUP_NOTIFY_REDELIVER = "dup-notify-redeliver"
 NO_KEY_CAS = "no-key-cas"
 NO_STOCK_LOCK = "no-stock-lock"
@@ -288,3 +290,4 @@ ROUND6: tuple[str, ...] = (
     ALERT_FIRST_CHANNEL_ONLY, DELAY_NOTICE_ONE_PER_PASS, RESERVED_CODES_SHOWN,
     MANUAL_CODES_NOT_SHOWN, MONITOR_DIES_ON_ERROR)
 ALL_DEFECTS = (*ALL_DEFECTS, *ROUND6)
+ALL_DEFECTS = (*ALL_DEFECTS, *ROUND7)  # issue 11, round 7 (helper holdout7): defects_round7.py

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from delivery import defects as D
+from delivery import defects_round7 as D7
 from delivery.ctx import Ctx, log
 from delivery.db.engine import alerting_lane
 from delivery.db.schema import anomalies, jobs, orders, supplier_calls
@@ -64,6 +65,8 @@ def evaluate(conn: Connection, ctx: Ctx, now: float, breakers_open: list[str]) -
     per: dict[str, list[int]] = {}
     healthy = HEALTHY_OUTCOMES - D.ASYNC_OUTCOMES if ctx.defects.on(  # bug zoo: async = error
         D.HEALTH_COUNTS_ASYNC) else HEALTHY_OUTCOMES
+    if ctx.defects.on(D7.HEALTH_IGNORES_TIMEOUTS):  # bug zoo: a timeout has no error status,
+        healthy = healthy | {"timeout"}  # the error rate never sees it (linkerd2 #8915)
     for sup, outcome, n in calls:
         tot = per.setdefault(sup, [0, 0])
         tot[0] += n

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from delivery import defects as D
+from delivery import defects_round7 as D7
 from delivery import smtp
 from delivery.db.schema import deliveries, notices, orders
 from delivery.store import jobs
@@ -94,8 +95,9 @@ def send_due(conn: Connection, ctx: Ctx, now: float, limit: int = 200) -> int:
                                                notices.c.kind == "delay"))
         conn.execute(insert(notices).values(order_no=order_no, kind="delay", at=now))
         again = f":{uuid.uuid4().hex[:8]}" if repeat else ""
-        jobs.enqueue(conn, "mail", f"mail:delay:{order_no}{again}", now, order_no=order_no,
-                     payload=mail_payload(ctx, mail))
+        key = contact if ctx.defects.on(D7.DELAY_NOTICE_PER_CONTACT) else order_no  # bug zoo:
+        jobs.enqueue(conn, "mail", f"mail:delay:{key}{again}", now, order_no=order_no,  # one
+                     payload=mail_payload(ctx, mail))  # mail a contact, the next order's dropped
     return len(rows)
 
 

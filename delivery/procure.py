@@ -29,6 +29,7 @@ from sqlalchemy import Connection, bindparam, insert, select
 
 from delivery import defects as D
 from delivery import defects_round6 as D6
+from delivery import defects_round7 as D7
 from delivery import procure_wait
 from delivery.ctx import log
 from delivery.db.schema import supplier_calls
@@ -235,7 +236,9 @@ class Procurer:
                     return CLEAR, []  # bug zoo: duplicate rejection taken as "nothing bought"
                 uncertain = True
                 continue  # ask right away, no backoff: the answer is probably there
-            if not (r.outcome in D.TRANSPORT_OUTCOMES and d.on(D.BREAKER_HTTP_ONLY)):  # bug zoo
+            if r.outcome == "http_5xx" and d.on(D7.BREAKER_5XX_SUCCESS):  # bug zoo: an answer
+                breaker.success()  # is an answer, the breaker trips on exceptions only
+            elif not (r.outcome in D.TRANSPORT_OUTCOMES and d.on(D.BREAKER_HTTP_ONLY)):  # zoo
                 breaker.failure()
             uncertain = uncertain or (r.uncertain and not (  # bug zoo: a timeout taken as "no"
                 r.outcome == "timeout" and d.on(D.TIMEOUT_AS_FAILURE)))

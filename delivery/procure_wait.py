@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from delivery import defects as D
+from delivery import defects_round7 as D7
 from delivery.suppliers import CallResult
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ async def await_accepted(p: Procurer, name: str, order: dict[str, Any], key: str
             return CLEAR, []  # bug zoo: "not found" taken for failure, bought elsewhere
         if time.monotonic() >= deadline:
             break
+    if p.ctx.defects.on(D7.PROCESSING_DEADLINE_CLEAR):  # bug zoo: still processing at the
+        return CLEAR, []  # deadline taken for failed, bought elsewhere (pagarme-magento #299)
     if supplier_no is None:
         return UNCERTAIN, []
     c = await client.cancel(supplier_no)

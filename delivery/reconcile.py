@@ -10,20 +10,22 @@ import httpx
 from sqlalchemy import Connection, and_, or_, select
 
 from delivery import defects as D
+from delivery import defects_round7 as D7
 from delivery.api.notify import apply_payment
 from delivery.ctx import Ctx, log
 from delivery.db.schema import orders
 
 
 def candidates(conn: Connection, oldest: float, newest: float, cursor: tuple[float, str],
-               limit: int) -> list[tuple[float, str]]:
+               limit: int, unpaid: tuple[str, ...] = ("pending_payment", "expired")
+               ) -> list[tuple[float, str]]:
     """Unpaid orders created in [oldest, newest], in (created_at, order_no) order after
     `cursor` (the last one asked)."""
     at, no = orders.c.created_at, orders.c.order_no
     after = or_(at > cursor[0], and_(at == cursor[0], no > cursor[1]))
     return [(r[0], r[1]) for r in conn.execute(
         select(at, no)
-        .where(orders.c.status.in_(("pending_payment", "expired")), at <= newest, at >= oldest,
+        .where(orders.c.status.in_(unpaid), at <= newest, at >= oldest,
                after)
         .order_by(at, no).limit(limit))]
 
@@ -53,7 +55,9 @@ async def reconcile_once(ctx: Ctx) -> int:
     now = ctx.now()
     oldest, newest = now - ctx.cfg.wall(rc.horizon_s), now - ctx.cfg.wall(rc.after_s)
     cursor = _cursors.get(id(ctx), (0.0, ""))
-    todo = await ctx.db.tx(candidates, oldest, newest, cursor, rc.max_per_tick)
+    todo = await ctx.db.tx(candidates, oldest, newest, cursor, rc.max_per_tick, *(
+        [D7.UNPAID_PENDING] if ctx.defects.on(D7.RECONCILE_PENDING_ONLY) else []))  # bug zoo:
+    # the lost-payment query asks about pending orders only, one that expired is never asked
     _cursors[id(ctx)] = todo[-1] if len(todo) == rc.max_per_tick else (0.0, "")
     applied = 0
     for _, order_no in todo:

@@ -18,6 +18,7 @@ import httpx
 from sqlalchemy import Connection
 
 from delivery import defects as D
+from delivery import defects_round7 as D7
 from delivery.ctx import Ctx, log
 from delivery.store import jobs
 from delivery.store.alerts import raise_alert
@@ -75,7 +76,8 @@ async def run(ctx: Ctx, job: dict[str, Any]) -> None:
     if outcome == "done":
         log.info("refunded trade %s of order %s: %s", p["trade_no"], job["order_no"], why)
         await ctx.db.tx(jobs.finish, job, now)
-    elif outcome == "refused" or jobs.exhausted(job, now, ctx.cfg.wall(jobs.GIVE_UP_AFTER_S)):
+    elif (outcome == "refused" and not ctx.defects.on(D7.REFUND_REFUSAL_RETRIED)) or jobs.exhausted(
+            job, now, ctx.cfg.wall(jobs.GIVE_UP_AFTER_S)):  # bug zoo: a refusal retried, no alert
         log.warning("refund of trade %s (order %s) not done: %s", p["trade_no"],
                     job["order_no"], why)
         await ctx.db.tx(_escalate, ctx, job, p, why, now)

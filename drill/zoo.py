@@ -20,6 +20,7 @@ from drill.zoo_holdout import CAUGHT as HOLDOUT_CAUGHT
 from drill.zoo_holdout import MISSES as HOLDOUT_MISSES
 from drill.zoo_round5 import ROUND5_CAUGHT, ROUND5_MISSES
 from drill.zoo_round6 import ROUND6_CAUGHT, ROUND6_MISSES
+from drill.zoo_round7 import ROUND7_CAUGHT, ROUND7_MISSES
 
 
 @dataclass(frozen=True)
@@ -198,9 +199,10 @@ ZOO = (*ZOO,
            "the order (dujiao-next's manual-delivery reports): the buyer's page stays 'paid'"),
 )
 # -- issue 11, helper holdout: defects written without reading the checks, measured first -----
-ZOO = (*ZOO, *(Defect(*e) for e in (*HOLDOUT_CAUGHT, *ROUND5_CAUGHT, *ROUND6_CAUGHT)))
+ZOO = (*ZOO, *(Defect(*e) for e in (*HOLDOUT_CAUGHT, *ROUND5_CAUGHT, *ROUND6_CAUGHT,
+                                    *ROUND7_CAUGHT)))
 KNOWN_MISSES: tuple[Defect, ...] = tuple(Defect(*e) for e in (*HOLDOUT_MISSES, *ROUND5_MISSES,
-                                                               *ROUND6_MISSES))
+                                                               *ROUND6_MISSES, *ROUND7_MISSES))
 BY_NAME = {d.name: d for d in ZOO}
 MISSES_BY_NAME = {d.name: d for d in KNOWN_MISSES}
 

@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from delivery import defects as D
 from delivery import defects_round6 as D6
+from delivery import defects_round7 as D7
 from delivery import epay
 from delivery.api.common import ApiError, Text, ctx_of, ok, parse
 from delivery.ctx import Ctx
@@ -127,6 +128,10 @@ async def status(request: Request) -> Response:
     cache = ctx_of(request).defects.on(D.STATUS_CACHE_NO_TOKEN)  # bug zoo: keyed by path only
     if cache and (hit := D.status_cache.get(request.path_params["order_no"])) is not None:
         return ok(hit)
+    edge = ctx_of(request).defects.on(D7.STATUS_CACHED_STALE)  # bug zoo: no Cache-Control
+    if edge and (kept := D7.edge_cached(request.path_params["order_no"],
+                                        request.query_params.get("token", ""))) is not None:
+        return ok(kept)
     o = await _owned(request, cards=True)
     if o.get("cards") is None and ctx_of(request).defects.on(D.RESERVED_CODES_SHOWN):  # bug zoo
         o = {**o, "cards": await ctx_of(request).db.read(D6.held_codes, o["order_no"])}
@@ -141,6 +146,8 @@ async def status(request: Request) -> Response:
         body["cards"] = o["cards"]
     if cache:
         D.status_cache[o["order_no"]] = body
+    if edge:  # bug zoo (status-cached-stale): the edge keeps the reply
+        D7.edge_store(o["order_no"], o["token"], body, ctx_of(request).cfg.wall(D7.CDN_TTL_S))
     return ok(body)
 
 

@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from delivery import defects as D
 from delivery import defects_round6 as D6
+from delivery import defects_round7 as D7
 from delivery import epay
 from delivery.api.common import ctx_of, read_body
 from delivery.ctx import Ctx, log
@@ -83,7 +84,9 @@ async def _refusal(ctx: Ctx, params: dict[str, str]) -> Response | None:
             D.NOTIFY_PID_UNCHECKED):  # bug zoo: sign verified, merchant id never looked at
         await _anomaly(ctx, "wrong_pid", order_no, f"pid={params.get('pid')!r}")
         return _fail(400, "wrong pid")
-    if params.get("trade_status") not in PAID_STATES and not ctx.defects.on(
+    paid_states = D7.SUCCESS_ONLY if ctx.defects.on(  # bug zoo: TRADE_FINISHED taken for unpaid
+        D7.NOTIFY_FINISHED_REFUSED) else PAID_STATES  # (omnipay-global-alipay #26)
+    if params.get("trade_status") not in paid_states and not ctx.defects.on(
             D.NOTIFY_STATUS_UNCHECKED):  # bug zoo: "epay only notifies success"
         ctx.metrics.notifies.labels(result="not_success").inc()
         return _fail(400, "trade_status is not a paid state, nothing applied "

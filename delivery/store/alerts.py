@@ -12,6 +12,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from delivery import defects as D
+from delivery import defects_round7 as D7
 from delivery import smtp
 from delivery.alerts import format_for
 from delivery.db.schema import alerts
@@ -52,7 +53,9 @@ def raise_alert(conn: Connection, ctx: Ctx, rule: str, severity: str, message: s
     for ch in channels[:1] if ctx.defects.on(D.ALERT_FIRST_CHANNEL_ONLY) else channels:  # bug
         url = getattr(ctx.cfg.alerts, ch)  # zoo: the post loop returns after the first robot
         jobs.enqueue(conn, "alert", f"alert:{alert_id}:{ch}:{uuid.uuid4().hex[:6]}", now,
-                     payload={"url": url, "body": format_for(ch, text, url), "rule": rule})
+                     payload={"url": url, "body": format_for(channels[0] if ctx.defects.on(
+                         D7.ALERT_BODY_FIRST_CHANNEL) else ch, text, url),  # bug zoo: one shape
+                              "rule": rule})
     mail = ctx.cfg.smtp
     if mail is not None and mail.admin_to:  # the admin's alert mail, besides the IM posts
         jobs.enqueue(conn, "mail", f"mail:alert:{alert_id}", now, payload=smtp.payload(

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, select
 
 from delivery import defects as D
 from delivery import defects_round6 as D6
+from delivery import defects_round7 as D7
 from delivery.db import raw
 from delivery.db.schema import orders
 from delivery.store import stock
@@ -31,7 +32,8 @@ def new_order_no(now: float) -> str:
 
 def create(conn: Connection, ctx: Ctx, product: Product, quantity: int, contact: str, ip: str,
            risk: str, now: float) -> dict[str, Any]:
-    order_no = new_order_no(now)
+    order_no = D7.ms_order_no(now) if ctx.defects.on(D7.ORDER_NO_PER_MS) else new_order_no(
+        now)  # bug zoo: the millisecond clock alone, two buyers in one ms collide
     if product.kind == "local":
         if ctx.defects.on(D.LAST_KEY_UNSELLABLE) and stock.count_available(  # bug zoo: `<=`
                 conn, product.id) <= quantity:
@@ -42,9 +44,11 @@ def create(conn: Connection, ctx: Ctx, product: Product, quantity: int, contact:
             stock.reserve(conn, product.id, quantity, order_no, now)
         elif stock.count_available(conn, product.id) < quantity:  # bug zoo: checked, not locked
             raise stock.OutOfStock(product.id)
+    price = ctx.cfg.products[0].price if ctx.defects.on(  # bug zoo: the price looked up
+        D7.PRICE_OF_FIRST_PRODUCT) else product.price  # on the catalogue's first entry
     row = {
         "order_no": order_no, "token": uuid.uuid4().hex, "product_id": product.id,
-        "quantity": quantity, "amount": f"{(product.price * quantity).quantize(Decimal('0.01'))}",
+        "quantity": quantity, "amount": f"{(price * quantity).quantize(Decimal('0.01'))}",
         "contact": contact, "ip": ip, "status": "pending_payment", "risk": risk,
         "created_at": now, "expires_at": now + ctx.cfg.wall(ctx.cfg.order_expiry_s),
         "paid_at": None, "delivered_at": None, "trade_no": None, "updated_at": now,
