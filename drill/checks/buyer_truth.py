@@ -9,7 +9,8 @@ not an error-rate blip; so is `delivered` with nothing to show. And a buyer back
 after its order's expiry, unpaid at the gateway, is not shown it payable
 (drill/checks/expired_shown.py), nor a buyer who paid shown it unpaid after the
 shop acknowledged the payment (drill/checks/paid_shown.py); no buyer is shown codes before
-the gateway took the money (drill/checks/unpaid_codes.py).
+the gateway took the money (drill/checks/unpaid_codes.py), nor told "not yet" after the
+shop's own delivery stamp (drill/checks/stale_status.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from drill.checks.paid_shown import shown_unpaid_after_paid
 from drill.checks.said import Said, joined, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
+from drill.checks.stale_status import shown_undelivered_after_delivery
 from drill.checks.unpaid_codes import codes_before_payment
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, missing
 
@@ -133,7 +135,9 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     counts["paid_shown_unpaid"] = len(unpaid)
     peeked, counts["reads_with_codes"] = codes_before_payment(src)
     counts["codes_before_payment"] = len(peeked)
-    bad += payable + lapsed + unpaid + peeked
+    stale, counts["waits_judged_stale"] = shown_undelivered_after_delivery(src)
+    counts["delivered_shown_late"] = len(stale)
+    bad += payable + lapsed + unpaid + peeked + stale
     if bad:
         flagged = len({no for no, _ in bad})
         return Verdict(ID, False, said("buyer-truth.fail", flagged=flagged, **counts),

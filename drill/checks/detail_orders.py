@@ -115,13 +115,15 @@ ORDERS: dict[str, T] = {
                           "{shown_payable_after_expiry} 个过期后仍显示待支付；"
                           "{paid_shown_expired} 个按时付款却显示已过期；"
                           "{paid_shown_unpaid} 个商城确认收款后仍显示待支付；"
-                          "{codes_before_payment} 个未付款就看到了卡密）",
+                          "{codes_before_payment} 个未付款就看到了卡密；"
+                          "{delivered_shown_late} 个发货后仍显示未发货）",
                           "{flagged} orders showed their buyer an untrue state "
                           "({told_delivered} shown delivered; {shown_payable_after_expiry} "
                           "shown payable after they expired; {paid_shown_expired} paid in "
                           "time, shown expired; {paid_shown_unpaid} shown unpaid after the "
                           "shop acknowledged the payment; {codes_before_payment} shown codes "
-                          "unpaid)"),
+                          "unpaid; {delivered_shown_late} shown not delivered after the shop's "
+                          "own delivery stamp)"),
     "buyer-truth.unknown": T("无法完全判断：{quantity_unknown} 个订单数量未知，"
                              "{codes_untraced} 张卡密无法追溯（缺少 stock.json 或供应商记录）",
                              "cannot judge fully: {quantity_unknown} orders without a known "
@@ -153,6 +155,10 @@ ORDERS: dict[str, T] = {
     "buyer-truth.paid_shown_unpaid": T(
         "商城确认收款 {s:.1f} 秒后，买家查询仍显示待支付",
         "its buyer was shown pending_payment {s:.1f} s after the shop acknowledged the payment"),
+    "buyer-truth.delivered_shown_late": T(
+        "商城自己的发货时间之后 {s:.1f} 秒，买家查询仍显示未发货",
+        "its buyer was told 'not delivered' by a poll sent {s:.1f} s after the shop's own "
+        "delivered_at stamp"),
     "buyer-truth.shared": T("卡密 {code} 也显示给了 {others}",
                             "code {code} was also shown to {others}"),
     # stock-conservation

@@ -196,7 +196,8 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
     url = f"{plan.service_url}/api/orders/{order_no}?token={token}"
     status, polls, last_error = "unknown", 0, ""
     # + unpaid_asked: when the last poll answered pending_payment was sent (buyer-truth),
-    # + early_cards: the first poll that showed codes before `delivered`
+    # + early_cards: the first poll that showed codes before `delivered`,
+    # + undelivered_asked: when the last poll answered anything but delivered was sent
     said: dict[str, Any] = {"order_no": order_no}
     interval = max(0.01, plan.poll_interval_s)
     # Back off (×1.5 a poll, at most 1 s or poll_interval_s if larger): a slow shop is not
@@ -212,7 +213,9 @@ def _await_delivery(client: Any, plan: LoadPlan, history: OpRecorder, proc: str,
             status = str(data.get("status", "unknown"))
             if status == "pending_payment":
                 said["unpaid_asked"] = round(asked, 3)
-            if status == "delivered" or data.get("delivered") is True:
+            if status != "delivered" and data.get("delivered") is not True:
+                said["undelivered_asked"] = round(asked, 3)  # the last poll told "not yet"
+            else:
                 seen = time.time()
                 op(proc, "ok", "await_delivery", {**said, "status": "delivered",
                                                    "delivered_at": data.get("delivered_at"),

@@ -166,3 +166,27 @@ def test_unpaid_before_the_notify_was_answered_or_never_passes() -> None:
     assert _told(_polled("Q", None), [notify("Q", 1.2)]).ok is True
     refused = _told(_polled("Q", 2.4), [notify("Q", 1.2, "fail"), notify("Q", 2.3, attempt=2)])
     assert refused.ok is True, "the shop knew only from the retry at 2.3"
+
+
+def _waited(no: str, delivered_at: float, undelivered_asked: float) -> list:
+    """Paid at 1.1; the shop's `delivered` reply (seen at 12.0) carried `delivered_at`; the
+    last poll that answered anything else was sent at `undelivered_asked`."""
+    p = f"buyer-{no}"
+    return [op(p, "ok", "create_order", 1.0, order_no=no, product_id="steam-50"),
+            op(p, "ok", "pay", 1.1, order_no=no, trade_no=f"G{no}"),
+            op(p, "invoke", "await_delivery", 1.2, order_no=no),
+            op(p, "ok", "await_delivery", 12.0, order_no=no, status="delivered",
+               delivered_at=delivered_at, undelivered_asked=undelivered_asked),
+            op(p, "ok", "fetch_card", 12.0, order_no=no, cards=["K1"])]
+
+
+def test_told_not_delivered_long_after_the_shops_own_stamp_fails() -> None:
+    v = _told(_waited("S", 1.5, 11.0), [notify("S", 1.2)])  # a cached reply, 9.5 s stale
+    assert v.ok is False and v.counts["delivered_shown_late"] == 1, v.detail
+    assert "9.5 s after the shop's own delivered_at" in v.examples[0]["reason"]
+
+
+def test_a_poll_that_crossed_the_delivery_commit_passes() -> None:
+    v = _told(_waited("S", 10.0, 11.5), [notify("S", 1.2)])  # within GRACE_S of the stamp
+    assert v.ok is True and v.counts["waits_judged_stale"] == 1, v.detail
+    assert v.counts["delivered_shown_late"] == 0
