@@ -33,6 +33,7 @@ from drill.checks.orders import example, order_index
 from drill.checks.said import Said, joined, said
 from drill.checks.sources import Sources
 from drill.checks.spec import CheckSpec
+from drill.checks.stale_status import last_not_yet
 from drill.checks.verdict import MAX_EXAMPLES, Verdict, merge_ok
 
 ID = "messages"
@@ -102,10 +103,13 @@ def alert_example(src: Sources, reason: Said, rule: str | None) -> dict[str, obj
 
 
 def notice_problem(notices: list[float], paid_at: float, delivered: float | None, end: float,
-                   limit: float | None, shop_knew: float | None = None) -> Said | None:
+                   limit: float | None, shop_knew: float | None = None,
+                   not_yet: float | None = None) -> Said | None:
     """Why this order's delay notices are wrong, or None (with no known limit, only the
     number of notices is judged). A buyer is owed a notice once late by both clocks: the
-    gateway's payment and the moment the shop had certainly learned of it (`shop_knew`)."""
+    gateway's payment and the moment the shop had certainly learned of it (`shop_knew`). A
+    notice is "after the goods" past both the delivery stamp and the buyer's last poll the
+    shop answered "not yet" (`not_yet`: under database faults the commit trails the stamp)."""
     if len(notices) > 1:
         return said("messages.many", n=len(notices))
     if limit is None:
@@ -120,7 +124,7 @@ def notice_problem(notices: list[float], paid_at: float, delivered: float | None
     sent = notices[0] - paid_at
     if sent < limit - slack:
         return said("messages.early", s=sent, limit=limit)
-    if delivered is not None and notices[0] > delivered + max(slack, limit):
+    if delivered is not None and notices[0] > max(delivered, not_yet or 0.0) + max(slack, limit):
         return said("messages.after_goods", s=notices[0] - delivered)
     return None
 
@@ -143,7 +147,7 @@ def notice_problems(src: Sources, limit: float | None) -> tuple[list[tuple[str, 
         if m.get("kind") in NOTICE_KINDS:
             notices[str(m.get("order_no"))].append(as_float(m.get("at")) or 0.0)
     pays, delivered_at, end = payments_by_order(src), delivery_times(src), end_time(src)
-    knew = shop_knew_at(src)
+    knew, waits = shop_knew_at(src), last_not_yet(src)
     bad: list[tuple[str, Said]] = []
     late = 0
     for no in sorted(set(notices) | set(pays)):
@@ -155,7 +159,7 @@ def notice_problems(src: Sources, limit: float | None) -> tuple[list[tuple[str, 
         delivered = delivered_at.get(no)
         late += limit is not None and (delivered or end) - paid_at > limit
         why = notice_problem(sorted(notices.get(no, [])), paid_at, delivered, end, limit,
-                             knew.get(no))
+                             knew.get(no), (waits.get(no) or (None, None))[0])
         if why:
             bad.append((no, why))
     return bad, late

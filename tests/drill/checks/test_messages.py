@@ -177,3 +177,13 @@ def test_a_buyer_is_owed_a_notice_only_once_late_by_the_shops_clock_too() -> Non
     assert "never told" in messages.check(prompt, SLOW).examples[0]["reason"]
     forged = dataclasses.replace(src, notifies=[notify("L", 99.7, adversarial="underpaid")])
     assert messages.check(forged, SLOW).ok is False, "only a genuine notify tells the shop"
+
+
+def test_a_notice_before_the_delivery_was_visible_is_not_after_the_goods() -> None:
+    """Stamped delivered at 88.65, but the commit trailed it (a database fault): the buyer's
+    poll sent at 89.9 was still answered "not yet"; the notice at 90.9 came 2.26 s after the
+    stamp and 1.0 s after that poll: not a notice after the goods. Without the poll it is."""
+    args = ([90.91], 87.64, 88.65, 120.0, 2.0)
+    assert messages.notice_problem(*args, not_yet=89.9) is None
+    why = messages.notice_problem(*args)
+    assert why is not None and "after the goods" in str(why)
