@@ -21,6 +21,12 @@ ROUND7_CAUGHT: tuple[Entry, ...] = (
           "the order number is the millisecond clock alone (bagisto #3902, woocommerce #13122): "
           "buyers in the same millisecond collide on the key, their orders fail with HTTP 500",
           also=("no-loss", "latency", "completion", "gateway-protocol")),
+    # closed since by helper w7a: 15 % of the buyers come back as a recent buyer (drill/load/mix.py)
+    Entry("delay-notice-per-contact", "delivery-delay", "buyer-notice",
+          "the delay mail de-duplicated on the recipient (flarum #4989): a returning buyer's "
+          "second late order collides on the mail key, the notice pass fails from then on: "
+          "26 of 34 late orders unnoticed",
+          also=("messages",)),
 )
 ROUND7_MISSES: tuple[Entry, ...] = (
     Entry("notify-finished-refused", "callback-flaky", "no-loss",
@@ -47,7 +53,4 @@ ROUND7_MISSES: tuple[Entry, ...] = (
     Entry("alert-body-first-channel", "delivery-delay", "messages",
           "the alert body shaped for the first robot posted to all (Wallos #1212): Telegram "
           "refuses it and never gets the alert, its post left retrying; unjudged"),
-    Entry("delay-notice-per-contact", "delivery-delay", "buyer-notice",
-          "the delay mail de-duplicated on the recipient (flarum #4989): every buyer of the "
-          "drill has one order, unexercised"),
 )
