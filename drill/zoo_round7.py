@@ -27,11 +27,12 @@ ROUND7_CAUGHT: tuple[Entry, ...] = (
           "second late order collides on the mail key, the notice pass fails from then on: "
           "26 of 34 late orders unnoticed",
           also=("messages",)),
+    # closed since by helper w7a: a fifth of the payments notify TRADE_FINISHED (knob finished)
+    Entry("notify-finished-refused", "callback-flaky", "gateway-protocol",
+          "only TRADE_SUCCESS counts as paid (omnipay-global-alipay #26): a genuine "
+          "TRADE_FINISHED notify refused, 75 answers on 41 orders (forged-notify: 87 on 18)"),
 )
 ROUND7_MISSES: tuple[Entry, ...] = (
-    Entry("notify-finished-refused", "callback-flaky", "no-loss",
-          "only TRADE_SUCCESS counts as paid (omnipay-global-alipay #26): the gateway sends no "
-          "TRADE_FINISHED notify on callback-flaky nor forged-notify, unexercised"),
     Entry("refund-refusal-retried", "callback-flaky", "double-payment",
           "a refund refusal retried like a network error, no alert (adyen-magento #631): the "
           "refused refunds went through on a later try, every second payment given back"),
