@@ -31,11 +31,18 @@ ROUND7_CAUGHT: tuple[Entry, ...] = (
     Entry("alert-body-first-channel", "delivery-delay", "messages",
           "the alert body shaped for the first robot posted to all (Wallos #1212): Telegram "
           "refuses it and never gets the alert, its post left retrying"),
+    # closed since by helper w7a: 15 % of the buyers come back as a recent buyer (drill/load/mix.py)
+    Entry("delay-notice-per-contact", "delivery-delay", "buyer-notice",
+          "the delay mail de-duplicated on the recipient (flarum #4989): a returning buyer's "
+          "second late order collides on the mail key, the notice pass fails from then on: "
+          "26 of 34 late orders unnoticed",
+          also=("messages",)),
+    # closed since by helper w7a: a fifth of the payments notify TRADE_FINISHED (knob finished)
+    Entry("notify-finished-refused", "callback-flaky", "gateway-protocol",
+          "only TRADE_SUCCESS counts as paid (omnipay-global-alipay #26): a genuine "
+          "TRADE_FINISHED notify refused, 75 answers on 41 orders (forged-notify: 87 on 18)"),
 )
 ROUND7_MISSES: tuple[Entry, ...] = (
-    Entry("notify-finished-refused", "callback-flaky", "no-loss",
-          "only TRADE_SUCCESS counts as paid (omnipay-global-alipay #26): the gateway sends no "
-          "TRADE_FINISHED notify on callback-flaky nor forged-notify, unexercised"),
     Entry("refund-refusal-retried", "callback-flaky", "double-payment",
           "a refund refusal retried like a network error, no alert (adyen-magento #631): the "
           "refused refunds went through on a later try, every second payment given back"),
@@ -51,7 +58,4 @@ ROUND7_MISSES: tuple[Entry, ...] = (
     Entry("breaker-5xx-success", "supplier-errors", "breaker",
           "an HTTP 5xx answer counts as a breaker success (resilience4j #1805): supplier-errors "
           "answers 429 and no drill answers 5xx, unexercised"),
-    Entry("delay-notice-per-contact", "delivery-delay", "buyer-notice",
-          "the delay mail de-duplicated on the recipient (flarum #4989): every buyer of the "
-          "drill has one order, unexercised"),
 )

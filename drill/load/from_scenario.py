@@ -35,6 +35,7 @@ def load_plan(scenario: Scenario, service_url: str, gateway_url: str) -> LoadPla
         snoopers=load.snoopers,
         late_payers=load.late_payers,
         late_wait_max_s=load.late_wait_max,
+        returning=load.returning,
         workers=load.workers,
         local_workers=load.local_workers,
     )

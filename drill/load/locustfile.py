@@ -41,7 +41,7 @@ from locust.runners import LocalRunner
 from drill.load.buyer import on_grid, run_flow
 from drill.load.distributed import on_master_init, ship_counts, shipper, ships_ops
 from drill.load.lean import LeanClient
-from drill.load.mix import choose, qq_number, snooper_due
+from drill.load.mix import RECENT_BUYERS, buyer_number, choose, qq_number, snooper_due
 from drill.load.op_recorder import OpRecorder
 from drill.load.plan import LoadPlan, arrival_offsets, rate_at, users_at
 from drill.load.snooper import Victim, run_snooper
@@ -68,6 +68,8 @@ class _Proc:
     snoopers = 0
     rng = random.Random(PLAN.seed)
     victims: ClassVar[deque[Victim]] = deque(maxlen=32)  # recent orders a snooper may aim at
+    returns = random.Random(PLAN.seed + 7919)  # its own stream: the rest of the mix unchanged
+    recent: ClassVar[deque[int]] = deque(maxlen=RECENT_BUYERS)  # who may come back
 
 
 def _writer() -> OpRecorder:
@@ -143,7 +145,8 @@ def _start_one(user: FastHttpUser, intended_at: float) -> None:
     _Proc.seq += 1
     seq, rng = _Proc.seq, _Proc.rng
     pid = os.getpid()
-    n = rng.randrange(PLAN.contacts) if PLAN.contacts > 0 else seq
+    n = (rng.randrange(PLAN.contacts) if PLAN.contacts > 0
+         else buyer_number(seq, PLAN.returning, _Proc.returns, _Proc.recent))
     contact = f"{qq_number(n)}-{pid if PLAN.contacts <= 0 else 0}@drill.test"
     buyer_ip = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 

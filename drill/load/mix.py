@@ -2,7 +2,8 @@
 
 Real shops see more than the happy path: some buyers look at the catalogue
 first, order several keys at once, walk away without paying, or come back
-and pay after the order expired; a few poke at other people's orders. The
+and pay after the order expired; some come back and order again as the
+same person; a few poke at other people's orders. The
 draw is a pure function of the plan and a `random.Random`, so a seed gives
 the same crowd every run and the mix can be tested without a shop.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import deque
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Literal
@@ -76,3 +78,18 @@ def qq_number(n: int) -> int:
     unlike their orders, as real ones do (a shop that zips contacts in sorted order with orders
     in creation order mails the wrong buyer only then: delay-notice-wrong-buyer)."""
     return 100_000 + (n * 2_654_435_761) % 2**32
+
+
+RECENT_BUYERS = 8  # a returning buyer is one of this process's last few: back while it matters
+
+
+def buyer_number(seq: int, returning: float, rng: random.Random, recent: deque[int]) -> int:
+    """Who the `seq`-th buyer of this process is: with chance `returning` one of the `recent`
+    buyers again (a repeat customer, same contact and address), else a new one (`seq`). Real
+    shops' buyers order twice: a shop that keys per-order work on the contact (a dedup, a
+    lock) is caught only then (delay-notice-per-contact). `recent` is updated in place."""
+    again = bool(recent) and returning > 0 and rng.random() < returning
+    n = rng.choice(list(recent)) if again else seq
+    if not again:
+        recent.append(n)
+    return n

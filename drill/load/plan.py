@@ -47,6 +47,7 @@ class LoadPlan:
     snoopers: float = 0.0  # share of buyers followed by a snooper (drill/load/snooper.py)
     late_payers: float = 0.0  # share of paying buyers who pay only after the order expired
     late_wait_max_s: float = 30.0  # a late payer waits at most this long for the expiry
+    returning: float = 0.0  # share of buyers who are a recent buyer again (same contact)
     # Locust master/worker: > 0 runs a master expecting this many workers; `local_workers`
     # of them (default all) the runner starts here, the rest join from other machines.
     workers: int = 0

@@ -45,6 +45,7 @@ class Load(Strict):
     snoopers: Probability = 0.02                 # buyers followed by a snooper (access check)
     late_payers: Probability = 0.0               # paying buyers who pay after the expiry
     late_wait_max: PositiveWall = 30.0           # how long a late payer waits at most
+    returning: Probability = 0.15                # buyers who order again as a recent buyer
     workers: int = Field(0, ge=0, le=64)         # Locust master/worker: workers expected
     local_workers: int | None = Field(None, ge=0)  # of them started on this box (default all)
 

@@ -40,6 +40,9 @@ KNOBS: Mapping[str, Knob] = MappingProxyType({
     "after_expiry": Knob(0.0, "prob", "send the first notify only after after_expiry_s"),
     "after_expiry_s": Knob(330.0, "float", "hold so the notify lands after the shop's order "
                            "expired (scenario s)", maximum=DAY_S),
+    "finished": Knob(0.0, "prob", "send the payment's genuine notifies with trade_status "
+                     "TRADE_FINISHED (paid, past its refund period): a paid state, must be "
+                     "answered success and delivered"),
     "bad_sign": Knob(0.0, "prob", "sign the notify wrongly (all attempts)"),
     "amount_off": Knob(0.0, "prob", "notify money off by amount_off_delta (all attempts)"),
     "amount_off_delta": Knob("-0.01", "choice", "the amount error", ("-0.01", "0.01")),

@@ -22,6 +22,7 @@ from fakes.payment.state import GatewayState
 
 MAX_IN_FLIGHT = 512
 REPLY_KEEP = 200
+FINISHED = "TRADE_FINISHED"  # epay/Alipay: paid, no refund possible any more (knob `finished`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,9 @@ class Notifier:
         st, b = self.state, self.state.behaviour
         chance = st.rng.chance
         good = self.params_for(payment)
+        if chance("finished", b["finished"]):  # its own stream: the notify draws unchanged
+            good["trade_status"] = FINISHED
+            good["sign"] = epay.sign(good, st.merchant.key)
         base = dict(trade_no=payment["trade_no"], out_trade_no=payment["out_trade_no"],
                     url=payment["notify_url"])
         if chance("notify", b["lost"]):
@@ -238,7 +242,8 @@ class Notifier:
         item = {"trade_no": send.trade_no, "out_trade_no": send.out_trade_no,
                 "attempt": send.attempt, "at": at, "outcome": outcome, "http_status": status,
                 "reply": reply, "latency_ms": latency_ms, "variant": send.variant,
-                "money": send.params.get("money"), "signed": send.signed, "url": send.url}
+                "money": send.params.get("money"), "signed": send.signed, "url": send.url,
+                "trade_status": send.params.get("trade_status")}
         if send.replay_of:
             item["replay_of"] = send.replay_of
         if send.adversarial:

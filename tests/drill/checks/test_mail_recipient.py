@@ -44,6 +44,21 @@ def test_another_orders_codes_in_the_body_fail_even_to_the_right_address() -> No
     assert v.ok is False and "codes of order(s) B" in v.examples[0]["reason"]
 
 
+def test_two_orders_of_one_returning_buyer_are_judged_each_on_its_own() -> None:
+    """A repeat customer: orders A and A2 share a contact; each mail is judged per order, so
+    both mailed right pass, and one order's codes in the other's mail still fail."""
+    again = with_contact("A2", 1.5, ["K3"])
+    again[1]["value"]["contact"] = "a@drill.test"
+    hist = BUYERS + again
+    right = [mail("A", "a@drill.test", "K1"), mail("A2", "a@drill.test", "K3"),
+             mail("A2", "a@drill.test", "late", kind="delay_notice")]
+    v = mail_recipient.check(sources(history=hist, mails=right), SPEC)
+    assert v.ok is True and v.counts["about_known_orders"] == 3, v.detail
+    mixed = [mail("A", "a@drill.test", "K1"), mail("A2", "a@drill.test", "K1")]
+    bad = mail_recipient.check(sources(history=hist, mails=mixed), SPEC)
+    assert bad.ok is False and "codes of order(s) A" in bad.examples[0]["reason"]
+
+
 def test_supplier_sold_codes_belong_to_their_order() -> None:
     hist = with_contact("A", 1.0, ["K1"]) + with_contact("C", 1.0, ["K1x"])
     sold = purchase("C", 1.2, ["S-9"])

@@ -1,12 +1,20 @@
 """The buyer mix: seeded draws of quantity, browsing, paying late or never, snooping."""
 
 import random
-from collections import Counter
+from collections import Counter, deque
 
 import pytest
 
 from drill.load import LoadPlan
-from drill.load.mix import BuyerChoice, choose, pick_quantity, qq_number, snooper_due
+from drill.load.mix import (
+    RECENT_BUYERS,
+    BuyerChoice,
+    buyer_number,
+    choose,
+    pick_quantity,
+    qq_number,
+    snooper_due,
+)
 
 BASE = {"service_url": "http://127.0.0.1:1", "gateway_url": "http://127.0.0.1:2",
         "products": ("steam-50",)}
@@ -76,3 +84,19 @@ def test_contacts_are_distinct_and_sort_unlike_their_orders() -> None:
     assert all(number >= 100_000 for number in numbers)
     runs = [[str(qq_number(n)) for n in range(k, k + 3)] for k in range(1, 100, 3)]
     assert sum(run != sorted(run) for run in runs) >= len(runs) // 2
+
+
+def test_a_share_of_buyers_come_back_as_a_recent_buyer() -> None:
+    """Repeat customers: about `returning` of the buyers are one of the last few again (same
+    number, so same contact and address); the rest are new, each seen once."""
+    rng, recent = random.Random(3), deque[int](maxlen=RECENT_BUYERS)
+    seen: list[int] = []
+    for seq in range(1, 2001):
+        n = buyer_number(seq, 0.15, rng, recent)
+        assert n == seq or n in seen[-4 * RECENT_BUYERS:], f"buyer {seq} returned as old {n}"
+        seen.append(n)
+    again = len(seen) - len(set(seen))
+    assert 0.11 < again / len(seen) < 0.19, f"{again} of {len(seen)} buyers came back"
+    assert buyer_number(1, 0.15, random.Random(1), deque(maxlen=RECENT_BUYERS)) == 1
+    recent = deque[int](maxlen=RECENT_BUYERS)
+    assert [buyer_number(s, 0.0, rng, recent) for s in range(1, 50)] == list(range(1, 50))

@@ -44,6 +44,21 @@ def test_bad_sign_amount_off_and_missing_sign_type(gateway: str, merchant: str) 
                         "V-nst": ("missing_sign_type", True)}
 
 
+def test_finished_sends_a_genuine_trade_finished_notify(gateway: str, merchant: str) -> None:
+    """TRADE_FINISHED is a paid state (no refund any more): signed, a plain genuine variant,
+    its trade_status in the ledger; with the knob off the notify says TRADE_SUCCESS."""
+    _pay(gateway, merchant, "F-off")
+    assert arrived(merchant, 1)[0]["params"]["trade_status"] == "TRADE_SUCCESS"
+    behave(gateway, finished=1.0)
+    _pay(gateway, merchant, "F-on")
+    got = arrived(merchant, 2)[1]["params"]
+    assert got["trade_status"] == "TRADE_FINISHED" and epay.verify(got, KEY)
+    items = wait_until(at_least(lambda: ledger(gateway, "notifies"), 2), what="2 ledger items")
+    seen = {n["out_trade_no"]: (n["variant"], n["signed"], n["trade_status"]) for n in items}
+    assert seen == {"F-off": ("normal", True, "TRADE_SUCCESS"),
+                    "F-on": ("normal", True, "TRADE_FINISHED")}
+
+
 def test_replay_other_sends_a_valid_notify_of_another_order(gateway: str, merchant: str) -> None:
     first = _pay(gateway, merchant, "P-A", path="A")
     arrived(merchant, 1)
