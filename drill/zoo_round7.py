@@ -21,6 +21,13 @@ ROUND7_CAUGHT: tuple[Entry, ...] = (
           "the order number is the millisecond clock alone (bagisto #3902, woocommerce #13122): "
           "buyers in the same millisecond collide on the key, their orders fail with HTTP 500",
           also=("no-loss", "latency", "completion", "gateway-protocol")),
+    # caught since helper w7b: supplier-async's wait deadline (processing_wait_s 100 scenario
+    # s) now falls inside the primary's processing time (60-120 s), so about a sixth of its
+    # purchases reach it; the clean shop cancels first (~20 cancels a run, quiet, seeds 1-3, 41)
+    Entry("processing-deadline-clear", "supplier-async", "no-double-purchase",
+          "a purchase still processing at the wait deadline bought elsewhere (pagarme-magento "
+          "#299): the late primary delivers too, the units are bought twice",
+          also=("supplier-quantity",)),
 )
 ROUND7_MISSES: tuple[Entry, ...] = (
     Entry("notify-finished-refused", "callback-flaky", "no-loss",
@@ -35,9 +42,6 @@ ROUND7_MISSES: tuple[Entry, ...] = (
     Entry("status-cached-stale", "smoke", "buyer-truth",
           "the status JSON kept 10 s by an edge cache (CoreScope #1551): 24 of 179 buyers saw "
           "their goods 10.5 s after delivery, within the 20 s poll timeout, unjudged"),
-    Entry("processing-deadline-clear", "supplier-async", "no-double-purchase",
-          "a purchase still processing at the wait deadline bought elsewhere (pagarme-magento "
-          "#299): processing ends within 2 s wall, the 10 s deadline is never reached"),
     Entry("health-ignores-timeouts", "supplier-hang", "alerts",
           "timeouts counted as healthy in the supplier error rate (linkerd2 #8915): the "
           "breaker-open rule and the breaker_open calls raise supplier_health all the same"),
