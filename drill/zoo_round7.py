@@ -41,6 +41,13 @@ ROUND7_CAUGHT: tuple[Entry, ...] = (
     Entry("notify-finished-refused", "callback-flaky", "gateway-protocol",
           "only TRADE_SUCCESS counts as paid (omnipay-global-alipay #26): a genuine "
           "TRADE_FINISHED notify refused, 75 answers on 41 orders (forged-notify: 87 on 18)"),
+    # caught since helper w7b: supplier-async's wait deadline (processing_wait_s 100 scenario
+    # s) now falls inside the primary's processing time (60-120 s), so about a sixth of its
+    # purchases reach it; the clean shop cancels first (~20 cancels a run, quiet, seeds 1-3, 41)
+    Entry("processing-deadline-clear", "supplier-async", "no-double-purchase",
+          "a purchase still processing at the wait deadline bought elsewhere (pagarme-magento "
+          "#299): the late primary delivers too, the units are bought twice",
+          also=("supplier-quantity",)),
 )
 ROUND7_MISSES: tuple[Entry, ...] = (
     Entry("refund-refusal-retried", "callback-flaky", "double-payment",
@@ -49,13 +56,13 @@ ROUND7_MISSES: tuple[Entry, ...] = (
     Entry("reconcile-pending-only", "callback-flaky", "no-loss",
           "the lost-payment query asks about pending orders only (be-BOP #2738): every lost "
           "notify was reconciled long before its order expired, unexercised"),
-    Entry("processing-deadline-clear", "supplier-async", "no-double-purchase",
-          "a purchase still processing at the wait deadline bought elsewhere (pagarme-magento "
-          "#299): processing ends within 2 s wall, the 10 s deadline is never reached"),
     Entry("health-ignores-timeouts", "supplier-hang", "alerts",
           "timeouts counted as healthy in the supplier error rate (linkerd2 #8915): the "
           "breaker-open rule and the breaker_open calls raise supplier_health all the same"),
+    # exercised since helper w7b (supplier-5xx, a full 5xx outage the breaker check counts on
+    # the supplier ledger) but not caught: the 5xx leaves the purchase uncertain, the shop's
+    # lookups fail too and trip the breaker anyway (15 dials of 16 allowed; clean 2)
     Entry("breaker-5xx-success", "supplier-errors", "breaker",
           "an HTTP 5xx answer counts as a breaker success (resilience4j #1805): supplier-errors "
-          "answers 429 and no drill answers 5xx, unexercised"),
+          "answers 429; on supplier-5xx the failed lookups open the breaker all the same"),
 )

@@ -24,6 +24,11 @@ asks it, and a failed ask trips even that breaker. So for `down` the dials come 
 shop's own call log (the export's supplier_calls, every call but `breaker_open`); with no
 export it is *unknown* (a shop that cannot export: "not judged", saying why and which fault
 would count it). A link fault without its counts (Go's Toxiproxy) is *unknown*, never a pass.
+
+A supplier that answers every call with a server error (a `behaviour` fault with
+error_rate 1 and only 5xx codes: its app down behind a live nginx) is dark as well: a
+breaker that counts an HTTP 5xx answer as a success never opens. Those dials are counted
+on the supplier's own purchase ledger (every purchase it received during the window).
 """
 
 from __future__ import annotations
@@ -38,14 +43,18 @@ from drill.checks.said import Said, said
 from drill.checks.sources import Record, Sources
 from drill.checks.spec import CheckSpec
 from drill.checks.verdict import Verdict, missing
-from drill.components import SUPPLIER_LINKS
+from drill.components import SUPPLIER_LINKS, SUPPLIERS
 
 ID = "breaker"
 COUNTED_KINDS = ("reset_peer", "timeout")   # the proxy accepts, the supplier hears nothing
 DOWN = "down"
+BEHAVIOUR = "behaviour"   # a supplier fake's knobs: dark when it answers 5xx to every call
+SERVER_ERROR = 500
 TRIALS_PER_WINDOW = 2
 IN_FLIGHT = 3
 MIN_ORDERS = 10
+SUPPLIER_FAKES = tuple(f"supplier-{name}" for name in SUPPLIERS)
+COUNTED_BY = {DOWN: "shop call log", BEHAVIOUR: "supplier ledger"}
 ACCEPTED, ACCEPTED_ERROR = "accepted_connections", "accepted_connections_error"
 
 
@@ -66,7 +75,19 @@ class Outage:
         return 0.0 if self.end is None else max(0.0, self.end - self.start)
 
 
+def _server_errors_only(f: Record) -> bool:
+    """A behaviour fault on a supplier fake that answers every call with a 5xx."""
+    params = f.get("params") or {}
+    if not isinstance(params, dict) or str(f.get("target")) not in SUPPLIER_FAKES:
+        return False
+    rate, codes = as_float(params.get("error_rate")), params.get("error_codes")
+    return (rate is not None and rate >= 1 and isinstance(codes, list) and bool(codes)
+            and all(isinstance(c, int) and c >= SERVER_ERROR for c in codes))
+
+
 def _dark(f: Record) -> bool:
+    if f.get("kind") == BEHAVIOUR:
+        return f.get("ok", True) is not False and _server_errors_only(f)
     params = f.get("params") or {}
     toxicity = as_float(params.get("toxicity", 1.0) if isinstance(params, dict) else 1.0)
     return (str(f.get("target")) in SUPPLIER_LINKS.values() and f.get("ok", True) is not False
@@ -83,6 +104,23 @@ def _logged_dials(src: Sources, o: Outage) -> Outage:
     n = sum(1 for c in calls if c.get("supplier") == name and c.get("outcome") != "breaker_open"
             and o.start <= (as_float(c.get("at")) or 0.0) <= o.end)
     return Outage(o.fault_id, o.link, o.kind, o.start, o.end, n, None)
+
+
+def _ledger_dials(src: Sources, o: Outage) -> Outage:
+    """A server-error outage counted on the supplier's purchase ledger."""
+    name = o.link.removeprefix("supplier_")
+    items = (src.purchases or {}).get(name)
+    if items is None or o.end is None:
+        why = o.why_uncounted if o.end is None else f"no purchase ledger of supplier {name}"
+        return Outage(o.fault_id, o.link, o.kind, o.start, o.end, None, why)
+    n = sum(1 for p in items if o.start <= (as_float(p.get("at")) or 0.0) <= o.end)
+    return Outage(o.fault_id, o.link, o.kind, o.start, o.end, n, None)
+
+
+def _counted(src: Sources, o: Outage) -> Outage:
+    if o.kind == DOWN:
+        return _logged_dials(src, o)
+    return _ledger_dials(src, o) if o.kind == BEHAVIOUR else o
 
 
 def outages(faults: list[Record]) -> list[Outage]:
@@ -103,6 +141,8 @@ def outages(faults: list[Record]) -> list[Outage]:
 
 def _outage(inject: Record, heal: Record | None) -> Outage:
     start = as_float(inject.get("at")) or 0.0
+    target = str(inject.get("target"))
+    link = SUPPLIER_LINKS.get(target.removeprefix("supplier-"), target)
     end = None if heal is None else as_float(heal.get("at"))
     before, after = inject.get(ACCEPTED), None if heal is None else heal.get(ACCEPTED)
     why = None
@@ -113,7 +153,7 @@ def _outage(inject: Record, heal: Record | None) -> Outage:
                   or "faults.jsonl carries no accepted_connections (an older run)")
     attempts = after - before if why is None and isinstance(after, int) \
         and isinstance(before, int) else None
-    return Outage(str(inject.get("fault_id")), str(inject.get("target")), str(inject.get("kind")),
+    return Outage(str(inject.get("fault_id")), link, str(inject.get("kind")),
                   start, end, attempts, why)
 
 
@@ -146,7 +186,7 @@ def _judge(src: Sources, spec: CheckSpec, o: Outage, known: bool
     n = o.attempts or 0
     counts: dict[str, Any] = {"fault_id": o.fault_id, "link": o.link,
                               "outage_s": round(o.seconds, 3), "attempts": n,
-                              "counted_by": "shop call log" if o.kind == DOWN else "link"}
+                              "counted_by": COUNTED_BY.get(o.kind, "link")}
     limit = allowed(o, spec) if known else None
     if limit is not None:
         counts["allowed"] = limit
@@ -169,7 +209,7 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
     found = outages(src.faults)
     if not found:
         return Verdict(ID, True, said("breaker.none"))
-    found = [_logged_dials(src, o) if o.kind == DOWN else o for o in found]
+    found = [_counted(src, o) for o in found]
     counted = [o for o in found if o.kind != DOWN or o.attempts is not None]
     if not counted:
         if src.meta.get("export") is True:   # the run meant to read the shop's call log

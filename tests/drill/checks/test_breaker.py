@@ -130,3 +130,43 @@ def test_a_half_open_herd_on_a_hanging_supplier_fails() -> None:
     v = _judge(outage(57, seconds=24.0, kind="timeout"), spec)
     assert v.ok is False and "57 dials on supplier_primary" in v.detail
     assert "let more than one trial through when half-open" in v.detail
+
+
+def server_errors(rate: float = 1.0, codes: tuple[int, ...] = (500, 502, 503),
+                  target: str = "supplier-primary") -> list[dict[str, Any]]:
+    """A behaviour fault: the supplier's app is down behind a live nginx, every call a 5xx."""
+    params = {"error_rate": rate, "error_codes": list(codes)}
+    return [{"at": at, "fault_id": f"f0-behaviour-{target}", "kind": "behaviour",
+             "target": target, "action": action, "params": params, "ok": True}
+            for at, action in ((T0, "inject"), (T0 + 10, "heal"))]
+
+
+def purchases(n: int, outcome: str = "error_503") -> list[dict[str, Any]]:
+    return [{"downstream_order_no": f"D{i}", "at": T0 + 0.5 + i * 0.03, "outcome": outcome}
+            for i in range(n)]
+
+
+def test_a_supplier_answering_only_5xx_is_dark_counted_on_its_ledger() -> None:
+    """breaker-5xx-success: a 5xx answer taken for a success never opens the breaker."""
+    late = [{"downstream_order_no": "Z", "at": T0 + 11, "outcome": "delivered"}]
+    clean = {"primary": purchases(5) + late, "backup": purchases(200, "delivered")}
+    v = _judge(server_errors(), purchases=clean)
+    assert v.ok is True, v.detail
+    assert v.counts["outages"][0]["attempts"] == 5
+    assert v.counts["outages"][0]["counted_by"] == "supplier ledger"
+    v = _judge(server_errors(), purchases={"primary": purchases(180)})
+    assert v.ok is False and "180 dials on supplier_primary" in v.detail
+
+
+def test_a_share_of_errors_or_a_429_is_not_an_outage() -> None:
+    """A flaky supplier still serves some calls, and 429 is a refusal, not a dead supplier."""
+    many = {"primary": purchases(500)}
+    for faults in (server_errors(rate=0.9), server_errors(codes=(429, 503)),
+                   server_errors(target="gateway")):
+        v = _judge(faults, purchases=many)
+        assert v.ok is True and "not exercised" in v.detail, faults
+
+
+def test_a_5xx_outage_without_the_supplier_ledger_is_unknown() -> None:
+    v = _judge(server_errors(), purchases={"backup": purchases(3)})
+    assert v.ok is None and "no purchase ledger of supplier primary" in v.detail
