@@ -21,6 +21,10 @@ from delivery.db.engine import alerting_lane
 from delivery.store import jobs
 
 KINDS = ("alert", "mail", "refund")  # the jobs the outbox claims (the worker: deliver)
+# a muted robot frees one slot a penalty, so a backlog of k alerts needs k penalties: an IM
+# alert post is given up only after this many give-up times (with one, the third alert queued
+# behind a muted DingTalk was dropped: tests/delivery/test_monitor.py, throttling + 502s)
+ALERT_PATIENCE = 10
 
 
 class Outbox:
@@ -78,7 +82,8 @@ class Outbox:
             log.warning("%s job %s (order %s) failed for good: %s", job["kind"], job["id"],
                         job["order_no"], why)
             await self.ctx.db.tx(jobs.finish, job, now, "failed")
-        elif jobs.exhausted(job, now, self.ctx.cfg.wall(jobs.GIVE_UP_AFTER_S)) or (
+        elif jobs.exhausted(job, now, self.ctx.cfg.wall(jobs.GIVE_UP_AFTER_S * (
+                ALERT_PATIENCE if job["kind"] == "alert" else 1))) or (
                 job["attempts"] >= D.OUTBOX_GIVES_UP_AFTER and self.ctx.defects.on(
                     D.OUTBOX_GIVES_UP)):  # bug zoo: dujiaoka's push jobs, tries = 2
             log.warning("giving up on %s job %s after %d attempts (%s)", job["kind"], job["id"],
