@@ -27,6 +27,13 @@ def grace(limit: float) -> float:
     return max(0.5, 0.25 * limit)
 
 
+def owed_notice(paid_at: float, shop_knew: float | None, done: float, limit: float) -> bool:
+    """Late past the limit and its grace by both clocks: the gateway's payment and the moment
+    the shop had certainly learned of it (buyer-notice and messages judge alike)."""
+    knew = max(paid_at, shop_knew or paid_at)
+    return min(done - paid_at, done - knew) > limit + grace(limit)
+
+
 def _end_time(src: Sources) -> float:
     for key in ("ended_at",):
         if src.meta.get(key):
@@ -54,9 +61,8 @@ def check(src: Sources, spec: CheckSpec) -> Verdict:
         took = (o.delivered_at or end) - o.gateway_paid_at
         if took > limit:
             slow.append(o.order_no)
-            told_late = (o.delivered_at or end) - max(o.gateway_paid_at,
-                                                      knew.get(o.order_no, 0.0))
-            if o.order_no not in noticed and min(took, told_late) > limit + grace(limit):
+            if o.order_no not in noticed and owed_notice(
+                    o.gateway_paid_at, knew.get(o.order_no), o.delivered_at or end, limit):
                 why = said("buyer-notice.missing", took=took, limit=limit, grace=grace(limit))
                 bad.append((o.order_no, why))
     counts = {"slow_orders": len(slow), "noticed": len(noticed), "missing_notice": len(bad)}

@@ -22,7 +22,7 @@ from collections import defaultdict
 
 from drill.checks.alert_channels import late_channels, missing_channels
 from drill.checks.alert_posts import Post, landed, posts
-from drill.checks.buyer_notice import grace
+from drill.checks.buyer_notice import grace, owed_notice
 from drill.checks.evidence import as_float, buyer_orders, end_time
 from drill.checks.gateway_evidence import (
     fault_windows,
@@ -117,8 +117,7 @@ def notice_problem(notices: list[float], paid_at: float, delivered: float | None
     slack = grace(limit)
     took = (delivered or end) - paid_at
     if not notices:
-        knew = max(paid_at, shop_knew or paid_at)
-        if took > limit + slack and (delivered or end) - knew > limit + slack:
+        if owed_notice(paid_at, shop_knew, delivered or end, limit):
             return said("messages.never_told", took=took, limit=limit, slack=slack)
         return None
     sent = notices[0] - paid_at
